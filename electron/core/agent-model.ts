@@ -1,0 +1,49 @@
+import type { Agent, AgentStatus } from '../../shared/types.js';
+import type { Instance } from '../incus/instances.js';
+
+export const META_PREFIX = 'user.enclave.';
+
+const STATUSES: readonly AgentStatus[] = ['Running', 'Stopped', 'Frozen', 'Error', 'Starting', 'Stopping', 'Freezing'];
+
+/** Incus reports a never-used instance's last_used_at as the zero time. */
+function realTime(iso: string | undefined): string | null {
+  if (!iso || iso.startsWith('0001-01-01')) return null;
+  return iso;
+}
+
+function imageLabel(config: Record<string, string>): string {
+  const alias = config[`${META_PREFIX}image`];
+  if (alias) return alias;
+  const desc = config['image.description'];
+  if (desc) return desc;
+  const parts = [config['image.os'], config['image.release'], config['image.variant']].filter(Boolean);
+  if (parts.length) return parts.join(' ');
+  const fp = config['volatile.base_image'];
+  return fp ? fp.slice(0, 12) : 'unknown';
+}
+
+/** An Incus instance as the renderer sees it: derived purely from the instance object. */
+export function toAgent(inst: Instance): Agent {
+  const meta: Record<string, string> = {};
+  for (const [key, value] of Object.entries(inst.config ?? {})) {
+    if (key.startsWith(META_PREFIX)) meta[key.slice(META_PREFIX.length)] = value;
+  }
+  const status = (STATUSES as readonly string[]).includes(inst.status) ? (inst.status as AgentStatus) : 'Unknown';
+  return {
+    name: inst.name,
+    status,
+    image: imageLabel(inst.config ?? {}),
+    createdAt: inst.created_at,
+    lastStartedAt: realTime(inst.last_used_at),
+    managed: Object.keys(meta).length > 0,
+    description: inst.description ?? '',
+    meta,
+  };
+}
+
+/** The instance name an event's `source` path refers to, if any. */
+export function instanceFromSource(source: string): { name: string; rest: string } | null {
+  const m = source.match(/^\/1\.0\/instances\/([^/?]+)(\/[^?]*)?/);
+  if (!m?.[1]) return null;
+  return { name: decodeURIComponent(m[1]), rest: m[2] ?? '' };
+}

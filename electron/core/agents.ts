@@ -1,0 +1,216 @@
+import { EventEmitter } from 'node:events';
+import { EnclaveError } from '../../shared/errors.js';
+import type { Agent, AgentAction, AgentProgress, AgentsChange } from '../../shared/types.js';
+import type { IncusClient } from '../incus/client.js';
+import { IncusError } from '../incus/errors.js';
+import type { IncusEvent, LifecycleMetadata } from '../incus/events.js';
+import { changeState, createInstance, deleteInstance, getInstance, listInstances } from '../incus/instances.js';
+import { META_PREFIX, instanceFromSource, toAgent } from './agent-model.js';
+import type { Connection } from './connection.js';
+import { operationProgressText } from './progress.js';
+
+interface AgentServiceEvents {
+  changed: [AgentsChange];
+  progress: [AgentProgress];
+}
+
+const ACTION_VERB: Record<AgentAction | 'delete' | 'create', string> = {
+  start: 'started',
+  stop: 'stopped',
+  restart: 'restarted',
+  freeze: 'frozen',
+  unfreeze: 'unfrozen',
+  delete: 'deleted',
+  create: 'created',
+};
+
+/**
+ * Agents are the Incus instances of Enclave's project. This keeps a cache that mirrors Incus
+ * through lifecycle events (resynced whenever the events stream reopens) and performs
+ * lifecycle actions, one at a time per agent.
+ */
+export class AgentService extends EventEmitter<AgentServiceEvents> {
+  private readonly agents = new Map<string, Agent>();
+  /** Agents with an action in flight, and which. */
+  private readonly busy = new Map<string, AgentAction | 'delete' | 'create'>();
+  /** Refreshes in flight per name, and whether another event arrived meanwhile. */
+  private readonly refreshing = new Map<string, boolean>();
+  /** Operation id → agent name, for progress events of creates. */
+  private readonly watchedOps = new Map<string, string>();
+  private synced = false;
+
+  constructor(private readonly connection: Connection) {
+    super();
+    connection.on('ready', (client) => void this.resync(client));
+    connection.on('event', (e) => this.onEvent(e));
+  }
+
+  async list(): Promise<Agent[]> {
+    if (!this.synced) await this.resync(this.connection.requireClient());
+    return [...this.agents.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private async resync(client: IncusClient): Promise<void> {
+    try {
+      const instances = await listInstances(client);
+      this.agents.clear();
+      for (const inst of instances) this.agents.set(inst.name, toAgent(inst));
+      this.synced = true;
+      this.emit('changed', { kind: 'reset', agents: [...this.agents.values()] });
+    } catch (err) {
+      this.connection.noteFailure(err);
+      throw err;
+    }
+  }
+
+  private onEvent(e: IncusEvent): void {
+    if (e.type === 'operation') {
+      this.onOperation(e);
+      return;
+    }
+    if (e.type !== 'lifecycle') return;
+    const meta = e.metadata as unknown as LifecycleMetadata;
+    if (!meta.action?.startsWith('instance-')) return;
+    const target = instanceFromSource(meta.source ?? '');
+    if (!target) return;
+    if (meta.action === 'instance-deleted' && target.rest === '') {
+      if (this.agents.delete(target.name)) this.emit('changed', { kind: 'removed', name: target.name });
+      return;
+    }
+    if (meta.action === 'instance-renamed') {
+      const old = meta.context?.old_name;
+      if (typeof old === 'string' && this.agents.delete(old)) this.emit('changed', { kind: 'removed', name: old });
+    }
+    void this.refresh(target.name);
+  }
+
+  private onOperation(e: IncusEvent): void {
+    const op = e.metadata as { id?: string; metadata?: Record<string, unknown> | null };
+    const name = op.id ? this.watchedOps.get(op.id) : undefined;
+    if (!name) return;
+    const detail = operationProgressText(op.metadata ?? null);
+    if (detail) this.emit('progress', { name, stage: 'creating', detail });
+  }
+
+  /** Re-reads one instance; coalesces bursts of events for the same name. */
+  private async refresh(name: string): Promise<void> {
+    if (this.refreshing.has(name)) {
+      this.refreshing.set(name, true);
+      return;
+    }
+    this.refreshing.set(name, false);
+    try {
+      do {
+        this.refreshing.set(name, false);
+        try {
+          const agent = toAgent(await getInstance(this.connection.requireClient(), name));
+          this.agents.set(name, agent);
+          this.emit('changed', { kind: 'upsert', agent });
+        } catch (err) {
+          if (err instanceof IncusError && err.status === 404) {
+            if (this.agents.delete(name)) this.emit('changed', { kind: 'removed', name });
+          } else {
+            this.connection.noteFailure(err);
+            return;
+          }
+        }
+      } while (this.refreshing.get(name));
+    } finally {
+      this.refreshing.delete(name);
+    }
+  }
+
+  private async fresh(name: string): Promise<Agent> {
+    const agent = toAgent(await getInstance(this.connection.requireClient(), name));
+    this.agents.set(name, agent);
+    return agent;
+  }
+
+  /** Runs `work` as the only action on `name`, refusing a second one with a clear message. */
+  private async exclusive<T>(name: string, action: AgentAction | 'delete' | 'create', work: () => Promise<T>): Promise<T> {
+    const running = this.busy.get(name);
+    if (running) {
+      throw new EnclaveError('busy', `${name} is busy: it is being ${ACTION_VERB[running]}. Try again when that finishes.`);
+    }
+    this.busy.set(name, action);
+    try {
+      return await work();
+    } catch (err) {
+      this.connection.noteFailure(err);
+      throw err;
+    } finally {
+      this.busy.delete(name);
+    }
+  }
+
+  async create(args: { name: string; image: string; description?: string | undefined }): Promise<Agent> {
+    const client = this.connection.requireClient();
+    if (this.agents.has(args.name)) {
+      throw new EnclaveError('conflict', `An agent named "${args.name}" already exists. Choose another name.`);
+    }
+    return this.exclusive(args.name, 'create', async () => {
+      const progress = (stage: AgentProgress['stage'], detail: string, error?: string) =>
+        this.emit('progress', error ? { name: args.name, stage, detail, error } : { name: args.name, stage, detail });
+      progress('creating', 'Creating the container');
+      let opId: string | null = null;
+      try {
+        const isFingerprint = /^[0-9a-f]{12,64}$/.test(args.image);
+        await createInstance(
+          client,
+          {
+            name: args.name,
+            description: args.description ?? '',
+            source: isFingerprint ? { type: 'image', fingerprint: args.image } : { type: 'image', alias: args.image },
+            config: {
+              [`${META_PREFIX}created-by`]: 'enclave',
+              [`${META_PREFIX}image`]: args.image,
+              [`${META_PREFIX}created-at`]: new Date().toISOString(),
+            },
+          },
+          (id) => {
+            opId = id;
+            this.watchedOps.set(id, args.name);
+          },
+        );
+        progress('starting', 'Starting');
+        await changeState(client, args.name, 'start');
+        const agent = await this.fresh(args.name);
+        this.emit('changed', { kind: 'upsert', agent });
+        progress('ready', 'Running');
+        return agent;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        progress('failed', 'Failed', message);
+        if (err instanceof IncusError && err.status === 409) {
+          throw new EnclaveError('conflict', `An agent named "${args.name}" already exists: ${message}`, 409);
+        }
+        throw err;
+      } finally {
+        if (opId) this.watchedOps.delete(opId);
+      }
+    });
+  }
+
+  async action(args: { name: string; action: AgentAction; force?: boolean | undefined }): Promise<Agent> {
+    const client = this.connection.requireClient();
+    return this.exclusive(args.name, args.action, async () => {
+      await changeState(client, args.name, args.action, { force: args.force ?? false });
+      const agent = await this.fresh(args.name);
+      this.emit('changed', { kind: 'upsert', agent });
+      return agent;
+    });
+  }
+
+  /** Stops (forcefully: the user confirmed) and deletes the agent with its snapshots. */
+  async delete(args: { name: string }): Promise<{ name: string }> {
+    const client = this.connection.requireClient();
+    return this.exclusive(args.name, 'delete', async () => {
+      const inst = await getInstance(client, args.name);
+      if (inst.status === 'Frozen') await changeState(client, args.name, 'unfreeze');
+      if (inst.status !== 'Stopped') await changeState(client, args.name, 'stop', { force: true });
+      await deleteInstance(client, args.name);
+      if (this.agents.delete(args.name)) this.emit('changed', { kind: 'removed', name: args.name });
+      return { name: args.name };
+    });
+  }
+}

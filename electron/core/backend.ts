@@ -1,0 +1,69 @@
+import { EventEmitter } from 'node:events';
+import type { EventName, EventOf } from '../../shared/api.js';
+import type { Handlers } from '../transport/dispatch.js';
+import { AgentService } from './agents.js';
+import { Connection, type ConnectionOptions } from './connection.js';
+import { availableImages } from './images.js';
+
+export const DEFAULT_PROJECT = 'enclave';
+
+type Pushed = { [E in EventName]: [EventOf<E>] };
+
+/**
+ * The backend as both transports see it: the contract's handlers, and one emitter of the
+ * contract's events. Plain Node: runs under Electron's main process and under `npm run serve`.
+ */
+export class Backend {
+  readonly connection: Connection;
+  readonly agents: AgentService;
+  readonly events = new EventEmitter<Pushed>();
+  readonly handlers: Handlers;
+
+  constructor(opts: Partial<ConnectionOptions> = {}) {
+    this.connection = new Connection({ project: opts.project ?? process.env.ENCLAVE_PROJECT ?? DEFAULT_PROJECT, ...opts });
+    this.agents = new AgentService(this.connection);
+    this.events.setMaxListeners(0);
+    this.connection.on('status', (s) => this.events.emit('system.status', s));
+    this.agents.on('changed', (c) => this.events.emit('agents.changed', c));
+    this.agents.on('progress', (p) => this.events.emit('agents.progress', p));
+
+    this.handlers = {
+      'system.status': async () => {
+        if (this.connection.status.state !== 'connected') await this.connection.retryNow();
+        return this.connection.status;
+      },
+      'agents.list': () => this.agents.list(),
+      'agents.create': (args) => this.agents.create(args),
+      'agents.action': (args) => this.agents.action(args),
+      'agents.delete': (args) => this.agents.delete(args),
+      'images.list': () => availableImages(this.connection),
+    };
+  }
+
+  start(): void {
+    this.connection.start();
+  }
+
+  /** Waits until connected, or rejects with the reason after `timeoutMs`. */
+  ready(timeoutMs = 15_000): Promise<void> {
+    if (this.connection.status.state === 'connected') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.connection.off('status', onStatus);
+        const s = this.connection.status;
+        reject(new Error(s.state === 'unavailable' ? `${s.message} ${s.hint}` : 'Incus did not answer in time.'));
+      }, timeoutMs);
+      const onStatus = (s: { state: string }) => {
+        if (s.state !== 'connected') return;
+        clearTimeout(timer);
+        this.connection.off('status', onStatus);
+        resolve();
+      };
+      this.connection.on('status', onStatus);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.connection.stop();
+  }
+}

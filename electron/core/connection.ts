@@ -1,0 +1,176 @@
+import { EventEmitter } from 'node:events';
+import type { ConnectionStatus } from '../../shared/types.js';
+import { IncusClient } from '../incus/client.js';
+import { IncusUnreachableError, classifyConnectError } from '../incus/errors.js';
+import { EventStream, type IncusEvent } from '../incus/events.js';
+import { ensureProject, listStoragePools, serverInfo } from '../incus/projects.js';
+import { chooseSocket, hintFor, socketCandidates } from '../incus/socket.js';
+
+export interface ConnectionOptions {
+  project: string;
+  /** Explicit socket; otherwise discovered like the incus CLI does. */
+  socketPath?: string;
+  retryMs?: number;
+}
+
+interface ConnectionEvents {
+  status: [ConnectionStatus];
+  /** The events stream is (re)open: state may have changed while it was not, resync now. */
+  ready: [IncusClient];
+  event: [IncusEvent];
+}
+
+const SLOW_DRIVERS = new Set(['dir']);
+
+/**
+ * Owns the link to the daemon: finds the socket, checks the daemon answers, makes sure the
+ * project exists, keeps the events stream open, and retries by itself when any of it fails.
+ */
+export class Connection extends EventEmitter<ConnectionEvents> {
+  private client: IncusClient | null = null;
+  private events: EventStream | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private attempting = false;
+  private stopped = false;
+  private current: ConnectionStatus;
+  private readonly retryMs: number;
+
+  constructor(private readonly opts: ConnectionOptions) {
+    super();
+    this.retryMs = opts.retryMs ?? 2_000;
+    const tried = opts.socketPath ? [opts.socketPath] : socketCandidates();
+    this.current = { state: 'connecting', socketPath: tried[0] ?? '', tried };
+  }
+
+  get status(): ConnectionStatus {
+    return this.current;
+  }
+
+  /** The client, when connected; throws the reason otherwise. */
+  requireClient(): IncusClient {
+    if (this.current.state === 'connected' && this.client) return this.client;
+    if (this.current.state === 'unavailable')
+      throw new IncusUnreachableError(this.current.problem, this.current.socketPath, this.current.message);
+    throw new IncusUnreachableError('not-responding', this.current.socketPath, 'Still connecting to Incus.');
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.attempt();
+  }
+
+  /** Try now rather than at the next scheduled retry. */
+  retryNow(): Promise<void> {
+    return this.attempt();
+  }
+
+  /** A request failed as if the daemon were gone: find out now rather than at the next event. */
+  noteFailure(err: unknown): void {
+    if (err instanceof IncusUnreachableError && this.current.state === 'connected') this.lost(err);
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    this.current = status;
+    this.emit('status', status);
+  }
+
+  private async attempt(): Promise<void> {
+    if (this.attempting || this.stopped || this.current.state === 'connected') return;
+    this.attempting = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const tried = this.opts.socketPath ? [this.opts.socketPath] : socketCandidates();
+    let socketPath = tried[0] ?? '';
+    try {
+      const chosen = this.opts.socketPath ? { path: this.opts.socketPath, probes: [] } : await chooseSocket(tried);
+      socketPath = chosen.path;
+      if (!this.client || this.client.socketPath !== socketPath) {
+        void this.client?.close().catch(() => undefined);
+        this.client = new IncusClient({ socketPath, project: this.opts.project });
+      }
+      const client = this.client;
+      const info = await serverInfo(client);
+      if (info.auth !== 'trusted') throw new Error(`Incus does not trust this client on ${socketPath} (auth: ${info.auth}).`);
+      await ensureProject(client, this.opts.project);
+      const pools = await listStoragePools(client);
+      const drivers = [...new Set(pools.map((p) => p.driver))];
+      const slow = pools.filter((p) => SLOW_DRIVERS.has(p.driver)).map((p) => p.name);
+      await this.openEvents(client);
+      this.setStatus({
+        state: 'connected',
+        socketPath,
+        serverVersion: info.environment.server_version,
+        project: this.opts.project,
+        storageDrivers: drivers,
+        warning: slow.length
+          ? `Storage pool ${slow.join(', ')} uses the dir driver, which copies whole filesystems: creating, snapshotting and cloning agents will be slow. Use btrfs or ZFS.`
+          : null,
+      });
+      this.emit('ready', client);
+    } catch (err) {
+      this.fail(err, socketPath, tried);
+    } finally {
+      this.attempting = false;
+    }
+  }
+
+  private openEvents(client: IncusClient): Promise<void> {
+    this.events?.stop();
+    const events = new EventStream(client);
+    this.events = events;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      events.on('event', (e) => this.emit('event', e));
+      events.once('connected', () => {
+        settled = true;
+        resolve();
+      });
+      events.on('disconnected', (err) => {
+        if (!settled) {
+          settled = true;
+          events.stop();
+          reject(err ?? new Error('events stream closed'));
+          return;
+        }
+        this.lost(err);
+      });
+      events.start();
+    });
+  }
+
+  private lost(err: unknown): void {
+    if (this.stopped) return;
+    this.events?.stop();
+    this.events = null;
+    const socketPath = this.client?.socketPath ?? this.current.socketPath;
+    const tried = this.opts.socketPath ? [this.opts.socketPath] : socketCandidates();
+    this.fail(err ?? new Error('lost the events stream'), socketPath, tried);
+  }
+
+  private fail(err: unknown, socketPath: string, tried: string[]): void {
+    const unreachable = err instanceof IncusUnreachableError ? err : classifyConnectError(err, socketPath);
+    const problem = unreachable?.problem ?? 'error';
+    const message = unreachable?.message ?? (err instanceof Error ? err.message : String(err));
+    this.setStatus({
+      state: 'unavailable',
+      socketPath,
+      tried,
+      problem,
+      message,
+      hint: hintFor(problem, socketPath),
+      nextRetryAt: new Date(Date.now() + this.retryMs).toISOString(),
+    });
+    if (!this.stopped) {
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => void this.attempt(), this.retryMs);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.events?.stop();
+    await this.client?.close().catch(() => undefined);
+    this.client = null;
+  }
+}

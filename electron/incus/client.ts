@@ -1,0 +1,103 @@
+import { Agent, WebSocket, request, type Dispatcher } from 'undici';
+import { IncusError, classifyConnectError } from './errors.js';
+
+/** Incus's response envelope. */
+export interface Envelope<T = unknown> {
+  type: 'sync' | 'async' | 'error';
+  status?: string;
+  status_code?: number;
+  error_code?: number;
+  error?: string;
+  operation?: string;
+  metadata: T;
+}
+
+export interface RequestOptions {
+  /** Overrides the client's project; null leaves the parameter off (server-wide endpoints). */
+  project?: string | null;
+  query?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** ms before the response headers must arrive; 0 disables (long operation waits). */
+  timeoutMs?: number;
+}
+
+export interface Response<T> {
+  envelope: Envelope<T>;
+  etag: string | undefined;
+}
+
+/** Typed Incus REST client over the daemon's unix socket. */
+export class IncusClient {
+  readonly socketPath: string;
+  readonly project: string;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(opts: { socketPath: string; project: string; dispatcher?: Dispatcher }) {
+    this.socketPath = opts.socketPath;
+    this.project = opts.project;
+    this.dispatcher = opts.dispatcher ?? new Agent({ connect: { socketPath: opts.socketPath }, keepAliveTimeout: 30_000 });
+  }
+
+  /** The same daemon, another project; shares the connection pool. */
+  withProject(project: string): IncusClient {
+    return new IncusClient({ socketPath: this.socketPath, project, dispatcher: this.dispatcher });
+  }
+
+  url(path: string, query: Record<string, string> = {}, project: string | null = this.project): string {
+    const params = new URLSearchParams(query);
+    if (project !== null && !params.has('project')) params.set('project', project);
+    const qs = params.toString();
+    return `http://incus${path}${qs ? (path.includes('?') ? '&' : '?') + qs : ''}`;
+  }
+
+  async call<T>(method: Dispatcher.HttpMethod, path: string, opts: RequestOptions = {}): Promise<Response<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] = 'application/json';
+    }
+    const timeout = opts.timeoutMs ?? 30_000;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(this.url(path, opts.query, opts.project === undefined ? this.project : opts.project), {
+        method,
+        headers,
+        body,
+        dispatcher: this.dispatcher,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+    } catch (err) {
+      throw classifyConnectError(err, this.socketPath) ?? err;
+    }
+    const text = await res.body.text();
+    let envelope: Envelope<T>;
+    try {
+      envelope = JSON.parse(text) as Envelope<T>;
+    } catch {
+      throw new IncusError(`Incus sent a non-JSON reply (HTTP ${res.statusCode}): ${text.slice(0, 200)}`, res.statusCode);
+    }
+    if (envelope.type === 'error' || res.statusCode >= 400) {
+      throw new IncusError(envelope.error || `HTTP ${res.statusCode}`, envelope.error_code ?? res.statusCode);
+    }
+    const etag = res.headers.etag;
+    return { envelope, etag: typeof etag === 'string' ? etag : undefined };
+  }
+
+  async get<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    return (await this.call<T>('GET', path, opts)).envelope.metadata;
+  }
+
+  /** Opens a websocket on the daemon (events, exec streams). */
+  websocket(path: string, query: Record<string, string> = {}, project: string | null = this.project): WebSocket {
+    const ws = new WebSocket(this.url(path, query, project).replace(/^http/, 'ws'), { dispatcher: this.dispatcher });
+    ws.binaryType = 'arraybuffer';
+    return ws;
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}

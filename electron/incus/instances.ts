@@ -1,0 +1,72 @@
+import type { IncusClient } from './client.js';
+import { mutate, type Operation } from './operations.js';
+
+/** The parts of Incus's instance object Enclave reads. */
+export interface Instance {
+  name: string;
+  status: string;
+  status_code: number;
+  type: 'container' | 'virtual-machine';
+  description: string;
+  created_at: string;
+  last_used_at: string;
+  config: Record<string, string>;
+  expanded_config?: Record<string, string>;
+  devices: Record<string, Record<string, string>>;
+  profiles: string[];
+  project: string;
+  ephemeral: boolean;
+  stateful: boolean;
+}
+
+export interface InstanceSource {
+  type: 'image' | 'copy' | 'none';
+  alias?: string;
+  fingerprint?: string;
+  source?: string;
+}
+
+export interface CreateInstance {
+  name: string;
+  source: InstanceSource;
+  description?: string;
+  config?: Record<string, string>;
+  devices?: Record<string, Record<string, string>>;
+  profiles?: string[];
+  start?: boolean;
+}
+
+export type StateAction = 'start' | 'stop' | 'restart' | 'freeze' | 'unfreeze';
+
+const path = (name: string) => `/1.0/instances/${encodeURIComponent(name)}`;
+
+export function listInstances(client: IncusClient): Promise<Instance[]> {
+  return client.get<Instance[]>('/1.0/instances', { query: { recursion: '1' } });
+}
+
+export function getInstance(client: IncusClient, name: string): Promise<Instance> {
+  return client.get<Instance>(path(name));
+}
+
+export function createInstance(
+  client: IncusClient,
+  spec: CreateInstance,
+  onStarted?: (operationId: string) => void,
+): Promise<Operation | null> {
+  return mutate(client, 'POST', '/1.0/instances', { body: { type: 'container', ...spec }, onStarted });
+}
+
+export function changeState(
+  client: IncusClient,
+  name: string,
+  action: StateAction,
+  opts: { force?: boolean; timeout?: number } = {},
+): Promise<Operation | null> {
+  return mutate(client, 'PUT', `${path(name)}/state`, {
+    body: { action, force: opts.force ?? false, timeout: opts.timeout ?? 30 },
+  });
+}
+
+export function deleteInstance(client: IncusClient, name: string): Promise<Operation | null> {
+  return mutate(client, 'DELETE', path(name));
+}

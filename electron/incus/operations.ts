@@ -1,0 +1,63 @@
+import type { Dispatcher } from 'undici';
+import type { IncusClient, RequestOptions } from './client.js';
+import { IncusError } from './errors.js';
+
+export interface Operation<M = Record<string, unknown>> {
+  id: string;
+  class: 'task' | 'websocket' | 'token';
+  description: string;
+  status: string;
+  status_code: number;
+  metadata: M | null;
+  may_cancel: boolean;
+  err: string;
+  resources: Record<string, string[]> | null;
+}
+
+export const OPERATION_SUCCESS = 200;
+export const OPERATION_FAILURE = 400;
+export const OPERATION_CANCELLED = 401;
+
+export function operationId(path: string): string {
+  const m = path.match(/\/1\.0\/operations\/([^/?]+)/);
+  if (!m?.[1]) throw new Error(`not an operation path: ${path}`);
+  return m[1];
+}
+
+/**
+ * Waits for an operation to end. The wait request holds its body until then, so it runs with
+ * no client-side timeout; failure arrives as status_code 400 with `err`, not as an HTTP error.
+ */
+export async function waitOperation<M>(client: IncusClient, pathOrId: string, timeoutSec = -1): Promise<Operation<M>> {
+  const id = pathOrId.includes('/') ? operationId(pathOrId) : pathOrId;
+  const op = await client.get<Operation<M>>(`/1.0/operations/${id}/wait`, {
+    query: { timeout: String(timeoutSec) },
+    timeoutMs: 0,
+  });
+  if (op.status_code === OPERATION_FAILURE || op.status_code === OPERATION_CANCELLED) {
+    throw new IncusError(op.err || `operation ${op.description} ${op.status}`, op.status_code);
+  }
+  return op;
+}
+
+export async function cancelOperation(client: IncusClient, id: string): Promise<void> {
+  await client.call('DELETE', `/1.0/operations/${id}`);
+}
+
+/**
+ * Sends a request that may answer with an operation and returns once the work is done.
+ * `onStarted` receives the operation id as soon as Incus accepts the request, so callers can
+ * match progress events to it.
+ */
+export async function mutate<M = unknown>(
+  client: IncusClient,
+  method: Dispatcher.HttpMethod,
+  path: string,
+  opts: RequestOptions & { onStarted?: (operationId: string) => void } = {},
+): Promise<Operation<M> | null> {
+  const { envelope } = await client.call<Operation<M>>(method, path, opts);
+  if (envelope.type !== 'async' || !envelope.operation) return null;
+  const id = operationId(envelope.operation);
+  opts.onStarted?.(id);
+  return waitOperation<M>(client, id);
+}

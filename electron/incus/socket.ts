@@ -1,0 +1,61 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ConnectionProblem } from '../../shared/types.js';
+
+/** Where the incus CLI looks for the local daemon, in its order. */
+export function socketCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  const out: string[] = [];
+  if (env.INCUS_SOCKET) out.push(env.INCUS_SOCKET);
+  if (env.INCUS_DIR) out.push(join(env.INCUS_DIR, 'unix.socket'));
+  out.push('/var/lib/incus/unix.socket', '/run/incus/unix.socket');
+  return [...new Set(out)];
+}
+
+export interface SocketProbe {
+  path: string;
+  problem: ConnectionProblem | null;
+  message: string;
+}
+
+/** Checks a socket path without connecting: exists, is a socket, and we may open it. */
+export async function probeSocket(path: string): Promise<SocketProbe> {
+  try {
+    const info = await stat(path);
+    if (!info.isSocket()) return { path, problem: 'error', message: `${path} exists but is not a socket.` };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES') return { path, problem: 'permission-denied', message: `No permission to look at ${path}.` };
+    return { path, problem: 'missing', message: `${path} does not exist.` };
+  }
+  try {
+    await access(path, constants.R_OK | constants.W_OK);
+  } catch {
+    return { path, problem: 'permission-denied', message: `Permission denied on ${path}.` };
+  }
+  return { path, problem: null, message: `${path} is a socket we can open.` };
+}
+
+/** The first candidate that exists (the CLI's rule); the first candidate when none does. */
+export async function chooseSocket(candidates: string[]): Promise<{ path: string; probes: SocketProbe[] }> {
+  const probes: SocketProbe[] = [];
+  for (const path of candidates) {
+    const probe = await probeSocket(path);
+    probes.push(probe);
+    if (probe.problem !== 'missing') return { path, probes };
+  }
+  return { path: candidates[0] ?? '/var/lib/incus/unix.socket', probes };
+}
+
+export function hintFor(problem: ConnectionProblem, path: string): string {
+  switch (problem) {
+    case 'missing':
+      return `No Incus socket at ${path}. Install and start Incus (on Debian/Ubuntu: sudo scripts/setup-incus.sh), or point INCUS_SOCKET / INCUS_DIR at your daemon's socket.`;
+    case 'permission-denied':
+      return `Your user may not open ${path}. Add yourself to the incus-admin group (sudo usermod -aG incus-admin $USER, then log in again), or run Enclave as a user that may.`;
+    case 'not-responding':
+      return `The socket ${path} exists but no daemon answers on it. Start incusd (systemctl start incus, or sudo scripts/setup-incus.sh) and check its log.`;
+    case 'error':
+      return `Incus answered with an error. Check the daemon's log (e.g. /var/log/incus/incusd.log).`;
+  }
+}

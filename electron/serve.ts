@@ -1,0 +1,44 @@
+/** Browser mode: `npm run serve [-- --port N]`. Runs the backend under plain Node. */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Backend } from './core/backend.js';
+import { startWebHost } from './transport/web-host.js';
+
+export function parsePort(argv: string[]): number | undefined {
+  const i = argv.findIndex((a) => a === '--port' || a.startsWith('--port='));
+  if (i < 0) return undefined;
+  const arg = argv[i] ?? '';
+  const raw = arg.includes('=') ? arg.split('=')[1] : argv[i + 1];
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port takes a number from 0 to 65535 (0 picks a free port); got "${raw ?? ''}".`);
+  }
+  return port;
+}
+
+export async function serve(argv: string[], why?: string): Promise<void> {
+  const port = parsePort(argv);
+  const here = dirname(fileURLToPath(import.meta.url));
+  const backend = new Backend();
+  backend.start();
+  const host = await startWebHost({ backend, staticDir: join(here, '..', 'renderer'), port });
+  if (why) console.log(`Enclave: ${why}`);
+  console.log(`Enclave is running in browser mode. Open this URL (it carries your access token):\n\n  ${host.url}\n`);
+  backend.connection.on('status', (s) => {
+    if (s.state === 'unavailable') console.log(`Incus: ${s.message} ${s.hint}`);
+    if (s.state === 'connected') console.log(`Incus: connected on ${s.socketPath} (project ${s.project}, Incus ${s.serverVersion}).`);
+  });
+  const shutdown = () => {
+    void Promise.all([host.close(), backend.stop()]).finally(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+const invokedDirectly = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (invokedDirectly) {
+  serve(process.argv.slice(2), process.env.ENCLAVE_SERVE_REASON).catch((err: unknown) => {
+    console.error(`Enclave: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,33 @@
+import { ipcMain, type WebContents } from 'electron';
+import { events, type EventName } from '../../shared/api.js';
+import type { Backend } from '../core/backend.js';
+import { dispatch } from './dispatch.js';
+
+export const INVOKE_CHANNEL = 'enclave:invoke';
+export const EVENT_CHANNEL = 'enclave:event';
+
+/**
+ * The Electron transport: one invoke channel for every request (validated by `dispatch`
+ * like the WebSocket transport) and one event channel carrying every pushed event.
+ */
+export function serveIpc(backend: Backend, target: WebContents): () => void {
+  ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, args: unknown) => {
+    // Only our own window's main frame may call the backend.
+    if (event.sender !== target || event.senderFrame !== target.mainFrame) {
+      return { ok: false, error: { code: 'unknown-method', message: 'Calls are accepted from the Enclave window only.' } };
+    }
+    return dispatch(backend.handlers, method, args);
+  });
+  const unsubscribe: (() => void)[] = [];
+  for (const name of Object.keys(events) as EventName[]) {
+    const listener = (payload: unknown) => {
+      if (!target.isDestroyed()) target.send(EVENT_CHANNEL, name, payload);
+    };
+    backend.events.on(name, listener as never);
+    unsubscribe.push(() => backend.events.off(name, listener as never));
+  }
+  return () => {
+    ipcMain.removeHandler(INVOKE_CHANNEL);
+    unsubscribe.forEach((u) => u());
+  };
+}

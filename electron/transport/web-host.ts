@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { events, type EventName } from '../../shared/api.js';
+import { EnclaveError } from '../../shared/errors.js';
+import { TOKEN_PARAM, WS_PATH, type ClientFrame, type ServerFrame } from '../../shared/wire.js';
+import type { Backend } from '../core/backend.js';
+import { dispatch } from './dispatch.js';
+import { TOKEN_COOKIE, checkRequest } from './web-auth.js';
+
+/** Frames above this close the socket; smaller oversized arguments get a typed error. */
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+};
+
+export interface WebHost {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export interface WebHostOptions {
+  backend: Backend;
+  /** Folder of the built renderer (index.html). */
+  staticDir: string;
+  port?: number;
+  token?: string;
+}
+
+/** Browser mode: the built renderer and the contract over one WebSocket, on loopback only. */
+export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const root = resolve(opts.staticDir);
+  let port = 0;
+
+  const server: Server = createServer((req, res) => void serveStatic(req, res));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const verdict = checkRequest(req, token, port);
+    if (!verdict.ok) {
+      res.writeHead(verdict.status, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
+      res.end(`Enclave: ${verdict.reason}\n`);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, SECURITY_HEADERS).end();
+      return;
+    }
+    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const rel = pathname === '/' ? 'index.html' : normalize(pathname).replace(/^[/\\]+/, '');
+    const file = join(root, rel);
+    if (file !== root && !file.startsWith(root + sep)) {
+      res.writeHead(404, SECURITY_HEADERS).end();
+      return;
+    }
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error('not a file');
+      const headers: Record<string, string> = {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-length': String(info.size),
+        ...SECURITY_HEADERS,
+      };
+      if (verdict.viaQuery) headers['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+      res.writeHead(200, headers);
+      if (req.method === 'HEAD') res.end();
+      else createReadStream(file).pipe(res);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain', ...SECURITY_HEADERS }).end('Not found\n');
+    }
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const verdict = checkRequest(req, token, port);
+    if (path !== WS_PATH || !verdict.ok) {
+      const status = verdict.ok ? 404 : verdict.status;
+      socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\nconnection: close\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws));
+  });
+
+  function serveClient(ws: WebSocket): void {
+    const send = (frame: ServerFrame) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    };
+    const unsubscribe: (() => void)[] = [];
+    const forward = <E extends EventName>(event: E) => {
+      const listener = (payload: unknown) => send({ t: 'event', event, payload });
+      opts.backend.events.on(event, listener as never);
+      unsubscribe.push(() => opts.backend.events.off(event, listener as never));
+    };
+    for (const event of Object.keys(events) as EventName[]) forward(event);
+
+    ws.on('message', (data: RawData, isBinary: boolean) => void onMessage(data, isBinary));
+    ws.on('close', () => unsubscribe.forEach((u) => u()));
+    ws.on('error', () => ws.terminate());
+
+    async function onMessage(data: RawData, isBinary: boolean): Promise<void> {
+      const raw = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      let frame: Partial<ClientFrame>;
+      try {
+        if (isBinary) throw new Error('binary frames are not accepted here');
+        frame = JSON.parse(raw.toString('utf8')) as Partial<ClientFrame>;
+        if (typeof frame !== 'object' || frame === null || frame.t !== 'call' || typeof frame.id !== 'number') {
+          throw new Error('expected {t:"call", id:number, method, args}');
+        }
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        send({ t: 'reply', id: -1, reply: { ok: false, error: new EnclaveError('invalid-arguments', `Malformed frame: ${reason}`).toInfo() } });
+        return;
+      }
+      // The frame's size bounds the arguments' size; measuring the frame avoids re-serializing.
+      const reply = await dispatch(opts.backend.handlers, frame.method, frame.args, raw.length);
+      send({ t: 'reply', id: frame.id, reply });
+    }
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/?${TOKEN_PARAM}=${token}`,
+    port,
+    token,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

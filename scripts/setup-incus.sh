@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Sets up a local Incus daemon for Enclave's tests and CI: idempotent, root, Debian/Ubuntu.
+# Installs Incus and friends when missing, starts incusd when no daemon answers (no systemd
+# assumed), makes a btrfs pool and a root disk in the default profile when none exists, and
+# builds + imports the agent test image (cached). Nothing created here routes traffic off
+# this machine: no NIC, no NAT network.
+set -euo pipefail
+
+POOL="${ENCLAVE_POOL:-enclave}"
+POOL_SIZE="${ENCLAVE_POOL_SIZE:-30GiB}"
+IMAGE_ALIAS="${ENCLAVE_IMAGE_ALIAS:-enclave-agent}"
+CACHE_DIR="${ENCLAVE_CACHE_DIR:-/var/cache/enclave}"
+IMAGE_TAR="$CACHE_DIR/enclave-agent.tar.gz"
+
+say() { printf '[setup-incus] %s\n' "$*"; }
+die() { printf '[setup-incus] error: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "run as root (sudo $0)"
+
+export DEBIAN_FRONTEND=noninteractive
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" -eq 0 ]; then apt-get update -qq; apt_updated=1; fi
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# --- packages ---------------------------------------------------------------
+if ! command -v incus >/dev/null 2>&1 || [ ! -x /usr/libexec/incus/incusd ] && ! command -v incusd >/dev/null 2>&1; then
+  . /etc/os-release
+  if [ "${ID:-}" = debian ] && [ "${VERSION_CODENAME:-}" = bookworm ]; then
+    if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+      say "adding bookworm-backports (Incus is only there on Debian 12)"
+      cat > /etc/apt/sources.list.d/bookworm-backports.sources <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+      apt_updated=0
+    fi
+    say "installing incus-base, incus-client from bookworm-backports"
+    apt-get update -qq; apt_updated=1
+    apt-get install -y -qq -t bookworm-backports incus-base incus-client >/dev/null
+  else
+    say "installing incus"
+    apt_install incus-base incus-client || apt_install incus
+  fi
+else
+  say "incus present: $(incus --version 2>/dev/null || echo '?')"
+fi
+
+need=()
+command -v mkfs.btrfs >/dev/null 2>&1 || need+=(btrfs-progs)
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v busybox >/dev/null 2>&1 || need+=(busybox-static)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+if [ "${#need[@]}" -gt 0 ]; then
+  say "installing ${need[*]}"
+  apt_install "${need[@]}"
+else
+  say "btrfs-progs, debootstrap, chromium, busybox, tmux present"
+fi
+
+# --- daemon -----------------------------------------------------------------
+INCUSD=/usr/libexec/incus/incusd
+[ -x "$INCUSD" ] || INCUSD="$(command -v incusd || true)"
+[ -n "$INCUSD" ] || die "incusd not found after install"
+
+if incus info >/dev/null 2>&1; then
+  say "incusd answers"
+else
+  say "starting incusd (detached)"
+  mkdir -p /var/log/incus
+  # lxcfs gives containers their own /proc view (meminfo etc.); optional.
+  if command -v lxcfs >/dev/null 2>&1 && ! pgrep -x lxcfs >/dev/null; then
+    mkdir -p /var/lib/incus-lxcfs
+    setsid lxcfs /var/lib/incus-lxcfs >/var/log/incus/lxcfs.log 2>&1 < /dev/null &
+  fi
+  setsid "$INCUSD" --group root --logfile /var/log/incus/incusd.log >/dev/null 2>&1 < /dev/null &
+  incus admin waitready --timeout=60 || die "incusd did not become ready; see /var/log/incus/incusd.log"
+  say "incusd ready"
+fi
+
+# --- storage ----------------------------------------------------------------
+if incus storage show "$POOL" >/dev/null 2>&1; then
+  say "storage pool $POOL exists"
+else
+  say "creating btrfs storage pool $POOL ($POOL_SIZE loop file)"
+  incus storage create "$POOL" btrfs size="$POOL_SIZE" >/dev/null
+fi
+if incus profile device get default root pool >/dev/null 2>&1; then
+  say "default profile has a root disk (pool $(incus profile device get default root pool))"
+else
+  say "adding root disk on $POOL to the default profile"
+  incus profile device add default root disk path=/ pool="$POOL" >/dev/null
+fi
+
+# --- agent image ------------------------------------------------------------
+if incus image alias list -f csv | cut -d, -f1 | grep -qx "$IMAGE_ALIAS"; then
+  say "image $IMAGE_ALIAS present"
+else
+  mkdir -p "$CACHE_DIR"
+  if [ ! -s "$IMAGE_TAR" ]; then
+    say "building agent image (debootstrap minbase bookworm; about a minute)"
+    work="$(mktemp -d)"
+    trap 'rm -rf "$work"' EXIT
+    debootstrap --variant=minbase --include=tmux,bash,git,procps,ca-certificates,busybox-static,locales \
+      bookworm "$work/rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
+      || { tail -20 "$work/debootstrap.log" >&2; die "debootstrap failed"; }
+    # minbase has no init: busybox init, kept alive by a respawn line.
+    cat > "$work/rootfs/etc/inittab" <<'TAB'
+::sysinit:/bin/mount -a
+::respawn:/bin/sleep infinity
+::ctrlaltdel:/sbin/reboot
+::shutdown:/bin/true
+TAB
+    rm -f "$work/rootfs/sbin/init"
+    ln -s /bin/busybox "$work/rootfs/sbin/init"
+    echo 'enclave-agent' > "$work/rootfs/etc/hostname"
+    rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
+    cat > "$work/metadata.yaml" <<META
+architecture: x86_64
+creation_date: $(date +%s)
+properties:
+  description: Enclave agent (Debian bookworm minbase, bash, tmux, git)
+  os: debian
+  release: bookworm
+  variant: enclave-agent
+META
+    tar -C "$work" --numeric-owner -czf "$IMAGE_TAR.tmp" metadata.yaml rootfs
+    mv "$IMAGE_TAR.tmp" "$IMAGE_TAR"
+    rm -rf "$work"; trap - EXIT
+    say "image built: $(du -h "$IMAGE_TAR" | cut -f1)"
+  else
+    say "reusing cached image build $IMAGE_TAR"
+  fi
+  incus image import "$IMAGE_TAR" --alias "$IMAGE_ALIAS" >/dev/null
+  say "image imported as $IMAGE_ALIAS"
+fi
+
+say "ready: socket $(incus info 2>/dev/null | awk '/^  server_name/ {print $2}' || true)/var/lib/incus/unix.socket, pool $POOL, image $IMAGE_ALIAS"

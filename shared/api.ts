@@ -1,0 +1,92 @@
+/**
+ * The one contract between the renderer and the backend. Every request names its argument
+ * schema (checked at runtime by both transports before a service sees it) and its result
+ * type; every pushed event names its payload type. Transports and the renderer's client are
+ * generic over these maps: a new method is added here and in the service, nowhere else.
+ */
+import { z } from 'zod';
+import { agentNameProblem } from './names.js';
+import type { Agent, AgentProgress, AgentsChange, ConnectionStatus, ErrorInfo, ImageInfo } from './types.js';
+
+/** Declares a request: its argument schema now, its result type as a type parameter. */
+function request<Result>() {
+  return <Args extends z.ZodType>(args: Args) => ({ args, result: undefined as unknown as Result });
+}
+/** Declares a pushed event stream by its payload type. */
+function event<Payload>() {
+  return { payload: undefined as unknown as Payload };
+}
+
+export const agentName = z.string().superRefine((value, ctx) => {
+  const problem = agentNameProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const imageRef = z
+  .string()
+  .min(1, 'Choose an image.')
+  .max(256, 'An image alias or fingerprint is at most 256 characters.')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/:-]*$/, 'An image is named by its alias or fingerprint (letters, digits, . _ / : -).');
+
+const description = z.string().max(1024, 'A description is at most 1024 characters.');
+
+export const requests = {
+  'system.status': request<ConnectionStatus>()(z.object({}).strict()),
+  'agents.list': request<Agent[]>()(z.object({}).strict()),
+  'agents.create': request<Agent>()(
+    z.object({ name: agentName, image: imageRef, description: description.optional() }).strict(),
+  ),
+  'agents.action': request<Agent>()(
+    z
+      .object({
+        name: agentName,
+        action: z.enum(['start', 'stop', 'restart', 'freeze', 'unfreeze']),
+        force: z.boolean().optional(),
+      })
+      .strict(),
+  ),
+  'agents.delete': request<{ name: string }>()(z.object({ name: agentName }).strict()),
+  'images.list': request<ImageInfo[]>()(z.object({}).strict()),
+} as const;
+
+export const events = {
+  'system.status': event<ConnectionStatus>(),
+  'agents.changed': event<AgentsChange>(),
+  'agents.progress': event<AgentProgress>(),
+} as const;
+
+export type Requests = typeof requests;
+export type RequestName = keyof Requests;
+export type ArgsOf<K extends RequestName> = z.input<Requests[K]['args']>;
+export type ResultOf<K extends RequestName> = Requests[K]['result'];
+export type EventName = keyof typeof events;
+export type EventOf<E extends EventName> = (typeof events)[E]['payload'];
+
+/** What `window.enclave` is, in Electron (from the preload) and in a browser (WebSocket). */
+export interface EnclaveApi {
+  invoke<K extends RequestName>(method: K, args: ArgsOf<K>): Promise<ResultOf<K>>;
+  on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
+}
+
+/** The envelope both transports use for a reply, so errors keep their code across IPC. */
+export type Reply<T = unknown> = { ok: true; result: T } | { ok: false; error: ErrorInfo };
+
+/** Largest serialized argument object accepted by either transport. */
+export const MAX_ARGS_BYTES = 64 * 1024;
+
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && Object.hasOwn(requests, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/**
+ * What a transport exposes as `window.enclave`: calls answer with the Reply envelope (so an
+ * error keeps its code even across Electron's contextBridge, which drops custom error
+ * fields). `apiFromBridge` turns it into the typed EnclaveApi the renderer uses.
+ */
+export interface EnclaveBridge {
+  call(method: string, args: unknown): Promise<Reply>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}

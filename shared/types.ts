@@ -1,0 +1,86 @@
+/** Data shapes that cross the contract. Plain JSON only: they travel over IPC and WebSocket. */
+
+export type AgentStatus = 'Running' | 'Stopped' | 'Frozen' | 'Error' | 'Starting' | 'Stopping' | 'Freezing' | 'Unknown';
+
+export interface Agent {
+  name: string;
+  status: AgentStatus;
+  /** Human description of the image it was made from. */
+  image: string;
+  /** ISO time. */
+  createdAt: string;
+  /** ISO time of the last start; uptime is derived from it while Running. */
+  lastStartedAt: string | null;
+  /** True when Enclave created it (it carries user.enclave.* keys). */
+  managed: boolean;
+  description: string;
+  /** The user.enclave.* keys, without the prefix. */
+  meta: Record<string, string>;
+}
+
+export interface ImageInfo {
+  fingerprint: string;
+  aliases: string[];
+  description: string;
+  architecture: string;
+  sizeBytes: number;
+  uploadedAt: string;
+}
+
+export type ConnectionProblem = 'missing' | 'permission-denied' | 'not-responding' | 'error';
+
+export type ConnectionStatus =
+  | { state: 'connecting'; socketPath: string; tried: string[] }
+  | {
+      state: 'connected';
+      socketPath: string;
+      serverVersion: string;
+      project: string;
+      storageDrivers: string[];
+      /** Set when agents would live on a storage pool that copies whole filesystems. */
+      warning: string | null;
+    }
+  | {
+      state: 'unavailable';
+      socketPath: string;
+      tried: string[];
+      problem: ConnectionProblem;
+      message: string;
+      hint: string;
+      nextRetryAt: string;
+    };
+
+export type AgentAction = 'start' | 'stop' | 'restart' | 'freeze' | 'unfreeze';
+
+export type ProgressStage = 'creating' | 'starting' | 'ready' | 'failed';
+
+export interface AgentProgress {
+  name: string;
+  stage: ProgressStage;
+  /** Incus's own progress text when it gives one (e.g. "rootfs: 45% (12.3MB/s)"). */
+  detail: string;
+  error?: string;
+}
+
+export type AgentsChange =
+  | { kind: 'reset'; agents: Agent[] }
+  | { kind: 'upsert'; agent: Agent }
+  | { kind: 'removed'; name: string };
+
+export type ErrorCode =
+  | 'unknown-method'
+  | 'invalid-arguments'
+  | 'too-large'
+  | 'not-found'
+  | 'conflict'
+  | 'busy'
+  | 'incus'
+  | 'unavailable'
+  | 'internal';
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  /** Incus HTTP status when the error came from Incus. */
+  status?: number;
+}
