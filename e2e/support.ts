@@ -6,9 +6,14 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 export const root = join(import.meta.dirname, '..');
 
-/** Runs the incus CLI against the test project. */
+/**
+ * Runs the incus CLI against the test project. Its stdin is closed: `incus launch` and
+ * `incus init` read instance config from a stdin that is not a terminal, and would wait on it.
+ */
 export async function incus(project: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run('incus', [...args, '--project', project], { timeout: 60_000 });
+  const pending = run('incus', [...args, '--project', project], { timeout: 60_000 });
+  pending.child.stdin?.end();
+  const { stdout } = await pending;
   return stdout;
 }
 

@@ -1,0 +1,42 @@
+import { useId, useRef } from 'react';
+import { Modal } from './Modal.js';
+
+interface ConfirmDialogProps {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  onConfirm(): void;
+  onCancel(): void;
+}
+
+/** Asks before something destructive; Cancel has the initial focus so Enter does no harm. */
+export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCancel }: ConfirmDialogProps) {
+  const titleId = useId();
+  const messageId = useId();
+  const cancel = useRef<HTMLButtonElement>(null);
+  return (
+    <Modal
+      testId="confirm-dialog"
+      labelledBy={titleId}
+      describedBy={messageId}
+      onClose={onCancel}
+      initialFocus={cancel}
+      className="modal-small"
+    >
+      <h2 id={titleId} className="modal-title">
+        {title}
+      </h2>
+      <p id={messageId} className="modal-text">
+        {message}
+      </p>
+      <div className="modal-actions">
+        <button ref={cancel} type="button" className="button" data-testid="cancel" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="button" className="button button-danger" data-testid="confirm" onClick={onConfirm}>
+          {confirmLabel}
+        </button>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,17 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import { applyThemeToDocument } from './stores/theme.js';
+import { startSync } from './sync.js';
+import './styles.css';
+
+applyThemeToDocument();
+startSync();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

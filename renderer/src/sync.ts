@@ -1,0 +1,76 @@
+/**
+ * Feeds the stores: pushed events as they come, plus a full reload (status, agents, and
+ * images once they were wanted) on every backend (re)connect, since missed events are not resent.
+ */
+import type { ConnectionStatus } from '../../shared/types.js';
+import { backendLink, enclave } from './api.js';
+import { errorMessage } from './lib/errors.js';
+import { useAgents } from './stores/agents.js';
+import { useBackend } from './stores/backend.js';
+import { useConnection } from './stores/connection.js';
+import { useImages } from './stores/images.js';
+import { useProgress } from './stores/progress.js';
+import type { LinkState } from './ws/link.js';
+
+function statusChanged(previous: ConnectionStatus | null): void {
+  const current = useConnection.getState().status;
+  // Incus just came back: agents may have changed while it was away.
+  if (current?.state === 'connected' && previous?.state !== 'connected' && !useAgents.getState().replay) {
+    void loadAgents();
+  }
+}
+
+export async function loadStatus(): Promise<void> {
+  const connection = useConnection.getState();
+  const previous = connection.status;
+  const eventCountAtCall = connection.eventCount;
+  const status = await enclave.invoke('system.status', {});
+  useConnection.getState().receiveReply(status, eventCountAtCall);
+  statusChanged(previous);
+}
+
+export async function loadAgents(): Promise<void> {
+  const loadId = useAgents.getState().beginLoad();
+  try {
+    useAgents.getState().finishLoad(loadId, await enclave.invoke('agents.list', {}));
+  } catch (error) {
+    useAgents.getState().abandonLoad(loadId);
+    // Incus being unavailable is shown by the connection screen; anything else is worth a trace.
+    console.warn('agents.list failed:', errorMessage(error));
+  }
+}
+
+export async function loadImages(): Promise<void> {
+  useImages.getState().loading();
+  try {
+    useImages.getState().loaded(await enclave.invoke('images.list', {}));
+  } catch (error) {
+    useImages.getState().failed(errorMessage(error));
+  }
+}
+
+function resync(): void {
+  loadStatus().catch((error: unknown) => console.warn('system.status failed:', errorMessage(error)));
+  void loadAgents();
+  if (useImages.getState().state !== 'idle') void loadImages();
+}
+
+export function startSync(): void {
+  enclave.on('agents.changed', (change) => useAgents.getState().apply(change));
+  enclave.on('agents.progress', (progress) => useProgress.getState().apply(progress));
+  enclave.on('system.status', (status) => {
+    const previous = useConnection.getState().status;
+    useConnection.getState().receiveEvent(status);
+    statusChanged(previous);
+  });
+
+  const onLink = (link: LinkState) => {
+    const reconnected = useBackend.getState().everConnected;
+    useBackend.getState().setLink(link);
+    if (link !== 'connected') return;
+    if (reconnected) useProgress.getState().dropInFlight();
+    resync();
+  };
+  backendLink.subscribe(onLink);
+  onLink(backendLink.getState());
+}
