@@ -3,13 +3,14 @@ import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConnectionProblem } from '../../shared/types.js';
 
-/** Where the incus CLI looks for the local daemon, in its order. */
+/**
+ * Where the incus CLI looks for the local daemon. A socket named by INCUS_SOCKET or INCUS_DIR
+ * is the only candidate: the user chose it, and silently using another daemon would be wrong.
+ */
 export function socketCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
-  const out: string[] = [];
-  if (env.INCUS_SOCKET) out.push(env.INCUS_SOCKET);
-  if (env.INCUS_DIR) out.push(join(env.INCUS_DIR, 'unix.socket'));
-  out.push('/var/lib/incus/unix.socket', '/run/incus/unix.socket');
-  return [...new Set(out)];
+  if (env.INCUS_SOCKET) return [env.INCUS_SOCKET];
+  if (env.INCUS_DIR) return [join(env.INCUS_DIR, 'unix.socket')];
+  return ['/var/lib/incus/unix.socket', '/run/incus/unix.socket'];
 }
 
 export interface SocketProbe {
