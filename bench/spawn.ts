@@ -1,0 +1,246 @@
+/**
+ * Spawn benchmark: create and start an agent from the test image and run `true` in it,
+ * through Enclave's backend and through the incus CLI, alternating, in one throwaway project.
+ *
+ *   npm run bench:spawn -- [--reps N] [--image ALIAS] [--trace]
+ *
+ * --trace prints, for each Enclave run, every request Enclave sent with its start and end
+ * (ms since the run began), to show where the time goes.
+ * The last line is `bench spawn: ratio <enclave/cli>`.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Backend } from '../electron/core/backend.js';
+import { IncusClient } from '../electron/incus/client.js';
+import { IncusError } from '../electron/incus/errors.js';
+import { execCommand } from '../electron/incus/exec.js';
+import { changeState, deleteInstance, getInstance, listInstances } from '../electron/incus/instances.js';
+import { deleteProject, ensureProject } from '../electron/incus/projects.js';
+import { chooseSocket, socketCandidates } from '../electron/incus/socket.js';
+import { dispatch } from '../electron/transport/dispatch.js';
+
+/**
+ * Runs the incus CLI with stdin on /dev/null: `incus launch` reads an instance config from
+ * stdin when it is not a terminal, so an open pipe would make it wait forever.
+ */
+function incus(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('incus', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`incus ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
+    });
+  });
+}
+
+interface Options {
+  reps: number;
+  image: string;
+  trace: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { reps: 7, image: 'enclave-agent', trace: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--reps') {
+      opts.reps = Number(value());
+      if (!Number.isInteger(opts.reps) || opts.reps < 1) throw new Error('--reps takes a whole number ≥ 1');
+    } else if (arg === '--image') opts.image = value();
+    else if (arg === '--trace') opts.trace = true;
+    else throw new Error(`unknown argument ${arg} (use --reps N, --image ALIAS, --trace)`);
+  }
+  return opts;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+/** Records every REST call and websocket an IncusClient makes, relative to `zero`. */
+class Tracer {
+  zero = 0;
+  lines: string[] = [];
+  active = false;
+
+  install(): void {
+    const proto = IncusClient.prototype;
+    const call = proto.call;
+    const websocket = proto.websocket;
+    const at = () => (performance.now() - this.zero).toFixed(1).padStart(7);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const tracer = this;
+    proto.call = async function (this: IncusClient, method, path, opts) {
+      if (!tracer.active) return call.call(this, method, path, opts);
+      const start = at();
+      try {
+        return await call.call(this, method, path, opts);
+      } finally {
+        tracer.lines.push(`  ${start} → ${at()}  ${method} ${path.replace(/[0-9a-f-]{36}/, '<op>')}`);
+      }
+    } as typeof proto.call;
+    proto.websocket = function (this: IncusClient, path, query, project) {
+      const ws = websocket.call(this, path, query, project);
+      if (tracer.active) {
+        const start = at();
+        const label = path.replace(/[0-9a-f-]{36}/, '<op>');
+        ws.addEventListener('open', () => tracer.lines.push(`  ${start} → ${at()}  WS open ${label}`));
+        ws.addEventListener('close', () => tracer.lines.push(`  ${start} → ${at()}  WS closed ${label}`));
+      }
+      return ws;
+    } as typeof proto.websocket;
+  }
+
+  begin(): void {
+    this.lines = [];
+    this.zero = performance.now();
+    this.active = true;
+  }
+
+  end(): string[] {
+    this.active = false;
+    return this.lines;
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const socketPath = (await chooseSocket(socketCandidates())).path;
+  const project = `enclave-bench-${randomBytes(4).toString('hex')}`;
+  const admin = new IncusClient({ socketPath, project });
+  const tracer = new Tracer();
+  if (opts.trace) tracer.install();
+
+  let cleaning: Promise<void> | null = null;
+  /**
+   * Deletes every instance of the project, then the project. Safe to call twice. Retries for a
+   * while: after Ctrl-C a create may still be finishing in the daemon.
+   */
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      let lastError: unknown = null;
+      for (let attempt = 0; attempt < 10; attempt++) {
+        try {
+          const left = await listInstances(admin).catch(() => []);
+          for (const inst of left) await destroy(inst.name).catch(() => undefined);
+          await deleteProject(admin, project);
+          lastError = null;
+          break;
+        } catch (err) {
+          if (err instanceof IncusError && err.status === 404) {
+            lastError = null;
+            break;
+          }
+          lastError = err;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+      if (lastError) console.error(`bench spawn: could not delete project ${project}: ${String(lastError)}`);
+      await admin.close().catch(() => undefined);
+    })());
+
+  const destroy = async (name: string) => {
+    const inst = await getInstance(admin, name);
+    if (inst.status !== 'Stopped') await changeState(admin, name, 'stop', { force: true });
+    await deleteInstance(admin, name);
+  };
+
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\nbench spawn: ${signal}, cleaning up ${project}…`);
+    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let seq = 0;
+  const nextName = (kind: string) => `bench-${kind}-${++seq}`;
+
+  /** Enclave: a connected backend, then agents.create and `true` run through Enclave's exec. */
+  const enclaveRun = async (): Promise<number> => {
+    const name = nextName('e');
+    // A backend is connected and synced before the clock starts, as the app would be; it is
+    // stopped after the run so it does not react to the CLI's instances.
+    const backend = new Backend({ project, socketPath });
+    backend.start();
+    try {
+      await backend.ready();
+      const listed = await dispatch(backend.handlers, 'agents.list', {});
+      if (!listed.ok) throw new Error(`agents.list failed: ${listed.error.message}`);
+
+      if (opts.trace) tracer.begin();
+      const t0 = performance.now();
+      const created = await dispatch(backend.handlers, 'agents.create', { name, image: opts.image });
+      if (!created.ok) throw new Error(`agents.create failed: ${created.error.message}`);
+      const res = await execCommand(backend.connection.requireClient(), name, ['true']);
+      const ms = performance.now() - t0;
+      if (opts.trace) console.log(tracer.end().join('\n'));
+      if (res.exitCode !== 0) throw new Error(`true exited with ${res.exitCode} in ${name}: ${res.stderr.toString()}`);
+      return ms;
+    } finally {
+      tracer.active = false;
+      await destroy(name).catch(() => undefined);
+      await backend.stop();
+    }
+  };
+
+  /** The incus CLI: `incus launch`, then `incus exec -- true`. */
+  const cliRun = async (): Promise<number> => {
+    const name = nextName('c');
+    try {
+      const t0 = performance.now();
+      await incus(['launch', opts.image, name, '--project', project]);
+      await incus(['exec', name, '--project', project, '--', 'true']);
+      return performance.now() - t0;
+    } finally {
+      await destroy(name).catch(() => undefined);
+    }
+  };
+
+  try {
+    await ensureProject(admin, project, 'Enclave spawn benchmark (throwaway)');
+    console.log(`bench spawn: image ${opts.image}, project ${project}, ${opts.reps} reps, alternating Enclave/CLI`);
+
+    const warmE = await enclaveRun();
+    const warmC = await cliRun();
+    console.log(`warm-up (not counted): enclave ${fmt(warmE)}, cli ${fmt(warmC)}`);
+
+    const enclave: number[] = [];
+    const cli: number[] = [];
+    for (let i = 1; i <= opts.reps && !interrupted; i++) {
+      const e = await enclaveRun();
+      enclave.push(e);
+      const c = await cliRun();
+      cli.push(c);
+      console.log(`run ${i}: enclave ${fmt(e)}, cli ${fmt(c)}`);
+    }
+    if (interrupted) return;
+
+    const me = median(enclave);
+    const mc = median(cli);
+    console.log(`median: enclave ${fmt(me)}, cli ${fmt(mc)}`);
+    console.log(`bench spawn: ratio ${(me / mc).toFixed(2)}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench spawn failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});
