@@ -9,7 +9,8 @@ export function parsePort(argv: string[]): number | undefined {
   if (i < 0) return undefined;
   const arg = argv[i] ?? '';
   const raw = arg.includes('=') ? arg.split('=')[1] : argv[i + 1];
-  const port = Number(raw);
+  // Digits only: Number('') is 0, which would silently pick a random port.
+  const port = /^\d{1,5}$/.test(raw ?? '') ? Number(raw) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port takes a number from 0 to 65535 (0 picks a free port); got "${raw ?? ''}".`);
   }

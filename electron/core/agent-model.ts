@@ -5,9 +5,12 @@ export const META_PREFIX = 'user.enclave.';
 
 const STATUSES: readonly AgentStatus[] = ['Running', 'Stopped', 'Frozen', 'Error', 'Starting', 'Stopping', 'Freezing'];
 
-/** Incus reports a never-used instance's last_used_at as the zero time. */
+/**
+ * Incus reports a never-used instance's last_used_at as a zero time: the Unix epoch in
+ * Incus 6.0 (`1970-01-01T00:00:00Z`), Go's zero time (`0001-01-01…`) in older releases.
+ */
 function realTime(iso: string | undefined): string | null {
-  if (!iso || iso.startsWith('0001-01-01')) return null;
+  if (!iso || !(Date.parse(iso) > 0)) return null;
   return iso;
 }
 

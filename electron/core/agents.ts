@@ -14,6 +14,16 @@ interface AgentServiceEvents {
   progress: [AgentProgress];
 }
 
+async function instanceExists(client: IncusClient, name: string): Promise<boolean> {
+  try {
+    await getInstance(client, name);
+    return true;
+  } catch (err) {
+    if (err instanceof IncusError && err.status === 404) return false;
+    throw err;
+  }
+}
+
 const ACTION_VERB: Record<AgentAction | 'delete' | 'create', string> = {
   start: 'started',
   stop: 'stopped',
@@ -41,7 +51,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
 
   constructor(private readonly connection: Connection) {
     super();
-    connection.on('ready', (client) => void this.resync(client));
+    // A failed resync has already been reported to the connection; never leave it unhandled.
+    connection.on('ready', (client) => void this.resync(client).catch(() => undefined));
     connection.on('event', (e) => this.onEvent(e));
   }
 
@@ -149,6 +160,11 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
       throw new EnclaveError('conflict', `An agent named "${args.name}" already exists. Choose another name.`);
     }
     return this.exclusive(args.name, 'create', async () => {
+      // Incus 6.0 reports a taken name only once the create operation runs, as a 500 about a
+      // database constraint: ask first, so the user gets a plain conflict.
+      if (await instanceExists(client, args.name)) {
+        throw new EnclaveError('conflict', `An agent named "${args.name}" already exists. Choose another name.`);
+      }
       const progress = (stage: AgentProgress['stage'], detail: string, error?: string) =>
         this.emit('progress', error ? { name: args.name, stage, detail, error } : { name: args.name, stage, detail });
       progress('creating', 'Creating the container');

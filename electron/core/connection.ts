@@ -30,6 +30,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private client: IncusClient | null = null;
   private events: EventStream | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  private connectedAt = 0;
   private attempting = false;
   private stopped = false;
   private current: ConnectionStatus;
@@ -96,6 +97,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       const drivers = [...new Set(pools.map((p) => p.driver))];
       const slow = pools.filter((p) => SLOW_DRIVERS.has(p.driver)).map((p) => p.name);
       await this.openEvents(client);
+      this.connectedAt = Date.now();
       this.setStatus({
         state: 'connected',
         socketPath,
@@ -144,13 +146,24 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.events = null;
     const socketPath = this.client?.socketPath ?? this.current.socketPath;
     const tried = this.opts.socketPath ? [this.opts.socketPath] : socketCandidates();
-    this.fail(err ?? new Error('lost the events stream'), socketPath, tried);
+    if (err instanceof IncusUnreachableError) {
+      this.fail(err, socketPath, tried);
+      return;
+    }
+    // A dropped events stream does not say why (it used to show as an empty 'error' until the
+    // next retry): reconnect at once, which finds out (missing, not responding…) or finds the
+    // daemon back. A link that drops right after connecting waits out retryMs, so never spins.
+    this.setStatus({ state: 'connecting', socketPath, tried });
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const wait = Math.max(0, this.connectedAt + this.retryMs - Date.now());
+    this.retryTimer = setTimeout(() => void this.attempt(), wait);
   }
 
   private fail(err: unknown, socketPath: string, tried: string[]): void {
     const unreachable = err instanceof IncusUnreachableError ? err : classifyConnectError(err, socketPath);
     const problem = unreachable?.problem ?? 'error';
-    const message = unreachable?.message ?? (err instanceof Error ? err.message : String(err));
+    const message =
+      unreachable?.message ?? ((err instanceof Error ? err.message : String(err)) || `Lost the connection to Incus on ${socketPath}.`);
     this.setStatus({
       state: 'unavailable',
       socketPath,

@@ -30,7 +30,7 @@ export function classifyConnectError(err: unknown, socketPath: string): IncusUnr
     if (code === 'ENOENT') return new IncusUnreachableError('missing', socketPath, `No Incus socket at ${socketPath}.`);
     if (code === 'EACCES' || code === 'EPERM')
       return new IncusUnreachableError('permission-denied', socketPath, `Permission denied on ${socketPath}.`);
-    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_SOCKET' || code === 'ENOTSOCK' || code === 'UND_ERR_CLOSED')
+    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_SOCKET' || code === 'ENOTSOCK' || code === 'UND_ERR_CLOSED')
       return new IncusUnreachableError('not-responding', socketPath, `Incus is not responding on ${socketPath} (${String(code)}).`);
     cur = (cur as { cause?: unknown }).cause;
   }

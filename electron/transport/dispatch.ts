@@ -12,13 +12,13 @@ function fail(err: EnclaveError): Reply {
   return { ok: false, error: err.toInfo() };
 }
 
-/** Bytes of the JSON form of `value`, or Infinity for what JSON cannot carry. */
-function jsonSize(value: unknown): number {
+/** Bytes of the JSON form of `value`, or null for what JSON cannot carry (cycles, BigInt). */
+function jsonSize(value: unknown): number | null {
   try {
     const text = JSON.stringify(value);
     return text === undefined ? 0 : Buffer.byteLength(text);
   } catch {
-    return Infinity;
+    return null;
   }
 }
 
@@ -32,6 +32,9 @@ export async function dispatch(handlers: Handlers, method: unknown, args: unknow
     return fail(new EnclaveError('unknown-method', `Unknown method ${shown}.`));
   }
   const size = knownSize ?? jsonSize(args);
+  if (size === null) {
+    return fail(new EnclaveError('invalid-arguments', `Arguments of ${method} cannot be written as JSON.`));
+  }
   if (size > MAX_ARGS_BYTES) {
     return fail(new EnclaveError('too-large', `Arguments of ${method} are ${size} bytes; the limit is ${MAX_ARGS_BYTES}.`));
   }

@@ -20,7 +20,16 @@ function cookieToken(header: string | undefined): string | null {
   return null;
 }
 
-export type Verdict = { ok: true; viaQuery: boolean } | { ok: false; status: 401 | 403; reason: string };
+export type Verdict = { ok: true; viaQuery: boolean } | { ok: false; status: 400 | 401 | 403; reason: string };
+
+/** The request's URL, or null when its target cannot be parsed (e.g. `GET http://[ HTTP/1.1`). */
+export function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://x');
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Browser-mode access rule: the request must name this server as its Host (no DNS
@@ -35,7 +44,8 @@ export function checkRequest(req: IncomingMessage, token: string, port: number):
   if (origin !== undefined && !allowedHosts.has(origin.replace(/^https?:\/\//, ''))) {
     return { ok: false, status: 403, reason: `Origin "${origin}" may not use this server.` };
   }
-  const url = new URL(req.url ?? '/', 'http://x');
+  const url = requestUrl(req);
+  if (!url) return { ok: false, status: 400, reason: 'Malformed request target.' };
   if (sameToken(url.searchParams.get(TOKEN_PARAM), token)) return { ok: true, viaQuery: true };
   if (sameToken(cookieToken(req.headers.cookie), token)) return { ok: true, viaQuery: false };
   return { ok: false, status: 401, reason: 'Missing or wrong access token: open the URL that `npm run serve` printed.' };

@@ -10,7 +10,7 @@ import { EnclaveError } from '../../shared/errors.js';
 import { TOKEN_PARAM, WS_PATH, type ClientFrame, type ServerFrame } from '../../shared/wire.js';
 import type { Backend } from '../core/backend.js';
 import { dispatch } from './dispatch.js';
-import { TOKEN_COOKIE, checkRequest } from './web-auth.js';
+import { TOKEN_COOKIE, checkRequest, requestUrl } from './web-auth.js';
 
 /** Frames above this close the socket; smaller oversized arguments get a typed error. */
 const MAX_FRAME_BYTES = 1024 * 1024;
@@ -54,7 +54,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const root = resolve(opts.staticDir);
   let port = 0;
 
-  const server: Server = createServer((req, res) => void serveStatic(req, res));
+  const server: Server = createServer((req, res) => {
+    // Never leave a rejection unhandled: under plain Node it would end the process.
+    serveStatic(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, SECURITY_HEADERS);
+      res.end();
+    });
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -68,7 +74,16 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, SECURITY_HEADERS).end();
       return;
     }
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(requestUrl(req)?.pathname ?? '');
+    } catch {
+      pathname = ''; // malformed percent-encoding
+    }
+    if (!pathname.startsWith('/')) {
+      res.writeHead(400, SECURITY_HEADERS).end();
+      return;
+    }
     const rel = pathname === '/' ? 'index.html' : normalize(pathname).replace(/^[/\\]+/, '');
     const file = join(root, rel);
     if (file !== root && !file.startsWith(root + sep)) {
@@ -93,11 +108,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   }
 
   server.on('upgrade', (req, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = requestUrl(req)?.pathname;
     const verdict = checkRequest(req, token, port);
     if (path !== WS_PATH || !verdict.ok) {
       const status = verdict.ok ? 404 : verdict.status;
-      socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\nconnection: close\r\n\r\n`);
+      const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws));
@@ -152,7 +168,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     close: async () => {
       for (const client of wss.clients) client.terminate();
       wss.close();
-      await new Promise<void>((r) => server.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections(); // requests in flight would hold close() open
+      await closed;
     },
   };
 }

@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_ARGS_BYTES } from '../../shared/api.js';
+import { EnclaveError } from '../../shared/errors.js';
+import { AGENT_NAME_RULE } from '../../shared/names.js';
+import type { Agent, ConnectionStatus } from '../../shared/types.js';
+import { IncusError, IncusUnreachableError } from '../incus/errors.js';
+import { dispatch, type Handlers } from './dispatch.js';
+
+const agent = (name: string): Agent => ({
+  name,
+  status: 'Running',
+  image: 'enclave-agent',
+  createdAt: '2025-01-01T00:00:00Z',
+  lastStartedAt: null,
+  managed: true,
+  description: '',
+  meta: {},
+});
+
+/** Tiny handlers that record what reached them. */
+function handlers(overrides: Partial<Handlers> = {}): { h: Handlers; calls: [string, unknown][] } {
+  const calls: [string, unknown][] = [];
+  const status: ConnectionStatus = { state: 'connecting', socketPath: '/x', tried: ['/x'] };
+  const h: Handlers = {
+    'system.status': async (a) => (calls.push(['system.status', a]), status),
+    'agents.list': async (a) => (calls.push(['agents.list', a]), [agent('a')]),
+    'agents.create': async (a) => (calls.push(['agents.create', a]), agent(a.name)),
+    'agents.action': async (a) => (calls.push(['agents.action', a]), agent(a.name)),
+    'agents.delete': async (a) => (calls.push(['agents.delete', a]), { name: a.name }),
+    'images.list': async (a) => (calls.push(['images.list', a]), []),
+    ...overrides,
+  };
+  return { h, calls };
+}
+
+function errorOf(reply: Awaited<ReturnType<typeof dispatch>>) {
+  if (reply.ok) throw new Error(`expected an error reply, got ${JSON.stringify(reply)}`);
+  return reply.error;
+}
+
+describe('dispatch: methods', () => {
+  it('calls the handler with the parsed arguments', async () => {
+    const { h, calls } = handlers();
+    const reply = await dispatch(h, 'agents.create', { name: 'coder', image: 'enclave-agent' });
+    expect(reply).toEqual({ ok: true, result: agent('coder') });
+    expect(calls).toEqual([['agents.create', { name: 'coder', image: 'enclave-agent' }]]);
+  });
+
+  it('treats missing args as {} for argument-less methods', async () => {
+    const { h, calls } = handlers();
+    expect((await dispatch(h, 'agents.list', undefined)).ok).toBe(true);
+    expect((await dispatch(h, 'agents.list', null)).ok).toBe(true);
+    expect(calls).toEqual([
+      ['agents.list', {}],
+      ['agents.list', {}],
+    ]);
+  });
+
+  it('refuses an unknown method, naming it', async () => {
+    const { h, calls } = handlers();
+    const err = errorOf(await dispatch(h, 'agents.explode', {}));
+    expect(err.code).toBe('unknown-method');
+    expect(err.message).toContain('"agents.explode"');
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses prototype names as methods', async () => {
+    const { h } = handlers();
+    for (const m of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect(errorOf(await dispatch(h, m, {})).code).toBe('unknown-method');
+    }
+  });
+
+  it('refuses a non-string method, naming its type', async () => {
+    const { h } = handlers();
+    for (const [method, shown] of [
+      [42, 'number'],
+      [null, 'object'],
+      [undefined, 'undefined'],
+      [{ toString: () => 'agents.list' }, 'object'],
+      [['agents.list'], 'object'],
+    ] as const) {
+      const err = errorOf(await dispatch(h, method, {}));
+      expect(err.code).toBe('unknown-method');
+      expect(err.message).toBe(`Unknown method ${shown}.`);
+    }
+  });
+
+  it('shortens a very long unknown method name in the message', async () => {
+    const { h } = handlers();
+    const err = errorOf(await dispatch(h, 'x'.repeat(5000), {}));
+    expect(err.message.length).toBeLessThan(200);
+  });
+});
+
+describe('dispatch: arguments', () => {
+  it('reports the name rule for an invalid agent name', async () => {
+    const { h, calls } = handlers();
+    const err = errorOf(await dispatch(h, 'agents.create', { name: '1bad', image: 'enclave-agent' }));
+    expect(err.code).toBe('invalid-arguments');
+    expect(err.message).toContain('Invalid arguments for agents.create');
+    expect(err.message).toContain('name: "1bad" starts with a digit.');
+    expect(err.message).toContain(AGENT_NAME_RULE);
+    expect(calls).toEqual([]);
+  });
+
+  it('reports every failing field', async () => {
+    const { h } = handlers();
+    const err = errorOf(await dispatch(h, 'agents.create', { name: 'a_b', image: '' }));
+    expect(err.message).toContain('name: "a_b" contains "_"');
+    expect(err.message).toContain('image: Choose an image.');
+  });
+
+  it('checks image references and descriptions', async () => {
+    const { h } = handlers();
+    expect(errorOf(await dispatch(h, 'agents.create', { name: 'a', image: '-x' })).message).toContain(
+      'An image is named by its alias or fingerprint',
+    );
+    expect(errorOf(await dispatch(h, 'agents.create', { name: 'a', image: 'x'.repeat(257) })).message).toContain(
+      'at most 256 characters',
+    );
+    expect(
+      errorOf(await dispatch(h, 'agents.create', { name: 'a', image: 'x', description: 'd'.repeat(1025) })).message,
+    ).toContain('A description is at most 1024 characters.');
+    expect((await dispatch(h, 'agents.create', { name: 'a', image: 'images:debian/12', description: 'ok' })).ok).toBe(true);
+  });
+
+  it('refuses a missing required field and a wrong type', async () => {
+    const { h } = handlers();
+    expect(errorOf(await dispatch(h, 'agents.delete', {})).message).toMatch(/^Invalid arguments for agents.delete: name: /);
+    expect(errorOf(await dispatch(h, 'agents.delete', { name: 7 })).code).toBe('invalid-arguments');
+    expect(errorOf(await dispatch(h, 'agents.action', { name: 'a', action: 'explode' })).message).toContain('action:');
+    expect(errorOf(await dispatch(h, 'agents.action', { name: 'a', action: 'stop', force: 'yes' })).message).toContain(
+      'force:',
+    );
+  });
+
+  it('refuses arguments that are not an object', async () => {
+    const { h } = handlers();
+    for (const args of ['agents', 42, [], true]) {
+      expect(errorOf(await dispatch(h, 'agents.list', args)).code).toBe('invalid-arguments');
+    }
+  });
+
+  it('refuses unexpected extra keys (strict schemas)', async () => {
+    const { h, calls } = handlers();
+    const err = errorOf(await dispatch(h, 'agents.create', { name: 'a', image: 'x', privileged: true }));
+    expect(err.code).toBe('invalid-arguments');
+    expect(err.message).toContain('privileged');
+    expect(errorOf(await dispatch(h, 'agents.list', { project: 'default' })).message).toContain('project');
+    expect(errorOf(await dispatch(h, 'agents.delete', { name: 'a', force: true })).code).toBe('invalid-arguments');
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses oversized arguments before validating them', async () => {
+    const { h, calls } = handlers();
+    const big = { name: 'a', image: 'x', description: 'd'.repeat(MAX_ARGS_BYTES) };
+    const err = errorOf(await dispatch(h, 'agents.create', big));
+    expect(err.code).toBe('too-large');
+    expect(err.message).toContain(`the limit is ${MAX_ARGS_BYTES}`);
+    expect(calls).toEqual([]);
+  });
+
+  it('trusts the size a transport already measured', async () => {
+    const { h } = handlers();
+    expect(errorOf(await dispatch(h, 'agents.list', {}, MAX_ARGS_BYTES + 1)).code).toBe('too-large');
+    expect((await dispatch(h, 'agents.list', {}, MAX_ARGS_BYTES)).ok).toBe(true);
+  });
+
+  it('refuses arguments JSON cannot carry, without throwing', async () => {
+    const { h, calls } = handlers();
+    const circular: Record<string, unknown> = { name: 'a' };
+    circular.self = circular;
+    for (const args of [circular, { name: 'a', n: 10n }]) {
+      const err = errorOf(await dispatch(h, 'agents.delete', args));
+      expect(err.code).toBe('invalid-arguments');
+      expect(err.message).toContain('JSON');
+    }
+    expect(errorOf(await dispatch(h, 'agents.list', () => 1)).code).toBe('invalid-arguments');
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('dispatch: handler errors', () => {
+  const failing = (err: unknown) => handlers({ 'agents.delete': async () => Promise.reject(err) }).h;
+
+  it('maps Incus 404 to not-found, keeping Incus message and status', async () => {
+    const err = errorOf(await dispatch(failing(new IncusError('Instance not found', 404)), 'agents.delete', { name: 'a' }));
+    expect(err).toEqual({ code: 'not-found', message: 'Instance not found', status: 404 });
+  });
+
+  it('maps Incus 409 to conflict', async () => {
+    const err = errorOf(
+      await dispatch(failing(new IncusError('Instance "a" already exists', 409)), 'agents.delete', { name: 'a' }),
+    );
+    expect(err).toEqual({ code: 'conflict', message: 'Instance "a" already exists', status: 409 });
+  });
+
+  it('maps other Incus statuses to incus', async () => {
+    for (const status of [400, 403, 500]) {
+      const err = errorOf(await dispatch(failing(new IncusError(`boom ${status}`, status)), 'agents.delete', { name: 'a' }));
+      expect(err).toEqual({ code: 'incus', message: `boom ${status}`, status });
+    }
+  });
+
+  it('passes EnclaveErrors through', async () => {
+    const err = errorOf(await dispatch(failing(new EnclaveError('busy', 'a is busy')), 'agents.delete', { name: 'a' }));
+    expect(err).toEqual({ code: 'busy', message: 'a is busy' });
+  });
+
+  it('maps an unreachable daemon to unavailable', async () => {
+    const err = errorOf(
+      await dispatch(failing(new IncusUnreachableError('missing', '/s', 'No Incus socket at /s.')), 'agents.delete', {
+        name: 'a',
+      }),
+    );
+    expect(err).toEqual({ code: 'unavailable', message: 'No Incus socket at /s.' });
+  });
+
+  it('maps anything else to internal, including non-Error throws', async () => {
+    expect(errorOf(await dispatch(failing(new TypeError('oops')), 'agents.delete', { name: 'a' }))).toEqual({
+      code: 'internal',
+      message: 'oops',
+    });
+    expect(errorOf(await dispatch(failing('just a string'), 'agents.delete', { name: 'a' }))).toEqual({
+      code: 'internal',
+      message: 'just a string',
+    });
+  });
+
+  it('catches handlers that throw synchronously', async () => {
+    const h = handlers({
+      'agents.list': (() => {
+        throw new IncusError('gone', 404);
+      }) as Handlers['agents.list'],
+    }).h;
+    expect(errorOf(await dispatch(h, 'agents.list', {})).code).toBe('not-found');
+  });
+});

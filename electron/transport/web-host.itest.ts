@@ -1,0 +1,280 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { connect as connectTcp } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { Reply } from '../../shared/api.js';
+import type { AgentsChange } from '../../shared/types.js';
+import type { ServerFrame } from '../../shared/wire.js';
+import { Backend } from '../core/backend.js';
+import { createInstance } from '../incus/instances.js';
+import { AGENT_IMAGE, INCUS_SOCKET, suffix, useTestProject } from '../test-support/project.js';
+import { startWebHost, type WebHost } from './web-host.js';
+import { TOKEN_COOKIE } from './web-auth.js';
+
+const INDEX = '<!doctype html><title>Enclave test</title>';
+
+interface HttpResult {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+describe('browser-mode web host with a real backend', () => {
+  const project = useTestProject();
+  let dir: string;
+  let backend: Backend;
+  let host: WebHost;
+  const sockets: WebSocket[] = [];
+
+  /** A raw HTTP request: the path is sent as written (no URL normalisation). */
+  function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<HttpResult> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: host.port, path, method, headers: { host: `127.0.0.1:${host.port}`, ...headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+  const cookie = () => ({ cookie: `${TOKEN_COOKIE}=${host.token}` });
+
+  /** Opens a WebSocket; resolves once open, or rejects with the HTTP status it was refused with. */
+  function connect(query = `?token=${host.token}`, opts: { origin?: string } = {}): Promise<WebSocket> {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws${query}`, opts);
+    sockets.push(ws);
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(ws));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+  }
+
+  /** Collects server frames of a socket. */
+  function frames(ws: WebSocket) {
+    const got: ServerFrame[] = [];
+    const waiters = new Set<() => void>();
+    ws.on('message', (data) => {
+      got.push(JSON.parse(String(data)) as ServerFrame);
+      waiters.forEach((w) => w());
+    });
+    const next = (match: (f: ServerFrame) => boolean, timeoutMs = 5000) =>
+      new Promise<ServerFrame>((resolve, reject) => {
+        const check = () => {
+          const i = got.findIndex(match);
+          if (i < 0) return false;
+          const [f] = got.splice(i, 1);
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(f as ServerFrame);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error('no matching frame in time'));
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      });
+    let id = 0;
+    const call = async (method: string, args: unknown = {}): Promise<Reply> => {
+      const callId = ++id;
+      ws.send(JSON.stringify({ t: 'call', id: callId, method, args }));
+      const f = await next((fr) => fr.t === 'reply' && fr.id === callId);
+      return (f as Extract<ServerFrame, { t: 'reply' }>).reply;
+    };
+    return { got, next, call };
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'enclave-web-it-'));
+    await mkdir(join(dir, 'static', 'assets'), { recursive: true });
+    await writeFile(join(dir, 'static', 'index.html'), INDEX);
+    await writeFile(join(dir, 'static', 'assets', 'app.js'), 'console.log(1);');
+    await writeFile(join(dir, 'secret.txt'), 'outside the static folder');
+    project.defer(() => rm(dir, { recursive: true, force: true }));
+    backend = new Backend({ project: project.name, socketPath: INCUS_SOCKET, retryMs: 300 });
+    project.defer(() => backend.stop());
+    backend.start();
+    await backend.ready(15_000);
+    host = await startWebHost({ backend, staticDir: join(dir, 'static') });
+    project.defer(() => host.close());
+    project.defer(() => sockets.forEach((ws) => ws.terminate()));
+  });
+
+  describe('HTTP', () => {
+    it('prints a loopback URL carrying the token', () => {
+      expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
+      expect(host.token.length).toBeGreaterThanOrEqual(32);
+    });
+
+    it('refuses a request without the token', async () => {
+      const res = await get('/');
+      expect(res.status).toBe(401);
+      expect(res.body).not.toContain(INDEX);
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect((await get('/?token=wrong')).status).toBe(401);
+    });
+
+    it('serves the page with ?token= and sets the cookie', async () => {
+      const res = await get(`/?token=${host.token}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toBe(INDEX);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['set-cookie']?.[0]).toBe(`${TOKEN_COOKIE}=${host.token}; HttpOnly; SameSite=Strict; Path=/`);
+    });
+
+    it('serves with the cookie alone', async () => {
+      const res = await get('/', cookie());
+      expect(res.status).toBe(200);
+      expect(res.body).toBe(INDEX);
+      expect(res.headers['set-cookie']).toBeUndefined();
+      const js = await get('/assets/app.js', cookie());
+      expect(js.status).toBe(200);
+      expect(js.headers['content-type']).toContain('text/javascript');
+      expect((await get('/missing.css', cookie())).status).toBe(404);
+      expect((await get('/assets', cookie())).status).toBe(404);
+      const head = await get('/', cookie(), 'HEAD');
+      expect(head.status).toBe(200);
+      expect(head.body).toBe('');
+      expect((await get('/', cookie(), 'POST')).status).toBe(405);
+    });
+
+    it('refuses a foreign Origin even with the token', async () => {
+      expect((await get(`/?token=${host.token}`, { origin: 'http://evil.example' })).status).toBe(403);
+      expect((await get('/', { ...cookie(), origin: `http://localhost:${host.port + 1}` })).status).toBe(403);
+      expect((await get('/', { ...cookie(), origin: `http://localhost:${host.port}` })).status).toBe(200);
+    });
+
+    it('refuses a wrong Host header (DNS rebinding) even with the token', async () => {
+      expect((await get(`/?token=${host.token}`, { host: `evil.example:${host.port}` })).status).toBe(403);
+      expect((await get('/', { ...cookie(), host: 'evil.example' })).status).toBe(403);
+      expect((await get('/', { ...cookie(), host: `localhost:${host.port}` })).status).toBe(200);
+    });
+
+    it.each([
+      '/../secret.txt',
+      '/../../../../etc/passwd',
+      '/%2e%2e/secret.txt',
+      '/%2E%2E/secret.txt',
+      '/..%2fsecret.txt',
+      '/%2e%2e%2fsecret.txt',
+      '/assets/../../secret.txt',
+      '/assets/%2e%2e/%2e%2e/secret.txt',
+      '/..%5csecret.txt',
+      '/%00',
+    ])('keeps %s inside the static folder', async (path) => {
+      const res = await get(path, cookie());
+      expect(res.status).toBe(404);
+      expect(res.body).not.toContain('outside the static folder');
+      expect(res.body).not.toContain('root:');
+    });
+
+    it('answers a malformed percent-encoding without crashing', async () => {
+      for (const path of ['/%', '/%E0%A4%A', '/assets/%zz.js']) {
+        const res = await get(path, cookie());
+        expect([400, 404]).toContain(res.status);
+      }
+      expect((await get('/', cookie())).status).toBe(200);
+    });
+  });
+
+  it('survives request targets that are not URLs, on plain requests and upgrades', async () => {
+    const raw = (head: string) =>
+      new Promise<string>((resolve, reject) => {
+        const c = connectTcp(host.port, '127.0.0.1', () => c.write(head));
+        let got = '';
+        c.on('data', (d: Buffer) => (got += d.toString('latin1')));
+        c.on('close', () => resolve(got));
+        c.on('error', reject);
+        c.setTimeout(5000, () => c.destroy());
+      });
+    const h = `Host: 127.0.0.1:${host.port}\r\nCookie: ${TOKEN_COOKIE}=${host.token}\r\nConnection: close\r\n`;
+    expect(await raw(`GET http://[ HTTP/1.1\r\n${h}\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    const upgrade = `Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${Buffer.from('0123456789abcdef').toString('base64')}\r\n`;
+    expect(await raw(`GET http://[ HTTP/1.1\r\n${h.replace('Connection: close', 'Connection: Upgrade')}${upgrade}\r\n`)).toMatch(
+      /^HTTP\/1\.1 400/,
+    );
+    expect((await get('/', cookie())).status).toBe(200);
+  });
+
+  describe('WebSocket', () => {
+    it('refuses a client without the token, or with a wrong one', async () => {
+      await expect(connect('')).rejects.toThrow('refused: 401');
+      await expect(connect('?token=nope')).rejects.toThrow('refused: 401');
+    });
+
+    it('refuses a foreign Origin and other paths', async () => {
+      await expect(connect(`?token=${host.token}`, { origin: 'http://evil.example' })).rejects.toThrow('refused: 403');
+      const other = new WebSocket(`ws://127.0.0.1:${host.port}/other?token=${host.token}`);
+      sockets.push(other);
+      await expect(
+        new Promise((resolve, reject) => {
+          other.once('open', resolve);
+          other.once('unexpected-response', (_q, res) => reject(new Error(`refused: ${res.statusCode}`)));
+          other.once('error', reject);
+        }),
+      ).rejects.toThrow('refused: 404');
+    });
+
+    it('answers calls: list, unknown method, malformed frames, oversized arguments', async () => {
+      const ws = await connect();
+      const { call, next } = frames(ws);
+      expect(await call('agents.list')).toEqual({ ok: true, result: [] });
+      expect(await call('system.status')).toMatchObject({ ok: true, result: { state: 'connected', project: project.name } });
+
+      expect(await call('agents.explode')).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+      expect(await call('agents.create', { name: '9lives', image: AGENT_IMAGE })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-arguments' },
+      });
+
+      ws.send('{not json');
+      const bad = await next((f) => f.t === 'reply' && f.id === -1);
+      expect(bad).toMatchObject({ t: 'reply', id: -1, reply: { ok: false, error: { code: 'invalid-arguments' } } });
+      expect((bad as Extract<ServerFrame, { t: 'reply' }>).reply).toMatchObject({ error: { message: /Malformed frame/ } });
+
+      ws.send(JSON.stringify({ t: 'hello', id: 5 }));
+      expect(await next((f) => f.t === 'reply' && f.id === -1)).toMatchObject({ reply: { ok: false } });
+      ws.send(Buffer.from(JSON.stringify({ t: 'call', id: 6, method: 'agents.list', args: {} })), { binary: true });
+      expect(await next((f) => f.t === 'reply' && f.id === -1)).toMatchObject({ reply: { error: { message: /binary/ } } });
+
+      const big = await call('agents.create', { name: 'big', image: AGENT_IMAGE, description: 'x'.repeat(100 * 1024) });
+      expect(big).toMatchObject({ ok: false, error: { code: 'too-large' } });
+      // Still usable afterwards.
+      expect(ws.readyState).toBe(WebSocket.OPEN);
+      expect(await call('agents.list')).toEqual({ ok: true, result: [] });
+    });
+
+    it('pushes backend events to the client', async () => {
+      const ws = await connect();
+      const { next } = frames(ws);
+      const name = `ws-${suffix()}`;
+      await createInstance(project.client, { name, source: { type: 'image', alias: AGENT_IMAGE } });
+      const f = await next(
+        (fr) => fr.t === 'event' && fr.event === 'agents.changed' && (fr.payload as AgentsChange).kind === 'upsert',
+      );
+      expect((f as Extract<ServerFrame, { t: 'event' }>).payload).toMatchObject({ kind: 'upsert', agent: { name, managed: false } });
+    });
+
+    it('closes a socket sending a frame over 1 MiB, and keeps serving others', async () => {
+      const ws = await connect();
+      const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+      ws.on('error', () => undefined);
+      ws.send(JSON.stringify({ t: 'call', id: 1, method: 'agents.list', args: { pad: 'x'.repeat(1024 * 1024 + 10) } }));
+      expect(await closed).toBe(1009);
+
+      const again = await connect();
+      const { call } = frames(again);
+      expect(await call('agents.list')).toMatchObject({ ok: true });
+      expect((await get('/', cookie())).status).toBe(200);
+    });
+  });
+});
