@@ -25,7 +25,8 @@ apt_install() {
 }
 
 # --- packages ---------------------------------------------------------------
-if ! command -v incus >/dev/null 2>&1 || [ ! -x /usr/libexec/incus/incusd ] && ! command -v incusd >/dev/null 2>&1; then
+have_incusd() { [ -x /usr/libexec/incus/incusd ] || command -v incusd >/dev/null 2>&1; }
+if ! command -v incus >/dev/null 2>&1 || ! have_incusd; then
   . /etc/os-release
   if [ "${ID:-}" = debian ] && [ "${VERSION_CODENAME:-}" = bookworm ]; then
     if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
@@ -140,4 +141,4 @@ META
   say "image imported as $IMAGE_ALIAS"
 fi
 
-say "ready: socket $(incus info 2>/dev/null | awk '/^  server_name/ {print $2}' || true)/var/lib/incus/unix.socket, pool $POOL, image $IMAGE_ALIAS"
+say "ready: Incus $(incus version 2>/dev/null | awk '/^Server version/ {print $3}'), pool $POOL, image $IMAGE_ALIAS"
