@@ -6,7 +6,17 @@
  */
 import { z } from 'zod';
 import { agentNameProblem } from './names.js';
-import type { Agent, AgentProgress, AgentsChange, ConnectionStatus, ErrorInfo, ImageInfo } from './types.js';
+import type {
+  Agent,
+  AgentProgress,
+  AgentsChange,
+  ConnectionStatus,
+  ErrorInfo,
+  ImageInfo,
+  TerminalData,
+  TerminalInfo,
+  TerminalsChange,
+} from './types.js';
 
 /** Declares a request: its argument schema now, its result type as a type parameter. */
 function request<Result>() {
@@ -30,6 +40,15 @@ const imageRef = z
 
 const description = z.string().max(1024, 'A description is at most 1024 characters.');
 
+/** Terminal output and input travel as bytes, never as strings. */
+export const MAX_TERMINAL_INPUT_BYTES = 64 * 1024;
+const terminalId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'A terminal id is the id terminals.open or terminals.list gave.');
+const cols = z.number().int().min(2, 'A terminal is at least 2 columns wide.').max(1000, 'A terminal is at most 1000 columns wide.');
+const rows = z.number().int().min(2, 'A terminal is at least 2 rows high.').max(500, 'A terminal is at most 500 rows high.');
+const bytes = z
+  .instanceof(Uint8Array, { message: 'Terminal input is bytes (a Uint8Array), not text.' })
+  .refine((b) => b.byteLength <= MAX_TERMINAL_INPUT_BYTES, `Terminal input is at most ${MAX_TERMINAL_INPUT_BYTES} bytes per call.`);
+
 export const requests = {
   'system.status': request<ConnectionStatus>()(z.object({}).strict()),
   'agents.list': request<Agent[]>()(z.object({}).strict()),
@@ -47,12 +66,31 @@ export const requests = {
   ),
   'agents.delete': request<{ name: string }>()(z.object({ name: agentName }).strict()),
   'images.list': request<ImageInfo[]>()(z.object({}).strict()),
+  'terminals.list': request<TerminalInfo[]>()(z.object({}).strict()),
+  /** Opens a session and attaches the caller to it. */
+  'terminals.open': request<TerminalInfo>()(
+    z.object({ agent: agentName, kind: z.enum(['agent', 'shell']), cols, rows }).strict(),
+  ),
+  /** Attaches the caller: its recent output (bounded) arrives first, then live output. */
+  'terminals.attach': request<TerminalInfo>()(z.object({ id: terminalId }).strict()),
+  'terminals.detach': request<Record<string, never>>()(z.object({ id: terminalId }).strict()),
+  'terminals.input': request<Record<string, never>>()(z.object({ id: terminalId, data: bytes }).strict()),
+  'terminals.resize': request<Record<string, never>>()(z.object({ id: terminalId, cols, rows }).strict()),
+  /** Flow control: the caller has consumed (rendered) this many more bytes of output. */
+  'terminals.ack': request<Record<string, never>>()(
+    z.object({ id: terminalId, bytes: z.number().int().min(0).max(2 ** 31) }).strict(),
+  ),
+  /** Ends the session: detaches from tmux (the agent keeps running) or hangs up a shell. */
+  'terminals.close': request<Record<string, never>>()(z.object({ id: terminalId }).strict()),
 } as const;
 
 export const events = {
   'system.status': event<ConnectionStatus>(),
   'agents.changed': event<AgentsChange>(),
   'agents.progress': event<AgentProgress>(),
+  'terminals.changed': event<TerminalsChange>(),
+  /** Sent only to connections attached to that terminal. */
+  'terminals.data': event<TerminalData>(),
 } as const;
 
 export type Requests = typeof requests;

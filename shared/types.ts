@@ -84,3 +84,35 @@ export interface ErrorInfo {
   /** Incus HTTP status when the error came from Incus. */
   status?: number;
 }
+
+export type TerminalKind = 'agent' | 'shell';
+
+/** connecting → open → (reconnecting → open)* → exited. */
+export type TerminalState = 'connecting' | 'open' | 'reconnecting' | 'exited';
+
+/** A terminal session the backend holds; it outlives any one window or connection. */
+export interface TerminalInfo {
+  id: string;
+  agent: string;
+  kind: TerminalKind;
+  title: string;
+  /** True when it attaches to tmux inside the agent, so the agent survives any disconnect. */
+  persistent: boolean;
+  /** Shown to the user, e.g. that an image without tmux gives a non-persistent session. */
+  notice: string | null;
+  state: TerminalState;
+  exitCode: number | null;
+  /** Why it is reconnecting or how it ended. */
+  message: string | null;
+  cols: number;
+  rows: number;
+  createdAt: string;
+}
+
+export type TerminalsChange = { kind: 'upsert'; terminal: TerminalInfo } | { kind: 'removed'; id: string };
+
+/** Output of one terminal: sent only to the connections attached to it. */
+export interface TerminalData {
+  id: string;
+  data: Uint8Array;
+}

@@ -6,6 +6,7 @@ import { IncusError } from '../incus/errors.js';
 import type { IncusEvent, LifecycleMetadata } from '../incus/events.js';
 import { changeState, createInstance, deleteInstance, getInstance, listInstances } from '../incus/instances.js';
 import { META_PREFIX, instanceFromSource, toAgent } from './agent-model.js';
+import { ensureAgentSession } from './agent-tmux.js';
 import type { Connection } from './connection.js';
 import { operationProgressText } from './progress.js';
 
@@ -131,6 +132,20 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
   }
 
+  /** One agent, from the mirror when it has it. */
+  async get(name: string): Promise<Agent> {
+    return this.agents.get(name) ?? (await this.fresh(name));
+  }
+
+  /** Starts the agent's tmux session; a failure there must not fail the start itself. */
+  private async startAgentSession(client: IncusClient, agent: Agent): Promise<void> {
+    try {
+      await ensureAgentSession(client, agent.name, agent.meta.workdir || undefined);
+    } catch (err) {
+      this.emit('progress', { name: agent.name, stage: 'ready', detail: `Running, but its tmux session did not start: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+
   private async fresh(name: string): Promise<Agent> {
     const agent = toAgent(await getInstance(this.connection.requireClient(), name));
     this.agents.set(name, agent);
@@ -192,6 +207,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         await changeState(client, args.name, 'start');
         const agent = await this.fresh(args.name);
         this.emit('changed', { kind: 'upsert', agent });
+        await this.startAgentSession(client, agent);
         progress('ready', 'Running');
         return agent;
       } catch (err) {
@@ -213,6 +229,9 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
       await changeState(client, args.name, args.action, { force: args.force ?? false });
       const agent = await this.fresh(args.name);
       this.emit('changed', { kind: 'upsert', agent });
+      if ((args.action === 'start' || args.action === 'restart') && agent.status === 'Running') {
+        await this.startAgentSession(client, agent);
+      }
       return agent;
     });
   }

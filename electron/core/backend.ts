@@ -4,6 +4,7 @@ import type { Handlers } from '../transport/dispatch.js';
 import { AgentService } from './agents.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { availableImages } from './images.js';
+import { TerminalService } from './terminals/service.js';
 
 export const DEFAULT_PROJECT = 'enclave';
 
@@ -16,16 +17,19 @@ type Pushed = { [E in EventName]: [EventOf<E>] };
 export class Backend {
   readonly connection: Connection;
   readonly agents: AgentService;
+  readonly terminals: TerminalService;
   readonly events = new EventEmitter<Pushed>();
   readonly handlers: Handlers;
 
   constructor(opts: Partial<ConnectionOptions> = {}) {
     this.connection = new Connection({ project: opts.project ?? process.env.ENCLAVE_PROJECT ?? DEFAULT_PROJECT, ...opts });
     this.agents = new AgentService(this.connection);
+    this.terminals = new TerminalService(this.connection, this.agents);
     this.events.setMaxListeners(0);
     this.connection.on('status', (s) => this.events.emit('system.status', s));
     this.agents.on('changed', (c) => this.events.emit('agents.changed', c));
     this.agents.on('progress', (p) => this.events.emit('agents.progress', p));
+    this.terminals.on('changed', (c) => this.events.emit('terminals.changed', c));
 
     this.handlers = {
       'system.status': async () => {
@@ -37,6 +41,14 @@ export class Backend {
       'agents.action': (args) => this.agents.action(args),
       'agents.delete': (args) => this.agents.delete(args),
       'images.list': () => availableImages(this.connection),
+      'terminals.list': async () => this.terminals.list(),
+      'terminals.open': (args, ctx) => this.terminals.open(args, ctx),
+      'terminals.attach': async (args, ctx) => this.terminals.attach(args, ctx),
+      'terminals.detach': async (args, ctx) => (this.terminals.detach(args, ctx), {}),
+      'terminals.input': async (args) => (this.terminals.input(args), {}),
+      'terminals.resize': async (args) => (this.terminals.resize(args), {}),
+      'terminals.ack': async (args, ctx) => (this.terminals.ack(args, ctx), {}),
+      'terminals.close': async (args) => (this.terminals.close(args), {}),
     };
   }
 
@@ -64,6 +76,7 @@ export class Backend {
   }
 
   async stop(): Promise<void> {
+    this.terminals.closeAll();
     await this.connection.stop();
   }
 }

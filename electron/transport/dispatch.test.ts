@@ -17,6 +17,10 @@ const agent = (name: string): Agent => ({
   meta: {},
 });
 
+const unused = async (): Promise<never> => {
+  throw new Error('not used by these tests');
+};
+
 /** Tiny handlers that record what reached them. */
 function handlers(overrides: Partial<Handlers> = {}): { h: Handlers; calls: [string, unknown][] } {
   const calls: [string, unknown][] = [];
@@ -28,6 +32,14 @@ function handlers(overrides: Partial<Handlers> = {}): { h: Handlers; calls: [str
     'agents.action': async (a) => (calls.push(['agents.action', a]), agent(a.name)),
     'agents.delete': async (a) => (calls.push(['agents.delete', a]), { name: a.name }),
     'images.list': async (a) => (calls.push(['images.list', a]), []),
+    'terminals.list': async (a) => (calls.push(['terminals.list', a]), []),
+    'terminals.open': unused,
+    'terminals.attach': unused,
+    'terminals.detach': async (a) => (calls.push(['terminals.detach', a]), {}),
+    'terminals.input': async (a) => (calls.push(['terminals.input', a]), {}),
+    'terminals.resize': async (a) => (calls.push(['terminals.resize', a]), {}),
+    'terminals.ack': async (a) => (calls.push(['terminals.ack', a]), {}),
+    'terminals.close': async (a) => (calls.push(['terminals.close', a]), {}),
     ...overrides,
   };
   return { h, calls };
@@ -163,8 +175,8 @@ describe('dispatch: arguments', () => {
 
   it('trusts the size a transport already measured', async () => {
     const { h } = handlers();
-    expect(errorOf(await dispatch(h, 'agents.list', {}, MAX_ARGS_BYTES + 1)).code).toBe('too-large');
-    expect((await dispatch(h, 'agents.list', {}, MAX_ARGS_BYTES)).ok).toBe(true);
+    expect(errorOf(await dispatch(h, 'agents.list', {}, { knownSize: MAX_ARGS_BYTES + 1 })).code).toBe('too-large');
+    expect((await dispatch(h, 'agents.list', {}, { knownSize: MAX_ARGS_BYTES })).ok).toBe(true);
   });
 
   it('refuses arguments JSON cannot carry, without throwing', async () => {
@@ -235,5 +247,36 @@ describe('dispatch: handler errors', () => {
       }) as Handlers['agents.list'],
     }).h;
     expect(errorOf(await dispatch(h, 'agents.list', {})).code).toBe('not-found');
+  });
+});
+
+describe('dispatch: bytes', () => {
+  it('accepts terminal input as a Uint8Array and counts its size as raw bytes', async () => {
+    const { h, calls } = handlers();
+    const data = new Uint8Array(60 * 1024).fill(7);
+    expect((await dispatch(h, 'terminals.input', { id: 't1', data })).ok).toBe(true);
+    expect(calls[0]?.[1]).toEqual({ id: 't1', data });
+  });
+
+  it('refuses terminal input given as a string, saying bytes are expected', async () => {
+    const { h, calls } = handlers();
+    const err = errorOf(await dispatch(h, 'terminals.input', { id: 't1', data: 'ls\r' }));
+    expect(err.code).toBe('invalid-arguments');
+    expect(err.message).toContain('bytes');
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses input over the per-call limit', async () => {
+    const { h } = handlers();
+    const err = errorOf(await dispatch(h, 'terminals.input', { id: 't1', data: new Uint8Array(70 * 1024) }));
+    expect(err.code).toBe('too-large');
+  });
+
+  it('passes the calling client to the handler', async () => {
+    let seen: unknown = 'never called';
+    const { h } = handlers({ 'terminals.list': async (_a, ctx) => ((seen = ctx.client), []) });
+    const client = { id: 'c1', push: () => undefined, onClose: () => undefined };
+    await dispatch(h, 'terminals.list', {}, { client });
+    expect(seen).toBe(client);
   });
 });

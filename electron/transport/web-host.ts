@@ -7,7 +7,8 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { events, type EventName } from '../../shared/api.js';
 import { EnclaveError } from '../../shared/errors.js';
-import { TOKEN_PARAM, WS_PATH, type ClientFrame, type ServerFrame } from '../../shared/wire.js';
+import { TOKEN_PARAM, WS_PATH, decodeFrame, encodeFrame, type ClientFrame, type ServerFrame } from '../../shared/wire.js';
+import type { ClientLink } from '../core/client-link.js';
 import type { Backend } from '../core/backend.js';
 import { dispatch } from './dispatch.js';
 import { TOKEN_COOKIE, checkRequest, requestUrl } from './web-auth.js';
@@ -119,28 +120,33 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws));
   });
 
+  let clients = 0;
+
   function serveClient(ws: WebSocket): void {
+    const closeListeners: (() => void)[] = [];
     const send = (frame: ServerFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+      if (ws.readyState === ws.OPEN) ws.send(encodeFrame(frame));
     };
-    const unsubscribe: (() => void)[] = [];
-    const forward = <E extends EventName>(event: E) => {
+    const link: ClientLink = {
+      id: `ws-${++clients}`,
+      push: (event, payload) => send({ t: 'event', event, payload }),
+      onClose: (listener) => closeListeners.push(listener),
+    };
+    for (const event of Object.keys(events) as EventName[]) {
       const listener = (payload: unknown) => send({ t: 'event', event, payload });
       opts.backend.events.on(event, listener as never);
-      unsubscribe.push(() => opts.backend.events.off(event, listener as never));
-    };
-    for (const event of Object.keys(events) as EventName[]) forward(event);
+      closeListeners.push(() => opts.backend.events.off(event, listener as never));
+    }
 
     ws.on('message', (data: RawData, isBinary: boolean) => void onMessage(data, isBinary));
-    ws.on('close', () => unsubscribe.forEach((u) => u()));
+    ws.on('close', () => closeListeners.splice(0).forEach((l) => l()));
     ws.on('error', () => ws.terminate());
 
     async function onMessage(data: RawData, isBinary: boolean): Promise<void> {
       const raw = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       let frame: Partial<ClientFrame>;
       try {
-        if (isBinary) throw new Error('binary frames are not accepted here');
-        frame = JSON.parse(raw.toString('utf8')) as Partial<ClientFrame>;
+        frame = decodeFrame(isBinary ? new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) : raw.toString('utf8')) as Partial<ClientFrame>;
         if (typeof frame !== 'object' || frame === null || frame.t !== 'call' || typeof frame.id !== 'number') {
           throw new Error('expected {t:"call", id:number, method, args}');
         }
@@ -150,7 +156,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         return;
       }
       // The frame's size bounds the arguments' size; measuring the frame avoids re-serializing.
-      const reply = await dispatch(opts.backend.handlers, frame.method, frame.args, raw.length);
+      const reply = await dispatch(opts.backend.handlers, frame.method, frame.args, { client: link, knownSize: raw.length });
       send({ t: 'reply', id: frame.id, reply });
     }
   }

@@ -1,0 +1,21 @@
+import type { IncusClient } from '../incus/client.js';
+import { execCommand } from '../incus/exec.js';
+
+/** The tmux session an agent's process runs in; its terminal tab attaches to it. */
+export const AGENT_TMUX_SESSION = 'agent';
+export const AGENT_HOME = '/root';
+
+/**
+ * Starts the agent's tmux session unless it runs already. tmux daemonizes its server, so the
+ * session outlives this exec and every later client disconnect. Images without tmux are left
+ * alone (their terminals say they are not persistent). Returns whether tmux is there.
+ */
+export async function ensureAgentSession(client: IncusClient, agent: string, workdir = AGENT_HOME): Promise<boolean> {
+  const script = `command -v tmux >/dev/null 2>&1 || exit 3; tmux has-session -t ${AGENT_TMUX_SESSION} 2>/dev/null || exec tmux -u new-session -d -s ${AGENT_TMUX_SESSION} -c "$1"`;
+  const result = await execCommand(client, agent, ['sh', '-c', script, 'sh', workdir], {
+    environment: { HOME: AGENT_HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8', USER: 'root', SHELL: '/bin/bash' },
+  });
+  if (result.exitCode === 3) return false;
+  if (result.exitCode !== 0) throw new Error(`could not start tmux in ${agent}: ${result.stderr.toString().trim() || `exit ${result.exitCode}`}`);
+  return true;
+}

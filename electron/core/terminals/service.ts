@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { EnclaveError } from '../../../shared/errors.js';
+import type { TerminalInfo, TerminalKind, TerminalsChange } from '../../../shared/types.js';
+import { Pty } from '../../incus/pty.js';
+import { AGENT_HOME, AGENT_TMUX_SESSION, ensureAgentSession } from '../agent-tmux.js';
+import type { AgentService } from '../agents.js';
+import type { CallContext, ClientLink } from '../client-link.js';
+import type { Connection } from '../connection.js';
+import { TerminalSession } from './session.js';
+
+export const NO_TMUX_NOTICE =
+  'This image has no tmux, so this terminal is not persistent: what runs in it ends when the terminal closes or the connection drops.';
+/** A session no window has looked at for this long is ended (a tmux client only detaches). */
+const IDLE_CLOSE_MS = 30 * 60_000;
+
+const ENV = { HOME: AGENT_HOME, USER: 'root', SHELL: '/bin/bash' };
+const LOGIN_SHELL = ['sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi'];
+
+/** The agent's working directory: where its terminals start. */
+function workdir(meta: Record<string, string>): string {
+  return meta.workdir || AGENT_HOME;
+}
+
+interface TerminalServiceEvents {
+  changed: [TerminalsChange];
+}
+
+/**
+ * Terminal sessions inside agents. Sessions belong to the backend, not to a window: a window
+ * that reloads lists them and attaches again, getting the recent output first.
+ */
+export class TerminalService extends EventEmitter<TerminalServiceEvents> {
+  private readonly sessions = new Map<string, TerminalSession>();
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>();
+  private shellCounter = new Map<string, number>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly agents: AgentService,
+  ) {
+    super();
+    connection.on('ready', () => this.kickAll(() => true));
+    agents.on('changed', (change) => {
+      if (change.kind === 'upsert' && change.agent.status === 'Running') this.kickAll((s) => s.info.agent === change.agent.name);
+      if (change.kind === 'removed') this.closeWhere((s) => s.info.agent === change.name);
+    });
+  }
+
+  list(): TerminalInfo[] {
+    return [...this.sessions.values()].map((s) => ({ ...s.info }));
+  }
+
+  async open(args: { agent: string; kind: TerminalKind; cols: number; rows: number }, ctx: CallContext): Promise<TerminalInfo> {
+    const client = requireLink(ctx);
+    const incus = this.connection.requireClient();
+    const agent = await this.agents.get(args.agent);
+    if (agent.status !== 'Running') {
+      throw new EnclaveError('conflict', `${args.agent} is ${agent.status.toLowerCase()}: start it to open a terminal.`);
+    }
+    const cwd = workdir(agent.meta);
+    let persistent = false;
+    let command = LOGIN_SHELL;
+    if (args.kind === 'agent') {
+      persistent = await ensureAgentSession(incus, args.agent, cwd);
+      if (persistent) command = ['tmux', '-u', 'new-session', '-A', '-s', AGENT_TMUX_SESSION, '-c', cwd];
+    }
+    const n = args.kind === 'shell' ? (this.shellCounter.get(args.agent) ?? 0) + 1 : 0;
+    if (args.kind === 'shell') this.shellCounter.set(args.agent, n);
+    const session = new TerminalSession(
+      {
+        id: randomUUID(),
+        agent: args.agent,
+        kind: args.kind,
+        title: args.kind === 'agent' ? `${args.agent}` : `${args.agent} · shell ${n}`,
+        persistent,
+        notice: args.kind === 'agent' && !persistent ? NO_TMUX_NOTICE : null,
+        cols: args.cols,
+        rows: args.rows,
+        createdAt: new Date().toISOString(),
+      },
+      (cols, rows) =>
+        Pty.open(this.connection.requireClient(), args.agent, { command, cols, rows, cwd, environment: ENV }),
+    );
+    this.sessions.set(session.info.id, session);
+    session.on('changed', () => this.emit('changed', { kind: 'upsert', terminal: { ...session.info } }));
+    session.attach(client);
+    this.watchIdle(session, client);
+    try {
+      await session.start();
+    } catch (err) {
+      this.forget(session.info.id);
+      throw err;
+    }
+    return { ...session.info };
+  }
+
+  attach(args: { id: string }, ctx: CallContext): TerminalInfo {
+    const client = requireLink(ctx);
+    const session = this.require(args.id);
+    session.attach(client);
+    this.watchIdle(session, client);
+    return { ...session.info };
+  }
+
+  detach(args: { id: string }, ctx: CallContext): void {
+    const session = this.require(args.id);
+    session.detach(requireLink(ctx).id);
+    this.checkIdle(session);
+  }
+
+  input(args: { id: string; data: Uint8Array }): void {
+    this.require(args.id).input(args.data);
+  }
+
+  resize(args: { id: string; cols: number; rows: number }): void {
+    this.require(args.id).resize(args.cols, args.rows);
+  }
+
+  ack(args: { id: string; bytes: number }, ctx: CallContext): void {
+    this.sessions.get(args.id)?.ack(requireLink(ctx).id, args.bytes);
+  }
+
+  close(args: { id: string }): void {
+    this.require(args.id);
+    this.forget(args.id);
+  }
+
+  closeAll(): void {
+    this.closeWhere(() => true);
+  }
+
+  private require(id: string): TerminalSession {
+    const session = this.sessions.get(id);
+    if (!session) throw new EnclaveError('not-found', `No terminal with id ${id}: it was closed, or the backend restarted.`);
+    return session;
+  }
+
+  private forget(id: string): void {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    session.close();
+    session.removeAllListeners();
+    this.sessions.delete(id);
+    clearTimeout(this.idleTimers.get(id));
+    this.idleTimers.delete(id);
+    this.emit('changed', { kind: 'removed', id });
+  }
+
+  private closeWhere(match: (s: TerminalSession) => boolean): void {
+    for (const s of [...this.sessions.values()]) if (match(s)) this.forget(s.info.id);
+  }
+
+  private kickAll(match: (s: TerminalSession) => boolean): void {
+    for (const s of this.sessions.values()) if (match(s)) s.kick();
+  }
+
+  private watchIdle(session: TerminalSession, client: ClientLink): void {
+    clearTimeout(this.idleTimers.get(session.info.id));
+    this.idleTimers.delete(session.info.id);
+    client.onClose(() => this.checkIdle(session));
+  }
+
+  private checkIdle(session: TerminalSession): void {
+    if (session.readerCount > 0 || !this.sessions.has(session.info.id)) return;
+    clearTimeout(this.idleTimers.get(session.info.id));
+    const timer = setTimeout(() => this.forget(session.info.id), IDLE_CLOSE_MS);
+    timer.unref();
+    this.idleTimers.set(session.info.id, timer);
+  }
+}
+
+function requireLink(ctx: CallContext): ClientLink {
+  if (!ctx.client) throw new EnclaveError('internal', 'Terminals need a connected window to send their output to.');
+  return ctx.client;
+}

@@ -1,0 +1,192 @@
+import { EventEmitter } from 'node:events';
+import { EnclaveError } from '../../../shared/errors.js';
+import type { TerminalInfo, TerminalState } from '../../../shared/types.js';
+import type { Pty } from '../../incus/pty.js';
+import type { ClientLink } from '../client-link.js';
+import { ByteRing } from './byte-ring.js';
+import { FlowGate } from './flow.js';
+
+export const SCROLLBACK_BYTES = 2 * 1024 * 1024;
+export const FLOW_HIGH = 1024 * 1024;
+export const FLOW_LOW = 256 * 1024;
+/** Replayed scrollback goes out in pieces this size, like live output. */
+const REPLAY_CHUNK = 64 * 1024;
+
+interface SessionEvents {
+  /** Its info changed (state, size, message). */
+  changed: [];
+}
+
+/** Starts (or restarts) the program behind a session. */
+export type Spawn = (cols: number, rows: number) => Promise<Pty>;
+
+/**
+ * One terminal: a PTY exec inside an agent, the bounded scrollback of its output, and the
+ * renderer connections attached to it. Persistent sessions (tmux) survive the PTY: when it
+ * drops or is killed they reconnect by themselves; others end with it.
+ */
+export class TerminalSession extends EventEmitter<SessionEvents> {
+  readonly info: TerminalInfo;
+  private pty: Pty | null = null;
+  private readonly ring = new ByteRing(SCROLLBACK_BYTES);
+  private readonly gate = new FlowGate(FLOW_HIGH, FLOW_LOW);
+  private readonly readers = new Map<string, ClientLink>();
+  private closing = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryMs = 250;
+  private connecting = false;
+
+  constructor(
+    info: Omit<TerminalInfo, 'state' | 'exitCode' | 'message'>,
+    private readonly spawn: Spawn,
+  ) {
+    super();
+    this.info = { ...info, state: 'connecting', exitCode: null, message: null };
+  }
+
+  get readerCount(): number {
+    return this.readers.size;
+  }
+
+  private set(state: TerminalState, message: string | null = this.info.message): void {
+    this.info.state = state;
+    this.info.message = message;
+    this.emit('changed');
+  }
+
+  /** Starts the program; for a persistent session a failure turns into retries. */
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.connecting || this.closing || this.info.state === 'exited') return;
+    this.connecting = true;
+    try {
+      const pty = await this.spawn(this.info.cols, this.info.rows);
+      if (this.closing) {
+        pty.kill();
+        return;
+      }
+      this.attachPty(pty);
+      this.retryMs = 250;
+      this.set('open', null);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!this.info.persistent) {
+        this.end(null, message);
+        throw err;
+      }
+      this.reconnectLater(message);
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  private attachPty(pty: Pty): void {
+    this.pty = pty;
+    if (this.gate.isPaused) pty.pause();
+    pty.on('data', (chunk) => this.output(chunk));
+    pty.on('exit', (code) => {
+      this.pty = null;
+      if (this.closing) return;
+      // A tmux client that ends cleanly means the tmux session itself ended (the user exited
+      // its shell). Killed (e.g. the container stopped or was restored): reattach when it runs.
+      if (this.info.persistent && code !== 0) this.reconnectLater(`The terminal was cut off (exit ${code}); reattaching when the agent runs.`);
+      else this.end(code, null);
+    });
+    pty.on('drop', (err) => {
+      this.pty = null;
+      if (this.closing) return;
+      if (this.info.persistent) this.reconnectLater(`Disconnected from Incus (${err.message}); reconnecting.`);
+      else this.end(null, `The connection to Incus was lost, which ended this shell (${err.message}).`);
+    });
+  }
+
+  private output(chunk: Buffer): void {
+    this.ring.push(chunk);
+    for (const [id, link] of this.readers) {
+      link.push('terminals.data', { id: this.info.id, data: chunk });
+      if (this.gate.sent(id, chunk.length) === 'pause') this.pty?.pause();
+    }
+  }
+
+  private reconnectLater(message: string): void {
+    if (this.closing) return;
+    if (this.info.state !== 'reconnecting' || this.info.message !== message) this.set('reconnecting', message);
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.connect();
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, 5_000);
+  }
+
+  /** Try to reattach now (Incus is back, or the agent runs again). */
+  kick(): void {
+    if (this.info.state !== 'reconnecting') return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryMs = 250;
+    void this.connect();
+  }
+
+  private end(exitCode: number | null, message: string | null): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.info.exitCode = exitCode;
+    this.set('exited', message);
+  }
+
+  /** Attaches a connection: it gets the scrollback, then live output. */
+  attach(link: ClientLink): void {
+    const fresh = !this.readers.has(link.id);
+    this.readers.set(link.id, link);
+    this.gate.add(link.id);
+    if (fresh) link.onClose(() => this.detach(link.id));
+    const past = this.ring.contents();
+    for (let at = 0; at < past.length; at += REPLAY_CHUNK) {
+      const piece = past.subarray(at, Math.min(at + REPLAY_CHUNK, past.length));
+      link.push('terminals.data', { id: this.info.id, data: piece });
+      if (this.gate.sent(link.id, piece.length) === 'pause') this.pty?.pause();
+    }
+  }
+
+  detach(clientId: string): void {
+    if (!this.readers.delete(clientId)) return;
+    if (this.gate.remove(clientId) === 'resume') this.pty?.resume();
+  }
+
+  ack(clientId: string, bytes: number): void {
+    if (this.gate.acked(clientId, bytes) === 'resume') this.pty?.resume();
+  }
+
+  input(bytes: Uint8Array): void {
+    if (this.info.state !== 'open' || !this.pty) {
+      const why = this.info.state === 'exited' ? 'has ended' : `is ${this.info.state}`;
+      throw new EnclaveError('unavailable', `Terminal ${this.info.title} ${why}: the input was not sent.`);
+    }
+    this.pty.write(bytes);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (cols === this.info.cols && rows === this.info.rows) return;
+    this.info.cols = cols;
+    this.info.rows = rows;
+    this.pty?.resize(cols, rows);
+    this.emit('changed');
+  }
+
+  /** Ends the session: a shell is hung up, a tmux client detached (the agent keeps running). */
+  close(): void {
+    this.closing = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.pty) {
+      if (this.info.persistent) this.pty.kill();
+      else this.pty.hangup();
+      this.pty = null;
+    }
+    this.readers.clear();
+  }
+}
