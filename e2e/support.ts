@@ -11,7 +11,9 @@ export const root = join(import.meta.dirname, '..');
  * `incus init` read instance config from a stdin that is not a terminal, and would wait on it.
  */
 export async function incus(project: string, ...args: string[]): Promise<string> {
-  const pending = run('incus', [...args, '--project', project], { timeout: 60_000 });
+  // The flag goes right after the subcommand: after `--` it would belong to the command run.
+  const [sub = '', ...rest] = args;
+  const pending = run('incus', [sub, '--project', project, ...rest], { timeout: 60_000 });
   pending.child.stdin?.end();
   const { stdout } = await pending;
   return stdout;

@@ -37,7 +37,14 @@ async function createWindow(backend: Backend): Promise<void> {
 
 async function main(): Promise<void> {
   await app.whenReady();
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // The app's own page may use the clipboard (context-menu paste, OSC 52 writes the user
+  // allowed in the terminal settings); nothing else is ever granted.
+  const CLIPBOARD = new Set(['clipboard-read', 'clipboard-sanitized-write']);
+  const ownPage = (url: string) => url.startsWith('file://');
+  session.defaultSession.setPermissionRequestHandler((wc, permission, callback) =>
+    callback(CLIPBOARD.has(permission) && ownPage(wc.getURL())),
+  );
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) => CLIPBOARD.has(permission) && ownPage(origin));
   const backend = new Backend();
   backend.start();
   await createWindow(backend);

@@ -5,14 +5,19 @@ import { NewAgentDialog } from './components/NewAgentDialog.js';
 import { StorageWarning } from './components/StorageWarning.js';
 import { useBackend } from './stores/backend.js';
 import { useConnection } from './stores/connection.js';
+import { useTerminalUi } from './stores/terminal-ui.js';
+import { useTerminals } from './stores/terminals.js';
 import { AgentGrid } from './views/AgentGrid.js';
 import { ConnectingScreen } from './views/ConnectingScreen.js';
 import { ConnectionScreen } from './views/ConnectionScreen.js';
+import { TerminalDock } from './views/TerminalDock.js';
 
 export function App() {
   const status = useConnection((state) => state.status);
   const link = useBackend((state) => state.link);
   const [creating, setCreating] = useState(false);
+  const hasTerminals = useTerminals((state) => state.terminals.length > 0);
+  const dockMaximized = useTerminalUi((state) => state.maximized) && hasTerminals;
 
   const incusReady = status?.state === 'connected';
   const openNewAgent = () => setCreating(true);
@@ -27,11 +32,14 @@ export function App() {
   }
 
   return (
-    <div className="app">
+    <div className={dockMaximized ? 'app app-dock-maximized' : 'app'}>
       <BackendBanner />
       <Header canCreate={incusReady && link === 'connected'} onNewAgent={openNewAgent} />
       <StorageWarning />
-      <main className="app-main">{main}</main>
+      <div className="app-scroll">
+        <main className="app-main">{main}</main>
+      </div>
+      <TerminalDock />
       {creating && <NewAgentDialog onClose={() => setCreating(false)} />}
     </div>
   );

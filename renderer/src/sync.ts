@@ -10,6 +10,8 @@ import { useBackend } from './stores/backend.js';
 import { useConnection } from './stores/connection.js';
 import { useImages } from './stores/images.js';
 import { useProgress } from './stores/progress.js';
+import { useTerminals } from './stores/terminals.js';
+import { receiveChange, receiveData, reconcile, startTerminals } from './terminal/manager.js';
 import type { LinkState } from './ws/link.js';
 
 function statusChanged(previous: ConnectionStatus | null): void {
@@ -49,15 +51,34 @@ export async function loadImages(): Promise<void> {
   }
 }
 
-function resync(): void {
+/**
+ * Terminal sessions live in the backend and outlive page loads: the list restores the tabs.
+ * `reconnected`: the backend connection is new, so this window must attach again.
+ */
+export async function loadTerminals(reconnected: boolean): Promise<void> {
+  const loadId = useTerminals.getState().beginLoad();
+  try {
+    useTerminals.getState().finishLoad(loadId, await enclave.invoke('terminals.list', {}));
+  } catch (error) {
+    useTerminals.getState().abandonLoad(loadId);
+    console.warn('terminals.list failed:', errorMessage(error));
+  }
+  reconcile(reconnected);
+}
+
+function resync(reconnected: boolean): void {
   loadStatus().catch((error: unknown) => console.warn('system.status failed:', errorMessage(error)));
   void loadAgents();
+  void loadTerminals(reconnected);
   if (useImages.getState().state !== 'idle') void loadImages();
 }
 
 export function startSync(): void {
   enclave.on('agents.changed', (change) => useAgents.getState().apply(change));
   enclave.on('agents.progress', (progress) => useProgress.getState().apply(progress));
+  enclave.on('terminals.changed', receiveChange);
+  enclave.on('terminals.data', receiveData);
+  startTerminals();
   enclave.on('system.status', (status) => {
     const previous = useConnection.getState().status;
     useConnection.getState().receiveEvent(status);
@@ -69,7 +90,7 @@ export function startSync(): void {
     useBackend.getState().setLink(link);
     if (link !== 'connected') return;
     if (reconnected) useProgress.getState().dropInFlight();
-    resync();
+    resync(reconnected);
   };
   backendLink.subscribe(onLink);
   onLink(backendLink.getState());

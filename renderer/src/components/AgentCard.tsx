@@ -5,12 +5,15 @@ import { ACTION_LABELS, actionsFor, type CardAction } from '../lib/agent-status.
 import { errorMessage } from '../lib/errors.js';
 import { hasDetail } from '../lib/progress.js';
 import { useProgress } from '../stores/progress.js';
+import { useTerminals } from '../stores/terminals.js';
+import { openAgentTerminal, openShell } from '../terminal/manager.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { InlineError } from './InlineError.js';
 import { ProgressLine } from './ProgressLine.js';
 import { RelativeTime } from './RelativeTime.js';
 import { Spinner } from './Spinner.js';
 import { StatusBadge } from './StatusBadge.js';
+import { ShellIcon, TerminalIcon } from './terminal/icons.js';
 import { Uptime } from './Uptime.js';
 
 interface AgentCardProps {
@@ -23,6 +26,8 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
   const [error, setError] = useState<string | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const dismissProgress = useProgress((state) => state.dismiss);
+  const [opening, setOpening] = useState<'terminal' | 'shell' | null>(null);
+  const terminalCount = useTerminals((state) => state.terminals.filter((t) => t.agent === agent.name).length);
 
   const beingCreated = progress !== undefined && progress.stage !== 'failed';
   const disabled = running !== null || beingCreated;
@@ -39,6 +44,22 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
       setRunning(null);
     }
   }
+
+  async function openTerminal(kind: 'terminal' | 'shell') {
+    setOpening(kind);
+    setError(null);
+    try {
+      if (kind === 'terminal') await openAgentTerminal(agent.name);
+      else await openShell(agent.name);
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setOpening(null);
+    }
+  }
+
+  const canOpenTerminal = agent.status === 'Running' && !beingCreated;
+  const terminalTitle = canOpenTerminal ? undefined : 'Start the agent to open a terminal';
 
   function onAction(action: CardAction) {
     if (action === 'delete') setConfirmingDelete(true);
@@ -84,6 +105,37 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
         />
       )}
       {error && <InlineError testId="agent-error" message={error} onDismiss={() => setError(null)} />}
+      <div className="card-terminals">
+        <button
+          type="button"
+          className="button button-small button-terminal"
+          data-action="terminal"
+          disabled={!canOpenTerminal || opening !== null}
+          aria-busy={opening === 'terminal'}
+          title={terminalTitle ?? "Open the agent's terminal (its tmux session)"}
+          onClick={() => void openTerminal('terminal')}
+        >
+          {opening === 'terminal' ? <Spinner /> : <TerminalIcon />}
+          Terminal
+        </button>
+        <button
+          type="button"
+          className="button button-small"
+          data-action="shell"
+          disabled={!canOpenTerminal || opening !== null}
+          aria-busy={opening === 'shell'}
+          title={terminalTitle ?? 'Open another shell in this agent'}
+          onClick={() => void openTerminal('shell')}
+        >
+          {opening === 'shell' ? <Spinner /> : <ShellIcon />}
+          Shell
+        </button>
+        {terminalCount > 0 && (
+          <span className="card-terminal-count" title="Open terminals of this agent">
+            {terminalCount} open
+          </span>
+        )}
+      </div>
       <footer className="card-actions">
         {actionsFor(agent.status).map((action) => (
           <button

@@ -1,10 +1,15 @@
 import type { Reply } from '../../../shared/api.js';
 import type { ErrorInfo } from '../../../shared/types.js';
-import type { ClientFrame, ServerFrame } from '../../../shared/wire.js';
+import { decodeFrame, encodeFrame, type ClientFrame, type ServerFrame } from '../../../shared/wire.js';
 
-export function encodeCall(id: number, method: string, args: unknown): string {
+/**
+ * A call as the WebSocket sends it: JSON text, or one binary frame when the arguments carry
+ * bytes in a top-level `data` field (terminal input). See shared/wire.ts.
+ */
+export function encodeCall(id: number, method: string, args: unknown): string | Uint8Array<ArrayBuffer> {
   const frame: ClientFrame = { t: 'call', id, method, args };
-  return JSON.stringify(frame);
+  // encodeFrame allocates a fresh ArrayBuffer for a binary frame, never a shared one.
+  return encodeFrame(frame) as string | Uint8Array<ArrayBuffer>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -23,11 +28,14 @@ function toReply(value: unknown): Reply | null {
   return null;
 }
 
-/** Parses one text frame from the server; null for anything that is not a well-formed frame. */
-export function parseServerFrame(text: string): ServerFrame | null {
+/**
+ * Parses one frame from the server: text (JSON), or binary (an event whose payload's `data`
+ * is bytes, e.g. terminal output; the bytes stay a Uint8Array). Null for anything malformed.
+ */
+export function parseServerFrame(raw: string | Uint8Array): ServerFrame | null {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = decodeFrame(raw);
   } catch {
     return null;
   }
@@ -39,5 +47,13 @@ export function parseServerFrame(text: string): ServerFrame | null {
   if (value.t === 'event' && typeof value.event === 'string') {
     return { t: 'event', event: value.event, payload: value.payload };
   }
+  return null;
+}
+
+/** What a WebSocket message event carries, as parseServerFrame takes it. */
+export function messageBytes(data: unknown): string | Uint8Array | null {
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return null;
 }

@@ -1,6 +1,6 @@
 import type { EnclaveBridge, Reply } from '../../../shared/api.js';
 import { reconnectDelay } from './backoff.js';
-import { encodeCall, parseServerFrame } from './frames.js';
+import { encodeCall, messageBytes, parseServerFrame } from './frames.js';
 import type { BackendLink, LinkState } from './link.js';
 import { PendingCalls } from './pending-calls.js';
 
@@ -60,6 +60,8 @@ export function createWsClient(url: string, options: WsClientOptions = {}): WsCl
       scheduleReconnect();
       return;
     }
+    // Terminal output arrives as binary frames; bytes stay bytes up to xterm.write.
+    ws.binaryType = 'arraybuffer';
     socket = ws;
     ws.onopen = () => {
       attempt = 0;
@@ -67,8 +69,8 @@ export function createWsClient(url: string, options: WsClientOptions = {}): WsCl
       setState('connected');
     };
     ws.onmessage = (message: MessageEvent) => {
-      if (typeof message.data !== 'string') return;
-      const frame = parseServerFrame(message.data);
+      const raw = messageBytes(message.data);
+      const frame = raw === null ? null : parseServerFrame(raw);
       if (!frame) {
         console.warn('Ignored a malformed frame from the backend');
       } else if (frame.t === 'reply') {

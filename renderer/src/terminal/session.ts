@@ -1,0 +1,486 @@
+/**
+ * One terminal as this window holds it: an xterm (made by create-terminal.ts), the flow-control
+ * and input plumbing to the backend, and a host element that views move between panes, so a
+ * layout change never recreates the terminal or loses its scrollback.
+ */
+import type { ISearchOptions } from '@xterm/addon-search';
+import type { TerminalInfo } from '../../../shared/types.js';
+import type { Theme } from '../lib/theme.js';
+import type { LinkState } from '../ws/link.js';
+import { AckScheduler } from './ack.js';
+import { type TerminalBundle, createTerminal } from './create-terminal.js';
+import { InputQueue, binaryStringToBytes, canSendInput } from './input.js';
+import type { TerminalShortcut } from './keys.js';
+import { SEARCH_COLORS, TERMINAL_THEMES } from './themes.js';
+
+export type AttachStatus = 'idle' | 'attaching' | 'attached' | 'failed';
+
+/** What views render from a session (read with useSyncExternalStore). */
+export interface SessionSnapshot {
+  attach: AttachStatus;
+  error: string | null;
+  linkHover: string | null;
+  /** Bumped when Ctrl+Shift+F asks the view to open its search box. */
+  findRequest: number;
+  search: { index: number; count: number } | null;
+  /** A short notice (e.g. the clipboard could not be read). */
+  toast: string | null;
+}
+
+/** What a session needs from the rest of the renderer (the manager supplies it). */
+export interface SessionContext {
+  info(id: string): TerminalInfo | undefined;
+  link(): LinkState;
+  theme(): Theme;
+  fontSize(): number;
+  allowOsc52(): boolean;
+  input(id: string, data: Uint8Array<ArrayBuffer>): Promise<unknown>;
+  ack(id: string, bytes: number): void;
+  resize(id: string, cols: number, rows: number): void;
+  shortcut(id: string, shortcut: TerminalShortcut): void;
+  activity(id: string): void;
+}
+
+const FIT_DELAY_MS = 30;
+const NATIVE_PASTE_WAIT_MS = 100;
+const RESIZE_DELAY_MS = 50;
+const encoder = new TextEncoder();
+
+/**
+ * Copies during a user gesture (a key or a menu click) through a copy event: unlike
+ * navigator.clipboard this needs no permission, which Electron's window refuses.
+ */
+function copyInGesture(text: string): boolean {
+  let copied = false;
+  const onCopy = (event: ClipboardEvent) => {
+    if (!event.clipboardData) return;
+    event.clipboardData.setData('text/plain', text);
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    copied = true;
+  };
+  document.addEventListener('copy', onCopy, true);
+  try {
+    document.execCommand('copy');
+  } catch {
+    // Not supported here: navigator.clipboard is tried next.
+  } finally {
+    document.removeEventListener('copy', onCopy, true);
+  }
+  return copied;
+}
+
+export class TerminalSession {
+  /** Views append this to their slot; the xterm lives inside it. */
+  readonly host: HTMLDivElement;
+  /** Backend connection epoch this window attached in; -1 when not attached. */
+  attachedEpoch = -1;
+  disposed = false;
+
+  private bundle: TerminalBundle;
+  /** Bumped on every reset: write callbacks of a discarded xterm must not ack. */
+  private generation = 0;
+  private wrote = false;
+  /** Replayed output is being parsed: xterm's answers to queries in it are stale, not sent. */
+  private replaying = false;
+  /** Numbers attach attempts, so only the latest one's answer counts. */
+  private attachSeq = 0;
+  private readonly acks: AckScheduler;
+  private readonly inputQueue: InputQueue;
+  private container: HTMLElement | null = null;
+  private observer: ResizeObserver | null = null;
+  private fitTimer: ReturnType<typeof setTimeout> | null = null;
+  private resizeTimer: ReturnType<typeof setTimeout> | null = null;
+  private toastTimer: ReturnType<typeof setTimeout> | null = null;
+  private snapshot: SessionSnapshot = {
+    attach: 'idle',
+    error: null,
+    linkHover: null,
+    findRequest: 0,
+    search: null,
+    toast: null,
+  };
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly id: string,
+    private readonly ctx: SessionContext,
+  ) {
+    this.host = document.createElement('div');
+    this.host.className = 'terminal-host';
+    this.acks = new AckScheduler((bytes) => ctx.ack(id, bytes));
+    this.inputQueue = new InputQueue((data) => ctx.input(id, data));
+    this.bundle = this.makeBundle();
+  }
+
+  // --- React glue -------------------------------------------------------------------------
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  getSnapshot = (): SessionSnapshot => this.snapshot;
+
+  private update(patch: Partial<SessionSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  get isMounted(): boolean {
+    return this.container !== null;
+  }
+
+  get renderer(): 'webgl' | 'dom' {
+    return this.bundle.renderer;
+  }
+
+  // --- output -----------------------------------------------------------------------------
+
+  /** Output from the backend: bytes straight to xterm; acknowledged once xterm parsed them. */
+  write(data: Uint8Array): void {
+    if (this.disposed) return;
+    const generation = this.generation;
+    const bytes = data.byteLength;
+    this.wrote = true;
+    this.bundle.term.write(data, () => {
+      if (generation === this.generation) this.acks.consumed(bytes);
+    });
+    if (!this.container) this.ctx.activity(this.id);
+  }
+
+  /**
+   * Called just before terminals.attach (the backend answers with its scrollback first).
+   * Returns the number that the matching `attached`/`attachFailed` must carry.
+   */
+  beginAttach(): number {
+    // Anything shown now would be replayed again: start from a fresh xterm.
+    if (this.wrote) this.reset();
+    this.replaying = true;
+    this.update({ attach: 'attaching', error: null });
+    return ++this.attachSeq;
+  }
+
+  /** terminals.attach answered: all replayed output is queued in xterm by now. */
+  attached(seq: number, epoch: number): void {
+    if (this.disposed || seq !== this.attachSeq) return;
+    this.attachedEpoch = epoch;
+    const generation = this.generation;
+    // An empty write completes after everything queued before it, i.e. after the replay.
+    this.bundle.term.write('', () => {
+      if (generation === this.generation && seq === this.attachSeq) this.replaying = false;
+    });
+    this.update({ attach: 'attached', error: null });
+    this.scheduleResize();
+  }
+
+  attachFailed(seq: number, message: string): void {
+    if (this.disposed || seq !== this.attachSeq) return;
+    this.replaying = false;
+    this.update({ attach: 'failed', error: message });
+  }
+
+  /** This window attached by opening the session (terminals.open attaches the caller). */
+  adopt(epoch: number): void {
+    this.attachedEpoch = epoch;
+    if (this.snapshot.attach !== 'attached') this.update({ attach: 'attached', error: null });
+  }
+
+  /** The backend connection was replaced: whatever this window was attached to is gone. */
+  connectionLost(): void {
+    this.attachedEpoch = -1;
+    this.attachSeq++;
+    this.replaying = false;
+    this.inputQueue.clear();
+    this.acks.reset();
+    if (this.snapshot.attach !== 'idle') this.update({ attach: 'idle' });
+  }
+
+  // --- input ------------------------------------------------------------------------------
+
+  private sendInput(bytes: Uint8Array<ArrayBuffer>): void {
+    if (this.disposed || this.replaying) return;
+    // Typed while the session is not open (or the backend is out of reach): dropped.
+    if (!canSendInput(this.ctx.info(this.id)?.state, this.ctx.link())) return;
+    this.inputQueue.push(bytes);
+  }
+
+  /** The session stopped being open: input not yet sent must not arrive later. */
+  dropPendingInput(): void {
+    this.inputQueue.clear();
+  }
+
+  /** An ended session takes no more keys and stops blinking at the user. */
+  setEnded(ended: boolean): void {
+    const { options } = this.bundle.term;
+    if (options.disableStdin === ended) return;
+    options.disableStdin = ended;
+    options.cursorBlink = !ended;
+  }
+
+  // --- DOM --------------------------------------------------------------------------------
+
+  mount(container: HTMLElement): void {
+    if (this.disposed) return;
+    if (this.container && this.container !== container) this.unmount(this.container);
+    if (this.container === container) return;
+    this.container = container;
+    container.appendChild(this.host);
+    if (!this.bundle.isOpen) this.bundle.open(this.host);
+    this.bundle.setVisible(true);
+    this.observer = new ResizeObserver(() => this.scheduleFit());
+    this.observer.observe(container);
+    this.scheduleFit(0);
+  }
+
+  unmount(container: HTMLElement): void {
+    if (this.container !== container) return;
+    this.observer?.disconnect();
+    this.observer = null;
+    this.bundle.setVisible(false);
+    if (this.host.parentNode === container) container.removeChild(this.host);
+    this.container = null;
+    if (this.snapshot.linkHover) this.update({ linkHover: null });
+  }
+
+  focus(): void {
+    if (!this.disposed && this.bundle.isOpen) this.bundle.term.focus();
+  }
+
+  private scheduleFit(delay = FIT_DELAY_MS): void {
+    if (this.fitTimer) clearTimeout(this.fitTimer);
+    this.fitTimer = setTimeout(() => {
+      this.fitTimer = null;
+      this.fitNow();
+    }, delay);
+  }
+
+  private fitNow(): void {
+    if (this.disposed || !this.container || !this.bundle.isOpen) return;
+    if (this.host.clientWidth === 0 || this.host.clientHeight === 0) return;
+    try {
+      this.bundle.fit.fit();
+    } catch {
+      // Not measurable yet (fonts loading, hidden): the next resize fits.
+    }
+    // The backend may hold another size (another window, or the size we opened with).
+    this.scheduleResize();
+  }
+
+  private scheduleResize(): void {
+    if (this.resizeTimer) clearTimeout(this.resizeTimer);
+    this.resizeTimer = setTimeout(() => {
+      this.resizeTimer = null;
+      this.sendSize();
+    }, RESIZE_DELAY_MS);
+  }
+
+  /** Tells the backend our size when it differs; only a terminal on screen decides its size. */
+  sendSize(): void {
+    if (this.disposed || !this.container || !this.bundle.isOpen) return;
+    const info = this.ctx.info(this.id);
+    if (!info || info.state === 'exited' || this.ctx.link() !== 'connected') return;
+    const cols = Math.min(1000, Math.max(2, this.bundle.term.cols));
+    const rows = Math.min(500, Math.max(2, this.bundle.term.rows));
+    if (info.cols === cols && info.rows === rows) return;
+    this.ctx.resize(this.id, cols, rows);
+  }
+
+  /** The size to open a new terminal with, when this one is on screen. */
+  currentSize(): { cols: number; rows: number } | null {
+    if (!this.container || !this.bundle.isOpen) return null;
+    return { cols: this.bundle.term.cols, rows: this.bundle.term.rows };
+  }
+
+  // --- preferences ------------------------------------------------------------------------
+
+  applyTheme(theme: Theme): void {
+    this.bundle.term.options.theme = TERMINAL_THEMES[theme];
+  }
+
+  applyFontSize(size: number): void {
+    if (this.bundle.term.options.fontSize === size) return;
+    this.bundle.term.options.fontSize = size;
+    this.scheduleFit(0);
+  }
+
+  applyOsc52(allowed: boolean): void {
+    this.bundle.setOsc52(allowed);
+  }
+
+  // --- user actions -----------------------------------------------------------------------
+
+  hasSelection(): boolean {
+    return this.bundle.term.hasSelection();
+  }
+
+  copySelection(): void {
+    const text = this.bundle.term.getSelection();
+    if (!text) return;
+    if (copyInGesture(text)) return;
+    navigator.clipboard.writeText(text).catch(() => this.toast('Copying was blocked by the browser.'));
+  }
+
+  /**
+   * Ctrl+Shift+V: the browser's own paste normally follows the key (xterm handles the paste
+   * event). Where it does not, read the clipboard instead (this may need a permission).
+   */
+  private pasteShortcut(): void {
+    const textarea = this.bundle.term.textarea;
+    let pasted = false;
+    const onPaste = () => {
+      pasted = true;
+    };
+    textarea?.addEventListener('paste', onPaste, true);
+    setTimeout(() => {
+      textarea?.removeEventListener('paste', onPaste, true);
+      if (!pasted) void this.pasteFromClipboard();
+    }, NATIVE_PASTE_WAIT_MS);
+  }
+
+  async pasteFromClipboard(): Promise<void> {
+    let text: string;
+    try {
+      text = await navigator.clipboard.readText();
+    } catch {
+      this.toast('Reading the clipboard was blocked: allow clipboard access for this page to paste.');
+      return;
+    }
+    if (text && !this.disposed) {
+      // paste() adds bracketed-paste markers when the program asked for them.
+      this.bundle.term.paste(text);
+      this.focus();
+    }
+  }
+
+  selectAll(): void {
+    this.bundle.term.selectAll();
+  }
+
+  /** Clears the scrollback, keeping the line the cursor is on. */
+  clear(): void {
+    this.bundle.term.clear();
+  }
+
+  requestFind(): void {
+    this.update({ findRequest: this.snapshot.findRequest + 1 });
+  }
+
+  find(query: string, direction: 'next' | 'previous', options: { caseSensitive: boolean; regex: boolean; incremental?: boolean }): boolean {
+    if (!query) {
+      this.clearSearch();
+      return false;
+    }
+    const searchOptions: ISearchOptions = {
+      caseSensitive: options.caseSensitive,
+      regex: options.regex,
+      incremental: options.incremental ?? false,
+      decorations: SEARCH_COLORS[this.ctx.theme()],
+    };
+    try {
+      return direction === 'next'
+        ? this.bundle.search.findNext(query, searchOptions)
+        : this.bundle.search.findPrevious(query, searchOptions);
+    } catch {
+      // An invalid regular expression: no match.
+      this.update({ search: { index: -1, count: 0 } });
+      return false;
+    }
+  }
+
+  clearSearch(): void {
+    this.bundle.search.clearDecorations();
+    if (this.snapshot.search) this.update({ search: null });
+  }
+
+  toast(message: string): void {
+    if (this.toastTimer) clearTimeout(this.toastTimer);
+    this.update({ toast: message });
+    this.toastTimer = setTimeout(() => {
+      this.toastTimer = null;
+      this.update({ toast: null });
+    }, 4000);
+  }
+
+  /** Every line of the active buffer (scrollback and screen), trailing blank lines dropped. */
+  text(): string {
+    const buffer = this.bundle.term.buffer.active;
+    const lines: string[] = [];
+    for (let y = 0; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
+    while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    return lines.join('\n');
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.container) this.unmount(this.container);
+    for (const timer of [this.fitTimer, this.resizeTimer, this.toastTimer]) if (timer) clearTimeout(timer);
+    this.acks.reset();
+    this.inputQueue.clear();
+    this.bundle.dispose();
+    this.host.remove();
+    this.listeners.clear();
+  }
+
+  // --- internals --------------------------------------------------------------------------
+
+  /** A fresh xterm in place of the current one (same host, same pane). */
+  private reset(): void {
+    this.generation++;
+    this.acks.reset();
+    this.inputQueue.clear();
+    const old = this.bundle;
+    this.bundle = this.makeBundle();
+    old.dispose();
+    this.wrote = false;
+    if (this.container) {
+      this.bundle.open(this.host);
+      this.bundle.setVisible(true);
+      this.scheduleFit(0);
+    }
+    this.update({ search: null, linkHover: null });
+  }
+
+  private makeBundle(): TerminalBundle {
+    const bundle = createTerminal({
+      theme: TERMINAL_THEMES[this.ctx.theme()],
+      fontSize: this.ctx.fontSize(),
+      allowOsc52: this.ctx.allowOsc52(),
+      onLinkHover: (url) => {
+        if (url !== this.snapshot.linkHover) this.update({ linkHover: url });
+      },
+      onShortcut: (shortcut) => this.onShortcut(shortcut),
+    });
+    const { term } = bundle;
+    if (this.ctx.info(this.id)?.state === 'exited') {
+      term.options.disableStdin = true;
+      term.options.cursorBlink = false;
+    }
+    term.onData((data) => this.sendInput(encoder.encode(data)));
+    term.onBinary((data) => this.sendInput(binaryStringToBytes(data)));
+    term.onResize(() => this.scheduleResize());
+    bundle.search.onDidChangeResults(({ resultIndex, resultCount }) =>
+      this.update({ search: { index: resultIndex, count: resultCount } }),
+    );
+    return bundle;
+  }
+
+  private onShortcut(shortcut: TerminalShortcut): void {
+    switch (shortcut) {
+      case 'copy':
+        this.copySelection();
+        return;
+      case 'paste':
+        this.pasteShortcut();
+        return;
+      case 'find':
+        this.requestFind();
+        return;
+      default:
+        this.ctx.shortcut(this.id, shortcut);
+    }
+  }
+}
