@@ -5,7 +5,7 @@
  * generic over these maps: a new method is added here and in the service, nowhere else.
  */
 import { z } from 'zod';
-import { agentNameProblem } from './names.js';
+import { agentNameProblem, expiryProblem, scheduleProblem, snapshotNameProblem } from './names.js';
 import type {
   Agent,
   AgentProgress,
@@ -13,6 +13,11 @@ import type {
   ConnectionStatus,
   ErrorInfo,
   ImageInfo,
+  OperationProgress,
+  RestoreResult,
+  Settings,
+  Snapshot,
+  SnapshotsChange,
   TerminalData,
   TerminalInfo,
   TerminalsChange,
@@ -31,6 +36,20 @@ export const agentName = z.string().superRefine((value, ctx) => {
   const problem = agentNameProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
+
+/** A zod string checked by one of shared/names.ts's rules, whose message states the rule. */
+function ruled(problem: (value: string) => string | null) {
+  return z.string().superRefine((value, ctx) => {
+    const p = problem(value);
+    if (p) ctx.addIssue({ code: 'custom', message: p });
+  });
+}
+const snapshotName = ruled(snapshotNameProblem);
+const schedule = ruled(scheduleProblem);
+const expiry = ruled(expiryProblem);
+const comment = z.string().max(1024, 'A comment is at most 1024 characters.');
+const isoTime = z.iso.datetime({ offset: true, message: 'A time is an ISO 8601 date-time such as 2027-01-31T12:00:00Z.' });
+const snapshotSchedule = z.object({ schedule, expiry }).strict();
 
 const imageRef = z
   .string()
@@ -66,6 +85,39 @@ export const requests = {
   ),
   'agents.delete': request<{ name: string }>()(z.object({ name: agentName }).strict()),
   'images.list': request<ImageInfo[]>()(z.object({}).strict()),
+  'agents.clone': request<Agent>()(
+    z
+      .object({ source: agentName, snapshot: snapshotName.optional(), name: agentName })
+      .strict(),
+  ),
+  'snapshots.list': request<Snapshot[]>()(z.object({ agent: agentName }).strict()),
+  'snapshots.create': request<Snapshot>()(
+    z.object({ agent: agentName, name: snapshotName.optional(), comment: comment.optional() }).strict(),
+  ),
+  /** Rename, comment and expiry in one; absent fields stay as they are, null expiry clears it. */
+  'snapshots.update': request<Snapshot>()(
+    z
+      .object({
+        agent: agentName,
+        name: snapshotName,
+        newName: snapshotName.optional(),
+        comment: comment.optional(),
+        expiresAt: isoTime.nullable().optional(),
+      })
+      .strict(),
+  ),
+  'snapshots.delete': request<Record<string, never>>()(z.object({ agent: agentName, name: snapshotName }).strict()),
+  /** Takes a safety snapshot of the current state, then restores. */
+  'snapshots.restore': request<RestoreResult>()(z.object({ agent: agentName, name: snapshotName }).strict()),
+  'snapshots.schedule': request<Agent>()(z.object({ agent: agentName, ...snapshotSchedule.shape }).strict()),
+  'settings.get': request<Settings>()(z.object({}).strict()),
+  'settings.update': request<Settings>()(
+    z.object({ snapshotDefaults: snapshotSchedule.optional(), safetyExpiry: expiry.optional() }).strict(),
+  ),
+  /** Cancels a running operation where Incus allows it. */
+  'operations.cancel': request<Record<string, never>>()(
+    z.object({ id: z.string().regex(/^[0-9a-f-]{36}$/, 'An operation id is a UUID from operations.progress.') }).strict(),
+  ),
   'terminals.list': request<TerminalInfo[]>()(z.object({}).strict()),
   /** Opens a session and attaches the caller to it. */
   'terminals.open': request<TerminalInfo>()(
@@ -88,6 +140,8 @@ export const events = {
   'system.status': event<ConnectionStatus>(),
   'agents.changed': event<AgentsChange>(),
   'agents.progress': event<AgentProgress>(),
+  'snapshots.changed': event<SnapshotsChange>(),
+  'operations.progress': event<OperationProgress>(),
   'terminals.changed': event<TerminalsChange>(),
   /** Sent only to connections attached to that terminal. */
   'terminals.data': event<TerminalData>(),

@@ -21,3 +21,45 @@ export function suggestAgentName(taken: Iterable<string>, base = 'agent'): strin
     if (!used.has(candidate)) return candidate;
   }
 }
+
+export const SNAPSHOT_NAME_RULE =
+  'Snapshot names are 1–63 characters of letters, digits, dots, dashes and underscores, starting with a letter or digit.';
+
+export function snapshotNameProblem(name: string): string | null {
+  if (name.length === 0) return `The name is empty. ${SNAPSHOT_NAME_RULE}`;
+  if (name.length > 63) return `"${name.slice(0, 20)}…" is ${name.length} characters long. ${SNAPSHOT_NAME_RULE}`;
+  const bad = name.match(/[^A-Za-z0-9._-]/);
+  if (bad) return `"${name}" contains "${bad[0]}". ${SNAPSHOT_NAME_RULE}`;
+  if (!/^[A-Za-z0-9]/.test(name)) return `"${name}" must start with a letter or digit. ${SNAPSHOT_NAME_RULE}`;
+  return null;
+}
+
+export const SCHEDULE_RULE =
+  'A schedule is empty (off), one of @hourly @daily @weekly @monthly @yearly @midnight, or a cron line of 5 fields (minute hour day month weekday) such as "0 */6 * * *".';
+
+export function scheduleProblem(schedule: string): string | null {
+  const s = schedule.trim();
+  if (s === '' || /^@(hourly|daily|weekly|monthly|yearly|annually|midnight)$/.test(s)) return null;
+  const fields = s.split(/\s+/);
+  if (fields.length !== 5) return `"${schedule}" has ${fields.length} fields. ${SCHEDULE_RULE}`;
+  const bad = fields.find((f) => !/^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/.test(f));
+  if (bad !== undefined) return `"${bad}" is not a cron field. ${SCHEDULE_RULE}`;
+  return null;
+}
+
+export const EXPIRY_RULE =
+  'An expiry is empty (keep until deleted) or amounts with units, as Incus writes them: M (minutes), H (hours), d (days), w (weeks), m (months), y (years), e.g. "7d" or "1w 3d".';
+
+export function expiryProblem(expiry: string): string | null {
+  const s = expiry.trim();
+  if (s === '' || /^\d+[MHdwmy]( +\d+[MHdwmy])*$/.test(s)) return null;
+  return `"${expiry}" is not an expiry. ${EXPIRY_RULE}`;
+}
+
+/** Milliseconds of an Incus expiry ("1w 3d"); months and years as 30 and 365 days. */
+export function expiryMs(expiry: string): number {
+  const unit: Record<string, number> = { M: 60_000, H: 3_600_000, d: 86_400_000, w: 7 * 86_400_000, m: 30 * 86_400_000, y: 365 * 86_400_000 };
+  let total = 0;
+  for (const m of expiry.trim().matchAll(/(\d+)([MHdwmy])/g)) total += Number(m[1]) * (unit[m[2] ?? ''] ?? 0);
+  return total;
+}

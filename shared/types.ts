@@ -16,6 +16,62 @@ export interface Agent {
   description: string;
   /** The user.enclave.* keys, without the prefix. */
   meta: Record<string, string>;
+  /** "agent" or "agent/snapshot" this agent was cloned from. */
+  clonedFrom: string | null;
+  snapshotSchedule: SnapshotSchedule;
+}
+
+/** Incus's automatic snapshots of an agent: `snapshots.schedule` and `snapshots.expiry`. */
+export interface SnapshotSchedule {
+  /** '' (off), '@hourly', '@daily', … or a 5-field cron line. */
+  schedule: string;
+  /** '' (kept until deleted) or an Incus expiry such as "7d" or "1w 2d". */
+  expiry: string;
+}
+
+/** Manual (the user's), scheduled (Incus's schedule) or safety (taken before a restore). */
+export type SnapshotKind = 'manual' | 'scheduled' | 'safety';
+
+export interface Snapshot {
+  agent: string;
+  name: string;
+  kind: SnapshotKind;
+  createdAt: string;
+  expiresAt: string | null;
+  comment: string;
+  /** Null where the storage driver does not report it. */
+  sizeBytes: number | null;
+}
+
+export interface SnapshotsChange {
+  agent: string;
+  snapshots: Snapshot[];
+}
+
+export interface RestoreResult {
+  agent: Agent;
+  /** Taken just before the restore: restoring it undoes the rollback. */
+  safety: Snapshot;
+}
+
+export interface Settings {
+  /** Applied to every new agent. */
+  snapshotDefaults: SnapshotSchedule;
+  /** How long safety snapshots are kept, as an Incus expiry ("7d"). */
+  safetyExpiry: string;
+}
+
+export type OperationAction = 'snapshot' | 'restore' | 'clone';
+
+/** A long Incus operation the user started, while it runs and when it ends. */
+export interface OperationProgress {
+  id: string;
+  agent: string;
+  action: OperationAction;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  detail: string;
+  mayCancel: boolean;
+  error?: string;
 }
 
 export interface ImageInfo {

@@ -41,6 +41,8 @@ export function toAgent(inst: Instance): Agent {
     managed: Object.keys(meta).length > 0,
     description: inst.description ?? '',
     meta,
+    clonedFrom: meta['cloned-from'] || null,
+    snapshotSchedule: { schedule: inst.config?.['snapshots.schedule'] ?? '', expiry: inst.config?.['snapshots.expiry'] ?? '' },
   };
 }
 

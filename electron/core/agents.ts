@@ -6,6 +6,9 @@ import { IncusError } from '../incus/errors.js';
 import type { IncusEvent, LifecycleMetadata } from '../incus/events.js';
 import { changeState, createInstance, deleteInstance, getInstance, listInstances } from '../incus/instances.js';
 import { META_PREFIX, instanceFromSource, toAgent } from './agent-model.js';
+import { AgentLocks } from './agent-locks.js';
+import { scheduleConfig } from './snapshot-model.js';
+import { SettingsStore } from './settings.js';
 import { ensureAgentSession } from './agent-tmux.js';
 import type { Connection } from './connection.js';
 import { operationProgressText } from './progress.js';
@@ -25,14 +28,14 @@ async function instanceExists(client: IncusClient, name: string): Promise<boolea
   }
 }
 
-const ACTION_VERB: Record<AgentAction | 'delete' | 'create', string> = {
-  start: 'started',
-  stop: 'stopped',
-  restart: 'restarted',
-  freeze: 'frozen',
-  unfreeze: 'unfrozen',
-  delete: 'deleted',
-  create: 'created',
+const DOING: Record<AgentAction | 'delete' | 'create', string> = {
+  start: 'being started',
+  stop: 'being stopped',
+  restart: 'being restarted',
+  freeze: 'being frozen',
+  unfreeze: 'being unfrozen',
+  delete: 'being deleted',
+  create: 'being created',
 };
 
 /**
@@ -42,15 +45,17 @@ const ACTION_VERB: Record<AgentAction | 'delete' | 'create', string> = {
  */
 export class AgentService extends EventEmitter<AgentServiceEvents> {
   private readonly agents = new Map<string, Agent>();
-  /** Agents with an action in flight, and which. */
-  private readonly busy = new Map<string, AgentAction | 'delete' | 'create'>();
   /** Refreshes in flight per name, and whether another event arrived meanwhile. */
   private readonly refreshing = new Map<string, boolean>();
   /** Operation id → agent name, for progress events of creates. */
   private readonly watchedOps = new Map<string, string>();
   private synced = false;
 
-  constructor(private readonly connection: Connection) {
+  constructor(
+    private readonly connection: Connection,
+    readonly locks: AgentLocks = new AgentLocks(),
+    private readonly settings: SettingsStore = new SettingsStore(),
+  ) {
     super();
     // A failed resync has already been reported to the connection; never leave it unhandled.
     connection.on('ready', (client) => void this.resync(client).catch(() => undefined));
@@ -132,13 +137,25 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
   }
 
+  /** Re-reads one agent from Incus and tells the renderers. */
+  async reload(name: string): Promise<Agent> {
+    const agent = await this.fresh(name);
+    this.emit('changed', { kind: 'upsert', agent });
+    return agent;
+  }
+
+  /** Whether the name is taken, asking Incus when the mirror does not know it. */
+  async exists(name: string): Promise<boolean> {
+    return this.agents.has(name) || instanceExists(this.connection.requireClient(), name);
+  }
+
   /** One agent, from the mirror when it has it. */
   async get(name: string): Promise<Agent> {
     return this.agents.get(name) ?? (await this.fresh(name));
   }
 
   /** Starts the agent's tmux session; a failure there must not fail the start itself. */
-  private async startAgentSession(client: IncusClient, agent: Agent): Promise<void> {
+  async startAgentSession(client: IncusClient, agent: Agent): Promise<void> {
     try {
       await ensureAgentSession(client, agent.name, agent.meta.workdir || undefined);
     } catch (err) {
@@ -152,21 +169,16 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     return agent;
   }
 
-  /** Runs `work` as the only action on `name`, refusing a second one with a clear message. */
+  /** Runs `work` as the only action on `name`; a lost daemon is noticed at once. */
   private async exclusive<T>(name: string, action: AgentAction | 'delete' | 'create', work: () => Promise<T>): Promise<T> {
-    const running = this.busy.get(name);
-    if (running) {
-      throw new EnclaveError('busy', `${name} is busy: it is being ${ACTION_VERB[running]}. Try again when that finishes.`);
-    }
-    this.busy.set(name, action);
-    try {
-      return await work();
-    } catch (err) {
-      this.connection.noteFailure(err);
-      throw err;
-    } finally {
-      this.busy.delete(name);
-    }
+    return this.locks.run(name, DOING[action], async () => {
+      try {
+        return await work();
+      } catch (err) {
+        this.connection.noteFailure(err);
+        throw err;
+      }
+    });
   }
 
   async create(args: { name: string; image: string; description?: string | undefined }): Promise<Agent> {
@@ -196,6 +208,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
               [`${META_PREFIX}created-by`]: 'enclave',
               [`${META_PREFIX}image`]: args.image,
               [`${META_PREFIX}created-at`]: new Date().toISOString(),
+              ...scheduleConfig((await this.settings.get()).snapshotDefaults),
             },
           },
           (id) => {

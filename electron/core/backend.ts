@@ -3,7 +3,11 @@ import type { EventName, EventOf } from '../../shared/api.js';
 import type { Handlers } from '../transport/dispatch.js';
 import { AgentService } from './agents.js';
 import { Connection, type ConnectionOptions } from './connection.js';
+import { AgentLocks } from './agent-locks.js';
 import { availableImages } from './images.js';
+import { OperationTracker } from './operations.js';
+import { SettingsStore } from './settings.js';
+import { SnapshotService } from './snapshots.js';
 import { TerminalService } from './terminals/service.js';
 
 export const DEFAULT_PROJECT = 'enclave';
@@ -18,18 +22,26 @@ export class Backend {
   readonly connection: Connection;
   readonly agents: AgentService;
   readonly terminals: TerminalService;
+  readonly settings: SettingsStore;
+  readonly operations: OperationTracker;
+  readonly snapshots: SnapshotService;
   readonly events = new EventEmitter<Pushed>();
   readonly handlers: Handlers;
 
   constructor(opts: Partial<ConnectionOptions> = {}) {
     this.connection = new Connection({ project: opts.project ?? process.env.ENCLAVE_PROJECT ?? DEFAULT_PROJECT, ...opts });
-    this.agents = new AgentService(this.connection);
+    this.settings = new SettingsStore();
+    this.agents = new AgentService(this.connection, new AgentLocks(), this.settings);
+    this.operations = new OperationTracker(this.connection);
+    this.snapshots = new SnapshotService(this.connection, this.agents, this.operations, this.settings);
     this.terminals = new TerminalService(this.connection, this.agents);
     this.events.setMaxListeners(0);
     this.connection.on('status', (s) => this.events.emit('system.status', s));
     this.agents.on('changed', (c) => this.events.emit('agents.changed', c));
     this.agents.on('progress', (p) => this.events.emit('agents.progress', p));
     this.terminals.on('changed', (c) => this.events.emit('terminals.changed', c));
+    this.snapshots.on('changed', (c) => this.events.emit('snapshots.changed', c));
+    this.operations.on('progress', (p) => this.events.emit('operations.progress', p));
 
     this.handlers = {
       'system.status': async () => {
@@ -41,6 +53,16 @@ export class Backend {
       'agents.action': (args) => this.agents.action(args),
       'agents.delete': (args) => this.agents.delete(args),
       'images.list': () => availableImages(this.connection),
+      'agents.clone': (args) => this.snapshots.clone(args),
+      'snapshots.list': (args) => this.snapshots.list(args.agent),
+      'snapshots.create': (args) => this.snapshots.create(args),
+      'snapshots.update': (args) => this.snapshots.update(args),
+      'snapshots.delete': async (args) => (await this.snapshots.delete(args), {}),
+      'snapshots.restore': (args) => this.snapshots.restore(args),
+      'snapshots.schedule': (args) => this.snapshots.setSchedule(args),
+      'settings.get': () => this.settings.get(),
+      'settings.update': (args) => this.settings.update(args),
+      'operations.cancel': async (args) => (await this.operations.cancel(args.id), {}),
       'terminals.list': async () => this.terminals.list(),
       'terminals.open': (args, ctx) => this.terminals.open(args, ctx),
       'terminals.attach': async (args, ctx) => this.terminals.attach(args, ctx),

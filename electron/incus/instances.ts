@@ -24,6 +24,8 @@ export interface InstanceSource {
   alias?: string;
   fingerprint?: string;
   source?: string;
+  /** For copies: leave the source's snapshots behind. */
+  instance_only?: boolean;
 }
 
 export interface CreateInstance {
@@ -69,4 +71,9 @@ export function changeState(
 
 export function deleteInstance(client: IncusClient, name: string): Promise<Operation | null> {
   return mutate(client, 'DELETE', path(name));
+}
+
+/** Merges config keys into the instance's config (PATCH). */
+export function patchConfig(client: IncusClient, name: string, config: Record<string, string>): Promise<Operation | null> {
+  return mutate(client, 'PATCH', path(name), { body: { config } });
 }

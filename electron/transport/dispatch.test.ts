@@ -15,6 +15,8 @@ const agent = (name: string): Agent => ({
   managed: true,
   description: '',
   meta: {},
+  clonedFrom: null,
+  snapshotSchedule: { schedule: '', expiry: '' },
 });
 
 const unused = async (): Promise<never> => {
@@ -32,6 +34,16 @@ function handlers(overrides: Partial<Handlers> = {}): { h: Handlers; calls: [str
     'agents.action': async (a) => (calls.push(['agents.action', a]), agent(a.name)),
     'agents.delete': async (a) => (calls.push(['agents.delete', a]), { name: a.name }),
     'images.list': async (a) => (calls.push(['images.list', a]), []),
+    'agents.clone': unused,
+    'snapshots.list': unused,
+    'snapshots.create': unused,
+    'snapshots.update': unused,
+    'snapshots.delete': unused,
+    'snapshots.restore': unused,
+    'snapshots.schedule': unused,
+    'settings.get': unused,
+    'settings.update': unused,
+    'operations.cancel': unused,
     'terminals.list': async (a) => (calls.push(['terminals.list', a]), []),
     'terminals.open': unused,
     'terminals.attach': unused,

@@ -12,6 +12,8 @@ function agent(name: string, status: Agent['status'] = 'Running'): Agent {
     managed: true,
     description: '',
     meta: {},
+    clonedFrom: null,
+    snapshotSchedule: { schedule: '', expiry: '' },
   };
 }
 
