@@ -11,7 +11,12 @@ export const AGENT_HOME = '/root';
  * alone (their terminals say they are not persistent). Returns whether tmux is there.
  */
 export async function ensureAgentSession(client: IncusClient, agent: string, workdir = AGENT_HOME): Promise<boolean> {
-  const script = `command -v tmux >/dev/null 2>&1 || exit 3; tmux has-session -t ${AGENT_TMUX_SESSION} 2>/dev/null || exec tmux -u new-session -d -s ${AGENT_TMUX_SESSION} -c "$1"`;
+  // `-t =NAME` matches that name only: a bare name also matches any session it prefixes
+  // ("agent-old"), which would leave the agent's own session unstarted. A terminal attaching
+  // meanwhile (new-session -A) may create it between the check and the start: then the start
+  // fails as a duplicate, and the session is there all the same.
+  const has = `tmux has-session -t =${AGENT_TMUX_SESSION} 2>/dev/null`;
+  const script = `command -v tmux >/dev/null 2>&1 || exit 3; ${has} && exit 0; tmux -u new-session -d -s ${AGENT_TMUX_SESSION} -c "$1" && exit 0; ${has}`;
   const result = await execCommand(client, agent, ['sh', '-c', script, 'sh', workdir], {
     environment: { HOME: AGENT_HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8', USER: 'root', SHELL: '/bin/bash' },
   });

@@ -1,4 +1,4 @@
-import type { WebSocket } from 'undici';
+import WebSocket from 'ws';
 import type { IncusClient } from './client.js';
 import { IncusError } from './errors.js';
 import { cancelOperation, operationId, waitOperation, type Operation } from './operations.js';
@@ -27,11 +27,25 @@ interface ExecMetadata {
 type Fd = '0' | '1' | '2' | 'control';
 const FDS: readonly Fd[] = ['control', '0', '1', '2'];
 
+/**
+ * One exec stream. Incus pings every stream as it connects, and a short command's streams are
+ * closed right after their last frame: a pong written then fails (EPIPE), and a WebSocket
+ * client (undici's or ws, alike) then drops the connection with the output and end marker
+ * still unread. So the output streams never answer pings (Incus does not need the answer);
+ * nothing is ever written on them.
+ */
+function stream(client: IncusClient, operation: string, secret: string, output: boolean): WebSocket {
+  const url = `ws+unix://${client.socketPath}:/1.0/operations/${operation}/websocket?secret=${encodeURIComponent(secret)}&project=${encodeURIComponent(client.project)}`;
+  const ws = new WebSocket(url, { perMessageDeflate: false, autoPong: !output });
+  ws.on('error', () => undefined); // reported as a close without the end marker
+  return ws;
+}
+
 /** Resolves once the socket is open; rejects if it fails or closes first. */
 function opened(ws: WebSocket, label: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    ws.onopen = () => resolve();
-    ws.onclose = (e) => reject(new Error(`exec ${label} websocket closed before it opened (code ${e.code})`));
+    ws.once('open', () => resolve());
+    ws.once('close', (code) => reject(new Error(`exec ${label} websocket closed before it opened (code ${code})`)));
   });
 }
 
@@ -44,19 +58,19 @@ function collect(ws: WebSocket, label: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let done = false;
-    ws.onmessage = (msg) => {
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (done) return;
-      if (typeof msg.data === 'string') {
+      if (!isBinary) {
         done = true;
         resolve(Buffer.concat(chunks));
         return;
       }
-      chunks.push(Buffer.from(msg.data as ArrayBuffer));
-    };
-    ws.addEventListener('close', (e) => {
+      chunks.push(data);
+    });
+    ws.on('close', (code) => {
       if (done) return;
       done = true;
-      reject(new Error(`exec ${label} stream ended without its end marker (code ${e.code})`));
+      reject(new Error(`exec ${label} stream ended without its end marker (code ${code})`));
     });
   });
 }
@@ -93,7 +107,7 @@ export async function execCommand(
     for (const fd of FDS) {
       const secret = fds[fd];
       if (!secret) throw new IncusError(`Incus's exec operation has no "${fd}" stream.`, 500);
-      sockets.set(fd, client.websocket(`/1.0/operations/${id}/websocket`, { secret }));
+      sockets.set(fd, stream(client, id, secret, fd === '1' || fd === '2'));
     }
     const ws = (fd: Fd) => sockets.get(fd) as WebSocket;
 
@@ -107,8 +121,8 @@ export async function execCommand(
 
     const stdinOpen = opens[FDS.indexOf('0')] as Promise<void>;
     await stdinOpen;
-    if (opts.stdin?.byteLength) ws('0').send(opts.stdin);
-    ws('0').send(''); // a text frame is EOF on a data stream
+    if (opts.stdin?.byteLength) ws('0').send(opts.stdin, { binary: true });
+    ws('0').send('', { binary: false }); // a text frame is EOF on a data stream
 
     const [op, out, err] = await Promise.all([finished, stdout, stderr, ...opens]);
     const exitCode = op.metadata?.return;
@@ -116,7 +130,7 @@ export async function execCommand(
     return { exitCode, stdout: out, stderr: err };
   } catch (err) {
     // Closing the control socket makes Incus kill the command; cancel in case nothing connected.
-    for (const socket of sockets.values()) socket.close();
+    for (const socket of sockets.values()) socket.terminate();
     await cancelOperation(client, id).catch(() => undefined);
     throw err;
   }

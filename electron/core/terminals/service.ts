@@ -42,6 +42,11 @@ export class TerminalService extends EventEmitter<TerminalServiceEvents> {
     super();
     connection.on('ready', () => this.kickAll(() => true));
     agents.on('changed', (change) => {
+      // A resync (after any reconnect) is the only news of agents deleted meanwhile.
+      if (change.kind === 'reset') {
+        const present = new Set(change.agents.map((a) => a.name));
+        this.closeWhere((s) => !present.has(s.info.agent));
+      }
       if (change.kind === 'upsert' && change.agent.status === 'Running') this.kickAll((s) => s.info.agent === change.agent.name);
       if (change.kind === 'removed') this.closeWhere((s) => s.info.agent === change.name);
     });
@@ -56,7 +61,8 @@ export class TerminalService extends EventEmitter<TerminalServiceEvents> {
     const incus = this.connection.requireClient();
     const agent = await this.agents.get(args.agent);
     if (agent.status !== 'Running') {
-      throw new EnclaveError('conflict', `${args.agent} is ${agent.status.toLowerCase()}: start it to open a terminal.`);
+      const fix = agent.status === 'Frozen' ? 'unfreeze' : 'start';
+      throw new EnclaveError('conflict', `${args.agent} is ${agent.status.toLowerCase()}: ${fix} it to open a terminal.`);
     }
     const cwd = workdir(agent.meta);
     let persistent = false;
