@@ -2,12 +2,17 @@ import { type ReactNode, useState } from 'react';
 import { BackendBanner } from './components/BackendBanner.js';
 import { Header } from './components/Header.js';
 import { NewAgentDialog } from './components/NewAgentDialog.js';
+import { SettingsDialog } from './components/SettingsDialog.js';
+import { CloneDialogHost } from './components/snapshots/CloneDialog.js';
+import { Toasts } from './components/Toasts.js';
+import { useSnapshotShortcut } from './hooks/useSnapshotShortcut.js';
 import { StorageWarning } from './components/StorageWarning.js';
 import { useBackend } from './stores/backend.js';
 import { useConnection } from './stores/connection.js';
 import { useTerminalUi } from './stores/terminal-ui.js';
 import { useTerminals } from './stores/terminals.js';
 import { AgentGrid } from './views/AgentGrid.js';
+import { AgentView } from './views/AgentView.js';
 import { ConnectingScreen } from './views/ConnectingScreen.js';
 import { ConnectionScreen } from './views/ConnectionScreen.js';
 import { TerminalDock } from './views/TerminalDock.js';
@@ -16,11 +21,13 @@ export function App() {
   const status = useConnection((state) => state.status);
   const link = useBackend((state) => state.link);
   const [creating, setCreating] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const hasTerminals = useTerminals((state) => state.terminals.length > 0);
   const dockMaximized = useTerminalUi((state) => state.maximized) && hasTerminals;
 
   const incusReady = status?.state === 'connected';
   const openNewAgent = () => setCreating(true);
+  useSnapshotShortcut();
 
   let main: ReactNode;
   if (status === null || status.state === 'connecting') {
@@ -34,13 +41,24 @@ export function App() {
   return (
     <div className={dockMaximized ? 'app app-dock-maximized' : 'app'}>
       <BackendBanner />
-      <Header canCreate={incusReady && link === 'connected'} onNewAgent={openNewAgent} />
+      <Header
+        canCreate={incusReady && link === 'connected'}
+        onNewAgent={openNewAgent}
+        canConfigure={link === 'connected'}
+        onSettings={() => setSettingsOpen(true)}
+      />
       <StorageWarning />
-      <div className="app-scroll">
-        <main className="app-main">{main}</main>
+      <div className="app-body">
+        <div className="app-scroll">
+          <main className="app-main">{main}</main>
+        </div>
+        {incusReady && <AgentView />}
       </div>
       <TerminalDock />
+      <Toasts />
       {creating && <NewAgentDialog onClose={() => setCreating(false)} />}
+      {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
+      <CloneDialogHost />
     </div>
   );
 }

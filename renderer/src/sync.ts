@@ -1,6 +1,7 @@
 /**
- * Feeds the stores: pushed events as they come, plus a full reload (status, agents, and
- * images once they were wanted) on every backend (re)connect, since missed events are not resent.
+ * Feeds the stores: pushed events as they come, plus a full reload (status, agents, settings,
+ * the snapshots of agents shown so far, and images once they were wanted) on every backend
+ * (re)connect, since missed events are not resent.
  */
 import type { ConnectionStatus } from '../../shared/types.js';
 import { backendLink, enclave } from './api.js';
@@ -9,8 +10,11 @@ import { useAgents } from './stores/agents.js';
 import { useBackend } from './stores/backend.js';
 import { useConnection } from './stores/connection.js';
 import { useImages } from './stores/images.js';
+import { useOperations } from './stores/operations.js';
 import { useProgress } from './stores/progress.js';
+import { useSnapshots } from './stores/snapshots.js';
 import { useTerminals } from './stores/terminals.js';
+import { loadSettings, resyncSnapshots } from './snapshot-actions.js';
 import { receiveChange, receiveData, reconcile, startTerminals } from './terminal/manager.js';
 import type { LinkState } from './ws/link.js';
 
@@ -19,6 +23,7 @@ function statusChanged(previous: ConnectionStatus | null): void {
   // Incus just came back: agents may have changed while it was away.
   if (current?.state === 'connected' && previous?.state !== 'connected' && !useAgents.getState().replay) {
     void loadAgents();
+    resyncSnapshots();
   }
 }
 
@@ -70,11 +75,19 @@ function resync(reconnected: boolean): void {
   loadStatus().catch((error: unknown) => console.warn('system.status failed:', errorMessage(error)));
   void loadAgents();
   void loadTerminals(reconnected);
+  void loadSettings();
+  // Snapshots of the agents on screen: the backend may be a new one that watches nothing yet.
+  resyncSnapshots();
   if (useImages.getState().state !== 'idle') void loadImages();
 }
 
 export function startSync(): void {
-  enclave.on('agents.changed', (change) => useAgents.getState().apply(change));
+  enclave.on('agents.changed', (change) => {
+    useAgents.getState().apply(change);
+    if (change.kind === 'removed') useSnapshots.getState().forget(change.name);
+  });
+  enclave.on('snapshots.changed', (change) => useSnapshots.getState().apply(change));
+  enclave.on('operations.progress', (progress) => useOperations.getState().apply(progress));
   enclave.on('agents.progress', (progress) => useProgress.getState().apply(progress));
   enclave.on('terminals.changed', receiveChange);
   enclave.on('terminals.data', receiveData);
@@ -89,7 +102,11 @@ export function startSync(): void {
     const reconnected = useBackend.getState().everConnected;
     useBackend.getState().setLink(link);
     if (link !== 'connected') return;
-    if (reconnected) useProgress.getState().dropInFlight();
+    if (reconnected) {
+      useProgress.getState().dropInFlight();
+      // Operations still running are not pushed again: forget them rather than spin forever.
+      useOperations.getState().dropRunning();
+    }
     resync(reconnected);
   };
   backendLink.subscribe(onLink);

@@ -4,7 +4,12 @@ import { enclave } from '../api.js';
 import { ACTION_LABELS, actionsFor, type CardAction } from '../lib/agent-status.js';
 import { errorMessage } from '../lib/errors.js';
 import { hasDetail } from '../lib/progress.js';
+import { useAgentBusy } from '../hooks/useAgentBusy.js';
+import { useAgentSnapshots } from '../hooks/useAgentSnapshots.js';
+import { withAgents } from '../stores/actions.js';
+import { useAgentView } from '../stores/agent-view.js';
 import { useProgress } from '../stores/progress.js';
+import { takeSnapshot } from '../snapshot-actions.js';
 import { useTerminals } from '../stores/terminals.js';
 import { openAgentTerminal, openShell } from '../terminal/manager.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
@@ -13,8 +18,22 @@ import { ProgressLine } from './ProgressLine.js';
 import { RelativeTime } from './RelativeTime.js';
 import { Spinner } from './Spinner.js';
 import { StatusBadge } from './StatusBadge.js';
+import { CardTimeline } from './snapshots/CardTimeline.js';
+import { ClonedFrom } from './snapshots/ClonedFrom.js';
+import { OperationStatus } from './snapshots/OperationStatus.js';
+import { SnapshotButton } from './snapshots/SnapshotButton.js';
+import { TakeSnapshotDialog } from './snapshots/TakeSnapshotDialog.js';
 import { ShellIcon, TerminalIcon } from './terminal/icons.js';
 import { Uptime } from './Uptime.js';
+
+const DOING: Record<CardAction, string> = {
+  start: 'Starting',
+  stop: 'Stopping',
+  restart: 'Restarting',
+  freeze: 'Freezing',
+  unfreeze: 'Unfreezing',
+  delete: 'Deleting',
+};
 
 interface AgentCardProps {
   agent: Agent;
@@ -29,15 +48,27 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
   const [opening, setOpening] = useState<'terminal' | 'shell' | null>(null);
   const terminalCount = useTerminals((state) => state.terminals.filter((t) => t.agent === agent.name).length);
 
+  const snapshots = useAgentSnapshots(agent.name);
+  const { busy, action: inFlight } = useAgentBusy(agent.name);
+  const openView = useAgentView((state) => state.openView);
+  const openClone = useAgentView((state) => state.openClone);
+  const viewing = useAgentView((state) => state.open === agent.name);
+  const [naming, setNaming] = useState(false);
+  const [snapshotError, setSnapshotError] = useState<string | null>(null);
+
   const beingCreated = progress !== undefined && progress.stage !== 'failed';
-  const disabled = running !== null || beingCreated;
+  const disabled = running !== null || beingCreated || busy;
 
   async function perform(action: CardAction) {
     setRunning(action);
     setError(null);
     try {
-      if (action === 'delete') await enclave.invoke('agents.delete', { name: agent.name });
-      else await enclave.invoke('agents.action', { name: agent.name, action });
+      // Held like any other action on the agent, so snapshot buttons wait for it too.
+      await withAgents([agent.name], { action, label: DOING[action] }, () =>
+        action === 'delete'
+          ? enclave.invoke('agents.delete', { name: agent.name })
+          : enclave.invoke('agents.action', { name: agent.name, action }),
+      );
     } catch (failure) {
       setError(errorMessage(failure));
     } finally {
@@ -61,16 +92,38 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
   const canOpenTerminal = agent.status === 'Running' && !beingCreated;
   const terminalTitle = canOpenTerminal ? undefined : 'Start the agent to open a terminal';
 
+  async function snapshotNow() {
+    setSnapshotError(null);
+    try {
+      await takeSnapshot(agent.name, { toast: true });
+    } catch (failure) {
+      setSnapshotError(errorMessage(failure));
+    }
+  }
+
   function onAction(action: CardAction) {
     if (action === 'delete') setConfirmingDelete(true);
     else void perform(action);
   }
 
   return (
-    <article className="card" data-testid="agent-card" data-agent={agent.name} data-status={agent.status}>
+    <article
+      className={viewing ? 'card is-viewing' : 'card'}
+      data-testid="agent-card"
+      data-agent={agent.name}
+      data-status={agent.status}
+    >
       <header className="card-head">
         <h3 className="card-name" title={agent.name}>
-          {agent.name}
+          <button
+            type="button"
+            className="card-name-button"
+            data-action="open-view"
+            title={`Open ${agent.name}'s snapshots and timeline`}
+            onClick={() => openView(agent.name)}
+          >
+            {agent.name}
+          </button>
         </h3>
         {!agent.managed && (
           <span className="badge" title="Created outside Enclave">
@@ -80,6 +133,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
         <StatusBadge status={agent.status} />
       </header>
       {agent.description && <p className="card-description">{agent.description}</p>}
+      {agent.clonedFrom && <ClonedFrom value={agent.clonedFrom} />}
       <dl className="card-facts">
         <div className="fact-wide">
           <dt>Image</dt>
@@ -96,6 +150,47 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
           </dd>
         </div>
       </dl>
+      <section className="card-snapshots" aria-label={`Snapshots of ${agent.name}`}>
+        <div className="card-snapshots-head">
+          <span className="card-snapshots-title">
+            Snapshots
+            {snapshots?.state === 'ready' && <span className="card-snapshots-count">{snapshots.snapshots.length}</span>}
+          </span>
+          <button
+            type="button"
+            className="link-button card-timeline-link"
+            data-action="timeline"
+            aria-pressed={viewing}
+            title={`Open ${agent.name}'s full timeline`}
+            onClick={() => (viewing ? useAgentView.getState().closeView() : openView(agent.name))}
+          >
+            {viewing ? 'Close timeline' : 'Timeline ›'}
+          </button>
+        </div>
+        <CardTimeline agent={agent} entry={snapshots} onOpen={(snapshot) => openView(agent.name, snapshot)} />
+        <div className="card-snapshot-tools">
+          <SnapshotButton
+            disabled={busy || beingCreated}
+            taking={inFlight?.action === 'snapshot'}
+            onSnapshot={() => void snapshotNow()}
+            onSnapshotNamed={() => setNaming(true)}
+            onOpenTimeline={() => openView(agent.name)}
+          />
+          <button
+            type="button"
+            className="button button-small"
+            data-action="clone"
+            disabled={busy || beingCreated}
+            title={`A new agent from ${agent.name} as it is now`}
+            onClick={() => openClone({ source: agent.name, snapshot: null })}
+          >
+            <CloneIcon />
+            Clone
+          </button>
+        </div>
+        <OperationStatus agent={agent.name} />
+        {snapshotError && <InlineError testId="snapshot-error" message={snapshotError} onDismiss={() => setSnapshotError(null)} />}
+      </section>
       {progress && (progress.stage !== 'failed' || hasDetail(progress)) && <ProgressLine progress={progress} />}
       {progress?.stage === 'failed' && (
         <InlineError
@@ -152,6 +247,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
           </button>
         ))}
       </footer>
+      {naming && <TakeSnapshotDialog agent={agent.name} onClose={() => setNaming(false)} />}
       {confirmingDelete && (
         <ConfirmDialog
           title="Delete agent"
@@ -165,5 +261,14 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
         />
       )}
     </article>
+  );
+}
+
+function CloneIcon() {
+  return (
+    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+      <rect x="5.5" y="5.5" width="8" height="8" rx="1.6" fill="none" stroke="currentColor" strokeWidth="1.4" />
+      <path d="M10.5 3.5v-.5A1.5 1.5 0 0 0 9 1.5H4A1.5 1.5 0 0 0 2.5 3v5A1.5 1.5 0 0 0 4 9.5h.5" fill="none" stroke="currentColor" strokeWidth="1.4" />
+    </svg>
   );
 }

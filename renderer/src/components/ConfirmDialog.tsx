@@ -5,12 +5,14 @@ interface ConfirmDialogProps {
   title: string;
   message: string;
   confirmLabel: string;
+  /** Red for what cannot be undone (the default); the accent colour for what can. */
+  tone?: 'danger' | 'primary';
   onConfirm(): void;
   onCancel(): void;
 }
 
 /** Asks before something destructive; Cancel has the initial focus so Enter does no harm. */
-export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, message, confirmLabel, tone = 'danger', onConfirm, onCancel }: ConfirmDialogProps) {
   const titleId = useId();
   const messageId = useId();
   const cancel = useRef<HTMLButtonElement>(null);
@@ -33,7 +35,7 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCance
         <button ref={cancel} type="button" className="button" data-testid="cancel" onClick={onCancel}>
           Cancel
         </button>
-        <button type="button" className="button button-danger" data-testid="confirm" onClick={onConfirm}>
+        <button type="button" className={`button button-${tone}`} data-testid="confirm" onClick={onConfirm}>
           {confirmLabel}
         </button>
       </div>

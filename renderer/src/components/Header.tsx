@@ -1,13 +1,16 @@
 import { ConnectionIndicator } from './ConnectionIndicator.js';
 import { PlusIcon } from './PlusIcon.js';
+import { GearIcon } from './terminal/icons.js';
 import { ThemeToggle } from './ThemeToggle.js';
 
 interface HeaderProps {
   canCreate: boolean;
   onNewAgent(): void;
+  canConfigure: boolean;
+  onSettings(): void;
 }
 
-export function Header({ canCreate, onNewAgent }: HeaderProps) {
+export function Header({ canCreate, onNewAgent, canConfigure, onSettings }: HeaderProps) {
   return (
     <header className="app-header">
       <div className="brand">
@@ -20,6 +23,17 @@ export function Header({ canCreate, onNewAgent }: HeaderProps) {
       <div className="header-tools">
         <ConnectionIndicator />
         <ThemeToggle />
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="settings-open"
+          aria-label="Settings"
+          title={canConfigure ? 'Settings' : 'Settings are available once the backend is reachable'}
+          disabled={!canConfigure}
+          onClick={onSettings}
+        >
+          <GearIcon />
+        </button>
         <button
           type="button"
           className="button button-primary"

@@ -36,3 +36,11 @@ function snapshot(): number {
 export function useNow(): number {
   return useSyncExternalStore(subscribe, snapshot);
 }
+
+/**
+ * Current time rounded down to `stepMs`, re-rendering the caller only when that changes: for
+ * views (timelines) that need not move every second.
+ */
+export function useNowEvery(stepMs: number): number {
+  return useSyncExternalStore(subscribe, () => Math.floor(Date.now() / stepMs) * stepMs);
+}

@@ -1,0 +1,120 @@
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { expiryProblem } from '../../../shared/names.js';
+import { errorMessage } from '../lib/errors.js';
+import { type ScheduleDraft, draftFrom, scheduleFromDraft } from '../lib/schedule.js';
+import { keptFor } from '../lib/snapshot-format.js';
+import { useSettings } from '../stores/settings.js';
+import { showToast } from '../stores/toasts.js';
+import { loadSettings, saveSettings } from '../snapshot-actions.js';
+import { InlineError } from './InlineError.js';
+import { Modal } from './Modal.js';
+import { ScheduleFields, draftProblems } from './snapshots/ScheduleFields.js';
+import { Spinner } from './Spinner.js';
+
+/** Enclave's own settings: what new agents get, and how long safety snapshots are kept. */
+export function SettingsDialog({ onClose }: { onClose(): void }) {
+  const titleId = useId();
+  const settings = useSettings((state) => state.settings);
+
+  useEffect(() => {
+    void loadSettings();
+  }, []);
+
+  return (
+    <Modal testId="settings-dialog" labelledBy={titleId} onClose={onClose} className="modal-wide">
+      <h2 id={titleId} className="modal-title">
+        Settings
+      </h2>
+      {settings ? (
+        <SettingsForm
+          schedule={settings.snapshotDefaults}
+          safetyExpiry={settings.safetyExpiry}
+          onClose={onClose}
+        />
+      ) : (
+        <p className="placeholder" role="status">
+          <Spinner /> Loading settings…
+        </p>
+      )}
+    </Modal>
+  );
+}
+
+interface SettingsFormProps {
+  schedule: { schedule: string; expiry: string };
+  safetyExpiry: string;
+  onClose(): void;
+}
+
+function SettingsForm({ schedule, safetyExpiry, onClose }: SettingsFormProps) {
+  const safetyId = useId();
+  const safetyHintId = useId();
+  const [draft, setDraft] = useState<ScheduleDraft>(() => draftFrom(schedule));
+  const [safety, setSafety] = useState(safetyExpiry);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const problems = draftProblems(draft);
+  const safetyProblem = expiryProblem(safety);
+  const canSave = !problems.cron && !problems.expiry && !safetyProblem && !saving;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!canSave) return;
+    setSaving(true);
+    setError(null);
+    try {
+      await saveSettings({ snapshotDefaults: scheduleFromDraft(draft), safetyExpiry: safety.trim() });
+      showToast({ tone: 'success', message: 'Settings saved.', testId: 'settings-done' });
+      onClose();
+    } catch (failure) {
+      setError(errorMessage(failure));
+      setSaving(false);
+    }
+  }
+
+  return (
+    <form onSubmit={(event) => void submit(event)} noValidate>
+      <fieldset className="settings-group" data-testid="settings-schedule">
+        <legend>Automatic snapshots of new agents</legend>
+        <p className="section-note">Applied when an agent is created; each agent's own schedule is in its timeline.</p>
+        <ScheduleFields draft={draft} onChange={setDraft} disabled={saving} />
+      </fieldset>
+      <fieldset className="settings-group">
+        <legend>Safety snapshots</legend>
+        <p className="section-note">Taken before every restore, so the restore can be undone.</p>
+        <div className="field">
+          <label htmlFor={safetyId}>Keep each for</label>
+          <input
+            id={safetyId}
+            data-testid="settings-safety-expiry"
+            className="mono"
+            value={safety}
+            placeholder="e.g. 7d"
+            onChange={(event) => setSafety(event.target.value)}
+            aria-invalid={safetyProblem !== null}
+            aria-describedby={safetyHintId}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={100}
+            disabled={saving}
+          />
+          <p id={safetyHintId} className={safetyProblem ? 'field-problem' : 'field-hint'} role={safetyProblem ? 'alert' : undefined}>
+            {safetyProblem ??
+              (safety.trim() ? `Safety snapshots are ${keptFor(safety)}.` : 'Safety snapshots are kept until deleted.')}
+          </p>
+        </div>
+      </fieldset>
+      {error && <InlineError testId="settings-error" message={error} />}
+      <div className="modal-actions">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary" data-testid="settings-save" disabled={!canSave} aria-busy={saving}>
+          {saving && <Spinner />}
+          Save
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,139 @@
+import { type FormEvent, useId, useRef, useState } from 'react';
+import { AGENT_NAME_RULE, agentNameProblem } from '../../../../shared/names.js';
+import { useAgentBusy } from '../../hooks/useAgentBusy.js';
+import { suggestCloneName } from '../../lib/clone-name.js';
+import { errorMessage } from '../../lib/errors.js';
+import { type CloneSource, useAgentView } from '../../stores/agent-view.js';
+import { useAgents } from '../../stores/agents.js';
+import { runningOperation, useOperations } from '../../stores/operations.js';
+import { useProgress } from '../../stores/progress.js';
+import { showToast } from '../../stores/toasts.js';
+import { cloneAgent } from '../../snapshot-actions.js';
+import { InlineError } from '../InlineError.js';
+import { Modal } from '../Modal.js';
+import { Spinner } from '../Spinner.js';
+
+function takenNames(): string[] {
+  return [...useAgents.getState().agents.map((agent) => agent.name), ...Object.keys(useProgress.getState().byAgent)];
+}
+
+/** Opened from a card (the live agent) or a snapshot row; one at a time, for the whole window. */
+export function CloneDialogHost() {
+  const cloning = useAgentView((state) => state.cloning);
+  const close = useAgentView((state) => state.closeClone);
+  if (!cloning) return null;
+  return <CloneDialog key={`${cloning.source}/${cloning.snapshot ?? ''}`} from={cloning} onClose={close} />;
+}
+
+/**
+ * A new agent from a snapshot or from the live agent. The name is suggested from the source
+ * and checked as it is typed. The dialog stays while the clone runs (showing Incus's progress);
+ * closing it meanwhile lets the clone go on, and its outcome arrives as a toast.
+ */
+function CloneDialog({ from, onClose }: { from: CloneSource; onClose(): void }) {
+  const titleId = useId();
+  const nameId = useId();
+  const hintId = useId();
+  const nameInput = useRef<HTMLInputElement>(null);
+  const closed = useRef(false);
+  const { source, snapshot } = from;
+  const [name, setName] = useState(() => suggestCloneName(source, snapshot, takenNames()));
+  const [sending, setSending] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const exists = useAgents((state) => state.agents.some((agent) => agent.name === name));
+  const sourceBusy = useAgentBusy(source).busy && snapshot === null;
+  const operation = useOperations((state) => (sending ? runningOperation(state.byId, sending) : undefined));
+
+  const problem = agentNameProblem(name) ?? (exists && !sending ? `An agent named "${name}" already exists. Choose another name.` : null);
+  const canSubmit = !problem && !sending && !sourceBusy;
+
+  function close() {
+    closed.current = true;
+    onClose();
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!canSubmit) return;
+    const target = name;
+    setSending(target);
+    setError(null);
+    try {
+      await cloneAgent(source, snapshot, target);
+      if (!closed.current) close();
+      requestAnimationFrame(() => {
+        document
+          .querySelector(`[data-testid="agent-card"][data-agent="${CSS.escape(target)}"]`)
+          ?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+      });
+    } catch (failure) {
+      if (closed.current) {
+        showToast({ tone: 'error', message: `Cloning into ${target} failed: ${errorMessage(failure)}`, testId: 'clone-failed', timeout: null });
+      } else {
+        setSending(null);
+        setError(errorMessage(failure));
+        nameInput.current?.focus();
+      }
+    }
+  }
+
+  const what = snapshot ? `snapshot ${snapshot} of ${source}` : `${source} as it is now`;
+  return (
+    <Modal testId="clone-dialog" labelledBy={titleId} onClose={close} initialFocus={nameInput}>
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        <h2 id={titleId} className="modal-title">
+          Clone {snapshot ? `${source} at ${snapshot}` : source}
+        </h2>
+        <p className="modal-text">
+          A new agent from {what}: same image, limits and settings, started when ready.
+          {snapshot === null && ` ${source} is held still while it is copied.`}
+        </p>
+        <div className="field">
+          <label htmlFor={nameId}>Name of the new agent</label>
+          <input
+            id={nameId}
+            ref={nameInput}
+            data-testid="clone-name"
+            value={name}
+            onChange={(event) => {
+              setName(event.target.value);
+              setError(null);
+            }}
+            aria-invalid={problem !== null}
+            aria-describedby={hintId}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={200}
+            disabled={sending !== null}
+          />
+          {problem ? (
+            <p id={hintId} className="field-problem" data-testid="clone-name-problem" role="alert">
+              {problem}
+            </p>
+          ) : (
+            <p id={hintId} className="field-hint">
+              {AGENT_NAME_RULE}
+            </p>
+          )}
+        </div>
+        {sending && (
+          <div className="op-line" role="status" data-testid="clone-progress">
+            <Spinner />
+            <span className="op-text">{operation?.detail ?? `Cloning ${snapshot ? `${source}/${snapshot}` : source} into ${sending}…`}</span>
+          </div>
+        )}
+        {sourceBusy && !sending && <p className="field-hint">{source} is busy; cloning it waits until that finishes.</p>}
+        {error && <InlineError testId="clone-error" message={error} />}
+        <div className="modal-actions">
+          <button type="button" className="button" onClick={close}>
+            {sending ? 'Close' : 'Cancel'}
+          </button>
+          <button type="submit" className="button button-primary" data-testid="clone-create" disabled={!canSubmit} aria-busy={sending !== null}>
+            {sending && <Spinner />}
+            {sending ? 'Cloning…' : 'Clone'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

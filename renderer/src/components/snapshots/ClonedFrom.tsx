@@ -1,0 +1,28 @@
+import { useAgents } from '../../stores/agents.js';
+import { useAgentView } from '../../stores/agent-view.js';
+import { MarkerGlyph } from './MarkerGlyph.js';
+
+/** "cloned from web/snap-1": the source opens its timeline (at that snapshot) while it exists. */
+export function ClonedFrom({ value }: { value: string }) {
+  const slash = value.indexOf('/');
+  const source = slash === -1 ? value : value.slice(0, slash);
+  const snapshot = slash === -1 ? null : value.slice(slash + 1);
+  const exists = useAgents((state) => state.agents.some((agent) => agent.name === source));
+  const openView = useAgentView((state) => state.openView);
+  return (
+    <p className="lineage" data-testid="cloned-from" title={`Cloned from ${snapshot ? `snapshot ${snapshot} of ${source}` : `the live agent ${source}`}`}>
+      <MarkerGlyph kind="clone" size={12} />
+      <span>
+        cloned from{' '}
+        {exists ? (
+          <button type="button" className="link-button" onClick={() => openView(source, snapshot)}>
+            {source}
+          </button>
+        ) : (
+          source
+        )}
+        {snapshot !== null && `/${snapshot}`}
+      </span>
+    </p>
+  );
+}

@@ -1,0 +1,152 @@
+import { type KeyboardEvent, useEffect, useId, useRef } from 'react';
+import type { Agent } from '../../../shared/types.js';
+import { DismissButton } from '../components/DismissButton.js';
+import { InlineError } from '../components/InlineError.js';
+import { StatusBadge } from '../components/StatusBadge.js';
+import { ClonedFrom } from '../components/snapshots/ClonedFrom.js';
+import { FullTimeline } from '../components/snapshots/FullTimeline.js';
+import { OperationStatus } from '../components/snapshots/OperationStatus.js';
+import { ScheduleEditor } from '../components/snapshots/ScheduleEditor.js';
+import { SnapshotList } from '../components/snapshots/SnapshotList.js';
+import { TakeSnapshotForm } from '../components/snapshots/TakeSnapshotForm.js';
+import { useAgentBusy } from '../hooks/useAgentBusy.js';
+import { useAgentSnapshots } from '../hooks/useAgentSnapshots.js';
+import { useTimelineExtras } from '../hooks/useTimelineExtras.js';
+import { useAgentView } from '../stores/agent-view.js';
+import { useAgents } from '../stores/agents.js';
+import { loadSnapshots } from '../snapshot-actions.js';
+
+/** The open agent's full timeline, beside the grid; closes when the agent is gone. */
+export function AgentView() {
+  const open = useAgentView((state) => state.open);
+  const agent = useAgents((state) => (open ? state.agents.find((a) => a.name === open) : undefined));
+  const loaded = useAgents((state) => state.loaded);
+  const close = useAgentView((state) => state.closeView);
+
+  useEffect(() => {
+    if (open && loaded && !agent) close();
+  }, [open, loaded, agent, close]);
+
+  if (!agent) return null;
+  return <AgentViewPanel key={agent.name} agent={agent} />;
+}
+
+function AgentViewPanel({ agent }: { agent: Agent }) {
+  const panel = useRef<HTMLElement>(null);
+  const titleId = useId();
+  const entry = useAgentSnapshots(agent.name);
+  const selected = useAgentView((state) => state.selected);
+  const select = useAgentView((state) => state.select);
+  const openView = useAgentView((state) => state.openView);
+  const openClone = useAgentView((state) => state.openClone);
+  const closeView = useAgentView((state) => state.closeView);
+  const extra = useTimelineExtras(agent.name);
+  const { busy } = useAgentBusy(agent.name);
+
+  useEffect(() => {
+    panel.current?.focus({ preventScroll: true });
+  }, []);
+
+  /** Closes, handing the focus back to the agent's card (it had it before, most likely). */
+  function close() {
+    closeView();
+    document
+      .querySelector<HTMLElement>(`[data-testid="agent-card"][data-agent="${CSS.escape(agent.name)}"] [data-action="open-view"]`)
+      ?.focus();
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    // Escape in a dialog opened from here belongs to the dialog (it is not inside this panel).
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    if (!(event.target instanceof Node) || !panel.current?.contains(event.target)) return;
+    event.preventDefault();
+    close();
+  }
+
+  const snapshots = entry?.snapshots ?? [];
+  const count = snapshots.length;
+
+  return (
+    <aside
+      ref={panel}
+      className="agent-view"
+      data-testid="agent-view"
+      data-agent={agent.name}
+      aria-labelledby={titleId}
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+    >
+      <header className="view-head">
+        <div className="view-title">
+          <h2 id={titleId} title={agent.name}>
+            {agent.name}
+          </h2>
+          <StatusBadge status={agent.status} />
+        </div>
+        <div className="view-tools">
+          <button
+            type="button"
+            className="button button-small"
+            data-action="clone-live"
+            disabled={busy}
+            title={`A new agent from ${agent.name} as it is now`}
+            onClick={() => openClone({ source: agent.name, snapshot: null })}
+          >
+            Clone live agent
+          </button>
+          <DismissButton label="Close the timeline" onClick={close} />
+        </div>
+      </header>
+      <div className="view-body">
+        {agent.clonedFrom && <ClonedFrom value={agent.clonedFrom} />}
+        <OperationStatus agent={agent.name} />
+
+        <section className="view-section" aria-labelledby={`${titleId}-timeline`}>
+          <h3 id={`${titleId}-timeline`} className="section-title">
+            Timeline
+          </h3>
+          <FullTimeline
+            agent={agent}
+            snapshots={snapshots}
+            selected={selected}
+            extra={extra}
+            onSelectSnapshot={(name) => select(name)}
+            onOpenAgent={(name) => openView(name)}
+          />
+        </section>
+
+        <section className="view-section" aria-labelledby={`${titleId}-take`}>
+          <h3 id={`${titleId}-take`} className="section-title">
+            Take a snapshot
+          </h3>
+          <TakeSnapshotForm agent={agent.name} />
+        </section>
+
+        <section className="view-section" aria-labelledby={`${titleId}-list`}>
+          <h3 id={`${titleId}-list`} className="section-title">
+            Snapshots <span className="section-count">{count}</span>
+          </h3>
+          {entry?.state === 'failed' ? (
+            <div className="list-failed">
+              <InlineError testId="snapshots-error" message={entry.error ?? 'Could not list snapshots.'} />
+              <button type="button" className="button button-small" onClick={() => void loadSnapshots(agent.name)}>
+                Try again
+              </button>
+            </div>
+          ) : !entry || entry.state === 'loading' ? (
+            <p className="list-empty">Loading snapshots…</p>
+          ) : (
+            <SnapshotList agent={agent} snapshots={snapshots} selected={selected} onSelect={select} />
+          )}
+        </section>
+
+        <section className="view-section" aria-labelledby={`${titleId}-schedule`}>
+          <h3 id={`${titleId}-schedule`} className="section-title">
+            Automatic snapshots
+          </h3>
+          <ScheduleEditor agent={agent} />
+        </section>
+      </div>
+    </aside>
+  );
+}
