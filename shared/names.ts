@@ -35,15 +35,46 @@ export function snapshotNameProblem(name: string): string | null {
 }
 
 export const SCHEDULE_RULE =
-  'A schedule is empty (off), one of @hourly @daily @weekly @monthly @yearly @midnight, or a cron line of 5 fields (minute hour day month weekday) such as "0 */6 * * *".';
+  'A schedule is empty (off), one of @hourly @daily @weekly @monthly @yearly @midnight, or a cron line of 5 fields (minute 0–59, hour 0–23, day 1–31, month 1–12, weekday 0–6 with 0 = Sunday) such as "0 */6 * * *".';
+
+/** The five cron fields: their names in messages, their ranges, and names allowed for values. */
+const CRON_FIELDS: readonly { name: string; min: number; max: number; names?: readonly string[] }[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] },
+  { name: 'weekday', min: 0, max: 6, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
+];
+
+/** What is wrong with one cron field (as Incus's parser sees it), or null. */
+function cronFieldProblem(field: string, spec: (typeof CRON_FIELDS)[number]): string | null {
+  const value = (v: string): number | null => {
+    if (/^\d+$/.test(v)) return Number(v);
+    const i = spec.names?.indexOf(v.toLowerCase()) ?? -1;
+    return i < 0 ? null : i + spec.min;
+  };
+  for (const item of field.split(',')) {
+    const m = item.match(/^(\*|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?:\/(\d+))?$/);
+    if (!m?.[1]) return `"${field}" is not a cron field.`;
+    if (m[2] !== undefined && Number(m[2]) < 1) return `The step in "${item}" must be at least 1.`;
+    if (m[1] === '*') continue;
+    const [from, to = from] = m[1].split('-').map(value);
+    if (from === null || from === undefined || to === null || to === undefined) return `"${item}" is not a ${spec.name} (${spec.min}–${spec.max}).`;
+    if (from < spec.min || to > spec.max) return `"${item}" is outside the ${spec.name} range ${spec.min}–${spec.max}.`;
+    if (from > to) return `"${item}" is a range that ends before it begins.`;
+  }
+  return null;
+}
 
 export function scheduleProblem(schedule: string): string | null {
   const s = schedule.trim();
-  if (s === '' || /^@(hourly|daily|weekly|monthly|yearly|annually|midnight)$/.test(s)) return null;
+  if (s === '' || /^@(hourly|daily|weekly|monthly|yearly|annually|midnight)$/i.test(s)) return null;
   const fields = s.split(/\s+/);
   if (fields.length !== 5) return `"${schedule}" has ${fields.length} fields. ${SCHEDULE_RULE}`;
-  const bad = fields.find((f) => !/^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/.test(f));
-  if (bad !== undefined) return `"${bad}" is not a cron field. ${SCHEDULE_RULE}`;
+  for (const [i, field] of fields.entries()) {
+    const problem = cronFieldProblem(field, CRON_FIELDS[i] as (typeof CRON_FIELDS)[number]);
+    if (problem) return `${problem} ${SCHEDULE_RULE}`;
+  }
   return null;
 }
 

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { expiryProblem, scheduleProblem } from '../../shared/names.js';
 import type { Settings } from '../../shared/types.js';
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -20,30 +21,61 @@ export function settingsPath(env: NodeJS.ProcessEnv = process.env): string {
  */
 export class SettingsStore {
   private cached: Settings | null = null;
+  /** Updates run one after another: each merges into what the previous one wrote. */
+  private writing: Promise<unknown> = Promise.resolve();
+  private writes = 0;
 
   constructor(readonly path: string = settingsPath()) {}
 
+  /** A copy: callers cannot change the stored settings by accident. */
   async get(): Promise<Settings> {
+    return structuredClone(await this.load());
+  }
+
+  private async load(): Promise<Settings> {
     if (this.cached) return this.cached;
+    let saved: unknown = null;
     try {
-      const saved = JSON.parse(await readFile(this.path, 'utf8')) as Partial<Settings>;
-      this.cached = {
-        snapshotDefaults: { ...DEFAULT_SETTINGS.snapshotDefaults, ...saved.snapshotDefaults },
-        safetyExpiry: typeof saved.safetyExpiry === 'string' ? saved.safetyExpiry : DEFAULT_SETTINGS.safetyExpiry,
-      };
+      saved = JSON.parse(await readFile(this.path, 'utf8'));
     } catch {
-      this.cached = structuredClone(DEFAULT_SETTINGS);
+      // Missing or unreadable: the defaults.
     }
+    this.cached = fromFile(saved);
     return this.cached;
   }
 
-  async update(change: Partial<Settings>): Promise<Settings> {
-    const next = { ...(await this.get()), ...change };
-    await mkdir(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
-    await rename(tmp, this.path);
-    this.cached = next;
-    return next;
+  update(change: Partial<Settings>): Promise<Settings> {
+    const run = this.writing.then(async () => {
+      const given = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
+      const next: Settings = structuredClone({ ...(await this.load()), ...given });
+      await mkdir(dirname(this.path), { recursive: true });
+      const tmp = `${this.path}.${process.pid}.${++this.writes}.tmp`;
+      await writeFile(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+      await rename(tmp, this.path);
+      this.cached = next;
+      return structuredClone(next);
+    });
+    this.writing = run.catch(() => undefined);
+    return run;
   }
+}
+
+/**
+ * Settings from what the file held: each field that is missing, of the wrong type or breaks
+ * the contract's rules (a hand-edited file) falls back to its default. A schedule Incus
+ * refuses would otherwise make every agents.create fail.
+ */
+function fromFile(saved: unknown): Settings {
+  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const pick = (v: unknown, fallback: string, problem: (s: string) => string | null) =>
+    typeof v === 'string' && problem(v) === null ? v : fallback;
+  const file = obj(saved);
+  const defaults = obj(file.snapshotDefaults);
+  return {
+    snapshotDefaults: {
+      schedule: pick(defaults.schedule, DEFAULT_SETTINGS.snapshotDefaults.schedule, scheduleProblem),
+      expiry: pick(defaults.expiry, DEFAULT_SETTINGS.snapshotDefaults.expiry, expiryProblem),
+    },
+    safetyExpiry: pick(file.safetyExpiry, DEFAULT_SETTINGS.safetyExpiry, expiryProblem),
+  };
 }

@@ -25,6 +25,23 @@ export function toSnapshot(agent: string, snap: InstanceSnapshot, comment: strin
   };
 }
 
+/**
+ * Orders ISO times as Incus writes them (RFC 3339 with up to 9 fraction digits, trailing zeros
+ * dropped: ".72269849Z" follows ".649115825Z" within one second), which string comparison
+ * gets wrong. Exact to the nanosecond; unparsable times sort first.
+ */
+export function compareTimes(a: string, b: string): number {
+  const key = (iso: string): [number, number] => {
+    const m = iso.match(/^([^.]*?)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?$/i);
+    const seconds = Date.parse(`${m?.[1] ?? iso}${m?.[3] ?? ''}`);
+    const nanos = Number((m?.[2] ?? '').padEnd(9, '0').slice(0, 9));
+    return [Number.isNaN(seconds) ? -Infinity : seconds, nanos];
+  };
+  const [as, an] = key(a);
+  const [bs, bn] = key(b);
+  return as !== bs ? (as < bs ? -1 : 1) : an - bn;
+}
+
 /** The instance config keys that carry an agent's automatic snapshots. */
 export function scheduleConfig(schedule: SnapshotSchedule): Record<string, string> {
   return {
@@ -42,4 +59,20 @@ export function timestampName(prefix: string, now: Date, taken: Iterable<string>
   const base = `${prefix}${stamp}`;
   if (!used.has(base)) return base;
   for (let i = 2; ; i++) if (!used.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+/**
+ * Comments live in the volume snapshot's description, tagged with the snapshot's name. Incus
+ * copies the volume's description into every new snapshot, and a restore sets the volume's
+ * description to the restored snapshot's, so without the tag later snapshots (scheduled ones
+ * too) would show a comment that was never theirs.
+ */
+export function encodeComment(snapshot: string, comment: string): string {
+  return comment ? `[${snapshot}] ${comment}` : '';
+}
+
+export function decodeComment(snapshot: string, description: string): string {
+  const m = description.match(/^\[([^\]]+)\] ([\s\S]*)$/);
+  if (!m) return description;
+  return m[1] === snapshot ? (m[2] ?? '') : '';
 }

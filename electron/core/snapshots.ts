@@ -4,7 +4,7 @@ import { EnclaveError } from '../../shared/errors.js';
 import type { Agent, RestoreResult, Snapshot, SnapshotSchedule, SnapshotsChange } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
 import type { IncusEvent, LifecycleMetadata } from '../incus/events.js';
-import { changeState, createInstance, patchConfig } from '../incus/instances.js';
+import { createInstance, patchConfig } from '../incus/instances.js';
 import {
   createSnapshot,
   deleteSnapshot,
@@ -22,7 +22,12 @@ import type { AgentService } from './agents.js';
 import type { Connection } from './connection.js';
 import type { OperationTracker } from './operations.js';
 import type { SettingsStore } from './settings.js';
-import { SAFETY_PREFIX, scheduleConfig, timestampName, toSnapshot } from './snapshot-model.js';
+import { SAFETY_PREFIX, compareTimes, decodeComment, encodeComment, scheduleConfig, timestampName, toSnapshot } from './snapshot-model.js';
+
+/** Oldest first, as Incus took them. */
+function sorted(list: Snapshot[]): Snapshot[] {
+  return list.sort((a, b) => compareTimes(a.createdAt, b.createdAt) || a.name.localeCompare(b.name));
+}
 
 interface SnapshotServiceEvents {
   changed: [SnapshotsChange];
@@ -36,6 +41,16 @@ interface SnapshotServiceEvents {
 export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
   /** Agents whose snapshots a renderer has asked for, kept current through events. */
   private readonly watched = new Map<string, Snapshot[]>();
+  /** Bumped by every change Enclave itself made to an agent's snapshots: a read begun before it may be stale. */
+  private readonly versions = new Map<string, number>();
+  /** The read in flight per agent, and the one queued behind it for changes seen meanwhile. */
+  private readonly reads = new Map<string, { running: Promise<Snapshot[]>; again: Promise<Snapshot[]> | null }>();
+  /** Root-disk pool per agent. */
+  private readonly pools = new Map<string, string>();
+  /** Agents whose snapshots Enclave is changing now; an event for one waits until that ends. */
+  private readonly changingNow = new Set<string>();
+  /** …and those of them an event came for meanwhile. */
+  private readonly eventsMeanwhile = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -49,7 +64,10 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
       for (const agent of this.watched.keys()) void this.refresh(agent).catch(() => undefined);
     });
     agents.on('changed', (c) => {
-      if (c.kind === 'removed') this.watched.delete(c.name);
+      if (c.kind !== 'removed') return;
+      this.watched.delete(c.name);
+      this.versions.delete(c.name);
+      this.pools.delete(c.name);
     });
   }
 
@@ -61,48 +79,138 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
     return this.watched.get(agent) ?? this.refresh(agent);
   }
 
-  private async refresh(agent: string): Promise<Snapshot[]> {
-    const client = this.client();
-    const [snaps, comments] = await Promise.all([listSnapshots(client, agent), this.comments(client, agent)]);
-    const list = snaps
-      .map((s) => toSnapshot(agent, s, comments.get(s.name) ?? ''))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    this.watched.set(agent, list);
-    this.emit('changed', { agent, snapshots: list });
-    return list;
+  /**
+   * Re-reads an agent's snapshots. One read runs at a time per agent; a change noticed while
+   * it runs queues one more read after it (shared by every caller meanwhile), so the last list
+   * pushed is never older than the last change.
+   */
+  private refresh(agent: string): Promise<Snapshot[]> {
+    const inFlight = this.reads.get(agent);
+    if (inFlight) {
+      inFlight.again ??= inFlight.running.catch(() => undefined).then(() => this.refresh(agent));
+      return inFlight.again;
+    }
+    const entry = { running: this.read(agent), again: null as Promise<Snapshot[]> | null };
+    this.reads.set(agent, entry);
+    entry.running
+      .finally(() => {
+        if (this.reads.get(agent) === entry) this.reads.delete(agent);
+      })
+      .catch(() => undefined);
+    return entry.running;
   }
 
+  private async read(agent: string): Promise<Snapshot[]> {
+    for (;;) {
+      const version = this.versions.get(agent) ?? 0;
+      const client = this.client();
+      const [snaps, comments] = await Promise.all([listSnapshots(client, agent), this.comments(client, agent)]);
+      // Enclave changed them meanwhile: this read may predate that change.
+      if ((this.versions.get(agent) ?? 0) !== version) continue;
+      const list = sorted(snaps.map((s) => toSnapshot(agent, s, comments.get(s.name) ?? '')));
+      this.watched.set(agent, list);
+      this.emit('changed', { agent, snapshots: list });
+      return list;
+    }
+  }
+
+  /**
+   * Applies a change Enclave just made to the list it keeps (no request): a list right after
+   * a change shows it, and so does every renderer, before Incus's events bring the re-read.
+   */
+  private applied(agent: string, change: (list: Snapshot[]) => Snapshot[]): void {
+    this.versions.set(agent, (this.versions.get(agent) ?? 0) + 1);
+    const list = this.watched.get(agent);
+    if (!list) return;
+    const next = sorted(change([...list]));
+    this.watched.set(agent, next);
+    this.emit('changed', { agent, snapshots: next });
+  }
+
+  /** Snapshot name → comment; descriptions a snapshot inherited from another are dropped. */
   private async comments(client: IncusClient, agent: string): Promise<Map<string, string>> {
-    return snapshotDescriptions(client, await rootPool(client, agent), agent);
+    const raw = await snapshotDescriptions(client, await this.pool(client, agent), agent);
+    return new Map([...raw].map(([name, description]) => [name, decodeComment(name, description)]));
+  }
+
+  private async writeComment(client: IncusClient, agent: string, name: string, comment: string): Promise<void> {
+    await setSnapshotDescription(client, await this.pool(client, agent), agent, name, encodeComment(name, comment));
+  }
+
+  /**
+   * The pool of the agent's root disk, where the comments live. Asked once per agent (a GET
+   * of the whole instance): it changes only if the instance is moved, which deletes it.
+   */
+  private async pool(client: IncusClient, agent: string): Promise<string> {
+    const known = this.pools.get(agent);
+    if (known) return known;
+    const pool = await rootPool(client, agent);
+    this.pools.set(agent, pool);
+    return pool;
   }
 
   private onEvent(e: IncusEvent): void {
     if (e.type !== 'lifecycle') return;
     const meta = e.metadata as unknown as LifecycleMetadata;
-    if (!meta.action?.startsWith('instance-snapshot-') && meta.action !== 'instance-restored') return;
-    const target = instanceFromSource(meta.source ?? '');
-    if (target && this.watched.has(target.name)) void this.refresh(target.name).catch(() => undefined);
+    const action = meta.action ?? '';
+    let name: string | undefined;
+    if (action.startsWith('instance-snapshot-') || action === 'instance-restored') {
+      name = instanceFromSource(meta.source ?? '')?.name;
+    } else if (action.startsWith('storage-volume-snapshot-')) {
+      // A comment (the volume snapshot's description) changed, by Enclave or anyone.
+      const m = (meta.source ?? '').match(/^\/1\.0\/storage-pools\/[^/]+\/volumes\/container\/([^/?]+)\//);
+      name = m?.[1] ? decodeURIComponent(m[1]) : undefined;
+    }
+    if (!name || !this.watched.has(name)) return;
+    // Enclave's own snapshot, comment, restore…: its result is applied to the list already, and
+    // re-reading at each of its events would only compete with it. Once, when it ends.
+    if (this.changingNow.has(name)) this.eventsMeanwhile.add(name);
+    else void this.refresh(name).catch(() => undefined);
   }
 
-  private async one(client: IncusClient, agent: string, name: string): Promise<Snapshot> {
+  /** Runs a change of the agent's snapshots under its lock; events meanwhile bring one re-read after. */
+  private async changing<T>(agent: string, doing: string, work: () => Promise<T>): Promise<T> {
+    return this.agents.locks.run(agent, doing, async () => {
+      this.changingNow.add(agent);
+      try {
+        return await work();
+      } finally {
+        this.changingNow.delete(agent);
+        // Events of this change may still be on their way: they refresh as usual when they come.
+        if (this.eventsMeanwhile.delete(agent) && this.watched.has(agent)) void this.refresh(agent).catch(() => undefined);
+      }
+    });
+  }
+
+  /** One snapshot as Incus has it now; its comment is read unless the caller just wrote it. */
+  private async one(client: IncusClient, agent: string, name: string, comment?: string): Promise<Snapshot> {
+    if (comment !== undefined) return toSnapshot(agent, await getSnapshot(client, agent, name), comment);
     const [snap, comments] = await Promise.all([getSnapshot(client, agent, name), this.comments(client, agent)]);
     return toSnapshot(agent, snap, comments.get(name) ?? '');
   }
 
   private async take(client: IncusClient, agent: string, name: string, comment: string, expiresAt: string | null): Promise<Snapshot> {
     let opId: string | null = null;
+    let snap: Snapshot;
     try {
       await createSnapshot(client, agent, { name, expiresAt }, (id) => {
         opId = id;
         this.ops.started(id, agent, 'snapshot', `Snapshotting ${agent}`);
       });
-      if (comment) await setSnapshotDescription(client, await rootPool(client, agent), agent, name, comment);
+      // The comment is written while the snapshot is read back, so the result's comment is
+      // the one written.
+      const [created] = await Promise.all([
+        getSnapshot(client, agent, name),
+        this.writeComment(client, agent, name, comment),
+      ]);
+      snap = toSnapshot(agent, created, comment);
       this.ops.finished(opId);
     } catch (err) {
       this.ops.finished(opId, { error: err });
       throw err;
     }
-    return this.one(client, agent, name);
+    this.applied(agent, (list) => [...list.filter((s) => s.name !== name), snap]);
+    return snap;
   }
 
   private async taken(agent: string): Promise<string[]> {
@@ -111,7 +219,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
 
   async create(args: { agent: string; name?: string | undefined; comment?: string | undefined }): Promise<Snapshot> {
     const client = this.client();
-    return this.agents.locks.run(args.agent, 'being snapshotted', async () => {
+    return this.changing(args.agent, 'being snapshotted', async () => {
       const names = await this.taken(args.agent);
       if (args.name && names.includes(args.name)) {
         throw new EnclaveError('conflict', `${args.agent} already has a snapshot named "${args.name}".`);
@@ -129,24 +237,32 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
     expiresAt?: string | null | undefined;
   }): Promise<Snapshot> {
     const client = this.client();
-    return this.agents.locks.run(args.agent, 'having a snapshot changed', async () => {
+    return this.changing(args.agent, 'having a snapshot changed', async () => {
       let name = args.name;
+      let comment = args.comment;
       if (args.newName && args.newName !== name) {
         if ((await this.taken(args.agent)).includes(args.newName)) {
           throw new EnclaveError('conflict', `${args.agent} already has a snapshot named "${args.newName}".`);
         }
+        // A comment is stored under its snapshot's name (see encodeComment): carry it over.
+        comment ??= (await this.comments(client, args.agent)).get(name) ?? '';
         await renameSnapshot(client, args.agent, name, args.newName);
         name = args.newName;
       }
       if (args.expiresAt !== undefined) await setSnapshotExpiry(client, args.agent, name, args.expiresAt);
-      if (args.comment !== undefined) await setSnapshotDescription(client, await rootPool(client, args.agent), args.agent, name, args.comment);
-      return this.one(client, args.agent, name);
+      if (comment !== undefined) await this.writeComment(client, args.agent, name, comment);
+      const snap = await this.one(client, args.agent, name, comment);
+      this.applied(args.agent, (list) => [...list.filter((s) => s.name !== args.name && s.name !== name), snap]);
+      return snap;
     });
   }
 
   async delete(args: { agent: string; name: string }): Promise<void> {
     const client = this.client();
-    await this.agents.locks.run(args.agent, 'deleting a snapshot', () => deleteSnapshot(client, args.agent, args.name));
+    await this.changing(args.agent, 'deleting a snapshot', async () => {
+      await deleteSnapshot(client, args.agent, args.name);
+      this.applied(args.agent, (list) => list.filter((s) => s.name !== args.name));
+    });
   }
 
   /**
@@ -156,7 +272,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
    */
   async restore(args: { agent: string; name: string }): Promise<RestoreResult> {
     const client = this.client();
-    return this.agents.locks.run(args.agent, 'being restored', async () => {
+    return this.changing(args.agent, 'being restored', async () => {
       const names = await this.taken(args.agent);
       if (!names.includes(args.name)) throw new EnclaveError('not-found', `${args.agent} has no snapshot named "${args.name}".`);
       const keep = (await this.settings.get()).safetyExpiry;
@@ -212,6 +328,8 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
             {
               name: args.name,
               source: { type: 'copy', source: from, instance_only: true },
+              // Started by the same operation: one round trip less than a separate start.
+              start: true,
               config: {
                 [`${META_PREFIX}cloned-from`]: from,
                 [`${META_PREFIX}created-at`]: new Date().toISOString(),
@@ -223,7 +341,6 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
               this.ops.started(id, args.name, 'clone', `Cloning ${from} into ${args.name}`);
             },
           );
-          await changeState(client, args.name, 'start');
           this.ops.finished(opId);
         } catch (err) {
           this.ops.finished(opId, { error: err });
