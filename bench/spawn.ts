@@ -8,34 +8,12 @@
  * (ms since the run began), to show where the time goes.
  * The last line is `bench spawn: ratio <enclave/cli>`.
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Backend } from '../electron/core/backend.js';
 import { IncusClient } from '../electron/incus/client.js';
-import { IncusError } from '../electron/incus/errors.js';
 import { execCommand } from '../electron/incus/exec.js';
-import { changeState, deleteInstance, getInstance, listInstances } from '../electron/incus/instances.js';
-import { deleteProject, ensureProject } from '../electron/incus/projects.js';
-import { chooseSocket, socketCandidates } from '../electron/incus/socket.js';
 import { dispatch } from '../electron/transport/dispatch.js';
-
-/**
- * Runs the incus CLI with stdin on /dev/null: `incus launch` reads an instance config from
- * stdin when it is not a terminal, so an open pipe would make it wait forever.
- */
-function incus(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('incus', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`incus ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
-    });
-  });
-}
+import { incus, median, throwawayProject, wholeNumber } from './support.js';
 
 interface Options {
   reps: number;
@@ -52,20 +30,12 @@ function parseArgs(argv: string[]): Options {
       if (v === undefined) throw new Error(`${arg} needs a value`);
       return v;
     };
-    if (arg === '--reps') {
-      opts.reps = Number(value());
-      if (!Number.isInteger(opts.reps) || opts.reps < 1) throw new Error('--reps takes a whole number ≥ 1');
-    } else if (arg === '--image') opts.image = value();
+    if (arg === '--reps') opts.reps = wholeNumber(arg, value());
+    else if (arg === '--image') opts.image = value();
     else if (arg === '--trace') opts.trace = true;
     else throw new Error(`unknown argument ${arg} (use --reps N, --image ALIAS, --trace)`);
   }
   return opts;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -118,55 +88,10 @@ class Tracer {
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  const socketPath = (await chooseSocket(socketCandidates())).path;
-  const project = `enclave-bench-${randomBytes(4).toString('hex')}`;
-  const admin = new IncusClient({ socketPath, project });
+  const bench = await throwawayProject('spawn', 'Enclave spawn benchmark (throwaway)');
+  const { name: project, socketPath, destroy } = bench;
   const tracer = new Tracer();
   if (opts.trace) tracer.install();
-
-  let cleaning: Promise<void> | null = null;
-  /**
-   * Deletes every instance of the project, then the project. Safe to call twice. Retries for a
-   * while: after Ctrl-C a create may still be finishing in the daemon.
-   */
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      let lastError: unknown = null;
-      for (let attempt = 0; attempt < 10; attempt++) {
-        try {
-          const left = await listInstances(admin).catch(() => []);
-          for (const inst of left) await destroy(inst.name).catch(() => undefined);
-          await deleteProject(admin, project);
-          lastError = null;
-          break;
-        } catch (err) {
-          if (err instanceof IncusError && err.status === 404) {
-            lastError = null;
-            break;
-          }
-          lastError = err;
-          await new Promise((r) => setTimeout(r, 500));
-        }
-      }
-      if (lastError) console.error(`bench spawn: could not delete project ${project}: ${String(lastError)}`);
-      await admin.close().catch(() => undefined);
-    })());
-
-  const destroy = async (name: string) => {
-    const inst = await getInstance(admin, name);
-    if (inst.status !== 'Stopped') await changeState(admin, name, 'stop', { force: true });
-    await deleteInstance(admin, name);
-  };
-
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = true;
-    console.error(`\nbench spawn: ${signal}, cleaning up ${project}…`);
-    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
 
   let seq = 0;
   const nextName = (kind: string) => `bench-${kind}-${++seq}`;
@@ -213,7 +138,6 @@ async function main(): Promise<void> {
   };
 
   try {
-    await ensureProject(admin, project, 'Enclave spawn benchmark (throwaway)');
     console.log(`bench spawn: image ${opts.image}, project ${project}, ${opts.reps} reps, alternating Enclave/CLI`);
 
     const warmE = await enclaveRun();
@@ -222,21 +146,21 @@ async function main(): Promise<void> {
 
     const enclave: number[] = [];
     const cli: number[] = [];
-    for (let i = 1; i <= opts.reps && !interrupted; i++) {
+    for (let i = 1; i <= opts.reps && !bench.interrupted; i++) {
       const e = await enclaveRun();
       enclave.push(e);
       const c = await cliRun();
       cli.push(c);
       console.log(`run ${i}: enclave ${fmt(e)}, cli ${fmt(c)}`);
     }
-    if (interrupted) return;
+    if (bench.interrupted) return;
 
     const me = median(enclave);
     const mc = median(cli);
     console.log(`median: enclave ${fmt(me)}, cli ${fmt(mc)}`);
     console.log(`bench spawn: ratio ${(me / mc).toFixed(2)}`);
   } finally {
-    await cleanup();
+    await bench.cleanup();
   }
 }
 

@@ -39,6 +39,11 @@ export class Pty extends EventEmitter<PtyEvents> {
   private outputDone = false;
   private exitCode: number | null = null;
   private dropTimer: NodeJS.Timeout | null = null;
+  /**
+   * Output that arrived before anyone listened: the data socket can open (and the prompt
+   * arrive) before the control socket does, i.e. before open() has even returned.
+   */
+  private early: Buffer[] | null = [];
 
   private constructor(
     private readonly client: IncusClient,
@@ -47,6 +52,14 @@ export class Pty extends EventEmitter<PtyEvents> {
     private readonly control: WebSocket,
   ) {
     super();
+    (this as EventEmitter).on('newListener', (event: string | symbol) => {
+      if (event !== 'data' || !this.early) return;
+      const early = this.early;
+      this.early = null;
+      // After the listener is in place; a microtask runs before any further socket I/O, so
+      // later output cannot overtake it.
+      queueMicrotask(() => early.forEach((chunk) => this.emit('data', chunk)));
+    });
   }
 
   /** Starts the command and resolves once both sockets are open. */
@@ -93,7 +106,9 @@ export class Pty extends EventEmitter<PtyEvents> {
   private wire(): void {
     this.data.on('message', (chunk: Buffer, isBinary: boolean) => {
       if (isBinary) {
-        if (chunk.length) this.emit('data', chunk);
+        if (!chunk.length) return;
+        if (this.early) this.early.push(chunk);
+        else this.emit('data', chunk);
         return;
       }
       // A text frame is the end-of-stream barrier: the command is gone. Incus finishes the
