@@ -37,11 +37,11 @@
 import { performance } from 'node:perf_hooks';
 import type { ArgsOf, RequestName, ResultOf } from '../shared/api.js';
 import { Backend } from '../electron/core/backend.js';
-import { IncusClient } from '../electron/incus/client.js';
 import { execCommand } from '../electron/incus/exec.js';
 import { deleteSnapshot, listSnapshots } from '../electron/incus/snapshots.js';
 import { dispatch } from '../electron/transport/dispatch.js';
 import { incus, median, throwawayProject, wholeNumber } from './support.js';
+import { Tracer } from './tracer.js';
 
 interface Options {
   reps: number;
@@ -78,41 +78,6 @@ function parseArgs(argv: string[]): Options {
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
-
-/** Records the REST calls an IncusClient makes while active, relative to the start. */
-class Tracer {
-  private zero = 0;
-  private lines: string[] = [];
-  private active = false;
-
-  install(): void {
-    const proto = IncusClient.prototype;
-    const call = proto.call;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const tracer = this;
-    const at = () => (performance.now() - tracer.zero).toFixed(1).padStart(7);
-    proto.call = async function (this: IncusClient, method, path, opts) {
-      if (!tracer.active) return call.call(this, method, path, opts);
-      const start = at();
-      try {
-        return await call.call(this, method, path, opts);
-      } finally {
-        tracer.lines.push(`  ${start} → ${at()}  ${method} ${path.replace(/[0-9a-f-]{36}/, '<op>')}`);
-      }
-    } as typeof proto.call;
-  }
-
-  begin(): void {
-    this.lines = [];
-    this.zero = performance.now();
-    this.active = true;
-  }
-
-  end(): string[] {
-    this.active = false;
-    return this.lines;
-  }
-}
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
