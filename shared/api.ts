@@ -5,6 +5,7 @@
  * generic over these maps: a new method is added here and in the service, nowhere else.
  */
 import { z } from 'zod';
+import { LIMIT_PROBLEMS } from './limits.js';
 import { agentNameProblem, expiryProblem, scheduleProblem, snapshotNameProblem } from './names.js';
 import type {
   Agent,
@@ -13,7 +14,10 @@ import type {
   ConnectionStatus,
   ErrorInfo,
   ImageInfo,
+  LimitsResult,
   OperationProgress,
+  TelemetryBatch,
+  TelemetrySample,
   RestoreResult,
   Settings,
   Snapshot,
@@ -50,6 +54,14 @@ const expiry = ruled(expiryProblem);
 const comment = z.string().max(1024, 'A comment is at most 1024 characters.');
 const isoTime = z.iso.datetime({ offset: true, message: 'A time is an ISO 8601 date-time such as 2027-01-31T12:00:00Z.' });
 const snapshotSchedule = z.object({ schedule, expiry }).strict();
+const limits = z
+  .object({
+    cpu: ruled(LIMIT_PROBLEMS.cpu),
+    memory: ruled(LIMIT_PROBLEMS.memory),
+    processes: ruled(LIMIT_PROBLEMS.processes),
+    disk: ruled(LIMIT_PROBLEMS.disk),
+  })
+  .strict();
 
 const imageRef = z
   .string()
@@ -112,8 +124,18 @@ export const requests = {
   'snapshots.schedule': request<Agent>()(z.object({ agent: agentName, ...snapshotSchedule.shape }).strict()),
   'settings.get': request<Settings>()(z.object({}).strict()),
   'settings.update': request<Settings>()(
-    z.object({ snapshotDefaults: snapshotSchedule.optional(), safetyExpiry: expiry.optional() }).strict(),
+    z
+      .object({ snapshotDefaults: snapshotSchedule.optional(), safetyExpiry: expiry.optional(), defaultLimits: limits.optional() })
+      .strict(),
   ),
+  /** Applies the given limits (others stay); live where Incus allows, notes say what waits for a restart. */
+  'agents.setLimits': request<LimitsResult>()(z.object({ agent: agentName, limits: limits.partial() }).strict()),
+  /** The kept samples of one agent over the last `seconds` (at most an hour). */
+  'telemetry.history': request<TelemetrySample[]>()(
+    z.object({ agent: agentName, seconds: z.number().int().min(1).max(3600) }).strict(),
+  ),
+  /** The agent this window shows in detail (sampled every second), or null for none. */
+  'telemetry.focus': request<Record<string, never>>()(z.object({ agent: agentName.nullable() }).strict()),
   /** Cancels a running operation where Incus allows it. */
   'operations.cancel': request<Record<string, never>>()(
     z.object({ id: z.string().regex(/^[0-9a-f-]{36}$/, 'An operation id is a UUID from operations.progress.') }).strict(),
@@ -142,6 +164,8 @@ export const events = {
   'agents.progress': event<AgentProgress>(),
   'snapshots.changed': event<SnapshotsChange>(),
   'operations.progress': event<OperationProgress>(),
+  /** Every agent's newest sample every 2 s; the focused ones' every second. */
+  'telemetry.samples': event<TelemetryBatch>(),
   'terminals.changed': event<TerminalsChange>(),
   /** Sent only to connections attached to that terminal. */
   'terminals.data': event<TerminalData>(),

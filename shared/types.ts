@@ -19,6 +19,53 @@ export interface Agent {
   /** "agent" or "agent/snapshot" this agent was cloned from. */
   clonedFrom: string | null;
   snapshotSchedule: SnapshotSchedule;
+  /** Its resource limits as Incus holds them ('' = unlimited). */
+  limits: AgentLimits;
+}
+
+/**
+ * Resource limits in Incus's own notation, '' meaning unlimited: cpu is `limits.cpu` (a count
+ * such as "2") or `limits.cpu.allowance` (such as "50%"); memory `limits.memory` ("512MiB",
+ * "25%"); processes `limits.processes` ("500"); disk the root disk's `size` ("10GiB").
+ */
+export interface AgentLimits {
+  cpu: string;
+  memory: string;
+  processes: string;
+  disk: string;
+}
+
+/** What applying limits did: Incus applies most live; some need a restart to take effect. */
+export interface LimitsResult {
+  agent: Agent;
+  /** Human notes, e.g. that the disk size applies at the next start. */
+  notes: string[];
+}
+
+/** One agent's resource use at one moment. Rates are per second over the last interval. */
+export interface TelemetrySample {
+  agent: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+  /** Share of the whole host's CPU time (100 = every core busy). */
+  cpuHostPercent: number;
+  /** Share of the agent's own allowance (100 = pinned at its limit); null when unlimited. */
+  cpuLimitPercent: number | null;
+  memoryBytes: number;
+  memoryLimitBytes: number | null;
+  processes: number;
+  processesLimit: number | null;
+  /** Root disk use; null where it cannot be read cheaply. */
+  diskBytes: number | null;
+  diskLimitBytes: number | null;
+  netRxBytesPerSec: number;
+  netTxBytesPerSec: number;
+  /** OOM kills since the agent started. */
+  oomKills: number;
+}
+
+export interface TelemetryBatch {
+  samples: TelemetrySample[];
 }
 
 /** Incus's automatic snapshots of an agent: `snapshots.schedule` and `snapshots.expiry`. */
@@ -57,6 +104,8 @@ export interface RestoreResult {
 export interface Settings {
   /** Applied to every new agent. */
   snapshotDefaults: SnapshotSchedule;
+  /** Applied to every new agent; an empty field leaves that resource unlimited. */
+  defaultLimits: AgentLimits;
   /** How long safety snapshots are kept, as an Incus expiry ("7d"). */
   safetyExpiry: string;
 }

@@ -1,4 +1,4 @@
-import type { Agent, AgentStatus } from '../../shared/types.js';
+import type { Agent, AgentLimits, AgentStatus } from '../../shared/types.js';
 import type { Instance } from '../incus/instances.js';
 
 export const META_PREFIX = 'user.enclave.';
@@ -25,6 +25,22 @@ function imageLabel(config: Record<string, string>): string {
   return fp ? fp.slice(0, 12) : 'unknown';
 }
 
+/** The root disk device: the instance's own, else the one its profiles give it. */
+export function rootDisk(inst: Pick<Instance, 'devices' | 'expanded_devices'>): Record<string, string> | undefined {
+  const isRoot = (d: Record<string, string>) => d.type === 'disk' && d.path === '/';
+  return Object.values(inst.devices ?? {}).find(isRoot) ?? Object.values(inst.expanded_devices ?? {}).find(isRoot);
+}
+
+function limitsOf(inst: Instance): AgentLimits {
+  const c = inst.config ?? {};
+  return {
+    cpu: c['limits.cpu'] || c['limits.cpu.allowance'] || '',
+    memory: c['limits.memory'] ?? '',
+    processes: c['limits.processes'] ?? '',
+    disk: rootDisk(inst)?.size ?? '',
+  };
+}
+
 /** An Incus instance as the renderer sees it: derived purely from the instance object. */
 export function toAgent(inst: Instance): Agent {
   const meta: Record<string, string> = {};
@@ -43,6 +59,7 @@ export function toAgent(inst: Instance): Agent {
     meta,
     clonedFrom: meta['cloned-from'] || null,
     snapshotSchedule: { schedule: inst.config?.['snapshots.schedule'] ?? '', expiry: inst.config?.['snapshots.expiry'] ?? '' },
+    limits: limitsOf(inst),
   };
 }
 

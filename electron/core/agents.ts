@@ -9,6 +9,7 @@ import { META_PREFIX, instanceFromSource, toAgent } from './agent-model.js';
 import { AgentLocks } from './agent-locks.js';
 import { scheduleConfig } from './snapshot-model.js';
 import { SettingsStore } from './settings.js';
+import { createLimitsSpec } from './limits.js';
 import { ensureAgentSession } from './agent-tmux.js';
 import type { Connection } from './connection.js';
 import { operationProgressText } from './progress.js';
@@ -65,6 +66,11 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
   async list(): Promise<Agent[]> {
     if (!this.synced) await this.resync(this.connection.requireClient());
     return [...this.agents.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The mirror as it is now, without asking Incus (empty until the first sync). */
+  cached(): Agent[] {
+    return [...this.agents.values()];
   }
 
   private async resync(client: IncusClient): Promise<void> {
@@ -198,6 +204,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
       let opId: string | null = null;
       try {
         const isFingerprint = /^[0-9a-f]{12,64}$/.test(args.image);
+        const settings = await this.settings.get();
+        const limits = await createLimitsSpec(client, settings.defaultLimits);
         await createInstance(
           client,
           {
@@ -208,8 +216,10 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
               [`${META_PREFIX}created-by`]: 'enclave',
               [`${META_PREFIX}image`]: args.image,
               [`${META_PREFIX}created-at`]: new Date().toISOString(),
-              ...scheduleConfig((await this.settings.get()).snapshotDefaults),
+              ...scheduleConfig(settings.snapshotDefaults),
+              ...limits.config,
             },
+            devices: limits.devices,
           },
           (id) => {
             opId = id;

@@ -5,9 +5,11 @@ import { AgentService } from './agents.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { AgentLocks } from './agent-locks.js';
 import { availableImages } from './images.js';
+import { LimitsService } from './limits.js';
 import { OperationTracker } from './operations.js';
 import { SettingsStore } from './settings.js';
 import { SnapshotService } from './snapshots.js';
+import { TelemetrySampler } from './telemetry/sampler.js';
 import { TerminalService } from './terminals/service.js';
 
 export const DEFAULT_PROJECT = 'enclave';
@@ -25,16 +27,22 @@ export class Backend {
   readonly settings: SettingsStore;
   readonly operations: OperationTracker;
   readonly snapshots: SnapshotService;
+  readonly limits: LimitsService;
+  readonly telemetry: TelemetrySampler;
   readonly events = new EventEmitter<Pushed>();
   readonly handlers: Handlers;
 
   constructor(opts: Partial<ConnectionOptions> = {}) {
-    this.connection = new Connection({ project: opts.project ?? process.env.ENCLAVE_PROJECT ?? DEFAULT_PROJECT, ...opts });
+    const project = opts.project ?? process.env.ENCLAVE_PROJECT ?? DEFAULT_PROJECT;
+    this.connection = new Connection({ project, ...opts });
     this.settings = new SettingsStore();
     this.agents = new AgentService(this.connection, new AgentLocks(), this.settings);
     this.operations = new OperationTracker(this.connection);
     this.snapshots = new SnapshotService(this.connection, this.agents, this.operations, this.settings);
     this.terminals = new TerminalService(this.connection, this.agents);
+    this.limits = new LimitsService(this.connection, this.agents);
+    this.telemetry = new TelemetrySampler(this.connection, this.agents, project);
+    this.telemetry.on('batch', (b) => this.events.emit('telemetry.samples', b));
     this.events.setMaxListeners(0);
     this.connection.on('status', (s) => this.events.emit('system.status', s));
     this.agents.on('changed', (c) => this.events.emit('agents.changed', c));
@@ -52,6 +60,9 @@ export class Backend {
       'agents.create': (args) => this.agents.create(args),
       'agents.action': (args) => this.agents.action(args),
       'agents.delete': (args) => this.agents.delete(args),
+      'agents.setLimits': (args) => this.limits.set(args),
+      'telemetry.history': async (args) => this.telemetry.history(args.agent, args.seconds),
+      'telemetry.focus': async (args, ctx) => (this.telemetry.focus(ctx.client, args.agent), {}),
       'images.list': () => availableImages(this.connection),
       'agents.clone': (args) => this.snapshots.clone(args),
       'snapshots.list': (args) => this.snapshots.list(args.agent),
@@ -99,6 +110,7 @@ export class Backend {
 
   async stop(): Promise<void> {
     this.terminals.closeAll();
+    this.telemetry.stop();
     await this.connection.stop();
   }
 }

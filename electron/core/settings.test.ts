@@ -36,7 +36,11 @@ describe('SettingsStore on a real folder', () => {
   });
 
   it('defaults are 7 days for safety snapshots and no schedule', () => {
-    expect(DEFAULT_SETTINGS).toEqual({ snapshotDefaults: { schedule: '', expiry: '' }, safetyExpiry: '7d' });
+    expect(DEFAULT_SETTINGS).toEqual({
+      snapshotDefaults: { schedule: '', expiry: '' },
+      safetyExpiry: '7d',
+      defaultLimits: { cpu: '2', memory: '2GiB', processes: '2000', disk: '20GiB' },
+    });
   });
 
   it.each([
@@ -54,7 +58,7 @@ describe('SettingsStore on a real folder', () => {
   it('keeps the valid fields of a file and defaults the others', async () => {
     await mkdir(join(dir, 'nested'));
     await writeFile(path, JSON.stringify({ snapshotDefaults: { schedule: '@daily' }, safetyExpiry: 3 }));
-    expect(await new SettingsStore(path).get()).toEqual({ snapshotDefaults: { schedule: '@daily', expiry: '' }, safetyExpiry: '7d' });
+    expect(await new SettingsStore(path).get()).toEqual({ snapshotDefaults: { schedule: '@daily', expiry: '' }, safetyExpiry: '7d', defaultLimits: DEFAULT_SETTINGS.defaultLimits });
   });
 
   it('ignores values a hand-edited file holds that Incus would refuse', async () => {
@@ -64,13 +68,13 @@ describe('SettingsStore on a real folder', () => {
       JSON.stringify({ snapshotDefaults: { schedule: '61 * * * *', expiry: '1w' }, safetyExpiry: 'forever' }),
     );
     // A schedule Incus refuses would make every agents.create fail.
-    expect(await new SettingsStore(path).get()).toEqual({ snapshotDefaults: { schedule: '', expiry: '1w' }, safetyExpiry: '7d' });
+    expect(await new SettingsStore(path).get()).toEqual({ snapshotDefaults: { schedule: '', expiry: '1w' }, safetyExpiry: '7d', defaultLimits: DEFAULT_SETTINGS.defaultLimits });
   });
 
   it('ignores a snapshotDefaults that is not an object', async () => {
     await mkdir(join(dir, 'nested'));
     await writeFile(path, JSON.stringify({ snapshotDefaults: 'x', safetyExpiry: '1d' }));
-    expect(await new SettingsStore(path).get()).toEqual({ snapshotDefaults: DEFAULT_SETTINGS.snapshotDefaults, safetyExpiry: '1d' });
+    expect(await new SettingsStore(path).get()).toEqual({ snapshotDefaults: DEFAULT_SETTINGS.snapshotDefaults, safetyExpiry: '1d', defaultLimits: DEFAULT_SETTINGS.defaultLimits });
   });
 
   it('persists an update: a new store reads it back', async () => {
@@ -87,7 +91,7 @@ describe('SettingsStore on a real folder', () => {
     await store.update({ safetyExpiry: '2w' });
     await store.update({ snapshotDefaults: { schedule: '0 */6 * * *', expiry: '3d' } });
     const fresh = await new SettingsStore(path).get();
-    expect(fresh).toEqual({ snapshotDefaults: { schedule: '0 */6 * * *', expiry: '3d' }, safetyExpiry: '2w' });
+    expect(fresh).toEqual({ snapshotDefaults: { schedule: '0 */6 * * *', expiry: '3d' }, safetyExpiry: '2w', defaultLimits: DEFAULT_SETTINGS.defaultLimits });
   });
 
   it('writes the file with mode 0600 (and leaves no temporary file)', async () => {
@@ -126,7 +130,7 @@ describe('SettingsStore on a real folder', () => {
       store.update({ safetyExpiry: '2d' }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-    const expected = { snapshotDefaults: { schedule: '@hourly', expiry: '1d' }, safetyExpiry: '2d' };
+    const expected = { snapshotDefaults: { schedule: '@hourly', expiry: '1d' }, safetyExpiry: '2d', defaultLimits: DEFAULT_SETTINGS.defaultLimits };
     expect(await store.get()).toEqual(expected);
     expect(await new SettingsStore(path).get()).toEqual(expected);
     expect(await readdir(join(dir, 'nested'))).toEqual(['settings.json']);
@@ -138,6 +142,32 @@ describe('SettingsStore on a real folder', () => {
     got.safetyExpiry = '99y';
     got.snapshotDefaults.schedule = '@daily';
     expect(await store.get()).toEqual(DEFAULT_SETTINGS);
-    expect(DEFAULT_SETTINGS).toEqual({ snapshotDefaults: { schedule: '', expiry: '' }, safetyExpiry: '7d' });
+    expect(DEFAULT_SETTINGS).toEqual({
+      snapshotDefaults: { schedule: '', expiry: '' },
+      safetyExpiry: '7d',
+      defaultLimits: { cpu: '2', memory: '2GiB', processes: '2000', disk: '20GiB' },
+    });
+  });
+});
+
+describe('default limits in the settings file', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'enclave-settings-limits-'));
+    path = join(dir, 'settings.json');
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps valid limits, an explicit unlimited (""), and defaults what Incus would refuse', async () => {
+    await writeFile(path, JSON.stringify({ defaultLimits: { cpu: '', memory: 'lots', processes: '500', disk: 7 } }));
+    expect((await new SettingsStore(path).get()).defaultLimits).toEqual({
+      cpu: '',
+      memory: DEFAULT_SETTINGS.defaultLimits.memory,
+      processes: '500',
+      disk: DEFAULT_SETTINGS.defaultLimits.disk,
+    });
   });
 });

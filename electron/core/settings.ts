@@ -1,12 +1,15 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { cpuProblem, diskProblem, memoryProblem, processesProblem } from '../../shared/limits.js';
 import { expiryProblem, scheduleProblem } from '../../shared/names.js';
 import type { Settings } from '../../shared/types.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   snapshotDefaults: { schedule: '', expiry: '' },
   safetyExpiry: '7d',
+  // No agent is unlimited unless the user says so.
+  defaultLimits: { cpu: '2', memory: '2GiB', processes: '2000', disk: '20GiB' },
 };
 
 /** Where the user's settings live: $ENCLAVE_CONFIG_DIR, else $XDG_CONFIG_HOME/enclave. */
@@ -71,11 +74,18 @@ function fromFile(saved: unknown): Settings {
     typeof v === 'string' && problem(v) === null ? v : fallback;
   const file = obj(saved);
   const defaults = obj(file.snapshotDefaults);
+  const limits = obj(file.defaultLimits);
   return {
     snapshotDefaults: {
       schedule: pick(defaults.schedule, DEFAULT_SETTINGS.snapshotDefaults.schedule, scheduleProblem),
       expiry: pick(defaults.expiry, DEFAULT_SETTINGS.snapshotDefaults.expiry, expiryProblem),
     },
     safetyExpiry: pick(file.safetyExpiry, DEFAULT_SETTINGS.safetyExpiry, expiryProblem),
+    defaultLimits: {
+      cpu: pick(limits.cpu, DEFAULT_SETTINGS.defaultLimits.cpu, cpuProblem),
+      memory: pick(limits.memory, DEFAULT_SETTINGS.defaultLimits.memory, memoryProblem),
+      processes: pick(limits.processes, DEFAULT_SETTINGS.defaultLimits.processes, processesProblem),
+      disk: pick(limits.disk, DEFAULT_SETTINGS.defaultLimits.disk, diskProblem),
+    },
   };
 }

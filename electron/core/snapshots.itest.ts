@@ -326,7 +326,7 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     // Defaults from the settings apply when an agent is created.
     const defaults = { schedule: '0 */6 * * *', expiry: '2d' };
     expect(ok<Settings>(await call('settings.update', { snapshotDefaults: defaults })).snapshotDefaults).toEqual(defaults);
-    expect(ok<Settings>(await call('settings.get'))).toEqual({ snapshotDefaults: defaults, safetyExpiry: '7d' });
+    expect(ok<Settings>(await call('settings.get'))).toMatchObject({ snapshotDefaults: defaults, safetyExpiry: '7d' });
     expect(failed(await call('settings.update', { snapshotDefaults: { schedule: '0 24 * * *', expiry: '' } })).code).toBe('invalid-arguments');
     const fresh = `sched-${suffix()}`;
     try {

@@ -90,6 +90,33 @@ export class IncusClient {
     return (await this.call<T>('GET', path, opts)).envelope.metadata;
   }
 
+  /** A plain-text GET (e.g. /1.0/metrics, which answers in Prometheus text, not JSON). */
+  async getText(path: string, opts: Pick<RequestOptions, 'query' | 'project' | 'timeoutMs'> = {}): Promise<string> {
+    const timeout = opts.timeoutMs ?? 30_000;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(this.url(path, opts.query, opts.project === undefined ? this.project : opts.project), {
+        method: 'GET',
+        dispatcher: this.dispatcher,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+    } catch (err) {
+      throw classifyConnectError(err, this.socketPath) ?? err;
+    }
+    const text = await res.body.text();
+    if (res.statusCode >= 400) {
+      let message = `HTTP ${res.statusCode}`;
+      try {
+        message = (JSON.parse(text) as { error?: string }).error || message;
+      } catch {
+        // Not JSON: keep the status.
+      }
+      throw new IncusError(message, res.statusCode);
+    }
+    return text;
+  }
+
   /** Opens a websocket on the daemon (events, exec streams). */
   websocket(path: string, query: Record<string, string> = {}, project: string | null = this.project): WebSocket {
     const ws = new WebSocket(this.url(path, query, project).replace(/^http/, 'ws'), { dispatcher: this.dispatcher });

@@ -13,6 +13,7 @@ export interface Instance {
   config: Record<string, string>;
   expanded_config?: Record<string, string>;
   devices: Record<string, Record<string, string>>;
+  expanded_devices?: Record<string, Record<string, string>>;
   profiles: string[];
   project: string;
   ephemeral: boolean;
@@ -76,4 +77,30 @@ export function deleteInstance(client: IncusClient, name: string): Promise<Opera
 /** Merges config keys into the instance's config (PATCH). */
 export function patchConfig(client: IncusClient, name: string, config: Record<string, string>): Promise<Operation | null> {
   return mutate(client, 'PATCH', path(name), { body: { config } });
+}
+
+/** Merges config keys and whole devices into the instance (PATCH); a config value of '' removes that key. */
+export function patchInstance(
+  client: IncusClient,
+  name: string,
+  change: { config?: Record<string, string>; devices?: Record<string, Record<string, string>> },
+): Promise<Operation | null> {
+  return mutate(client, 'PATCH', path(name), { body: change });
+}
+
+/** The parts of an instance's state Enclave reads (24 ms of daemon time each: call sparingly). */
+export interface InstanceState {
+  status: string;
+  pid: number;
+  disk?: Record<string, { usage: number; total?: number }> | null;
+}
+
+export function getInstanceState(client: IncusClient, name: string): Promise<InstanceState> {
+  return client.get<InstanceState>(`${path(name)}/state`);
+}
+
+/** A profile's devices (the default profile gives new instances their root disk). */
+export async function profileDevices(client: IncusClient, profile = 'default'): Promise<Record<string, Record<string, string>>> {
+  const p = await client.get<{ devices?: Record<string, Record<string, string>> }>(`/1.0/profiles/${encodeURIComponent(profile)}`);
+  return p.devices ?? {};
 }

@@ -17,6 +17,7 @@ const agent = (name: string): Agent => ({
   meta: {},
   clonedFrom: null,
   snapshotSchedule: { schedule: '', expiry: '' },
+  limits: { cpu: '', memory: '', processes: '', disk: '' },
 });
 
 const unused = async (): Promise<never> => {
@@ -44,6 +45,9 @@ function handlers(overrides: Partial<Handlers> = {}): { h: Handlers; calls: [str
     'settings.get': unused,
     'settings.update': unused,
     'operations.cancel': unused,
+    'agents.setLimits': unused,
+    'telemetry.history': unused,
+    'telemetry.focus': unused,
     'terminals.list': async (a) => (calls.push(['terminals.list', a]), []),
     'terminals.open': unused,
     'terminals.attach': unused,

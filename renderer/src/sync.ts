@@ -1,6 +1,7 @@
 /**
  * Feeds the stores: pushed events as they come, plus a full reload (status, agents, settings,
- * the snapshots of agents shown so far, and images once they were wanted) on every backend
+ * the snapshots of agents shown so far, images once they were wanted, the telemetry focus and
+ * history of the agent in view) on every backend
  * (re)connect, since missed events are not resent.
  */
 import type { ConnectionStatus } from '../../shared/types.js';
@@ -13,8 +14,10 @@ import { useImages } from './stores/images.js';
 import { useOperations } from './stores/operations.js';
 import { useProgress } from './stores/progress.js';
 import { useSnapshots } from './stores/snapshots.js';
+import { useTelemetry } from './stores/telemetry.js';
 import { useTerminals } from './stores/terminals.js';
 import { loadSettings, resyncSnapshots } from './snapshot-actions.js';
+import { resyncTelemetry } from './telemetry-actions.js';
 import { receiveChange, receiveData, reconcile, startTerminals } from './terminal/manager.js';
 import type { LinkState } from './ws/link.js';
 
@@ -73,7 +76,8 @@ export async function loadTerminals(reconnected: boolean): Promise<void> {
 
 function resync(reconnected: boolean): void {
   loadStatus().catch((error: unknown) => console.warn('system.status failed:', errorMessage(error)));
-  void loadAgents();
+  // Telemetry of agents deleted meanwhile goes once the list is known; the focus is re-sent.
+  void loadAgents().then(resyncTelemetry);
   void loadTerminals(reconnected);
   void loadSettings();
   // Snapshots of the agents on screen: the backend may be a new one that watches nothing yet.
@@ -84,8 +88,12 @@ function resync(reconnected: boolean): void {
 export function startSync(): void {
   enclave.on('agents.changed', (change) => {
     useAgents.getState().apply(change);
-    if (change.kind === 'removed') useSnapshots.getState().forget(change.name);
+    if (change.kind === 'removed') {
+      useSnapshots.getState().forget(change.name);
+      useTelemetry.getState().forget(change.name);
+    }
   });
+  enclave.on('telemetry.samples', (batch) => useTelemetry.getState().receive(batch));
   enclave.on('snapshots.changed', (change) => useSnapshots.getState().apply(change));
   enclave.on('operations.progress', (progress) => useOperations.getState().apply(progress));
   enclave.on('agents.progress', (progress) => useProgress.getState().apply(progress));

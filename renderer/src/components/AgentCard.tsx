@@ -19,6 +19,7 @@ import { RelativeTime } from './RelativeTime.js';
 import { Spinner } from './Spinner.js';
 import { StatusBadge } from './StatusBadge.js';
 import { CardTimeline } from './snapshots/CardTimeline.js';
+import { CardGraphs } from './telemetry/CardGraphs.js';
 import { ClonedFrom } from './snapshots/ClonedFrom.js';
 import { OperationStatus } from './snapshots/OperationStatus.js';
 import { SnapshotButton } from './snapshots/SnapshotButton.js';
@@ -150,6 +151,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
           </dd>
         </div>
       </dl>
+      <CardGraphs agent={agent.name} status={agent.status} limits={agent.limits} />
       <section className="card-snapshots" aria-label={`Snapshots of ${agent.name}`}>
         <div className="card-snapshots-head">
           <span className="card-snapshots-title">

@@ -1,12 +1,15 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { expiryProblem } from '../../../shared/names.js';
+import type { AgentLimits } from '../../../shared/types.js';
 import { errorMessage } from '../lib/errors.js';
+import { type LimitsDraft, NO_LIMITS, draftFromLimits, draftValid, limitsFromDraft } from '../lib/limits-form.js';
 import { type ScheduleDraft, draftFrom, scheduleFromDraft } from '../lib/schedule.js';
 import { keptFor } from '../lib/snapshot-format.js';
 import { useSettings } from '../stores/settings.js';
 import { showToast } from '../stores/toasts.js';
 import { loadSettings, saveSettings } from '../snapshot-actions.js';
 import { InlineError } from './InlineError.js';
+import { LimitsFields } from './limits/LimitsFields.js';
 import { Modal } from './Modal.js';
 import { ScheduleFields, draftProblems } from './snapshots/ScheduleFields.js';
 import { Spinner } from './Spinner.js';
@@ -29,6 +32,8 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         <SettingsForm
           schedule={settings.snapshotDefaults}
           safetyExpiry={settings.safetyExpiry}
+          // A backend from before limits sends none: nothing is limited then.
+          defaultLimits={settings.defaultLimits ?? NO_LIMITS}
           onClose={onClose}
         />
       ) : (
@@ -43,20 +48,22 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
 interface SettingsFormProps {
   schedule: { schedule: string; expiry: string };
   safetyExpiry: string;
+  defaultLimits: AgentLimits;
   onClose(): void;
 }
 
-function SettingsForm({ schedule, safetyExpiry, onClose }: SettingsFormProps) {
+function SettingsForm({ schedule, safetyExpiry, defaultLimits, onClose }: SettingsFormProps) {
   const safetyId = useId();
   const safetyHintId = useId();
   const [draft, setDraft] = useState<ScheduleDraft>(() => draftFrom(schedule));
   const [safety, setSafety] = useState(safetyExpiry);
+  const [limits, setLimits] = useState<LimitsDraft>(() => draftFromLimits(defaultLimits));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const problems = draftProblems(draft);
   const safetyProblem = expiryProblem(safety);
-  const canSave = !problems.cron && !problems.expiry && !safetyProblem && !saving;
+  const canSave = !problems.cron && !problems.expiry && !safetyProblem && draftValid(limits) && !saving;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -64,7 +71,7 @@ function SettingsForm({ schedule, safetyExpiry, onClose }: SettingsFormProps) {
     setSaving(true);
     setError(null);
     try {
-      await saveSettings({ snapshotDefaults: scheduleFromDraft(draft), safetyExpiry: safety.trim() });
+      await saveSettings({ snapshotDefaults: scheduleFromDraft(draft), safetyExpiry: safety.trim(), defaultLimits: limitsFromDraft(limits) });
       showToast({ tone: 'success', message: 'Settings saved.', testId: 'settings-done' });
       onClose();
     } catch (failure) {
@@ -104,6 +111,11 @@ function SettingsForm({ schedule, safetyExpiry, onClose }: SettingsFormProps) {
               (safety.trim() ? `Safety snapshots are ${keptFor(safety)}.` : 'Safety snapshots are kept until deleted.')}
           </p>
         </div>
+      </fieldset>
+      <fieldset className="settings-group" data-testid="settings-limits">
+        <legend>Limits of new agents</legend>
+        <p className="section-note">Applied when an agent is created; each agent's own limits are in its panel.</p>
+        <LimitsFields draft={limits} onChange={setLimits} disabled={saving} testPrefix="settings-limit" />
       </fieldset>
       {error && <InlineError testId="settings-error" message={error} />}
       <div className="modal-actions">

@@ -14,6 +14,7 @@ function agent(name: string, status: Agent['status'] = 'Running'): Agent {
     meta: {},
     clonedFrom: null,
     snapshotSchedule: { schedule: '', expiry: '' },
+    limits: { cpu: '', memory: '', processes: '', disk: '' },
   };
 }
 

@@ -2,6 +2,7 @@ import { type KeyboardEvent, useEffect, useId, useRef } from 'react';
 import type { Agent } from '../../../shared/types.js';
 import { DismissButton } from '../components/DismissButton.js';
 import { InlineError } from '../components/InlineError.js';
+import { LimitsEditor } from '../components/limits/LimitsEditor.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { ClonedFrom } from '../components/snapshots/ClonedFrom.js';
 import { FullTimeline } from '../components/snapshots/FullTimeline.js';
@@ -9,14 +10,16 @@ import { OperationStatus } from '../components/snapshots/OperationStatus.js';
 import { ScheduleEditor } from '../components/snapshots/ScheduleEditor.js';
 import { SnapshotList } from '../components/snapshots/SnapshotList.js';
 import { TakeSnapshotForm } from '../components/snapshots/TakeSnapshotForm.js';
+import { AgentCharts } from '../components/telemetry/AgentCharts.js';
 import { useAgentBusy } from '../hooks/useAgentBusy.js';
 import { useAgentSnapshots } from '../hooks/useAgentSnapshots.js';
 import { useTimelineExtras } from '../hooks/useTimelineExtras.js';
 import { useAgentView } from '../stores/agent-view.js';
 import { useAgents } from '../stores/agents.js';
 import { loadSnapshots } from '../snapshot-actions.js';
+import { focusTelemetry } from '../telemetry-actions.js';
 
-/** The open agent's full timeline, beside the grid; closes when the agent is gone. */
+/** The open agent's full timeline, usage and limits, beside the grid; closes when the agent is gone. */
 export function AgentView() {
   const open = useAgentView((state) => state.open);
   const agent = useAgents((state) => (open ? state.agents.find((a) => a.name === open) : undefined));
@@ -46,6 +49,12 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
   useEffect(() => {
     panel.current?.focus({ preventScroll: true });
   }, []);
+
+  // The agent in view is sampled every second while it is open.
+  useEffect(() => {
+    focusTelemetry(agent.name);
+    return () => focusTelemetry(null);
+  }, [agent.name]);
 
   /** Closes, handing the focus back to the agent's card (it had it before, most likely). */
   function close() {
@@ -113,6 +122,20 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
             onSelectSnapshot={(name) => select(name)}
             onOpenAgent={(name) => openView(name)}
           />
+        </section>
+
+        <section className="view-section" aria-labelledby={`${titleId}-usage`}>
+          <h3 id={`${titleId}-usage`} className="section-title">
+            Usage
+          </h3>
+          <AgentCharts agent={agent.name} limits={agent.limits} />
+        </section>
+
+        <section className="view-section" aria-labelledby={`${titleId}-limits`}>
+          <h3 id={`${titleId}-limits`} className="section-title">
+            Limits
+          </h3>
+          <LimitsEditor agent={agent} />
         </section>
 
         <section className="view-section" aria-labelledby={`${titleId}-take`}>

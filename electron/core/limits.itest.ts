@@ -1,0 +1,81 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Reply } from '../../shared/api.js';
+import type { Agent, LimitsResult } from '../../shared/types.js';
+import { AGENT_IMAGE, INCUS_SOCKET, incus, suffix, until, useTestProject } from '../test-support/project.js';
+import { dispatch } from '../transport/dispatch.js';
+import { Backend } from './backend.js';
+import { cgroupName } from './telemetry/cgroup-source.js';
+
+function ok<T>(reply: Reply): T {
+  if (!reply.ok) throw new Error(`expected success, got ${reply.error.code}: ${reply.error.message}`);
+  return reply.result as T;
+}
+
+describe('resource limits against the real daemon', () => {
+  const project = useTestProject();
+  let backend: Backend;
+  const call = (method: string, args: unknown = {}) => dispatch(backend.handlers, method, args);
+  const name = `lim-${suffix()}`;
+  const cg = (controller: string, file: string) => `/sys/fs/cgroup/${controller}/${cgroupName(project.name, name)}/${file}`;
+
+  beforeAll(async () => {
+    project.defer(() => until('incusd to answer', () => project.client.get('/1.0').then(() => true, () => false), 14_000));
+    const configDir = await mkdtemp(join(tmpdir(), 'enclave-lim-it-'));
+    project.defer(() => rm(configDir, { recursive: true, force: true }));
+    const previous = process.env.ENCLAVE_CONFIG_DIR;
+    process.env.ENCLAVE_CONFIG_DIR = configDir;
+    project.defer(() => {
+      if (previous === undefined) delete process.env.ENCLAVE_CONFIG_DIR;
+      else process.env.ENCLAVE_CONFIG_DIR = previous;
+    });
+    backend = new Backend({ project: project.name, socketPath: INCUS_SOCKET, retryMs: 300 });
+    project.defer(() => backend.stop());
+    backend.start();
+    await backend.ready(15_000);
+    await backend.settings.update({ defaultLimits: { cpu: '50%', memory: '256MiB', processes: '', disk: '1GiB' } });
+  });
+
+  it('applies the default limits at create', async () => {
+    const agent = ok<Agent>(await call('agents.create', { name, image: AGENT_IMAGE }));
+    expect(agent.limits).toEqual({ cpu: '50%', memory: '256MiB', processes: '', disk: '1GiB' });
+    const shown = await incus('config', 'show', name, '--project', project.name);
+    expect(shown).toMatch(/limits\.cpu\.allowance: 50%/);
+    expect(shown).toMatch(/limits\.memory: 256MiB/);
+    expect(shown).not.toMatch(/limits\.processes/);
+    expect(shown).toMatch(/size: 1GiB/);
+    expect(Number(await readFile(cg('memory', 'memory.limit_in_bytes'), 'utf8'))).toBe(256 * 1024 ** 2);
+  });
+
+  it('changes limits live; empty removes a key', async () => {
+    const res = ok<LimitsResult>(await call('agents.setLimits', { agent: name, limits: { memory: '300MiB', processes: '50', cpu: '1' } }));
+    expect(res.agent.limits).toMatchObject({ memory: '300MiB', processes: '50', cpu: '1' });
+    expect(res.notes.join(' ')).toMatch(/apply now/);
+    expect(Number(await readFile(cg('memory', 'memory.limit_in_bytes'), 'utf8'))).toBe(300 * 1024 ** 2);
+    expect((await readFile(cg('pids', 'pids.max'), 'utf8')).trim()).toBe('50');
+    const shown = await incus('config', 'show', name, '--project', project.name);
+    expect(shown).toMatch(/limits\.cpu: "1"/);
+    expect(shown).not.toMatch(/limits\.cpu\.allowance/);
+
+    const cleared = ok<LimitsResult>(await call('agents.setLimits', { agent: name, limits: { memory: '' } }));
+    expect(cleared.agent.limits.memory).toBe('');
+    expect(Number(await readFile(cg('memory', 'memory.limit_in_bytes'), 'utf8'))).toBeGreaterThan(2 ** 60);
+  });
+
+  it('refuses an invalid value before Incus sees it', async () => {
+    const reply = await call('agents.setLimits', { agent: name, limits: { memory: 'lots' } });
+    expect(reply.ok).toBe(false);
+  });
+
+  it('enforces the btrfs disk size: writing past it fails, and it changes live', async () => {
+    const out = await incus('exec', name, '--project', project.name, '--', 'sh', '-c',
+      'dd if=/dev/zero of=/root/big bs=1M count=1500 2>&1 | head -1; rm -f /root/big; sync');
+    expect(out).toMatch(/quota exceeded/i);
+    const res = ok<LimitsResult>(await call('agents.setLimits', { agent: name, limits: { disk: '2GiB' } }));
+    expect(res.agent.limits.disk).toBe('2GiB');
+    expect(res.notes.join(' ')).toMatch(/applies now/);
+    expect(await incus('config', 'show', name, '--project', project.name)).toMatch(/size: 2GiB/);
+  });
+});

@@ -1,0 +1,134 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { cgroupLimit, type Reading } from './rates.js';
+
+/** Where the kernel mounts cgroups. */
+export const CGROUP_ROOT = '/sys/fs/cgroup';
+
+/** The cgroup LXC gives a container: lxc.payload.<name>, or lxc.payload.<project>_<name> outside the default project. */
+export function cgroupName(project: string, name: string): string {
+  return project === 'default' ? `lxc.payload.${name}` : `lxc.payload.${project}_${name}`;
+}
+
+/** The local fast path applies when the daemon is reached through a unix socket on this machine with cgroups mounted. */
+export function localCgroupsAvailable(socketPath: string, root = CGROUP_ROOT): boolean {
+  return socketPath.startsWith('/') && existsSync(root);
+}
+
+function read(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** `key value` lines (cpu.stat, memory.events, memory.oom_control) → the value of key. */
+export function keyed(text: string | null, key: string): number | null {
+  if (text === null) return null;
+  for (const line of text.split('\n')) {
+    const [k, v] = line.split(' ');
+    if (k === key && v !== undefined) return Number(v);
+  }
+  return null;
+}
+
+/** Bytes received and sent over every interface but lo, from /proc/<pid>/net/dev. */
+export function netDevTotals(text: string): { rx: number; tx: number } {
+  let rx = 0;
+  let tx = 0;
+  for (const line of text.split('\n').slice(2)) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    if (line.slice(0, colon).trim() === 'lo') continue;
+    const f = line.slice(colon + 1).trim().split(/\s+/);
+    rx += Number(f[0]) || 0;
+    tx += Number(f[8]) || 0;
+  }
+  return { rx, tx };
+}
+
+/**
+ * Reads a running container's counters straight from its cgroup files: microseconds, no
+ * daemon call. cgroup v1 (cpuacct, memory, pids hierarchies) and v2 (the unified tree, at the
+ * root or under unified/ on hybrid hosts) are both supported, chosen per file: v1 first.
+ * Memory is memory.usage_in_bytes (v1) / memory.current (v2), which is what Incus itself
+ * reports as the instance's memory usage (page cache included).
+ */
+export class CgroupSource {
+  /** Container name → its init pid, for its network namespace's counters. */
+  private readonly pids = new Map<string, number>();
+
+  constructor(private readonly root: string = CGROUP_ROOT) {}
+
+  private v1(controller: string, cg: string, file: string): string | null {
+    return read(`${this.root}/${controller}/${cg}/${file}`);
+  }
+
+  private v2(cg: string, file: string): string | null {
+    return read(`${this.root}/unified/${cg}/${file}`) ?? read(`${this.root}/${cg}/${file}`);
+  }
+
+  /** One reading, or null when the container has no cgroup (not running). */
+  read(project: string, name: string, at = Date.now()): Reading | null {
+    const cg = cgroupName(project, name);
+    let cpuNs: number | null = null;
+    const usage = this.v1('cpuacct', cg, 'cpuacct.usage');
+    if (usage !== null) cpuNs = Number(usage);
+    else {
+      const usec = keyed(this.v2(cg, 'cpu.stat'), 'usage_usec');
+      if (usec !== null) cpuNs = usec * 1000;
+    }
+    if (cpuNs === null) return null;
+
+    let memoryBytes: number;
+    let memoryLimitBytes: number | null;
+    let oomKills: number;
+    const v1Usage = this.v1('memory', cg, 'memory.usage_in_bytes');
+    if (v1Usage !== null) {
+      memoryBytes = Number(v1Usage);
+      memoryLimitBytes = cgroupLimit(this.v1('memory', cg, 'memory.limit_in_bytes'));
+      oomKills = keyed(this.v1('memory', cg, 'memory.oom_control'), 'oom_kill') ?? 0;
+    } else {
+      memoryBytes = Number(this.v2(cg, 'memory.current') ?? 0);
+      memoryLimitBytes = cgroupLimit(this.v2(cg, 'memory.max'));
+      oomKills = keyed(this.v2(cg, 'memory.events'), 'oom_kill') ?? 0;
+    }
+
+    const pidsCurrent = this.v1('pids', cg, 'pids.current') ?? this.v2(cg, 'pids.current');
+    const pidsMax = this.v1('pids', cg, 'pids.max') ?? this.v2(cg, 'pids.max');
+
+    const net = this.net(cg, name);
+    return {
+      at,
+      cpuNs,
+      memoryBytes,
+      memoryLimitBytes,
+      processes: Number(pidsCurrent ?? 0),
+      processesLimit: cgroupLimit(pidsMax),
+      netRxBytes: net.rx,
+      netTxBytes: net.tx,
+      oomKills,
+    };
+  }
+
+  private net(cg: string, key: string): { rx: number; tx: number } {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let pid = this.pids.get(key);
+      if (pid === undefined) {
+        const procs = this.v1('pids', cg, 'cgroup.procs') ?? this.v1('cpuacct', cg, 'cgroup.procs') ?? this.v2(cg, 'cgroup.procs');
+        pid = Number(procs?.split('\n')[0]);
+        if (!(pid > 0)) return { rx: 0, tx: 0 };
+        this.pids.set(key, pid);
+      }
+      const dev = read(`/proc/${pid}/net/dev`);
+      if (dev !== null) return netDevTotals(dev);
+      this.pids.delete(key); // It exited (a restart): look it up again.
+    }
+    return { rx: 0, tx: 0 };
+  }
+
+  /** Forgets cached pids of agents that are gone or stopped. */
+  forget(name: string): void {
+    this.pids.delete(name);
+  }
+}

@@ -1,0 +1,217 @@
+import { EventEmitter } from 'node:events';
+import { cpus, totalmem } from 'node:os';
+import { sizeBytes } from '../../../shared/limits.js';
+import type { Agent, TelemetryBatch, TelemetrySample } from '../../../shared/types.js';
+import { getInstanceState } from '../../incus/instances.js';
+import type { AgentService } from '../agents.js';
+import type { ClientLink } from '../client-link.js';
+import type { Connection } from '../connection.js';
+import { CgroupSource, localCgroupsAvailable } from './cgroup-source.js';
+import { METRICS_CACHE_MS, fetchMetricsReadings, type MetricsReading } from './metrics-source.js';
+import { limitCores, toSample, type Reading } from './rates.js';
+import { SampleRing } from './ring.js';
+
+/** Root disk use needs a state call (~24 ms of daemon time): this often for focused agents… */
+export const DISK_FOCUSED_MS = 30_000;
+/** …and this often for the others. */
+export const DISK_OTHERS_MS = 60_000;
+
+interface SamplerEvents {
+  batch: [TelemetryBatch];
+}
+
+interface DiskUse {
+  bytes: number | null;
+  totalBytes: number | null;
+  at: number;
+  pending: boolean;
+}
+
+/** A memory limit as bytes: a size, or a share of the host's memory. */
+function memoryLimitOf(limit: string): number | null {
+  if (!limit) return null;
+  if (limit.endsWith('%')) return Math.round((Number(limit.slice(0, -1)) / 100) * totalmem());
+  const n = sizeBytes(limit);
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * Samples every running agent every 2 s and the focused ones (any window's) every second,
+ * keeps an hour of samples per agent, and emits each round as one batch. On a local daemon
+ * it reads cgroup files (no daemon cost); otherwise the project's /1.0/metrics at its 8 s
+ * cache cadence. Root disk use comes from rare targeted state calls. Runs only while connected.
+ */
+export class TelemetrySampler extends EventEmitter<SamplerEvents> {
+  private readonly rings = new Map<string, SampleRing>();
+  private readonly previous = new Map<string, Reading>();
+  private readonly disks = new Map<string, DiskUse>();
+  /** Client id → the agent that window focuses. */
+  private readonly focusBy = new Map<string, string>();
+  private readonly watched = new Set<string>();
+  private readonly cgroups = new CgroupSource();
+  private readonly hostCores = cpus().length || 1;
+  private timer: NodeJS.Timeout | null = null;
+  private tickNo = 0;
+  private local = false;
+  private metricsAt = 0;
+  private metricsInFlight = false;
+  /** process.cpuUsage() microseconds spent in ticks, and their count, for measurement. */
+  readonly cost = { cpuMicros: 0, ticks: 0, samples: 0 };
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly agents: AgentService,
+    private readonly project: string,
+    private readonly intervalMs = 1000,
+  ) {
+    super();
+    connection.on('status', (s) => {
+      if (s.state === 'connected') this.resume(s.socketPath);
+      else this.pause();
+    });
+    agents.on('changed', (c) => {
+      if (c.kind === 'removed') this.drop(c.name);
+      if (c.kind === 'reset') for (const name of [...this.rings.keys()]) if (!c.agents.some((a) => a.name === name)) this.drop(name);
+    });
+  }
+
+  private resume(socketPath: string): void {
+    if (this.timer) return;
+    this.local = localCgroupsAvailable(socketPath);
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  private pause(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.previous.clear();
+  }
+
+  stop(): void {
+    this.pause();
+  }
+
+  /** Whether samples come from local cgroup files (true) or the metrics endpoint. */
+  get isLocal(): boolean {
+    return this.local;
+  }
+
+  private drop(name: string): void {
+    this.rings.delete(name);
+    this.previous.delete(name);
+    this.disks.delete(name);
+    this.cgroups.forget(name);
+  }
+
+  /** Sets what one window focuses (null: nothing); forgotten when that window goes away. */
+  focus(client: ClientLink | null, agent: string | null): void {
+    const id = client?.id ?? 'internal';
+    if (agent === null) this.focusBy.delete(id);
+    else this.focusBy.set(id, agent);
+    if (client && !this.watched.has(id)) {
+      this.watched.add(id);
+      client.onClose(() => {
+        this.focusBy.delete(id);
+        this.watched.delete(id);
+      });
+    }
+  }
+
+  focused(): Set<string> {
+    return new Set(this.focusBy.values());
+  }
+
+  /** The kept samples of an agent over the last `seconds`, oldest first. */
+  history(agent: string, seconds: number): TelemetrySample[] {
+    return this.rings.get(agent)?.since(Date.now() - seconds * 1000) ?? [];
+  }
+
+  /** One round; public so tests and benchmarks can drive it. */
+  tick(now = Date.now()): TelemetryBatch {
+    const started = process.cpuUsage();
+    const full = this.tickNo++ % 2 === 0;
+    const focused = this.focused();
+    const running = this.agents.cached().filter((a) => a.status === 'Running');
+    const due = full ? running : running.filter((a) => focused.has(a.name));
+    const samples: TelemetrySample[] = [];
+    if (this.local) {
+      for (const agent of due) {
+        const reading = this.cgroups.read(this.project, agent.name, now);
+        if (reading) samples.push(this.record(agent, reading, focused.has(agent.name), now));
+        else this.previous.delete(agent.name);
+      }
+    } else if (full && !this.metricsInFlight && now - this.metricsAt >= METRICS_CACHE_MS) {
+      this.metricsInFlight = true;
+      this.metricsAt = now;
+      void this.remoteRound(running, focused).finally(() => (this.metricsInFlight = false));
+    }
+    for (const a of this.agents.cached()) if (a.status !== 'Running') this.previous.delete(a.name);
+    const used = process.cpuUsage(started);
+    this.cost.cpuMicros += used.user + used.system;
+    this.cost.ticks++;
+    this.cost.samples += samples.length;
+    const batch = { samples };
+    if (samples.length) this.emit('batch', batch);
+    return batch;
+  }
+
+  private async remoteRound(running: Agent[], focused: Set<string>): Promise<void> {
+    let readings: Map<string, MetricsReading>;
+    try {
+      readings = await fetchMetricsReadings(this.connection.requireClient());
+    } catch {
+      return; // The connection notices a lost daemon on its own.
+    }
+    const now = Date.now();
+    const samples: TelemetrySample[] = [];
+    for (const agent of running) {
+      const r = readings.get(agent.name);
+      if (!r) continue;
+      const { diskBytes, ...reading } = r;
+      reading.at = now;
+      reading.memoryLimitBytes = memoryLimitOf(agent.limits.memory);
+      reading.processesLimit = agent.limits.processes ? Number(agent.limits.processes) : null;
+      if (diskBytes !== null) this.disks.set(agent.name, { bytes: diskBytes, totalBytes: null, at: now, pending: false });
+      samples.push(this.record(agent, reading, focused.has(agent.name), now));
+    }
+    if (samples.length) this.emit('batch', { samples });
+  }
+
+  private record(agent: Agent, reading: Reading, isFocused: boolean, now: number): TelemetrySample {
+    const disk = this.diskUse(agent.name, isFocused, now);
+    const limitDisk = agent.limits.disk ? sizeBytes(agent.limits.disk) : NaN;
+    const sample = toSample(agent.name, this.previous.get(agent.name) ?? null, reading, {
+      hostCores: this.hostCores,
+      limitCores: limitCores(agent.limits.cpu, this.hostCores),
+      diskBytes: disk?.bytes ?? null,
+      diskLimitBytes: Number.isFinite(limitDisk) ? limitDisk : (disk?.totalBytes ?? null),
+    });
+    this.previous.set(agent.name, reading);
+    let ring = this.rings.get(agent.name);
+    if (!ring) this.rings.set(agent.name, (ring = new SampleRing()));
+    ring.push(sample);
+    return sample;
+  }
+
+  /** The last known root disk use; starts a state call when it is due (never two at once). */
+  private diskUse(name: string, isFocused: boolean, now: number): DiskUse | undefined {
+    const known = this.disks.get(name);
+    const every = isFocused ? DISK_FOCUSED_MS : DISK_OTHERS_MS;
+    if (!this.local || known?.pending || (known && now - known.at < every)) return known;
+    const entry: DiskUse = { bytes: known?.bytes ?? null, totalBytes: known?.totalBytes ?? null, at: now, pending: true };
+    this.disks.set(name, entry);
+    void (async () => {
+      try {
+        const root = (await getInstanceState(this.connection.requireClient(), name)).disk?.root;
+        entry.bytes = root?.usage ?? null;
+        entry.totalBytes = root?.total || null;
+      } catch {
+        // Gone or unreachable: keep the last value; retried when next due.
+      } finally {
+        entry.pending = false;
+      }
+    })();
+    return known;
+  }
+}
