@@ -13,6 +13,9 @@ import type {
   AgentsChange,
   ConnectionStatus,
   ErrorInfo,
+  ActivityEntry,
+  GuardAlert,
+  GuardSettings,
   ImageInfo,
   LimitsResult,
   OperationProgress,
@@ -54,6 +57,17 @@ const expiry = ruled(expiryProblem);
 const comment = z.string().max(1024, 'A comment is at most 1024 characters.');
 const isoTime = z.iso.datetime({ offset: true, message: 'A time is an ISO 8601 date-time such as 2027-01-31T12:00:00Z.' });
 const snapshotSchedule = z.object({ schedule, expiry }).strict();
+const guardSettings = z
+  .object({
+    enabled: z.boolean(),
+    cpuPinnedSeconds: z.number().int().min(5, 'At least 5 seconds.').max(3600, 'At most an hour.'),
+    memoryPercent: z.number().int().min(10).max(100),
+    processesPercent: z.number().int().min(10).max(100),
+    diskPercent: z.number().int().min(10).max(100),
+    forkRatePerSecond: z.number().int().min(5).max(100000),
+    autoFreeze: z.boolean(),
+  })
+  .strict();
 const limits = z
   .object({
     cpu: ruled(LIMIT_PROBLEMS.cpu),
@@ -125,7 +139,12 @@ export const requests = {
   'settings.get': request<Settings>()(z.object({}).strict()),
   'settings.update': request<Settings>()(
     z
-      .object({ snapshotDefaults: snapshotSchedule.optional(), safetyExpiry: expiry.optional(), defaultLimits: limits.optional() })
+      .object({
+        snapshotDefaults: snapshotSchedule.optional(),
+        safetyExpiry: expiry.optional(),
+        defaultLimits: limits.optional(),
+        guardDefaults: guardSettings.optional(),
+      })
       .strict(),
   ),
   /** Applies the given limits (others stay); live where Incus allows, notes say what waits for a restart. */
@@ -133,6 +152,17 @@ export const requests = {
   /** The kept samples of one agent over the last `seconds` (at most an hour). */
   'telemetry.history': request<TelemetrySample[]>()(
     z.object({ agent: agentName, seconds: z.number().int().min(1).max(3600) }).strict(),
+  ),
+  /** The agent's guard settings (its own, else the defaults). */
+  'guard.get': request<GuardSettings>()(z.object({ agent: agentName }).strict()),
+  /** Stored on the agent in Incus (user.enclave.guard.*), so they survive restarts and other clients. */
+  'guard.set': request<GuardSettings>()(z.object({ agent: agentName, settings: guardSettings.partial() }).strict()),
+  /** Active and recent alerts, of one agent or all. */
+  'guard.alerts': request<GuardAlert[]>()(z.object({ agent: agentName.optional() }).strict()),
+  'guard.dismiss': request<Record<string, never>>()(z.object({ id: z.string().min(1).max(64) }).strict()),
+  /** The agent's activity log, newest last. */
+  'activity.list': request<ActivityEntry[]>()(
+    z.object({ agent: agentName, limit: z.number().int().min(1).max(1000).optional() }).strict(),
   ),
   /** The agent this window shows in detail (sampled every second), or null for none. */
   'telemetry.focus': request<Record<string, never>>()(z.object({ agent: agentName.nullable() }).strict()),
@@ -166,6 +196,9 @@ export const events = {
   'operations.progress': event<OperationProgress>(),
   /** Every agent's newest sample every 2 s; the focused ones' every second. */
   'telemetry.samples': event<TelemetryBatch>(),
+  /** Raised, updated (e.g. the action taken) or cleared alerts. */
+  'guard.alert': event<GuardAlert>(),
+  'activity.added': event<ActivityEntry>(),
   'terminals.changed': event<TerminalsChange>(),
   /** Sent only to connections attached to that terminal. */
   'terminals.data': event<TerminalData>(),

@@ -101,9 +101,58 @@ export interface RestoreResult {
   safety: Snapshot;
 }
 
+export type GuardRule = 'cpu-pinned' | 'memory-high' | 'processes-high' | 'disk-high' | 'oom-kill' | 'fork-bomb';
+
+/** What the guard watches on one agent; every threshold is against the agent's own limits. */
+export interface GuardSettings {
+  enabled: boolean;
+  /** CPU at ≥ 95% of its allowance for this many seconds. */
+  cpuPinnedSeconds: number;
+  /** Memory at or above this share of its limit. */
+  memoryPercent: number;
+  processesPercent: number;
+  diskPercent: number;
+  /** Process count growing faster than this many per second (a fork bomb). */
+  forkRatePerSecond: number;
+  /** Freeze the agent as soon as a rule fires. */
+  autoFreeze: boolean;
+}
+
+/** A rule that fired on an agent. `active` turns false once the condition has cleared. */
+export interface GuardAlert {
+  id: string;
+  agent: string;
+  rule: GuardRule;
+  /** Names the agent and the reason, e.g. "worker: 48 of 50 processes (96%)". */
+  message: string;
+  /** Milliseconds since the epoch when it fired. */
+  at: number;
+  value: number;
+  threshold: number;
+  active: boolean;
+  /** What Enclave did about it, e.g. "frozen automatically". */
+  action: string | null;
+}
+
+export type ActivityKind = 'lifecycle' | 'guard' | 'limits' | 'snapshot' | 'terminal';
+
+/** One line of an agent's activity log: what happened, and who did it. */
+export interface ActivityEntry {
+  id: string;
+  agent: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+  kind: ActivityKind;
+  message: string;
+  /** "Enclave", "incus CLI", "Incus (schedule)", "guard", … */
+  actor: string;
+}
+
 export interface Settings {
   /** Applied to every new agent. */
   snapshotDefaults: SnapshotSchedule;
+  /** Applied to agents without their own guard settings. */
+  guardDefaults: GuardSettings;
   /** Applied to every new agent; an empty field leaves that resource unlimited. */
   defaultLimits: AgentLimits;
   /** How long safety snapshots are kept, as an Incus expiry ("7d"). */

@@ -13,6 +13,7 @@ import { createLimitsSpec } from './limits.js';
 import { ensureAgentSession } from './agent-tmux.js';
 import type { Connection } from './connection.js';
 import { operationProgressText } from './progress.js';
+import { ActivityLog } from './guard/activity.js';
 
 interface AgentServiceEvents {
   changed: [AgentsChange];
@@ -28,6 +29,15 @@ async function instanceExists(client: IncusClient, name: string): Promise<boolea
     throw err;
   }
 }
+
+/** The lifecycle events an action causes, and how the activity log words it. */
+const ACTION_EVENTS: Record<AgentAction, { text: string; events: string[] }> = {
+  start: { text: 'started', events: ['instance-started'] },
+  stop: { text: 'stopped', events: ['instance-stopped', 'instance-shutdown'] },
+  restart: { text: 'restarted', events: ['instance-restarted', 'instance-stopped', 'instance-started', 'instance-shutdown'] },
+  freeze: { text: 'frozen', events: ['instance-paused'] },
+  unfreeze: { text: 'unfrozen', events: ['instance-resumed'] },
+};
 
 const DOING: Record<AgentAction | 'delete' | 'create', string> = {
   start: 'being started',
@@ -56,6 +66,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     private readonly connection: Connection,
     readonly locks: AgentLocks = new AgentLocks(),
     private readonly settings: SettingsStore = new SettingsStore(),
+    /** Where Enclave records what it does to agents (and what Incus reports others did). */
+    readonly activity: ActivityLog = new ActivityLog(),
   ) {
     super();
     // A failed resync has already been reported to the connection; never leave it unhandled.
@@ -201,6 +213,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
       const progress = (stage: AgentProgress['stage'], detail: string, error?: string) =>
         this.emit('progress', error ? { name: args.name, stage, detail, error } : { name: args.name, stage, detail });
       progress('creating', 'Creating the container');
+      this.activity.record(args.name, 'lifecycle', `created from ${args.image}`, undefined, ['instance-created', 'instance-started']);
       let opId: string | null = null;
       try {
         const isFingerprint = /^[0-9a-f]{12,64}$/.test(args.image);
@@ -246,10 +259,18 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     });
   }
 
-  async action(args: { name: string; action: AgentAction; force?: boolean | undefined }): Promise<Agent> {
+  /** `by` names who asked, for the activity log ("Enclave" for the user's clicks, "guard"…). */
+  async action(args: { name: string; action: AgentAction; force?: boolean | undefined }, by = 'Enclave'): Promise<Agent> {
     const client = this.connection.requireClient();
     return this.exclusive(args.name, args.action, async () => {
-      await changeState(client, args.name, args.action, { force: args.force ?? false });
+      const what = ACTION_EVENTS[args.action];
+      this.activity.record(args.name, 'lifecycle', what.text, by, what.events);
+      try {
+        await changeState(client, args.name, args.action, { force: args.force ?? false });
+      } catch (err) {
+        this.activity.record(args.name, 'lifecycle', `${args.action} failed: ${err instanceof Error ? err.message : String(err)}`, by);
+        throw err;
+      }
       const agent = await this.fresh(args.name);
       this.emit('changed', { kind: 'upsert', agent });
       if ((args.action === 'start' || args.action === 'restart') && agent.status === 'Running') {
@@ -264,6 +285,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     const client = this.connection.requireClient();
     return this.exclusive(args.name, 'delete', async () => {
       const inst = await getInstance(client, args.name);
+      this.activity.record(args.name, 'lifecycle', 'deleted', undefined, ['instance-resumed', 'instance-stopped', 'instance-shutdown', 'instance-deleted']);
       if (inst.status === 'Frozen') await changeState(client, args.name, 'unfreeze');
       if (inst.status !== 'Stopped') await changeState(client, args.name, 'stop', { force: true });
       await deleteInstance(client, args.name);

@@ -11,6 +11,9 @@ import { SettingsStore } from './settings.js';
 import { SnapshotService } from './snapshots.js';
 import { TelemetrySampler } from './telemetry/sampler.js';
 import { TerminalService } from './terminals/service.js';
+import { ActivityLog } from './guard/activity.js';
+import { GuardService } from './guard/service.js';
+import type { LifecycleMetadata } from '../incus/events.js';
 
 export const DEFAULT_PROJECT = 'enclave';
 
@@ -29,6 +32,8 @@ export class Backend {
   readonly snapshots: SnapshotService;
   readonly limits: LimitsService;
   readonly telemetry: TelemetrySampler;
+  readonly activity: ActivityLog;
+  readonly guard: GuardService;
   readonly events = new EventEmitter<Pushed>();
   readonly handlers: Handlers;
 
@@ -36,13 +41,21 @@ export class Backend {
     const project = opts.project ?? process.env.ENCLAVE_PROJECT ?? DEFAULT_PROJECT;
     this.connection = new Connection({ project, ...opts });
     this.settings = new SettingsStore();
-    this.agents = new AgentService(this.connection, new AgentLocks(), this.settings);
+    this.activity = new ActivityLog();
+    // Lifecycle events before the agents' mirror sees them: none is missed or reordered.
+    this.connection.on('event', (e) => {
+      if (e.type === 'lifecycle') this.activity.onLifecycle(e.metadata as unknown as LifecycleMetadata);
+    });
+    this.agents = new AgentService(this.connection, new AgentLocks(), this.settings, this.activity);
     this.operations = new OperationTracker(this.connection);
     this.snapshots = new SnapshotService(this.connection, this.agents, this.operations, this.settings);
     this.terminals = new TerminalService(this.connection, this.agents);
     this.limits = new LimitsService(this.connection, this.agents);
     this.telemetry = new TelemetrySampler(this.connection, this.agents, project);
     this.telemetry.on('batch', (b) => this.events.emit('telemetry.samples', b));
+    this.guard = new GuardService(this.connection, this.agents, this.settings, this.telemetry, this.activity);
+    this.guard.on('alert', (a) => this.events.emit('guard.alert', a));
+    this.activity.on('added', (e) => this.events.emit('activity.added', e));
     this.events.setMaxListeners(0);
     this.connection.on('status', (s) => this.events.emit('system.status', s));
     this.agents.on('changed', (c) => this.events.emit('agents.changed', c));
@@ -74,6 +87,11 @@ export class Backend {
       'settings.get': () => this.settings.get(),
       'settings.update': (args) => this.settings.update(args),
       'operations.cancel': async (args) => (await this.operations.cancel(args.id), {}),
+      'guard.get': (args) => this.guard.get(args.agent),
+      'guard.set': (args) => this.guard.set(args),
+      'guard.alerts': async (args) => this.guard.list(args.agent),
+      'guard.dismiss': async (args) => (this.guard.dismiss(args.id), {}),
+      'activity.list': async (args) => this.activity.list(args.agent, args.limit),
       'terminals.list': async () => this.terminals.list(),
       'terminals.open': (args, ctx) => this.terminals.open(args, ctx),
       'terminals.attach': async (args, ctx) => this.terminals.attach(args, ctx),

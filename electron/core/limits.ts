@@ -3,12 +3,17 @@ import type { IncusClient } from '../incus/client.js';
 import { getInstance, patchInstance, profileDevices, type Instance } from '../incus/instances.js';
 import { listStoragePools } from '../incus/projects.js';
 import type { AgentService } from './agents.js';
+import { toAgent } from './agent-model.js';
 import type { Connection } from './connection.js';
 
 /**
  * Resource limits: AgentLimits (Incus's own notation, '' = unlimited) ↔ Incus config keys and
  * the root disk device. The contract has already checked every value against shared/limits.ts.
  */
+
+function limitsOfInstance(inst: Instance): AgentLimits {
+  return toAgent(inst).limits;
+}
 
 /** Config keys for a PATCH: '' removes a key (verified on Incus 6.0: PATCH with "" unsets it). */
 export function limitsPatch(limits: Partial<AgentLimits>): Record<string, string> {
@@ -49,6 +54,15 @@ export function rootDeviceWithSize(
   if (size) device.size = size;
   else delete device.size;
   return { [name]: device };
+}
+
+/** "limits changed: memory 2GiB → 512MiB, processes unlimited → 100" for the activity log. */
+export function limitsChangeText(before: AgentLimits, change: Partial<AgentLimits>): string {
+  const show = (v: string) => v || 'unlimited';
+  const parts = (Object.keys(change) as (keyof AgentLimits)[])
+    .filter((k) => change[k] !== undefined)
+    .map((k) => `${k} ${show(before[k])} → ${show(change[k]!)}`);
+  return `limits changed: ${parts.join(', ')}`;
 }
 
 const LIVE_NOTE = 'CPU, memory and process limits apply now.';
@@ -107,7 +121,10 @@ export class LimitsService {
           const pool = Object.values(change.devices)[0]?.pool;
           driver = (await listStoragePools(client)).find((p) => p.name === pool)?.driver ?? null;
         }
-        if (change.config || change.devices) await patchInstance(client, args.agent, change);
+        if (change.config || change.devices) {
+          this.agents.activity.record(args.agent, 'limits', limitsChangeText(limitsOfInstance(inst), args.limits), undefined, ['instance-updated']);
+          await patchInstance(client, args.agent, change);
+        }
         const agent = await this.agents.reload(args.agent);
         return { agent, notes: limitsNotes(keys, inst.status === 'Running', driver) };
       } catch (err) {

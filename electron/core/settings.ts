@@ -3,13 +3,22 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cpuProblem, diskProblem, memoryProblem, processesProblem } from '../../shared/limits.js';
 import { expiryProblem, scheduleProblem } from '../../shared/names.js';
-import type { Settings } from '../../shared/types.js';
+import type { GuardSettings, Settings } from '../../shared/types.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   snapshotDefaults: { schedule: '', expiry: '' },
   safetyExpiry: '7d',
   // No agent is unlimited unless the user says so.
   defaultLimits: { cpu: '2', memory: '2GiB', processes: '2000', disk: '20GiB' },
+  guardDefaults: {
+    enabled: true,
+    cpuPinnedSeconds: 60,
+    memoryPercent: 90,
+    processesPercent: 90,
+    diskPercent: 90,
+    forkRatePerSecond: 50,
+    autoFreeze: false,
+  },
 };
 
 /** Where the user's settings live: $ENCLAVE_CONFIG_DIR, else $XDG_CONFIG_HOME/enclave. */
@@ -81,11 +90,30 @@ function fromFile(saved: unknown): Settings {
       expiry: pick(defaults.expiry, DEFAULT_SETTINGS.snapshotDefaults.expiry, expiryProblem),
     },
     safetyExpiry: pick(file.safetyExpiry, DEFAULT_SETTINGS.safetyExpiry, expiryProblem),
+    guardDefaults: guardFromFile(file.guardDefaults),
     defaultLimits: {
       cpu: pick(limits.cpu, DEFAULT_SETTINGS.defaultLimits.cpu, cpuProblem),
       memory: pick(limits.memory, DEFAULT_SETTINGS.defaultLimits.memory, memoryProblem),
       processes: pick(limits.processes, DEFAULT_SETTINGS.defaultLimits.processes, processesProblem),
       disk: pick(limits.disk, DEFAULT_SETTINGS.defaultLimits.disk, diskProblem),
     },
+  };
+}
+
+/** Guard defaults from the file, field by field, each within the contract's range. */
+function guardFromFile(saved: unknown): GuardSettings {
+  const d = DEFAULT_SETTINGS.guardDefaults;
+  const g = saved && typeof saved === 'object' && !Array.isArray(saved) ? (saved as Record<string, unknown>) : {};
+  const bool = (v: unknown, fallback: boolean) => (typeof v === 'boolean' ? v : fallback);
+  const int = (v: unknown, fallback: number, min: number, max: number) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fallback;
+  return {
+    enabled: bool(g.enabled, d.enabled),
+    cpuPinnedSeconds: int(g.cpuPinnedSeconds, d.cpuPinnedSeconds, 5, 3600),
+    memoryPercent: int(g.memoryPercent, d.memoryPercent, 10, 100),
+    processesPercent: int(g.processesPercent, d.processesPercent, 10, 100),
+    diskPercent: int(g.diskPercent, d.diskPercent, 10, 100),
+    forkRatePerSecond: int(g.forkRatePerSecond, d.forkRatePerSecond, 5, 100000),
+    autoFreeze: bool(g.autoFreeze, d.autoFreeze),
   };
 }

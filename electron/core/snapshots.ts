@@ -225,6 +225,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
         throw new EnclaveError('conflict', `${args.agent} already has a snapshot named "${args.name}".`);
       }
       const name = args.name ?? timestampName('snap-', new Date(), names);
+      this.agents.activity.record(args.agent, 'snapshot', `snapshot ${name} taken`, undefined, ['instance-snapshot-created']);
       return this.take(client, args.agent, name, args.comment ?? '', null);
     });
   }
@@ -260,6 +261,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
   async delete(args: { agent: string; name: string }): Promise<void> {
     const client = this.client();
     await this.changing(args.agent, 'deleting a snapshot', async () => {
+      this.agents.activity.record(args.agent, 'snapshot', `snapshot ${args.name} deleted`, undefined, ['instance-snapshot-deleted']);
       await deleteSnapshot(client, args.agent, args.name);
       this.applied(args.agent, (list) => list.filter((s) => s.name !== args.name));
     });
@@ -277,6 +279,14 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
       if (!names.includes(args.name)) throw new EnclaveError('not-found', `${args.agent} has no snapshot named "${args.name}".`);
       const keep = (await this.settings.get()).safetyExpiry;
       const expiresAt = keep ? new Date(Date.now() + expiryMs(keep)).toISOString() : null;
+      this.agents.activity.record(args.agent, 'snapshot', `restored to ${args.name} (safety snapshot taken first)`, undefined, [
+        'instance-snapshot-created',
+        'instance-restored',
+        'instance-stopped',
+        'instance-started',
+        'instance-restarted',
+        'instance-shutdown',
+      ]);
       const safety = await this.take(
         client,
         args.agent,
@@ -304,6 +314,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
   async setSchedule(args: { agent: string } & SnapshotSchedule): Promise<Agent> {
     const client = this.client();
     return this.agents.locks.run(args.agent, 'having its schedule changed', async () => {
+      this.agents.activity.record(args.agent, 'snapshot', `snapshot schedule set to ${args.schedule || 'off'}`, undefined, ['instance-updated']);
       await patchConfig(client, args.agent, scheduleConfig(args));
       return this.agents.reload(args.agent);
     });
@@ -322,6 +333,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
     const work = () =>
       this.agents.locks.run(args.name, 'being created', async () => {
         let opId: string | null = null;
+        this.agents.activity.record(args.name, 'lifecycle', `cloned from ${from}`, undefined, ['instance-created', 'instance-started']);
         try {
           await createInstance(
             client,

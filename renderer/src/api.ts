@@ -24,5 +24,7 @@ const connection = connect();
 
 export const enclave: EnclaveApi = apiFromBridge(connection.bridge);
 export const backendLink: BackendLink = connection.link;
+/** True in Electron, where the bridge came from the preload (and the main process shows OS notifications). */
+export const fromPreload: boolean = preloaded !== undefined;
 /** In browser mode the page URL must carry the access token the backend printed. */
 export const missingToken: boolean = !preloaded && !accessToken(window.location);

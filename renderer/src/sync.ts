@@ -8,6 +8,9 @@ import type { ConnectionStatus } from '../../shared/types.js';
 import { backendLink, enclave } from './api.js';
 import { errorMessage } from './lib/errors.js';
 import { useAgents } from './stores/agents.js';
+import { useActivity } from './stores/activity.js';
+import { useGuard } from './stores/guard.js';
+import { loadAlerts, receiveAlert, resyncActivity } from './guard-actions.js';
 import { useBackend } from './stores/backend.js';
 import { useConnection } from './stores/connection.js';
 import { useImages } from './stores/images.js';
@@ -82,6 +85,8 @@ function resync(reconnected: boolean): void {
   void loadSettings();
   // Snapshots of the agents on screen: the backend may be a new one that watches nothing yet.
   resyncSnapshots();
+  void loadAlerts();
+  resyncActivity();
   if (useImages.getState().state !== 'idle') void loadImages();
 }
 
@@ -91,10 +96,14 @@ export function startSync(): void {
     if (change.kind === 'removed') {
       useSnapshots.getState().forget(change.name);
       useTelemetry.getState().forget(change.name);
+      useGuard.getState().forget(change.name);
+      useActivity.getState().forget(change.name);
     }
   });
   enclave.on('telemetry.samples', (batch) => useTelemetry.getState().receive(batch));
   enclave.on('snapshots.changed', (change) => useSnapshots.getState().apply(change));
+  enclave.on('guard.alert', receiveAlert);
+  enclave.on('activity.added', (entry) => useActivity.getState().add(entry));
   enclave.on('operations.progress', (progress) => useOperations.getState().apply(progress));
   enclave.on('agents.progress', (progress) => useProgress.getState().apply(progress));
   enclave.on('terminals.changed', receiveChange);

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Agent, AgentProgress } from '../../../shared/types.js';
 import { enclave } from '../api.js';
 import { ACTION_LABELS, actionsFor, type CardAction } from '../lib/agent-status.js';
@@ -6,6 +6,9 @@ import { errorMessage } from '../lib/errors.js';
 import { hasDetail } from '../lib/progress.js';
 import { useAgentBusy } from '../hooks/useAgentBusy.js';
 import { useAgentSnapshots } from '../hooks/useAgentSnapshots.js';
+import { useActiveAlerts, useAgentAlerts } from '../hooks/useAgentAlerts.js';
+import { rollbackSnapshot } from '../lib/rollback.js';
+import { AlertBanner } from './guard/AlertBanner.js';
 import { withAgents } from '../stores/actions.js';
 import { useAgentView } from '../stores/agent-view.js';
 import { useProgress } from '../stores/progress.js';
@@ -56,6 +59,11 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
   const viewing = useAgentView((state) => state.open === agent.name);
   const [naming, setNaming] = useState(false);
   const [snapshotError, setSnapshotError] = useState<string | null>(null);
+  const alerts = useActiveAlerts(agent.name);
+  const allAlerts = useAgentAlerts(agent.name);
+  const alertMarks = useMemo(() => allAlerts.map((a) => ({ at: a.at, active: a.active })), [allAlerts]);
+  const alerting = alerts.length > 0;
+  const severe = alerting && alerts.some((a) => a.rule === 'fork-bomb' || a.rule === 'oom-kill' || a.action !== null);
 
   const beingCreated = progress !== undefined && progress.stage !== 'failed';
   const disabled = running !== null || beingCreated || busy;
@@ -109,10 +117,11 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
 
   return (
     <article
-      className={viewing ? 'card is-viewing' : 'card'}
+      className={['card', viewing && 'is-viewing', alerting && (severe ? 'is-alert is-alert-severe' : 'is-alert')].filter(Boolean).join(' ')}
       data-testid="agent-card"
       data-agent={agent.name}
       data-status={agent.status}
+      data-alert={alerting ? 'true' : undefined}
     >
       <header className="card-head">
         <h3 className="card-name" title={agent.name}>
@@ -133,6 +142,9 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
         )}
         <StatusBadge status={agent.status} />
       </header>
+      {alerting && (
+        <AlertBanner agent={agent} alerts={alerts} rollback={rollbackSnapshot(snapshots?.snapshots ?? [])} busy={busy || beingCreated} />
+      )}
       {agent.description && <p className="card-description">{agent.description}</p>}
       {agent.clonedFrom && <ClonedFrom value={agent.clonedFrom} />}
       <dl className="card-facts">
@@ -151,7 +163,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
           </dd>
         </div>
       </dl>
-      <CardGraphs agent={agent.name} status={agent.status} limits={agent.limits} />
+      <CardGraphs agent={agent.name} status={agent.status} limits={agent.limits} alerts={alertMarks} />
       <section className="card-snapshots" aria-label={`Snapshots of ${agent.name}`}>
         <div className="card-snapshots-head">
           <span className="card-snapshots-title">
@@ -169,7 +181,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
             {viewing ? 'Close timeline' : 'Timeline ›'}
           </button>
         </div>
-        <CardTimeline agent={agent} entry={snapshots} onOpen={(snapshot) => openView(agent.name, snapshot)} />
+        <CardTimeline agent={agent} entry={snapshots} alerts={allAlerts} onOpen={(snapshot) => openView(agent.name, snapshot)} />
         <div className="card-snapshot-tools">
           <SnapshotButton
             disabled={busy || beingCreated}

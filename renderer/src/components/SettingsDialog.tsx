@@ -1,6 +1,9 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { expiryProblem } from '../../../shared/names.js';
-import type { AgentLimits } from '../../../shared/types.js';
+import type { AgentLimits, GuardSettings } from '../../../shared/types.js';
+import { desktopNotificationsApply, enableDesktopNotifications } from '../guard-actions.js';
+import { type GuardDraft, guardDraft, guardDraftValid, guardFromDraft } from '../lib/guard-form.js';
+import { GuardFields } from './guard/GuardFields.js';
 import { errorMessage } from '../lib/errors.js';
 import { type LimitsDraft, NO_LIMITS, draftFromLimits, draftValid, limitsFromDraft } from '../lib/limits-form.js';
 import { type ScheduleDraft, draftFrom, scheduleFromDraft } from '../lib/schedule.js';
@@ -34,6 +37,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           safetyExpiry={settings.safetyExpiry}
           // A backend from before limits sends none: nothing is limited then.
           defaultLimits={settings.defaultLimits ?? NO_LIMITS}
+          guardDefaults={settings.guardDefaults ?? null}
           onClose={onClose}
         />
       ) : (
@@ -49,21 +53,24 @@ interface SettingsFormProps {
   schedule: { schedule: string; expiry: string };
   safetyExpiry: string;
   defaultLimits: AgentLimits;
+  /** Null from a backend without a guard: the section is left out. */
+  guardDefaults: GuardSettings | null;
   onClose(): void;
 }
 
-function SettingsForm({ schedule, safetyExpiry, defaultLimits, onClose }: SettingsFormProps) {
+function SettingsForm({ schedule, safetyExpiry, defaultLimits, guardDefaults, onClose }: SettingsFormProps) {
   const safetyId = useId();
   const safetyHintId = useId();
   const [draft, setDraft] = useState<ScheduleDraft>(() => draftFrom(schedule));
   const [safety, setSafety] = useState(safetyExpiry);
   const [limits, setLimits] = useState<LimitsDraft>(() => draftFromLimits(defaultLimits));
+  const [guard, setGuard] = useState<GuardDraft | null>(() => (guardDefaults ? guardDraft(guardDefaults) : null));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const problems = draftProblems(draft);
   const safetyProblem = expiryProblem(safety);
-  const canSave = !problems.cron && !problems.expiry && !safetyProblem && draftValid(limits) && !saving;
+  const canSave = !problems.cron && !problems.expiry && !safetyProblem && draftValid(limits) && (!guard || guardDraftValid(guard)) && !saving;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -71,7 +78,12 @@ function SettingsForm({ schedule, safetyExpiry, defaultLimits, onClose }: Settin
     setSaving(true);
     setError(null);
     try {
-      await saveSettings({ snapshotDefaults: scheduleFromDraft(draft), safetyExpiry: safety.trim(), defaultLimits: limitsFromDraft(limits) });
+      await saveSettings({
+        snapshotDefaults: scheduleFromDraft(draft),
+        safetyExpiry: safety.trim(),
+        defaultLimits: limitsFromDraft(limits),
+        ...(guard ? { guardDefaults: guardFromDraft(guard) } : {}),
+      });
       showToast({ tone: 'success', message: 'Settings saved.', testId: 'settings-done' });
       onClose();
     } catch (failure) {
@@ -117,6 +129,16 @@ function SettingsForm({ schedule, safetyExpiry, defaultLimits, onClose }: Settin
         <p className="section-note">Applied when an agent is created; each agent's own limits are in its panel.</p>
         <LimitsFields draft={limits} onChange={setLimits} disabled={saving} testPrefix="settings-limit" />
       </fieldset>
+      {guard && (
+        <fieldset className="settings-group" data-testid="settings-guard">
+          <legend>Guard</legend>
+          <p className="section-note">
+            Watches every agent without its own guard settings; thresholds are shares of each agent's limits.
+          </p>
+          <GuardFields draft={guard} onChange={setGuard} disabled={saving} testPrefix="settings-guard" />
+          <DesktopNotifications />
+        </fieldset>
+      )}
       {error && <InlineError testId="settings-error" message={error} />}
       <div className="modal-actions">
         <button type="button" className="button" onClick={onClose}>
@@ -128,5 +150,37 @@ function SettingsForm({ schedule, safetyExpiry, defaultLimits, onClose }: Settin
         </button>
       </div>
     </form>
+  );
+}
+
+/** Browser mode only: OS notifications of guard alerts need the user's permission, asked on a click. */
+function DesktopNotifications() {
+  const [permission, setPermission] = useState<NotificationPermission | null>(() =>
+    desktopNotificationsApply() ? Notification.permission : null,
+  );
+  if (permission === null) return null;
+  if (permission === 'granted') {
+    return (
+      <p className="field-hint" data-testid="notifications-state" data-permission="granted">
+        Desktop notifications are on for guard alerts.
+      </p>
+    );
+  }
+  if (permission === 'denied') {
+    return (
+      <p className="field-hint" data-testid="notifications-state" data-permission="denied">
+        Desktop notifications are blocked for this page; allow them in the browser's site settings.
+      </p>
+    );
+  }
+  return (
+    <button
+      type="button"
+      className="button button-small"
+      data-testid="enable-notifications"
+      onClick={() => void enableDesktopNotifications().then(setPermission)}
+    >
+      Enable desktop notifications
+    </button>
   );
 }

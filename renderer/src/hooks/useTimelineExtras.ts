@@ -1,13 +1,33 @@
+import { useMemo } from 'react';
+import type { GuardAlert } from '../../../shared/types.js';
 import type { TimelineEvent } from '../lib/timeline.js';
+import { useAgentAlerts } from './useAgentAlerts.js';
 
-const NONE: readonly TimelineEvent[] = [];
+const RULE_TITLES: Record<GuardAlert['rule'], string> = {
+  'cpu-pinned': 'CPU pinned',
+  'memory-high': 'Memory high',
+  'processes-high': 'Too many processes',
+  'disk-high': 'Disk nearly full',
+  'oom-kill': 'Out-of-memory kill',
+  'fork-bomb': 'Fork bomb',
+};
+
+export function alertTitle(alert: Pick<GuardAlert, 'rule'>): string {
+  return RULE_TITLES[alert.rule] ?? alert.rule;
+}
+
+/** A guard alert as a timeline event. */
+export function alertEvent(alert: GuardAlert): TimelineEvent {
+  const state = alert.active ? 'active' : 'cleared';
+  const detail = [alert.message, alert.action, state].filter(Boolean).join(' · ');
+  return { type: 'alert', key: `alert:${alert.id}`, time: alert.at, title: `Guard: ${alertTitle(alert)}`, detail };
+}
 
 /**
  * Events from other sources to place on an agent's timeline besides its snapshots, restores,
- * clones and creation. The extension point for guard alerts: when the guard pushes them, map
- * the agent's alerts to `{ type: 'alert', key, time, title, detail }` here (keep the array
- * stable between renders); the timeline places, draws and describes them already.
+ * clones and creation: the agent's guard alerts (stable between renders while they are unchanged).
  */
-export function useTimelineExtras(_agent: string): readonly TimelineEvent[] {
-  return NONE;
+export function useTimelineExtras(agent: string): readonly TimelineEvent[] {
+  const alerts = useAgentAlerts(agent);
+  return useMemo(() => alerts.map(alertEvent), [alerts]);
 }

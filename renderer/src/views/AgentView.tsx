@@ -1,8 +1,10 @@
-import { type KeyboardEvent, useEffect, useId, useRef } from 'react';
+import { type KeyboardEvent, useEffect, useId, useMemo, useRef } from 'react';
 import type { Agent } from '../../../shared/types.js';
 import { DismissButton } from '../components/DismissButton.js';
 import { InlineError } from '../components/InlineError.js';
 import { LimitsEditor } from '../components/limits/LimitsEditor.js';
+import { ActivityLog } from '../components/guard/ActivityLog.js';
+import { GuardEditor } from '../components/guard/GuardEditor.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { ClonedFrom } from '../components/snapshots/ClonedFrom.js';
 import { FullTimeline } from '../components/snapshots/FullTimeline.js';
@@ -14,6 +16,7 @@ import { AgentCharts } from '../components/telemetry/AgentCharts.js';
 import { useAgentBusy } from '../hooks/useAgentBusy.js';
 import { useAgentSnapshots } from '../hooks/useAgentSnapshots.js';
 import { useTimelineExtras } from '../hooks/useTimelineExtras.js';
+import { useAgentAlerts } from '../hooks/useAgentAlerts.js';
 import { useAgentView } from '../stores/agent-view.js';
 import { useAgents } from '../stores/agents.js';
 import { loadSnapshots } from '../snapshot-actions.js';
@@ -44,6 +47,8 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
   const openClone = useAgentView((state) => state.openClone);
   const closeView = useAgentView((state) => state.closeView);
   const extra = useTimelineExtras(agent.name);
+  const alerts = useAgentAlerts(agent.name);
+  const alertTimes = useMemo(() => alerts.map((a) => ({ at: a.at, active: a.active })), [alerts]);
   const { busy } = useAgentBusy(agent.name);
 
   useEffect(() => {
@@ -128,7 +133,7 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
           <h3 id={`${titleId}-usage`} className="section-title">
             Usage
           </h3>
-          <AgentCharts agent={agent.name} limits={agent.limits} />
+          <AgentCharts agent={agent.name} limits={agent.limits} alerts={alertTimes} />
         </section>
 
         <section className="view-section" aria-labelledby={`${titleId}-limits`}>
@@ -136,6 +141,20 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
             Limits
           </h3>
           <LimitsEditor agent={agent} />
+        </section>
+
+        <section className="view-section" aria-labelledby={`${titleId}-guard`}>
+          <h3 id={`${titleId}-guard`} className="section-title">
+            Guard
+          </h3>
+          <GuardEditor agent={agent.name} />
+        </section>
+
+        <section className="view-section" aria-labelledby={`${titleId}-activity`}>
+          <h3 id={`${titleId}-activity`} className="section-title">
+            Activity
+          </h3>
+          <ActivityLog agent={agent.name} />
         </section>
 
         <section className="view-section" aria-labelledby={`${titleId}-take`}>

@@ -1,5 +1,6 @@
 import { useId, useMemo, useRef, useState } from 'react';
-import type { Agent } from '../../../../shared/types.js';
+import type { Agent, GuardAlert } from '../../../../shared/types.js';
+import { alertTitle } from '../../hooks/useTimelineExtras.js';
 import { useElementWidth } from '../../hooks/useElementWidth.js';
 import { useNowEvery } from '../../hooks/useNow.js';
 import { formatExact, formatRelative } from '../../lib/time.js';
@@ -17,13 +18,17 @@ interface CardTimelineProps {
   agent: Agent;
   entry: AgentSnapshots | undefined;
   onOpen(snapshot: string | null): void;
+  /** The agent's guard alerts, drawn as thin red ticks at their time. */
+  alerts?: readonly GuardAlert[];
 }
+
+const NO_ALERTS: readonly GuardAlert[] = [];
 
 /**
  * A thin time axis from the agent's creation (or its oldest snapshot) to now, with its newest
  * snapshots as markers told apart by shape; hover or focus one for its name, time and comment.
  */
-export function CardTimeline({ agent, entry, onOpen }: CardTimelineProps) {
+export function CardTimeline({ agent, entry, onOpen, alerts = NO_ALERTS }: CardTimelineProps) {
   const track = useRef<HTMLDivElement>(null);
   const width = useElementWidth(track, 260);
   const now = useNowEvery(10_000);
@@ -63,6 +68,19 @@ export function CardTimeline({ agent, entry, onOpen }: CardTimelineProps) {
           aria-hidden="true"
         />
         <span className="mini-now" aria-hidden="true" />
+        {alerts.map((alert) => (
+          <span
+            key={alert.id}
+            className={alert.active ? 'mini-alert is-active' : 'mini-alert'}
+            // `now` ticks every 10 s: an alert newer than that sits at the end, not past it.
+            style={{ left: Math.min(Math.max(INSET, timeToX(alert.at, range, width, INSET)), Math.max(INSET, width - INSET)) }}
+            data-testid="timeline-alert"
+            data-active={alert.active}
+            role="img"
+            aria-label={`Guard: ${alertTitle(alert)}, ${formatExact(new Date(alert.at).toISOString())}`}
+            title={`Guard: ${alert.message}${alert.action ? ` (${alert.action})` : ''}\n${formatExact(new Date(alert.at).toISOString())}`}
+          />
+        ))}
         {shown.map((snapshot, i) => {
           const event: TimelineEvent = { type: 'snapshot', key: snapshot.name, time: timeOf(snapshot.createdAt), snapshot };
           return (

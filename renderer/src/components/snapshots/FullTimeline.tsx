@@ -223,7 +223,7 @@ export function FullTimeline({ agent, snapshots, selected, extra, onSelectSnapsh
         )}
       </div>
       <ul className="timeline-legend" aria-label="Legend">
-        {LEGEND.map(({ kind, label }) => (
+        {(extra.length > 0 ? [...LEGEND, { kind: 'alert' as const, label: 'Guard alert' }] : LEGEND).map(({ kind, label }) => (
           <li key={kind} className={`legend-item marker-${kind}`}>
             <MarkerGlyph kind={kind} size={11} />
             {label}

@@ -16,6 +16,7 @@ import {
 } from '../../lib/telemetry-format.js';
 import { useEffectiveTheme } from '../../stores/theme.js';
 import { telemetryRing, useTelemetry } from '../../stores/telemetry.js';
+import { type AlertMark, alertMarkersPlugin } from './alert-markers.js';
 import { type ChartColor, chartColor } from './chart-colors.js';
 
 const RANGES = [
@@ -111,13 +112,21 @@ function nowText(spec: ChartSpec, s: TelemetrySample, limits: AgentLimits): stri
 }
 
 /** The agent in view, sampled every second: one uPlot per resource, values on hover. */
-export function AgentCharts({ agent, limits }: { agent: string; limits: AgentLimits }) {
+const NO_MARKS: readonly AlertMark[] = [];
+
+/** `alerts`: the agent's guard alerts, drawn as vertical lines at their time. */
+export function AgentCharts({ agent, limits, alerts = NO_MARKS }: { agent: string; limits: AgentLimits; alerts?: readonly AlertMark[] }) {
   const [range, setRange] = useState<RangeId>('5m');
   const latest = useTelemetry((state) => state.latest[agent]);
   const seconds = RANGES.find((r) => r.id === range)?.seconds ?? 300;
 
   return (
-    <div className="agent-charts" data-testid="agent-charts" data-samples={telemetryRing(agent)?.size ?? 0}>
+    <div
+      className="agent-charts"
+      data-testid="agent-charts"
+      data-samples={telemetryRing(agent)?.size ?? 0}
+      data-alert-markers={alerts.length}
+    >
       <div className="chart-range" role="group" aria-label="Time range">
         {RANGES.map((r) => (
           <button
@@ -144,7 +153,7 @@ export function AgentCharts({ agent, limits }: { agent: string; limits: AgentLim
             {spec.title}
             {latest && <span className="chart-now">{nowText(spec, latest, limits)}</span>}
           </h4>
-          <TimeChart agent={agent} spec={spec} seconds={seconds} />
+          <TimeChart agent={agent} spec={spec} seconds={seconds} alerts={alerts} />
         </section>
       ))}
     </div>
@@ -153,13 +162,22 @@ export function AgentCharts({ agent, limits }: { agent: string; limits: AgentLim
 
 const HEIGHT = 120;
 
-function TimeChart({ agent, spec, seconds }: { agent: string; spec: ChartSpec; seconds: number }) {
+interface TimeChartProps {
+  agent: string;
+  spec: ChartSpec;
+  seconds: number;
+  alerts: readonly AlertMark[];
+}
+
+function TimeChart({ agent, spec, seconds, alerts }: TimeChartProps) {
   const version = useTelemetry((state) => state.versions[agent] ?? 0);
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const span = useRef(seconds);
   const theme = useEffectiveTheme();
   span.current = seconds;
+  const marks = useRef(alerts);
+  marks.current = alerts;
 
   const draw = useRef(() => {});
   draw.current = () => {
@@ -176,7 +194,7 @@ function TimeChart({ agent, spec, seconds }: { agent: string; spec: ChartSpec; s
   useEffect(() => {
     const element = host.current;
     if (!element) return;
-    const plot = new uPlot(detailOptions(spec, element.clientWidth || 320, span), [[], ...spec.series.map(() => [])], element);
+    const plot = new uPlot(detailOptions(spec, element.clientWidth || 320, span, marks), [[], ...spec.series.map(() => [])], element);
     chart.current = plot;
     draw.current();
     const resize = new ResizeObserver((entries) => {
@@ -193,11 +211,18 @@ function TimeChart({ agent, spec, seconds }: { agent: string; spec: ChartSpec; s
   }, [spec, theme]);
 
   useEffect(() => draw.current(), [version, seconds]);
+  // New or cleared alerts: the same data, drawn again with the markers.
+  useEffect(() => chart.current?.redraw(false, false), [alerts]);
 
   return <div ref={host} className="chart-plot" />;
 }
 
-function detailOptions(spec: ChartSpec, width: number, span: { current: number }): uPlot.Options {
+function detailOptions(
+  spec: ChartSpec,
+  width: number,
+  span: { current: number },
+  marks: { current: readonly AlertMark[] },
+): uPlot.Options {
   const axis = chartColor('axis');
   const grid = chartColor('grid');
   const show = (v: number | null | undefined) => (v === null || v === undefined ? '—' : spec.format(v));
@@ -207,6 +232,7 @@ function detailOptions(spec: ChartSpec, width: number, span: { current: number }
     padding: [6, 8, 0, 0],
     cursor: { drag: { x: false, y: false } },
     legend: { live: true },
+    plugins: [alertMarkersPlugin(marks)],
     scales: {
       x: { range: (_u, min, max) => fitSpan(min, max, span.current) },
       y: { range: (_u, _min, max) => [0, Math.max(spec.minTop ?? 0, max * 1.1, 1)] },

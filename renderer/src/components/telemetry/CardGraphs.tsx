@@ -7,6 +7,7 @@ import { columns, fitSpan } from '../../lib/telemetry-ring.js';
 import { cpuShare, cpuText, memoryText, netText, processesText } from '../../lib/telemetry-format.js';
 import { useEffectiveTheme } from '../../stores/theme.js';
 import { telemetryRing, useTelemetry } from '../../stores/telemetry.js';
+import { type AlertMark, alertMarkersPlugin } from './alert-markers.js';
 import { chartColor } from './chart-colors.js';
 
 /** What a card's sparkline spans. */
@@ -17,14 +18,18 @@ interface CardGraphsProps {
   agent: string;
   status: AgentStatus;
   limits: AgentLimits;
+  /** Guard alerts, drawn as vertical lines at their time (keep the array stable). */
+  alerts?: readonly AlertMark[];
 }
+
+const NO_MARKS: readonly AlertMark[] = [];
 
 /**
  * A card's live usage: one small uPlot (CPU, memory and processes, each on its own scale
  * against its limit) created once, fed with setData at most once a frame, and skipped while
  * the card is off screen. It re-renders only when its own agent's samples change.
  */
-export const CardGraphs = memo(function CardGraphs({ agent, status, limits }: CardGraphsProps) {
+export const CardGraphs = memo(function CardGraphs({ agent, status, limits, alerts = NO_MARKS }: CardGraphsProps) {
   const latest = useTelemetry((state) => state.latest[agent]);
   const version = useTelemetry((state) => state.versions[agent] ?? 0);
   const host = useRef<HTMLDivElement>(null);
@@ -33,6 +38,8 @@ export const CardGraphs = memo(function CardGraphs({ agent, status, limits }: Ca
   const visible = useRef(true);
   const stale = useRef(false);
   const newest = useRef<Newest>({ sample: undefined });
+  const marks = useRef(alerts);
+  marks.current = alerts;
 
   const draw = useRef(() => {});
   draw.current = () => {
@@ -54,7 +61,7 @@ export const CardGraphs = memo(function CardGraphs({ agent, status, limits }: Ca
   useEffect(() => {
     const element = host.current;
     if (!element) return;
-    const plot = new uPlot(sparkOptions(element.clientWidth || 240, newest.current), [[], [], [], []], element);
+    const plot = new uPlot(sparkOptions(element.clientWidth || 240, newest.current, marks), [[], [], [], []], element);
     chart.current = plot;
     draw.current();
     const resize = new ResizeObserver((entries) => {
@@ -78,6 +85,7 @@ export const CardGraphs = memo(function CardGraphs({ agent, status, limits }: Ca
   }, [theme]);
 
   useEffect(() => draw.current(), [version]);
+  useEffect(() => chart.current?.redraw(false, false), [alerts]);
 
   const running = status === 'Running';
   return (
@@ -135,7 +143,7 @@ function limitRange(newest: Newest, limitOf: (s: TelemetrySample) => number | nu
   };
 }
 
-function sparkOptions(width: number, newest: Newest): uPlot.Options {
+function sparkOptions(width: number, newest: Newest, marks: { current: readonly AlertMark[] }): uPlot.Options {
   const line = (color: string, scale: string): uPlot.Series => ({ stroke: color, width: 1.25, scale, points: { show: false } });
   return {
     width,
@@ -144,6 +152,7 @@ function sparkOptions(width: number, newest: Newest): uPlot.Options {
     legend: { show: false },
     cursor: { show: false },
     select: { show: false, left: 0, top: 0, width: 0, height: 0 },
+    plugins: [alertMarkersPlugin(marks)],
     scales: {
       x: { time: false, range: (_u, min, max) => fitSpan(min, max, SPAN_S) },
       cpu: { range: (_u, _min, max) => [0, Math.max(100, max)] },

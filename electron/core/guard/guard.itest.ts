@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Reply } from '../../../shared/api.js';
+import type { ActivityEntry, Agent, GuardAlert, GuardSettings } from '../../../shared/types.js';
+import { AGENT_IMAGE, INCUS_SOCKET, incus, suffix, until, useTestProject } from '../../test-support/project.js';
+import { dispatch } from '../../transport/dispatch.js';
+import { Backend } from '../backend.js';
+
+function ok<T>(reply: Reply): T {
+  if (!reply.ok) throw new Error(`expected success, got ${reply.error.code}: ${reply.error.message}`);
+  return reply.result as T;
+}
+
+/** Runs a command in an agent without waiting for it (it is bounded by `timeout` inside). */
+function spawnIn(project: string, agent: string, script: string): void {
+  const child = execFile('incus', ['exec', agent, '--project', project, '--', 'sh', '-c', script], { timeout: 60_000 }, () => undefined);
+  child.stdin?.end();
+}
+
+/** Fills `mib` MiB of tmpfs (counted against the memory cgroup); the image has no /dev/shm, so one is mounted. */
+const fillTmpfs = (file: string, mib: number) =>
+  `mkdir -p /dev/shm && (mountpoint -q /dev/shm || mount -t tmpfs tmpfs /dev/shm) && dd if=/dev/zero of=/dev/shm/${file} bs=1M count=${mib} 2>/dev/null; sleep 30`;
+
+describe('guard and activity against the real daemon', () => {
+  const project = useTestProject();
+  let backend: Backend;
+  const call = (method: string, args: unknown = {}) => dispatch(backend.handlers, method, args);
+  const alerts: GuardAlert[] = [];
+  const bomb = `gfb-${suffix()}`;
+  const mem = `gmem-${suffix()}`;
+  const cpu = `gcpu-${suffix()}`;
+  const firstAlert = (agent: string, rules: string[]) => () => alerts.find((a) => a.agent === agent && a.active && rules.includes(a.rule));
+
+  beforeAll(async () => {
+    project.defer(() => until('incusd to answer', () => project.client.get('/1.0').then(() => true, () => false), 14_000));
+    const configDir = await mkdtemp(join(tmpdir(), 'enclave-guard-it-'));
+    project.defer(() => rm(configDir, { recursive: true, force: true }));
+    const previous = process.env.ENCLAVE_CONFIG_DIR;
+    process.env.ENCLAVE_CONFIG_DIR = configDir;
+    project.defer(() => {
+      if (previous === undefined) delete process.env.ENCLAVE_CONFIG_DIR;
+      else process.env.ENCLAVE_CONFIG_DIR = previous;
+    });
+    backend = new Backend({ project: project.name, socketPath: INCUS_SOCKET, retryMs: 300 });
+    project.defer(() => backend.stop());
+    backend.events.on('guard.alert', (a) => alerts.push(a));
+    backend.start();
+    await backend.ready(15_000);
+    await backend.settings.update({ defaultLimits: { cpu: '1', memory: '128MiB', processes: '100', disk: '' } });
+    await Promise.all([bomb, mem, cpu].map(async (name) => ok<Agent>(await call('agents.create', { name, image: AGENT_IMAGE }))));
+    // Let the agents settle (boot-time process churn) before watching them.
+    await new Promise((r) => setTimeout(r, 4000));
+  });
+
+  it('flags a fork bomb within 10 s', async () => {
+    const started = Date.now();
+    spawnIn(project.name, bomb, "timeout 8 sh -c 'while :; do sleep 30 & done' 2>/dev/null");
+    const alert = await until('a fork-bomb or processes-high alert', firstAlert(bomb, ['fork-bomb', 'processes-high']), 10_000);
+    const latency = alert.at - started;
+    console.log(`fork bomb flagged in ${latency} ms: [${alert.rule}] ${alert.message}`);
+    expect(latency).toBeLessThan(10_000);
+    expect(alert.message).toContain(bomb);
+    expect(ok<GuardAlert[]>(await call('guard.alerts', { agent: bomb })).some((a) => a.id === alert.id)).toBe(true);
+    await call('agents.action', { name: bomb, action: 'stop', force: true });
+    // Stopped: its alerts clear.
+    await until('the alert to clear', () => alerts.some((a) => a.id === alert.id && !a.active), 5_000);
+  });
+
+  it('flags CPU pinned at its 1-core allowance', async () => {
+    ok<GuardSettings>(await call('guard.set', { agent: cpu, settings: { cpuPinnedSeconds: 5 } }));
+    const started = Date.now();
+    spawnIn(project.name, cpu, "timeout 25 sh -c 'while :; do :; done'");
+    const alert = await until('a cpu-pinned alert', firstAlert(cpu, ['cpu-pinned']), 15_000).catch((err: unknown) => {
+      console.log('cpu samples:', backend.telemetry.history(cpu, 20).map((s) => `${s.cpuLimitPercent}/${s.cpuHostPercent}`).join(' '));
+      throw err;
+    });
+    console.log(`cpu-pinned flagged in ${alert.at - started} ms: ${alert.message}`);
+    expect(alert.message).toMatch(/1-core allowance for \d+ s/);
+  });
+
+  it('flags memory near its limit (tmpfs counts), and clears once freed', async () => {
+    const started = Date.now();
+    spawnIn(project.name, mem, fillTmpfs('x', 120));
+    const alert = await until('a memory-high alert', firstAlert(mem, ['memory-high']), 10_000);
+    console.log(`memory-high flagged in ${alert.at - started} ms: ${alert.message}`);
+    expect(alert.message).toMatch(/memory .* of 128 MiB/);
+    await incus('exec', mem, '--project', project.name, '--', 'rm', '-f', '/dev/shm/x');
+    await until('memory-high to clear', () => alerts.some((a) => a.id === alert.id && !a.active), 8_000);
+    const dismissed = await call('guard.dismiss', { id: alert.id });
+    expect(dismissed.ok).toBe(true);
+    expect(ok<GuardAlert[]>(await call('guard.alerts', { agent: mem })).some((a) => a.id === alert.id)).toBe(false);
+  });
+
+  it('freezes the agent by itself when autoFreeze is on', async () => {
+    const settings = ok<GuardSettings>(await call('guard.set', { agent: mem, settings: { autoFreeze: true } }));
+    expect(settings.autoFreeze).toBe(true);
+    expect(ok<GuardSettings>(await call('guard.get', { agent: mem })).autoFreeze).toBe(true);
+    expect(await incus('config', 'get', mem, 'user.enclave.guard.auto-freeze', '--project', project.name)).toMatch(/true/);
+    const started = Date.now();
+    spawnIn(project.name, mem, fillTmpfs('y', 120));
+    const frozen = await until('an alert frozen automatically', () => alerts.find((a) => a.agent === mem && a.action === 'frozen automatically'), 15_000);
+    console.log(`auto-frozen in ${Date.now() - started} ms after ${frozen.rule}`);
+    expect((await backend.agents.reload(mem)).status).toBe('Frozen');
+    const log = ok<ActivityEntry[]>(await call('activity.list', { agent: mem }));
+    expect(log.some((e) => e.kind === 'guard' && e.actor === 'guard')).toBe(true);
+    expect(log.filter((e) => e.message === 'frozen')).toEqual([expect.objectContaining({ actor: 'guard' })]);
+  });
+
+  it('logs who did what: the incus CLI, Enclave (once), and limit changes', async () => {
+    await incus('stop', cpu, '--force', '--project', project.name);
+    const cli = await until('the CLI stop in the log', () =>
+      backend.activity.list(cpu).find((e) => e.message === 'stopped' && e.actor !== 'Enclave'),
+    );
+    expect(cli.actor).toMatch(/incus CLI/);
+    ok<Agent>(await call('agents.action', { name: cpu, action: 'start' }));
+    await new Promise((r) => setTimeout(r, 1500));
+    const starts = ok<ActivityEntry[]>(await call('activity.list', { agent: cpu })).filter((e) => e.message === 'started');
+    expect(starts).toEqual([expect.objectContaining({ actor: 'Enclave', kind: 'lifecycle' })]);
+    await call('agents.setLimits', { agent: cpu, limits: { memory: '256MiB' } });
+    await new Promise((r) => setTimeout(r, 1000));
+    const log = ok<ActivityEntry[]>(await call('activity.list', { agent: cpu, limit: 5 }));
+    expect(log.at(-1)).toMatchObject({ kind: 'limits', actor: 'Enclave', message: 'limits changed: memory 128MiB → 256MiB' });
+    expect(log.some((e) => e.message === 'configuration changed')).toBe(false);
+  });
+});

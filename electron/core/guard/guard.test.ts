@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import type { GuardRule, GuardSettings, TelemetrySample } from '../../../shared/types.js';
+import { DEFAULT_SETTINGS } from '../settings.js';
+import { ActivityLog, DEDUPE_MS, actorOf } from './activity.js';
+import { evaluate, pinnedFor } from './rules.js';
+import { guardPatch, guardSettingsOf } from './service.js';
+
+const G: GuardSettings = { ...DEFAULT_SETTINGS.guardDefaults, cpuPinnedSeconds: 10 };
+const T0 = 1_000_000;
+
+function sample(i: number, over: Partial<TelemetrySample> = {}, stepMs = 2000): TelemetrySample {
+  return {
+    agent: 'worker',
+    at: T0 + i * stepMs,
+    cpuHostPercent: 10,
+    cpuLimitPercent: 10,
+    memoryBytes: 100 * 1024 ** 2,
+    memoryLimitBytes: 1024 ** 3,
+    processes: 10,
+    processesLimit: 50,
+    diskBytes: null,
+    diskLimitBytes: null,
+    netRxBytesPerSec: 0,
+    netTxBytesPerSec: 0,
+    oomKills: 0,
+    ...over,
+  };
+}
+
+const rules = (samples: TelemetrySample[], settings = G, firing: GuardRule[] = [], cpuLimit = '1') =>
+  evaluate('worker', samples, settings, samples.at(-1)!.at, { cpuLimit, firing: new Set(firing) });
+
+describe('guard rules', () => {
+  it('fires nothing on a quiet agent, or when disabled', () => {
+    expect(rules([sample(0), sample(1)])).toEqual([]);
+    expect(rules([sample(0, { processes: 49 }), sample(1, { processes: 49 })], { ...G, enabled: false })).toEqual([]);
+  });
+
+  it('processes-high at ≥ the percentage of the limit, with hysteresis', () => {
+    const [f] = rules([sample(0, { processes: 48 }), sample(1, { processes: 48 })]);
+    expect(f).toMatchObject({ rule: 'processes-high', value: 96, threshold: 90 });
+    expect(f!.message).toBe('worker: 48 of 50 processes (96% ≥ 90%)');
+    // 88% does not start it, but keeps it firing (clears below 85%).
+    expect(rules([sample(0, { processes: 44 }), sample(1, { processes: 44 })])).toEqual([]);
+    expect(rules([sample(0, { processes: 44 }), sample(1, { processes: 44 })], G, ['processes-high'])).toHaveLength(1);
+    expect(rules([sample(0, { processes: 42 }), sample(1, { processes: 42 })], G, ['processes-high'])).toEqual([]);
+  });
+
+  it('memory-high and disk-high; skipped when unlimited', () => {
+    const mem = rules([sample(0, { memoryBytes: 118 * 1024 ** 2, memoryLimitBytes: 128 * 1024 ** 2 })]);
+    expect(mem).toHaveLength(1);
+    expect(mem[0]!.message).toBe('worker: memory 118 MiB of 128 MiB (92% ≥ 90%)');
+    expect(rules([sample(0, { memoryBytes: 10 * 1024 ** 3, memoryLimitBytes: null })])).toEqual([]);
+    const disk = rules([sample(0, { diskBytes: 19 * 1024 ** 3, diskLimitBytes: 20 * 1024 ** 3 })]);
+    expect(disk[0]).toMatchObject({ rule: 'disk-high', value: 95 });
+    expect(rules([sample(0, { diskBytes: 19 * 1024 ** 3, diskLimitBytes: null })])).toEqual([]);
+    expect(rules([sample(0, { processes: 5000, processesLimit: null })])).toEqual([]);
+  });
+
+  it('cpu-pinned only after cpuPinnedSeconds continuously at ≥ 95%', () => {
+    const busy = (i: number) => sample(i, { cpuLimitPercent: 99, cpuHostPercent: 50 });
+    const run = [sample(0), busy(1), busy(2), busy(3), busy(4)];
+    expect(pinnedFor(run, 95)).toBe(8000);
+    expect(rules(run)).toEqual([]);
+    const longer = [...run, busy(5)];
+    const [f] = rules(longer);
+    expect(f).toMatchObject({ rule: 'cpu-pinned', value: 99, threshold: 95 });
+    expect(f!.message).toBe('worker: CPU pinned at its 1-core allowance for 10 s');
+    // A dip breaks the run.
+    expect(rules([sample(0), busy(1), busy(2), sample(3, { cpuLimitPercent: 80 }), busy(4), busy(5)])).toEqual([]);
+    // One noisy sample above the floor does not restart the count…
+    expect(rules([sample(0), busy(1), busy(2), sample(3, { cpuLimitPercent: 93 }), busy(4), busy(5), busy(6)])).toHaveLength(1);
+    // …but the run must average ≥ 95%.
+    expect(rules([sample(0), ...[1, 2, 3, 4].map((i) => sample(i, { cpuLimitPercent: 91 })), busy(5)])).toEqual([]);
+    // Hysteresis: 91% keeps it, 89% clears it.
+    expect(rules([...longer, sample(6, { cpuLimitPercent: 91 })], G, ['cpu-pinned'])).toHaveLength(1);
+    expect(rules([...longer, sample(6, { cpuLimitPercent: 89 })], G, ['cpu-pinned'])).toEqual([]);
+  });
+
+  it('cpu-pinned uses the host share when the CPU is unlimited', () => {
+    const s = (i: number) => sample(i, { cpuLimitPercent: null, cpuHostPercent: 97 });
+    const [f] = rules([sample(0, { cpuLimitPercent: null }), s(1), s(2), s(3), s(4), s(5)], G, [], '');
+    expect(f!.message).toBe('worker: CPU pinned at the whole host for 10 s');
+  });
+
+  it('oom-kill on an increase; clears 10 s after the last one; a restart is no kill', () => {
+    const s = [sample(0, { oomKills: 1 }), sample(1, { oomKills: 3 })];
+    const [f] = rules(s);
+    expect(f).toMatchObject({ rule: 'oom-kill', value: 3 });
+    expect(f!.message).toBe('worker: 3 OOM kills');
+    const later = [...s, sample(2, { oomKills: 3 }), sample(3, { oomKills: 3 }), sample(4, { oomKills: 3 })];
+    expect(rules(later, G, ['oom-kill'])).toHaveLength(1); // 6 s after
+    expect(rules([...later, sample(5, { oomKills: 3 }), sample(6, { oomKills: 3 })], G, ['oom-kill'])).toEqual([]);
+    expect(rules([sample(0, { oomKills: 4 }), sample(1, { oomKills: 0 })])).toEqual([]);
+  });
+
+  it('fork-bomb on a fast climb, or climbing into the pids limit', () => {
+    const [f] = rules([sample(0, { processes: 10, processesLimit: null }), sample(1, { processes: 250, processesLimit: null })]);
+    expect(f).toMatchObject({ rule: 'fork-bomb', value: 120, threshold: 50 });
+    expect(f!.message).toBe('worker: processes climbing 120/s (fork bomb?)');
+    // 40/s is below the rate but ends at the limit.
+    const pinned = rules([sample(0, { processes: 20, processesLimit: 100 }), sample(1, { processes: 100, processesLimit: 100 })]);
+    expect(pinned.map((x) => x.rule).sort()).toEqual(['fork-bomb', 'processes-high']);
+    expect(pinned.find((x) => x.rule === 'fork-bomb')!.message).toBe('worker: processes climbing 40/s up to the 100-process limit (fork bomb?)');
+    // Slow growth is fine; a gap between samples is no rate.
+    expect(rules([sample(0, { processes: 10, processesLimit: null }), sample(1, { processes: 60, processesLimit: null })])).toEqual([]);
+    expect(rules([sample(0, { processes: 10, processesLimit: null }), sample(10, { processes: 900, processesLimit: null })])).toEqual([]);
+    // Stays flagged while pinned at the limit; clears once off it and not climbing.
+    const flat = [sample(1, { processes: 100, processesLimit: 100 }), sample(2, { processes: 100, processesLimit: 100 })];
+    expect(rules(flat, G, ['fork-bomb', 'processes-high']).map((x) => x.rule)).toContain('fork-bomb');
+    expect(rules([sample(2, { processes: 100, processesLimit: 1000 }), sample(3, { processes: 5, processesLimit: 1000 })], G, ['fork-bomb'])).toEqual([]);
+  });
+});
+
+describe('guard settings on an agent', () => {
+  it('lays valid user.enclave.guard.* keys onto the defaults', () => {
+    const d = DEFAULT_SETTINGS.guardDefaults;
+    expect(guardSettingsOf({}, d)).toEqual(d);
+    expect(guardSettingsOf({ 'guard.memory-percent': '70', 'guard.auto-freeze': 'true', 'guard.disk-percent': '5', 'guard.enabled': 'yes' }, d)).toEqual({
+      ...d,
+      memoryPercent: 70,
+      autoFreeze: true,
+    });
+    expect(guardPatch({ memoryPercent: 70, autoFreeze: true })).toEqual({ 'user.enclave.guard.memory-percent': '70', 'user.enclave.guard.auto-freeze': 'true' });
+  });
+});
+
+describe('activity log', () => {
+  const meta = (action: string, protocol = 'unix', source = '/1.0/instances/worker') => ({ action, source, requestor: { username: 'root', protocol, address: '@' } });
+
+  it('drops the lifecycle event of an action Enclave recorded, once, within the window', () => {
+    const log = new ActivityLog();
+    log.record('worker', 'lifecycle', 'stopped', 'Enclave', ['instance-stopped'], 1000);
+    expect(log.onLifecycle(meta('instance-stopped'), 2000)).toBeNull();
+    // The same action again is someone else's.
+    expect(log.onLifecycle(meta('instance-stopped'), 2500)).toMatchObject({ message: 'stopped', actor: 'incus CLI / another client (root)' });
+    expect(log.list('worker').map((e) => e.actor)).toEqual(['Enclave', 'incus CLI / another client (root)']);
+  });
+
+  it('does not dedupe after the window, or for another agent or action', () => {
+    const log = new ActivityLog();
+    log.record('worker', 'lifecycle', 'frozen', 'Enclave', ['instance-paused'], 1000);
+    expect(log.onLifecycle(meta('instance-paused', 'unix', '/1.0/instances/other'), 1100)).not.toBeNull();
+    expect(log.onLifecycle(meta('instance-started'), 1100)).not.toBeNull();
+    expect(log.onLifecycle(meta('instance-paused'), 1000 + DEDUPE_MS + 1)).not.toBeNull();
+  });
+
+  it('words snapshots and names actors; ignores unlisted actions; bounded, newest last', () => {
+    const log = new ActivityLog(3);
+    expect(log.onLifecycle(meta('instance-snapshot-created', 'tls', '/1.0/instances/worker/snapshots/s1'))).toMatchObject({
+      kind: 'snapshot',
+      message: 'snapshot s1 taken',
+      actor: 'root (@)',
+    });
+    expect(actorOf({ action: 'instance-snapshot-created' })).toBe('Incus (schedule)');
+    expect(log.onLifecycle(meta('instance-exec'))).toBeNull();
+    for (const m of ['a', 'b', 'c']) log.record('worker', 'guard', m, 'guard');
+    expect(log.list('worker').map((e) => e.message)).toEqual(['a', 'b', 'c']);
+    expect(log.list('worker', 2).map((e) => e.message)).toEqual(['b', 'c']);
+  });
+});
