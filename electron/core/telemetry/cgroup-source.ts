@@ -51,8 +51,10 @@ export function netDevTotals(text: string): { rx: number; tx: number } {
  * Reads a running container's counters straight from its cgroup files: microseconds, no
  * daemon call. cgroup v1 (cpuacct, memory, pids hierarchies) and v2 (the unified tree, at the
  * root or under unified/ on hybrid hosts) are both supported, chosen per file: v1 first.
- * Memory is memory.usage_in_bytes (v1) / memory.current (v2), which is what Incus itself
- * reports as the instance's memory usage (page cache included).
+ * Memory is the working set: usage (memory.usage_in_bytes / memory.current) less the inactive
+ * file cache (memory.stat), which the kernel reclaims before it would OOM-kill. Incus reports
+ * the usage with the cache; counting the cache made a plain file write look like a memory
+ * alert to the guard.
  */
 export class CgroupSource {
   /** Container name → its init pid, for its network namespace's counters. */
@@ -85,11 +87,11 @@ export class CgroupSource {
     let oomKills: number;
     const v1Usage = this.v1('memory', cg, 'memory.usage_in_bytes');
     if (v1Usage !== null) {
-      memoryBytes = Number(v1Usage);
+      memoryBytes = workingSet(Number(v1Usage), keyed(this.v1('memory', cg, 'memory.stat'), 'total_inactive_file'));
       memoryLimitBytes = cgroupLimit(this.v1('memory', cg, 'memory.limit_in_bytes'));
       oomKills = keyed(this.v1('memory', cg, 'memory.oom_control'), 'oom_kill') ?? 0;
     } else {
-      memoryBytes = Number(this.v2(cg, 'memory.current') ?? 0);
+      memoryBytes = workingSet(Number(this.v2(cg, 'memory.current') ?? 0), keyed(this.v2(cg, 'memory.stat'), 'inactive_file'));
       memoryLimitBytes = cgroupLimit(this.v2(cg, 'memory.max'));
       oomKills = keyed(this.v2(cg, 'memory.events'), 'oom_kill') ?? 0;
     }
@@ -131,4 +133,9 @@ export class CgroupSource {
   forget(name: string): void {
     this.pids.delete(name);
   }
+}
+
+/** Usage less the inactive file cache, never below zero. */
+export function workingSet(usage: number, inactiveFile: number | null): number {
+  return Math.max(0, usage - (inactiveFile ?? 0));
 }

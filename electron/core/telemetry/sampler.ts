@@ -198,6 +198,12 @@ export class TelemetrySampler extends EventEmitter<SamplerEvents> {
   private diskUse(name: string, isFocused: boolean, now: number): DiskUse | undefined {
     const known = this.disks.get(name);
     const every = isFocused ? DISK_FOCUSED_MS : DISK_OTHERS_MS;
+    if (!known && !isFocused) {
+      // Spread the agents' first reads (and so every later one) over the interval: read all at
+      // once, 100 agents cost the daemon a burst of 100 state calls every minute.
+      this.disks.set(name, { bytes: null, totalBytes: null, at: now - Math.random() * every, pending: false });
+      return undefined;
+    }
     if (!this.local || known?.pending || (known && now - known.at < every)) return known;
     const entry: DiskUse = { bytes: known?.bytes ?? null, totalBytes: known?.totalBytes ?? null, at: now, pending: true };
     this.disks.set(name, entry);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TelemetrySample } from '../../../shared/types.js';
-import { keyed, netDevTotals, cgroupName } from './cgroup-source.js';
+import { cgroupName, keyed, netDevTotals, workingSet } from './cgroup-source.js';
 import { parsePrometheus, readingsFromMetrics } from './metrics-source.js';
 import { cgroupLimit, limitCores, perSecond, toSample, type Reading } from './rates.js';
 import { SampleRing } from './ring.js';
@@ -115,5 +115,13 @@ describe('cgroup files', () => {
       '  eth1:      24       1    0    0    0     0          0         0        6       1    0    0    0     0       0          0',
     ].join('\n');
     expect(netDevTotals(dev)).toEqual({ rx: 1024, tx: 306 });
+  });
+});
+
+describe('memory working set', () => {
+  it('leaves out the inactive file cache the kernel reclaims first, never going below zero', () => {
+    expect(workingSet(300 * 2 ** 20, 200 * 2 ** 20)).toBe(100 * 2 ** 20);
+    expect(workingSet(300 * 2 ** 20, null)).toBe(300 * 2 ** 20);
+    expect(workingSet(10, 20)).toBe(0);
   });
 });

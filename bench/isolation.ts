@@ -1,0 +1,268 @@
+/**
+ * Isolation benchmark: does a runaway agent hurt its neighbour or the host?
+ *
+ *   npm run bench:isolation -- [--image ALIAS] [--before S]
+ *
+ * Agents A (limits: 200 processes, 256MiB memory, 1 cpu, 2GiB disk, set through
+ * agents.setLimits) and B, in one throwaway project, with a Backend in this process. B answers
+ * `true` exec round trips continuously and the host runs `true` continuously; their latencies
+ * are compared before (S seconds, default 10) and during each attack run inside A:
+ * a fork bomb, a memory hog (tmpfs, against the memory limit) and a disk fill (against the
+ * quota). A is force-stopped and started again after each. If the guard pushes `guard.alert`
+ * events, how fast it flagged A is printed. Finally A is frozen, force-stopped and restored to
+ * the snapshot taken before the attacks, timed.
+ * Lines `bench isolation-<attack>: ratio <during/before p99 of B's exec>` (goal ≤ 2).
+ */
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import type { RequestName, ResultOf } from '../shared/api.js';
+import type { GuardAlert } from '../shared/types.js';
+import { Backend } from '../electron/core/backend.js';
+import { execCommand } from '../electron/incus/exec.js';
+import { dispatch } from '../electron/transport/dispatch.js';
+import { sleep } from './fleet.js';
+import { incus, median, percentile, throwawayProject, wholeNumber } from './support.js';
+
+interface Options {
+  image: string;
+  before: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { image: 'enclave-agent', before: 10 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--image') opts.image = value();
+    else if (arg === '--before') opts.before = wholeNumber(arg, value());
+    else throw new Error(`unknown argument ${arg} (use --image ALIAS, --before S)`);
+  }
+  return opts;
+}
+
+const A = 'agent-a';
+const B = 'agent-b';
+
+interface Attack {
+  key: string;
+  label: string;
+  command: string[];
+}
+
+const ATTACKS: Attack[] = [
+  {
+    key: 'forkbomb',
+    label: 'fork bomb',
+    // bash, not sh: dash exits at the first failed fork (about 1 s in, against the 200-process
+    // limit); bash reports it and keeps forking, so the pressure lasts the whole 10 s.
+    // The sleeps' output goes to /dev/null: a background child holding the exec's stdout
+    // would keep the exec (and this benchmark) waiting until it exits.
+    command: ['timeout', '10', 'bash', '-c', 'while :; do sleep 60 </dev/null >/dev/null 2>&1 & done 2>/dev/null'],
+  },
+  {
+    key: 'memory',
+    label: 'memory hog (400 MiB into /dev/shm)',
+    // The agent image mounts no /dev/shm (it has no init that would): mount a tmpfs there first.
+    command: [
+      'timeout', '10', 'sh', '-c',
+      'mkdir -p /dev/shm && (mountpoint -q /dev/shm || mount -t tmpfs tmpfs /dev/shm) && dd if=/dev/zero of=/dev/shm/x bs=1M count=400',
+    ],
+  },
+  {
+    key: 'disk',
+    label: 'disk fill (3000 MiB into /root)',
+    command: ['timeout', '15', 'dd', 'if=/dev/zero', 'of=/root/fill', 'bs=1M', 'count=3000'],
+  },
+];
+
+/** A latency measured by a probe: when it started (performance.now()) and how long it took. */
+interface Probe {
+  at: number;
+  ms: number;
+}
+
+/** Runs `once` back to back until stopped, recording each round trip. */
+function probeLoop(once: () => Promise<void>, out: Probe[], errors: { n: number; last: string }): { stop: () => Promise<void> } {
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const at = performance.now();
+      try {
+        await once();
+        out.push({ at, ms: performance.now() - at });
+      } catch (err) {
+        errors.n++;
+        errors.last = err instanceof Error ? err.message : String(err);
+        await sleep(50);
+      }
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+    },
+  };
+}
+
+function hostTrue(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('true', [], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`true exited ${code}`))));
+  });
+}
+
+const within = (xs: Probe[], from: number, to: number) => xs.filter((p) => p.at >= from && p.at < to).map((p) => p.ms);
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+const stats = (xs: number[]) => (xs.length ? `p50 ${fmt(median(xs))}, p99 ${fmt(percentile(xs, 99))} (n=${xs.length})` : 'no samples');
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const bench = await throwawayProject('isolation', 'Enclave isolation benchmark (throwaway)');
+  const { name: project, socketPath } = bench;
+  const backend = new Backend({ project, socketPath });
+  bench.defer(() => backend.stop());
+  /** Calls a contract method as a transport would, throwing its error. */
+  const call = async <M extends RequestName>(method: M, args: unknown): Promise<ResultOf<M>> => {
+    const r = await dispatch(backend.handlers, method, args);
+    if (!r.ok) throw new Error(`${method} failed: ${r.error.message}`);
+    return r.result as ResultOf<M>;
+  };
+
+  const alerts: { t: number; alert: GuardAlert }[] = [];
+  // 'guard.alert' is in the contract; the guard may or may not be wired into the Backend yet.
+  (backend.events as unknown as import('node:events').EventEmitter).on('guard.alert', (alert: GuardAlert) =>
+    alerts.push({ t: performance.now(), alert }),
+  );
+
+  const probesB: Probe[] = [];
+  const probesHost: Probe[] = [];
+  const errB = { n: 0, last: '' };
+  const errHost = { n: 0, last: '' };
+  let loops: { stop: () => Promise<void> }[] = [];
+
+  try {
+    backend.start();
+    await backend.ready();
+    console.log(`bench isolation: image ${opts.image}, project ${project}`);
+    await Promise.all([incus(['launch', opts.image, A, '--project', project]), incus(['launch', opts.image, B, '--project', project])]);
+    await call('agents.list', {});
+    const limited = await call('agents.setLimits', { agent: A, limits: { processes: '200', memory: '256MiB', cpu: '1', disk: '2GiB' } });
+    console.log(`limits on ${A}: ${JSON.stringify(limited)}`);
+    await call('snapshots.create', { agent: A, name: 'before-attacks' });
+    // A restart makes sure every limit is in force, whatever waited for one.
+    await call('agents.action', { name: A, action: 'restart', force: true });
+    await sleep(2000);
+
+    const client = backend.connection.requireClient();
+    loops = [
+      probeLoop(async () => {
+        const r = await execCommand(client, B, ['true']);
+        if (r.exitCode !== 0) throw new Error(`true exited ${r.exitCode} in ${B}`);
+      }, probesB, errB),
+      probeLoop(hostTrue, probesHost, errHost),
+    ];
+
+    const t0 = performance.now();
+    await sleep(opts.before * 1000);
+    const before = { b: within(probesB, t0, performance.now()), host: within(probesHost, t0, performance.now()) };
+    console.log(`\nbefore (${opts.before} s): ${B} exec ${stats(before.b)}; host \`true\` ${stats(before.host)}`);
+
+    const results: string[] = [];
+    for (const attack of ATTACKS) {
+      if (bench.interrupted) return;
+      const start = performance.now();
+      const startEpoch = Date.now();
+      const seen = alerts.length;
+      let outcome: string;
+      try {
+        const r = await Promise.race([
+          execCommand(client, A, attack.command),
+          sleep(40_000).then(() => Promise.reject(new Error('no answer within 40 s'))),
+        ]);
+        outcome = `exit ${r.exitCode}${r.stderr.length ? `, stderr: ${r.stderr.toString().trim().split('\n').slice(-2).join(' | ').slice(0, 200)}` : ''}`;
+      } catch (err) {
+        outcome = `exec failed: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      const end = performance.now();
+      const b = within(probesB, start, end);
+      const host = within(probesHost, start, end);
+      await sleep(2500); // the sampler's next round (every 2 s) shows how A ended
+      // What A looked like at the end, from its cgroup, as Enclave's sampler sees it.
+      const hist = backend.telemetry.history(A, Math.ceil((performance.now() - start) / 1000) + 2);
+      const peak = hist.reduce(
+        (m, s) => ({
+          cpu: Math.max(m.cpu, s.cpuHostPercent),
+          mem: Math.max(m.mem, s.memoryBytes),
+          procs: Math.max(m.procs, s.processes),
+          ooms: Math.max(m.ooms, s.oomKills),
+        }),
+        { cpu: 0, mem: 0, procs: 0, ooms: 0 },
+      );
+      console.log(`\n${attack.label} in ${A}: ran ${((end - start) / 1000).toFixed(1)} s, ${outcome}`);
+      console.log(
+        `  ${A} as sampled: peak cpu ${peak.cpu.toFixed(0)}% of host, memory ${(peak.mem / 2 ** 20).toFixed(0)} MiB, ${peak.procs} processes, oom kills ${peak.ooms} (${hist.length} samples)`,
+      );
+      console.log(`  during: ${B} exec ${stats(b)}; host \`true\` ${stats(host)}`);
+      // Only alerts raised in this attack: the event also carries updates and clears of earlier ones.
+      const mine = alerts.slice(seen).filter((a) => a.alert.agent === A && a.alert.active && a.alert.at >= startEpoch);
+      if (mine.length) {
+        const firstAlert = mine[0] as { t: number; alert: GuardAlert };
+        console.log(
+          `  guard: flagged ${A} after ${(firstAlert.t - start).toFixed(0)} ms (${mine.map((m) => `${m.alert.rule}${m.alert.action ? ` → ${m.alert.action}` : ''}`).join(', ')}): ${firstAlert.alert.message}`,
+        );
+      } else {
+        console.log(`  guard: no guard.alert for ${A}${'guard' in backend ? '' : ' (the Backend has no guard wired in yet)'}`);
+      }
+      const ratio = b.length && before.b.length ? percentile(b, 99) / percentile(before.b, 99) : NaN;
+      const hostRatio = host.length && before.host.length ? percentile(host, 99) / percentile(before.host, 99) : NaN;
+      console.log(`  host \`true\` during/before p99: ${hostRatio.toFixed(2)}`);
+      results.push(`bench isolation-${attack.key}: ratio ${ratio.toFixed(2)}`);
+      console.log(results[results.length - 1]);
+
+      // Clear A's leftovers before the next attack: a forced stop and a start.
+      const r0 = performance.now();
+      if (attack.key === 'disk') await execCommand(client, A, ['rm', '-f', '/root/fill']).catch(() => undefined);
+      await call('agents.action', { name: A, action: 'stop', force: true });
+      await call('agents.action', { name: A, action: 'start' });
+      console.log(`  ${A} reset (force stop + start) in ${fmt(performance.now() - r0)}`);
+      await sleep(2000);
+    }
+
+    await Promise.all(loops.map((l) => l.stop()));
+    loops = [];
+    if (errB.n || errHost.n) console.log(`\nprobe failures: ${B} exec ${errB.n} (${errB.last}), host ${errHost.n} (${errHost.last})`);
+
+    // Containment: freeze, stop, roll back.
+    console.log(`\ncontaining ${A}:`);
+    await execCommand(client, A, ['sh', '-c', 'echo damaged > /root/damage']);
+    let t = performance.now();
+    await call('agents.action', { name: A, action: 'freeze' });
+    console.log(`  freeze: ${fmt(performance.now() - t)}`);
+    t = performance.now();
+    await call('agents.action', { name: A, action: 'stop', force: true });
+    console.log(`  stop (force, from frozen): ${fmt(performance.now() - t)}`);
+    t = performance.now();
+    const restored = await call('snapshots.restore', { agent: A, name: 'before-attacks' });
+    console.log(`  restore to before-attacks: ${fmt(performance.now() - t)} (safety snapshot ${restored.safety.name})`);
+    await call('agents.action', { name: A, action: 'start' });
+    const check = await execCommand(client, A, ['test', '-e', '/root/damage']);
+    console.log(`  after restore and start, /root/damage ${check.exitCode === 0 ? 'STILL EXISTS' : 'is gone'}`);
+
+    console.log('');
+    for (const line of results) console.log(line);
+  } finally {
+    await Promise.all(loops.map((l) => l.stop()));
+    await bench.cleanup();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench isolation failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

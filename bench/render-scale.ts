@@ -1,0 +1,188 @@
+/**
+ * Renderer-at-scale benchmark: the browser-mode UI showing many running agents with live
+ * telemetry, in headless Chromium, measured by requestAnimationFrame deltas and long tasks.
+ *
+ *   npm run bench:render-scale -- [--agents N] [--seconds S] [--image ALIAS] [--no-build]
+ *
+ * Builds the app (`npm run build`, unless --no-build), launches N agents (default 100) in a
+ * throwaway project in parallel batches, starts `node dist/electron/serve.mjs --port 0` with
+ * ENCLAVE_PROJECT set to it, opens the printed URL in /usr/bin/chromium (headless, no GPU)
+ * through Playwright, waits until N agent cards show, then records frame times for S seconds
+ * (default 30). The last line is `bench render-<N>: p95 <ms>` (goal < 16 ms).
+ * `npm run bench:telemetry -- --render` runs the same measurement on its agents instead.
+ * Agents and project are deleted at the end, also on failure and Ctrl-C.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { chromium } from 'playwright';
+import { deleteAgents, launchAgents } from './fleet.js';
+import { median, percentile, throwawayProject, wholeNumber, type ThrowawayProject } from './support.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = '/usr/bin/chromium';
+
+interface Options {
+  agents: number;
+  seconds: number;
+  image: string;
+  build: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { agents: 100, seconds: 30, image: 'enclave-agent', build: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--agents') opts.agents = wholeNumber(arg, value());
+    else if (arg === '--seconds') opts.seconds = wholeNumber(arg, value());
+    else if (arg === '--image') opts.image = value();
+    else if (arg === '--no-build') opts.build = false;
+    else throw new Error(`unknown argument ${arg} (use --agents N, --seconds S, --image ALIAS, --no-build)`);
+  }
+  return opts;
+}
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+/** Starts browser mode on a free port for `project`; resolves with the URL it printed (token included). */
+function startServe(project: string): Promise<{ child: ChildProcess; url: string }> {
+  const entry = join(ROOT, 'dist', 'electron', 'serve.mjs');
+  if (!existsSync(entry)) throw new Error('dist/electron/serve.mjs is missing: run `npm run build` first');
+  const child = spawn(process.execPath, [entry, '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, ENCLAVE_PROJECT: project },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`browser mode printed no URL in 20 s:\n${out}`)), 20_000);
+    const onData = (d: string) => {
+      out += d;
+      const m = out.match(/https?:\/\/\S+/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[0] });
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`browser mode exited (${code}) before printing its URL:\n${out}`));
+    });
+  });
+}
+
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+/**
+ * Runs in the page: rAF deltas and long tasks for `ms`. Plain JavaScript in a string, since tsx
+ * would wrap a function's inner functions in a helper (__name) the page does not have.
+ */
+const IN_PAGE = `async (ms) => {
+  const frames = [];
+  const longTasks = [];
+  let obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); });
+  try { obs.observe({ type: 'longtask', buffered: false }); } catch { obs = null; }
+  await new Promise((resolve) => {
+    let start = 0;
+    let last = 0;
+    const step = (now) => {
+      frames.push(now - last);
+      last = now;
+      if (now - start < ms) requestAnimationFrame(step); else resolve();
+    };
+    requestAnimationFrame((now) => { start = last = now; requestAnimationFrame(step); });
+  });
+  if (obs) obs.disconnect();
+  return { frames, longTasks, observed: obs !== null };
+}`;
+
+/** The measurement itself, against a project already holding `count` running agents. */
+export async function measureRender(project: string, count: number, bench: ThrowawayProject, seconds = 30): Promise<void> {
+  console.log(`\nrender: browser mode on project ${project} with ${count} running agents, headless ${CHROMIUM} (no GPU)`);
+  const { child, url } = await startServe(project);
+  const stopServe = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
+  bench.defer(stopServe);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  bench.defer(() => browser.close());
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const t0 = performance.now();
+    await page.goto(url);
+    const cards = page.getByTestId('agent-card');
+    const deadline = Date.now() + 60_000;
+    while ((await cards.count()) < count) {
+      if (Date.now() > deadline) throw new Error(`only ${await cards.count()} of ${count} agent cards showed within 60 s`);
+      if (bench.interrupted) return;
+      await page.waitForTimeout(100);
+    }
+    console.log(`  ${count} cards showed ${fmt(performance.now() - t0)} after navigation`);
+    await page.waitForTimeout(3000); // first telemetry batches and graphs drawn
+
+    const result = (await page.evaluate(`(${IN_PAGE})(${seconds * 1000})`)) as { frames: number[]; longTasks: number[]; observed: boolean };
+
+    const { frames, longTasks } = result;
+    const over = (ms: number) => frames.filter((f) => f > ms).length;
+    console.log(`  ${seconds} s, ${frames.length} frames (${(frames.length / seconds).toFixed(1)} fps)`);
+    console.log(
+      `  frame time: p50 ${fmt(median(frames))}, p95 ${fmt(percentile(frames, 95))}, p99 ${fmt(percentile(frames, 99))}, max ${fmt(Math.max(...frames))}; ${over(16.7 * 1.5)} frames over 25 ms, ${over(50)} over 50 ms`,
+    );
+    console.log(
+      result.observed
+        ? `  long tasks (> 50 ms): ${longTasks.length}, total ${fmt(longTasks.reduce((a, b) => a + b, 0))}, longest ${fmt(longTasks.length ? Math.max(...longTasks) : 0)}`
+        : '  long tasks: PerformanceObserver longtask not supported here',
+    );
+    if (errors.length) console.log(`  page errors: ${errors.slice(0, 3).join(' | ')}`);
+    console.log('  note: headless Chromium without a GPU (software compositing, 2 cores shared with Incus and the agents) is a pessimistic environment');
+    console.log(`bench render-${count}: p95 ${percentile(frames, 95).toFixed(1)}`);
+  } finally {
+    await browser.close().catch(() => undefined);
+    await stopServe();
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  if (opts.build) await run('npm', ['run', 'build']);
+  const bench = await throwawayProject('render-scale', 'Enclave renderer-at-scale benchmark (throwaway)');
+  const names = Array.from({ length: opts.agents }, (_, i) => `r${String(i + 1).padStart(3, '0')}`);
+  bench.defer(() => deleteAgents(bench.name, names));
+  try {
+    const t0 = performance.now();
+    await launchAgents(bench.name, opts.image, names, 8, () => bench.interrupted);
+    if (bench.interrupted) return;
+    console.log(`bench render-scale: ${opts.agents} agents launched in ${((performance.now() - t0) / 1000).toFixed(1)} s (project ${bench.name})`);
+    await measureRender(bench.name, opts.agents, bench, opts.seconds);
+  } finally {
+    await bench.cleanup();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err: unknown) => {
+    console.error(`bench render-scale failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  });
+}
