@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright';
 import { deleteAgents, launchAgents } from './fleet.js';
-import { median, percentile, throwawayProject, wholeNumber, type ThrowawayProject } from './support.js';
+import { median, percentile, throwawayProject, type ThrowawayProject, benchOptions } from './support.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -32,21 +32,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { agents: 100, seconds: 30, image: 'enclave-agent', build: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--agents') opts.agents = wholeNumber(arg, value());
-    else if (arg === '--seconds') opts.seconds = wholeNumber(arg, value());
-    else if (arg === '--image') opts.image = value();
-    else if (arg === '--no-build') opts.build = false;
-    else throw new Error(`unknown argument ${arg} (use --agents N, --seconds S, --image ALIAS, --no-build)`);
-  }
-  return opts;
+  return benchOptions(argv, { agents: 100, seconds: 30, image: 'enclave-agent', build: true });
 }
 
 function run(cmd: string, args: string[]): Promise<void> {

@@ -40,7 +40,7 @@ import { Backend } from '../electron/core/backend.js';
 import { execCommand } from '../electron/incus/exec.js';
 import { deleteSnapshot, listSnapshots } from '../electron/incus/snapshots.js';
 import { dispatch } from '../electron/transport/dispatch.js';
-import { incus, median, throwawayProject, wholeNumber } from './support.js';
+import { incus, median, throwawayProject, benchOptions } from './support.js';
 import { Tracer } from './tracer.js';
 
 interface Options {
@@ -56,25 +56,13 @@ const OPS = ['create', 'restore', 'clone'] as const;
 type Op = (typeof OPS)[number];
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { reps: 7, image: 'enclave-agent', mb: 64, trace: false, only: null };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--reps') opts.reps = wholeNumber(arg, value());
-    else if (arg === '--image') opts.image = value();
-    else if (arg === '--mb') opts.mb = wholeNumber(arg, value(), 0);
-    else if (arg === '--trace') opts.trace = true;
-    else if (arg === '--only') {
-      const op = value();
-      if (!(OPS as readonly string[]).includes(op)) throw new Error(`--only takes one of ${OPS.join(', ')}`);
-      opts.only = op as Op;
-    } else throw new Error(`unknown argument ${arg} (use --reps N, --image ALIAS, --mb N, --only OP, --trace)`);
-  }
-  return opts;
+  const opts = benchOptions<Omit<Options, 'only'> & { only: string | null }>(
+    argv,
+    { reps: 7, image: 'enclave-agent', mb: 64, trace: false, only: null },
+    { mb: 0 },
+  );
+  if (opts.only !== null && !(OPS as readonly string[]).includes(opts.only)) throw new Error(`--only takes one of ${OPS.join(', ')}`);
+  return { ...opts, only: opts.only as Op | null };
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { Backend } from '../electron/core/backend.js';
 import { execCommand } from '../electron/incus/exec.js';
 import { dispatch } from '../electron/transport/dispatch.js';
-import { incus, median, throwawayProject, wholeNumber } from './support.js';
+import { incus, median, throwawayProject, benchOptions } from './support.js';
 import { Tracer } from './tracer.js';
 
 interface Options {
@@ -22,20 +22,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { reps: 7, image: 'enclave-agent', trace: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--reps') opts.reps = wholeNumber(arg, value());
-    else if (arg === '--image') opts.image = value();
-    else if (arg === '--trace') opts.trace = true;
-    else throw new Error(`unknown argument ${arg} (use --reps N, --image ALIAS, --trace)`);
-  }
-  return opts;
+  return benchOptions(argv, { reps: 7, image: 'enclave-agent', trace: false });
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;

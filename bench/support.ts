@@ -49,6 +49,37 @@ export function wholeNumber(arg: string, raw: string, min = 1): number {
   return n;
 }
 
+type OptionValue = number | string | boolean | null;
+
+/**
+ * Command-line options shaped by their defaults: `--reps N` for a number (a whole number ≥
+ * `min`, default 1), `--image X` for a string or null, `--trace` for a false boolean and
+ * `--no-build` for a true one. camelCase names are written kebab-case (`cpuProf` → `--cpu-prof`).
+ */
+export function benchOptions<T extends { [K in keyof T]: OptionValue }>(argv: string[], defaults: T, min: Partial<Record<keyof T, number>> = {}): T {
+  const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const byFlag = new Map<string, keyof T & string>();
+  for (const key of Object.keys(defaults) as (keyof T & string)[]) {
+    byFlag.set(defaults[key] === true ? `--no-${flag(key).slice(2)}` : flag(key), key);
+  }
+  const usage = () => [...byFlag].map(([f, k]) => (typeof defaults[k] === 'boolean' ? f : `${f} ${typeof defaults[k] === 'number' ? 'N' : 'X'}`)).join(', ');
+  const opts: Record<string, OptionValue> = { ...defaults };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const key = byFlag.get(arg);
+    if (!key) throw new Error(`unknown argument ${arg} (use ${usage()})`);
+    const def = defaults[key];
+    if (typeof def === 'boolean') {
+      opts[key] = !def;
+      continue;
+    }
+    const raw = argv[++i];
+    if (raw === undefined) throw new Error(`${arg} needs a value`);
+    opts[key] = typeof def === 'number' ? wholeNumber(arg, raw, min[key] ?? 1) : raw;
+  }
+  return opts as T;
+}
+
 export interface ThrowawayProject {
   /** The project's name, `enclave-bench-<random>`. */
   readonly name: string;

@@ -20,7 +20,7 @@ import { Backend } from '../electron/core/backend.js';
 import { IncusClient } from '../electron/incus/client.js';
 import { getInstanceState } from '../electron/incus/instances.js';
 import { deleteAgents, incusdPid, launchAgents, ownCpuSeconds, pctOfCore, processCpuSeconds, sleep } from './fleet.js';
-import { throwawayProject, wholeNumber } from './support.js';
+import { throwawayProject, benchOptions } from './support.js';
 
 interface Options {
   max: number;
@@ -30,21 +30,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { max: 100, seconds: 15, image: 'enclave-agent', render: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--max') opts.max = wholeNumber(arg, value());
-    else if (arg === '--seconds') opts.seconds = wholeNumber(arg, value());
-    else if (arg === '--image') opts.image = value();
-    else if (arg === '--render') opts.render = true;
-    else throw new Error(`unknown argument ${arg} (use --max N, --seconds S, --image ALIAS, --render)`);
-  }
-  return opts;
+  return benchOptions(argv, { max: 100, seconds: 15, image: 'enclave-agent', render: false });
 }
 
 interface Cost {

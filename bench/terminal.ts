@@ -27,7 +27,7 @@ import { WebSocket, type RawData } from 'ws';
 import type { ArgsOf, Reply, RequestName, ResultOf } from '../shared/api.js';
 import type { TerminalsChange, TerminalState } from '../shared/types.js';
 import { decodeFrame, encodeFrame, TOKEN_PARAM, WS_PATH, type ServerFrame } from '../shared/wire.js';
-import { incus, median, percentile, throwawayProject, wholeNumber } from './support.js';
+import { incus, median, percentile, throwawayProject, benchOptions } from './support.js';
 import type { HostMessage } from './terminal-host.js';
 
 interface Options {
@@ -40,22 +40,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { reps: 5, probes: 200, mb: 200, image: 'enclave-agent', cpuProf: null };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--reps') opts.reps = wholeNumber(arg, value());
-    else if (arg === '--probes') opts.probes = wholeNumber(arg, value());
-    else if (arg === '--mb') opts.mb = wholeNumber(arg, value());
-    else if (arg === '--image') opts.image = value();
-    else if (arg === '--cpu-prof') opts.cpuProf = value();
-    else throw new Error(`unknown argument ${arg} (use --reps N, --probes N, --mb N, --image ALIAS, --cpu-prof DIR)`);
-  }
-  return opts;
+  return benchOptions<Options>(argv, { reps: 5, probes: 200, mb: 200, image: 'enclave-agent', cpuProf: null });
 }
 
 const AGENT = 'bench-term';
