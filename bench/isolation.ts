@@ -1,7 +1,7 @@
 /**
  * Isolation benchmark: does a runaway agent hurt its neighbour or the host?
  *
- *   npm run bench:isolation -- [--image ALIAS] [--before S]
+ *   npm run bench:isolation -- [--image ALIAS] [--before S] [--phases forkbomb,memory,disk]
  *
  * Agents A (limits: 200 processes, 256MiB memory, 1 cpu, 2GiB disk, set through
  * agents.setLimits) and B, in one throwaway project, with a Backend in this process. B answers
@@ -11,6 +11,7 @@
  * quota). A is force-stopped and started again after each. If the guard pushes `guard.alert`
  * events, how fast it flagged A is printed. Finally A is frozen, force-stopped and restored to
  * the snapshot taken before the attacks, timed.
+ * --phases runs only the attacks named (default: all three, in that order).
  * Lines `bench isolation-<attack>: ratio <during/before p99 of B's exec>` (goal ≤ 2).
  */
 import { spawn } from 'node:child_process';
@@ -26,10 +27,12 @@ import { incus, median, percentile, throwawayProject, wholeNumber } from './supp
 interface Options {
   image: string;
   before: number;
+  /** Keys of the attacks to run; all of them by default. */
+  phases: string[] | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { image: 'enclave-agent', before: 10 };
+  const opts: Options = { image: 'enclave-agent', before: 10, phases: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -39,7 +42,12 @@ function parseArgs(argv: string[]): Options {
     };
     if (arg === '--image') opts.image = value();
     else if (arg === '--before') opts.before = wholeNumber(arg, value());
-    else throw new Error(`unknown argument ${arg} (use --image ALIAS, --before S)`);
+    else if (arg === '--phases') {
+      const phases = value().split(',').filter(Boolean);
+      const unknown = phases.filter((p) => !ATTACKS.some((a) => a.key === p));
+      if (!phases.length || unknown.length) throw new Error(`--phases takes a list of ${ATTACKS.map((a) => a.key).join(', ')}`);
+      opts.phases = phases;
+    } else throw new Error(`unknown argument ${arg} (use --image ALIAS, --before S, --phases LIST)`);
   }
   return opts;
 }
@@ -174,7 +182,7 @@ async function main(): Promise<void> {
     console.log(`\nbefore (${opts.before} s): ${B} exec ${stats(before.b)}; host \`true\` ${stats(before.host)}`);
 
     const results: string[] = [];
-    for (const attack of ATTACKS) {
+    for (const attack of ATTACKS.filter((a) => !opts.phases || opts.phases.includes(a.key))) {
       if (bench.interrupted) return;
       const start = performance.now();
       const startEpoch = Date.now();
