@@ -37,10 +37,10 @@ export class Backend {
   readonly events = new EventEmitter<Pushed>();
   readonly handlers: Handlers;
 
-  constructor(opts: Partial<ConnectionOptions> = {}) {
+  constructor({ settingsPath, ...opts }: Partial<ConnectionOptions> & { settingsPath?: string } = {}) {
     const project = opts.project ?? process.env.ENCLAVE_PROJECT ?? DEFAULT_PROJECT;
     this.connection = new Connection({ project, ...opts });
-    this.settings = new SettingsStore();
+    this.settings = new SettingsStore(settingsPath);
     this.activity = new ActivityLog();
     // Lifecycle events before the agents' mirror sees them: none is missed or reordered.
     this.connection.on('event', (e) => {

@@ -10,18 +10,17 @@
  * itself is covered by limits.itest.ts.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../shared/api.js';
 import type { Agent, GuardAlert, LimitsResult, RestoreResult, Snapshot } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
 import { execCommand, type ExecResult } from '../incus/exec.js';
-import { AGENT_IMAGE, INCUS_SOCKET, incus, suffix, until, useTestProject } from '../test-support/project.js';
+import { AGENT_IMAGE, incus, suffix, until, useTestProject } from '../test-support/project.js';
+import { testBackend } from '../test-support/backend.js';
 import { dispatch } from '../transport/dispatch.js';
-import { Backend } from './backend.js';
+import type { Backend } from './backend.js';
 import { cgroupName } from './telemetry/cgroup-source.js';
 
 function ok<T>(reply: Reply): T {
@@ -126,16 +125,7 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
   let baselineP99 = NaN;
 
   beforeAll(async () => {
-    const configDir = await mkdtemp(join(tmpdir(), 'enclave-iso-it-'));
-    project.defer(() => rm(configDir, { recursive: true, force: true }));
-    const previous = process.env.ENCLAVE_CONFIG_DIR;
-    process.env.ENCLAVE_CONFIG_DIR = configDir;
-    project.defer(() => {
-      if (previous === undefined) delete process.env.ENCLAVE_CONFIG_DIR;
-      else process.env.ENCLAVE_CONFIG_DIR = previous;
-    });
-    backend = new Backend({ project: project.name, socketPath: INCUS_SOCKET, retryMs: 300 });
-    project.defer(() => backend.stop());
+    ({ backend } = await testBackend(project, 'iso'));
     // Whatever happens, A (bombed, full, or frozen) is stopped first; the project helper then deletes everything.
     project.defer(async () => {
       await incus('start', A, '--project', project.name).catch(() => undefined); // no-op unless frozen

@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +9,11 @@ import { IncusError } from '../incus/errors.js';
 import { getInstance, type Instance } from '../incus/instances.js';
 import { getSnapshot, listSnapshots, rootPool, type InstanceSnapshot } from '../incus/snapshots.js';
 import { recordEvents, type Recorder } from '../test-support/events.js';
-import { AGENT_IMAGE, INCUS_SOCKET, incus, suffix, until, useTestProject } from '../test-support/project.js';
+import { AGENT_IMAGE, incus, suffix, until, useTestProject } from '../test-support/project.js';
+import { testBackend } from '../test-support/backend.js';
 import { TestLink, failed, ok, openTerminal, typeAndWait } from '../test-support/terminal-link.js';
 import { dispatch } from '../transport/dispatch.js';
-import { Backend } from './backend.js';
+import type { Backend } from './backend.js';
 
 const DAY = 86_400_000;
 
@@ -59,17 +58,7 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     // Registered first, so it runs last, just before the project is destroyed: other suites on
     // this machine restart incusd, and a destroy while it is down would leave the project.
     project.defer(() => until('incusd to answer', () => project.client.get('/1.0').then(() => true, () => false), 14_000));
-    // The settings file lives in a folder of this test, set before the Backend reads it.
-    configDir = await mkdtemp(join(tmpdir(), 'enclave-snap-it-'));
-    project.defer(() => rm(configDir, { recursive: true, force: true }));
-    const previous = process.env.ENCLAVE_CONFIG_DIR;
-    process.env.ENCLAVE_CONFIG_DIR = configDir;
-    project.defer(() => {
-      if (previous === undefined) delete process.env.ENCLAVE_CONFIG_DIR;
-      else process.env.ENCLAVE_CONFIG_DIR = previous;
-    });
-
-    backend = new Backend({ project: project.name, socketPath: INCUS_SOCKET, retryMs: 300 });
+    ({ backend, configDir } = await testBackend(project, 'snap'));
     expect(backend.settings.path).toBe(join(configDir, 'settings.json'));
     project.defer(() => backend.stop());
     rec = recordEvents(backend);

@@ -1,13 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../../shared/api.js';
 import type { ActivityEntry, Agent, GuardAlert, GuardSettings } from '../../../shared/types.js';
-import { AGENT_IMAGE, INCUS_SOCKET, incus, suffix, until, useTestProject } from '../../test-support/project.js';
+import { AGENT_IMAGE, incus, suffix, until, useTestProject } from '../../test-support/project.js';
+import { testBackend } from '../../test-support/backend.js';
 import { dispatch } from '../../transport/dispatch.js';
-import { Backend } from '../backend.js';
+import type { Backend } from '../backend.js';
 
 function ok<T>(reply: Reply): T {
   if (!reply.ok) throw new Error(`expected success, got ${reply.error.code}: ${reply.error.message}`);
@@ -36,16 +34,7 @@ describe('guard and activity against the real daemon', () => {
 
   beforeAll(async () => {
     project.defer(() => until('incusd to answer', () => project.client.get('/1.0').then(() => true, () => false), 14_000));
-    const configDir = await mkdtemp(join(tmpdir(), 'enclave-guard-it-'));
-    project.defer(() => rm(configDir, { recursive: true, force: true }));
-    const previous = process.env.ENCLAVE_CONFIG_DIR;
-    process.env.ENCLAVE_CONFIG_DIR = configDir;
-    project.defer(() => {
-      if (previous === undefined) delete process.env.ENCLAVE_CONFIG_DIR;
-      else process.env.ENCLAVE_CONFIG_DIR = previous;
-    });
-    backend = new Backend({ project: project.name, socketPath: INCUS_SOCKET, retryMs: 300 });
-    project.defer(() => backend.stop());
+    ({ backend } = await testBackend(project, 'guard'));
     backend.events.on('guard.alert', (a) => alerts.push(a));
     backend.start();
     await backend.ready(15_000);
