@@ -3,22 +3,11 @@ import { MAX_ARGS_BYTES } from '../../shared/api.js';
 import { EnclaveError } from '../../shared/errors.js';
 import { AGENT_NAME_RULE } from '../../shared/names.js';
 import type { Agent, ConnectionStatus } from '../../shared/types.js';
+import { agentFixture } from '../../shared/test-fixtures.js';
 import { IncusError, IncusUnreachableError } from '../incus/errors.js';
 import { dispatch, type Handlers } from './dispatch.js';
 
-const agent = (name: string): Agent => ({
-  name,
-  status: 'Running',
-  image: 'enclave-agent',
-  createdAt: '2025-01-01T00:00:00Z',
-  lastStartedAt: null,
-  managed: true,
-  description: '',
-  meta: {},
-  clonedFrom: null,
-  snapshotSchedule: { schedule: '', expiry: '' },
-  limits: { cpu: '', memory: '', processes: '', disk: '' },
-});
+const agent = (name: string): Agent => agentFixture(name);
 
 const unused = async (): Promise<never> => {
   throw new Error('not used by these tests');

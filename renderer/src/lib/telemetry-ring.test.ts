@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { TelemetrySample } from '../../../shared/types.js';
+import { sampleFixture } from '../../../shared/test-fixtures.js';
 import { SampleRing, columns, fitSpan } from './telemetry-ring.js';
 
 function sample(at: number, cpu = 1, agent = 'a'): TelemetrySample {
-  return {
-    agent,
-    at,
-    cpuHostPercent: cpu,
-    cpuLimitPercent: null,
-    memoryBytes: 1,
-    memoryLimitBytes: null,
-    processes: 1,
-    processesLimit: null,
-    diskBytes: null,
-    diskLimitBytes: null,
-    netRxBytesPerSec: 0,
-    netTxBytesPerSec: 0,
-    oomKills: 0,
-  };
+  return sampleFixture(agent, at, { cpuHostPercent: cpu });
 }
 const times = (ring: SampleRing) => ring.toArray().map((s) => s.at);
 

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../../shared/types.js';
+import { agentFixture } from '../../../shared/test-fixtures.js';
 import { applyAgentsChange, useAgents } from './agents.js';
 
 function agent(name: string, status: Agent['status'] = 'Running'): Agent {
-  return {
-    name,
-    status,
-    image: 'Debian 12',
-    createdAt: '2025-01-01T00:00:00Z',
-    lastStartedAt: null,
-    managed: true,
-    description: '',
-    meta: {},
-    clonedFrom: null,
-    snapshotSchedule: { schedule: '', expiry: '' },
-    limits: { cpu: '', memory: '', processes: '', disk: '' },
-  };
+  return agentFixture(name, { status, image: 'Debian 12' });
 }
 
 const names = (agents: readonly Agent[]) => agents.map((a) => a.name);

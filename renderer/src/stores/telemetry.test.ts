@@ -1,23 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TelemetrySample } from '../../../shared/types.js';
+import { sampleFixture } from '../../../shared/test-fixtures.js';
 import { telemetryRing, useTelemetry } from './telemetry.js';
 
 function sample(agent: string, at: number, cpu = 1): TelemetrySample {
-  return {
-    agent,
-    at,
-    cpuHostPercent: cpu,
-    cpuLimitPercent: null,
-    memoryBytes: 1,
-    memoryLimitBytes: null,
-    processes: 1,
-    processesLimit: null,
-    diskBytes: null,
-    diskLimitBytes: null,
-    netRxBytesPerSec: 0,
-    netTxBytesPerSec: 0,
-    oomKills: 0,
-  };
+  return sampleFixture(agent, at, { cpuHostPercent: cpu });
 }
 
 describe('telemetry store', () => {
