@@ -65,6 +65,25 @@ else
 fi
 
 # --- daemon -----------------------------------------------------------------
+LXCFS_DIR=/var/lib/incus-lxcfs
+# lxcfs gives containers their own /proc view (meminfo etc.); optional. After a machine
+# restart its FUSE mount can outlive the process ("Transport endpoint is not connected"),
+# which breaks every later stat of the directory, so a dead mount is detached first.
+start_lxcfs() {
+  command -v lxcfs >/dev/null 2>&1 || return 1
+  if pgrep -x lxcfs >/dev/null && stat "$LXCFS_DIR" >/dev/null 2>&1; then return 0; fi
+  if ! stat "$LXCFS_DIR" >/dev/null 2>&1 || grep -qs " $LXCFS_DIR " /proc/self/mounts; then
+    say "detaching stale lxcfs mount at $LXCFS_DIR"
+    umount -l "$LXCFS_DIR" 2>/dev/null || fusermount -uz "$LXCFS_DIR" 2>/dev/null || true
+  fi
+  mkdir -p "$LXCFS_DIR" || return 1
+  setsid lxcfs "$LXCFS_DIR" >/var/log/incus/lxcfs.log 2>&1 < /dev/null &
+  for _ in $(seq 1 50); do
+    grep -qs " $LXCFS_DIR fuse" /proc/self/mounts && return 0
+    sleep 0.1
+  done
+  return 1
+}
 INCUSD=/usr/libexec/incus/incusd
 [ -x "$INCUSD" ] || INCUSD="$(command -v incusd || true)"
 [ -n "$INCUSD" ] || die "incusd not found after install"
@@ -74,11 +93,7 @@ if incus info >/dev/null 2>&1; then
 else
   say "starting incusd (detached)"
   mkdir -p /var/log/incus
-  # lxcfs gives containers their own /proc view (meminfo etc.); optional.
-  if command -v lxcfs >/dev/null 2>&1 && ! pgrep -x lxcfs >/dev/null; then
-    mkdir -p /var/lib/incus-lxcfs
-    setsid lxcfs /var/lib/incus-lxcfs >/var/log/incus/lxcfs.log 2>&1 < /dev/null &
-  fi
+  start_lxcfs || say "lxcfs not started (optional; containers see the host's /proc/meminfo)"
   setsid "$INCUSD" --group root --logfile /var/log/incus/incusd.log >/dev/null 2>&1 < /dev/null &
   incus admin waitready --timeout=60 || die "incusd did not become ready; see /var/log/incus/incusd.log"
   say "incusd ready"
