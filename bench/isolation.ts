@@ -15,6 +15,7 @@
  * Lines `bench isolation-<attack>: ratio <during/before p99 of B's exec>` (goal ≤ 2).
  */
 import { spawn } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { RequestName, ResultOf } from '../shared/api.js';
 import type { GuardAlert } from '../shared/types.js';
@@ -82,8 +83,11 @@ const ATTACKS: Attack[] = [
   },
   {
     key: 'disk',
-    label: 'disk fill (3000 MiB into /root)',
-    command: ['timeout', '15', 'dd', 'if=/dev/zero', 'of=/root/fill', 'bs=1M', 'count=3000'],
+    label: 'disk fill (into /root up to the 2 GiB quota, emptied and filled again for 15 s)',
+    command: [
+      'timeout', '15', 'sh', '-c',
+      'while :; do dd if=/dev/zero of=/root/fill bs=1M count=3000 2>/dev/null; rm -f /root/fill; done',
+    ],
   },
 ];
 
@@ -129,6 +133,32 @@ const within = (xs: Probe[], from: number, to: number) => xs.filter((p) => p.at 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 const stats = (xs: number[]) => (xs.length ? `p50 ${fmt(median(xs))}, p99 ${fmt(percentile(xs, 99))} (n=${xs.length})` : 'no samples');
 
+/**
+ * What of the host shapes the disk attack's result: a write cap on the storage pool's device
+ * (scripts/setup-incus.sh sets one on cgroup v1 hosts) and whether btrfs enforces quotas.
+ */
+async function hostConditions(): Promise<string> {
+  const read = (path: string) => readFile(path, 'utf8').then((t) => t.trim(), () => null);
+  const parts: string[] = [];
+  const caps = await read('/sys/fs/cgroup/blkio/blkio.throttle.write_bps_device');
+  parts.push(
+    caps === null
+      ? 'no cgroup v1 blkio (cgroup v2 host: writeback is charged to the writing container)'
+      : caps
+        ? `pool write caps (root blkio cgroup): ${caps.split('\n').map((l) => { const [dev, bps] = l.split(' '); return `${dev} ${(Number(bps) / 2 ** 20).toFixed(0)} MiB/s`; }).join(', ')}`
+        : 'no pool write cap (cgroup v1: one agent\'s buffered writes are not limited by its own cgroup)',
+  );
+  try {
+    const dirs = await readdir('/sys/fs/btrfs');
+    const flags = await Promise.all(dirs.map((d) => read(`/sys/fs/btrfs/${d}/qgroups/inconsistent`)));
+    const known = flags.filter((f): f is string => f !== null);
+    if (known.length) parts.push(known.includes('1') ? 'btrfs qgroups INCONSISTENT (disk sizes not enforced; run scripts/setup-incus.sh)' : 'btrfs qgroups consistent');
+  } catch {
+    // no btrfs on this host
+  }
+  return parts.join('; ');
+}
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const bench = await throwawayProject('isolation', 'Enclave isolation benchmark (throwaway)');
@@ -143,10 +173,7 @@ async function main(): Promise<void> {
   };
 
   const alerts: { t: number; alert: GuardAlert }[] = [];
-  // 'guard.alert' is in the contract; the guard may or may not be wired into the Backend yet.
-  (backend.events as unknown as import('node:events').EventEmitter).on('guard.alert', (alert: GuardAlert) =>
-    alerts.push({ t: performance.now(), alert }),
-  );
+  backend.events.on('guard.alert', (alert) => alerts.push({ t: performance.now(), alert }));
 
   const probesB: Probe[] = [];
   const probesHost: Probe[] = [];
@@ -158,6 +185,7 @@ async function main(): Promise<void> {
     backend.start();
     await backend.ready();
     console.log(`bench isolation: image ${opts.image}, project ${project}`);
+    console.log(`host: ${await hostConditions()}`);
     await Promise.all([incus(['launch', opts.image, A, '--project', project]), incus(['launch', opts.image, B, '--project', project])]);
     await call('agents.list', {});
     const limited = await call('agents.setLimits', { agent: A, limits: { processes: '200', memory: '256MiB', cpu: '1', disk: '2GiB' } });
@@ -225,7 +253,7 @@ async function main(): Promise<void> {
           `  guard: flagged ${A} after ${(firstAlert.t - start).toFixed(0)} ms (${mine.map((m) => `${m.alert.rule}${m.alert.action ? ` → ${m.alert.action}` : ''}`).join(', ')}): ${firstAlert.alert.message}`,
         );
       } else {
-        console.log(`  guard: no guard.alert for ${A}${'guard' in backend ? '' : ' (the Backend has no guard wired in yet)'}`);
+        console.log(`  guard: no guard.alert for ${A}`);
       }
       const ratio = b.length && before.b.length ? percentile(b, 99) / percentile(before.b, 99) : NaN;
       const hostRatio = host.length && before.host.length ? percentile(host, 99) / percentile(before.host, 99) : NaN;

@@ -113,6 +113,39 @@ else
   incus profile device add default root disk path=/ pool="$POOL" >/dev/null
 fi
 
+# --- pool tuning ------------------------------------------------------------
+# Both settings live in the kernel, not in Incus: they are gone after a reboot and are set
+# again on every run.
+POOL_WRITE_BPS="${ENCLAVE_POOL_WRITE_BPS:-157286400}"   # 150 MiB/s; 0 lifts the cap
+pool_dir="/var/lib/incus/storage-pools/$POOL"
+if [ "$(incus storage show "$POOL" | awk '/^driver:/ {print $2}')" = btrfs ] \
+   && mountpoint -q "$pool_dir"; then
+  # Root disk sizes are btrfs qgroup limits, and btrfs stops enforcing them once its qgroup
+  # numbers are marked inconsistent, which deleting a deep subvolume does by default
+  # (drop_subtree_threshold 3). Full accounting on deletion keeps them exact.
+  uuid="$(findmnt -n -o UUID --target "$pool_dir" | head -1)"
+  qg="/sys/fs/btrfs/$uuid/qgroups"
+  if [ -n "$uuid" ] && [ -d "$qg" ]; then
+    echo 8 > "$qg/drop_subtree_threshold" 2>/dev/null || true
+    if [ "$(cat "$qg/inconsistent" 2>/dev/null)" = 1 ]; then
+      say "btrfs qgroups of $POOL inconsistent: rescanning so disk sizes are enforced again"
+      btrfs quota rescan -w "$pool_dir" >/dev/null
+    fi
+  fi
+  # On a cgroup v1 host, buffered writes reach the disk from kernel flusher threads, which
+  # no container's blkio limit covers: one agent filling its disk at full speed stalls
+  # incusd's database and every other agent's exec. A cap on the pool's device, set on the
+  # root blkio cgroup where those threads live, bounds that. cgroup v2 hosts attribute
+  # writeback to the writing container and need no such cap.
+  dev="$(findmnt -n -o SOURCE --target "$pool_dir" | head -1)"
+  throttle=/sys/fs/cgroup/blkio/blkio.throttle.write_bps_device
+  if [ -b "$dev" ] && [ -w "$throttle" ]; then
+    majmin="$(lsblk -dno MAJ:MIN "$dev" | tr -d ' ')"
+    echo "$majmin $POOL_WRITE_BPS" > "$throttle"
+    say "pool $POOL ($dev, $majmin): writes capped at $((POOL_WRITE_BPS / 1048576)) MiB/s (cgroup v1 host; ENCLAVE_POOL_WRITE_BPS=0 lifts it)"
+  fi
+fi
+
 # --- agent image ------------------------------------------------------------
 if incus image alias list -f csv | cut -d, -f1 | grep -qx "$IMAGE_ALIAS"; then
   say "image $IMAGE_ALIAS present"
