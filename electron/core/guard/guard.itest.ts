@@ -30,6 +30,8 @@ describe('guard and activity against the real daemon', () => {
   const bomb = `gfb-${suffix()}`;
   const mem = `gmem-${suffix()}`;
   const cpu = `gcpu-${suffix()}`;
+  const oom = `goom-${suffix()}`;
+  const disk = `gdisk-${suffix()}`;
   const firstAlert = (agent: string, rules: string[]) => () => alerts.find((a) => a.agent === agent && a.active && rules.includes(a.rule));
 
   beforeAll(async () => {
@@ -39,7 +41,8 @@ describe('guard and activity against the real daemon', () => {
     backend.start();
     await backend.ready(15_000);
     await backend.settings.update({ defaultLimits: { cpu: '1', memory: '128MiB', processes: '100', disk: '' } });
-    await Promise.all([bomb, mem, cpu].map(async (name) => ok<Agent>(await call('agents.create', { name, image: AGENT_IMAGE }))));
+    await Promise.all([bomb, mem, cpu, oom, disk].map(async (name) => ok<Agent>(await call('agents.create', { name, image: AGENT_IMAGE }))));
+    ok(await call('agents.setLimits', { agent: disk, limits: { disk: '1GiB' } }));
     // Let the agents settle (boot-time process churn) before watching them.
     await new Promise((r) => setTimeout(r, 4000));
   });
@@ -96,6 +99,28 @@ describe('guard and activity against the real daemon', () => {
     const log = ok<ActivityEntry[]>(await call('activity.list', { agent: mem }));
     expect(log.some((e) => e.kind === 'guard' && e.actor === 'guard')).toBe(true);
     expect(log.filter((e) => e.message === 'frozen')).toEqual([expect.objectContaining({ actor: 'guard' })]);
+  });
+
+  it('flags an OOM kill inside the agent', async () => {
+    const started = Date.now();
+    // tail keeps an endless line in memory: the kernel kills it at the 128MiB limit.
+    spawnIn(project.name, oom, 'timeout 20 tail /dev/zero');
+    const alert = await until('an oom-kill alert', firstAlert(oom, ['oom-kill']), 15_000);
+    console.log(`oom-kill flagged in ${alert.at - started} ms: ${alert.message}`);
+    expect(alert.message).toMatch(new RegExp(`^${oom}: \\d+ OOM kills?$`));
+    expect(ok<GuardAlert[]>(await call('guard.alerts', { agent: oom })).some((a) => a.id === alert.id && a.active)).toBe(true);
+  });
+
+  it('flags a disk filling up to its quota within seconds', async () => {
+    const started = Date.now();
+    spawnIn(project.name, disk, 'dd if=/dev/zero of=/root/fill bs=1M count=2000 2>/dev/null; sleep 40');
+    const alert = await until('a disk-high alert', firstAlert(disk, ['disk-high']), 20_000).catch((err: unknown) => {
+      console.log('disk samples:', backend.telemetry.history(disk, 25).map((x) => `${x.diskBytes}/${x.diskLimitBytes}`).join(' '));
+      throw err;
+    });
+    console.log(`disk-high flagged in ${alert.at - started} ms: ${alert.message}`);
+    expect(alert.message).toMatch(/disk .* of 1\.0 GiB|disk .* of 1 GiB/);
+    expect(alert.at - started).toBeLessThan(15_000);
   });
 
   it('logs who did what: the incus CLI, Enclave (once), and limit changes', async () => {

@@ -85,21 +85,26 @@ export class CgroupSource {
     let memoryBytes: number;
     let memoryLimitBytes: number | null;
     let oomKills: number;
+    let writingBytes: number;
     const v1Usage = this.v1('memory', cg, 'memory.usage_in_bytes');
     if (v1Usage !== null) {
-      memoryBytes = workingSet(Number(v1Usage), keyed(this.v1('memory', cg, 'memory.stat'), 'total_inactive_file'));
+      const stat = this.v1('memory', cg, 'memory.stat');
+      memoryBytes = workingSet(Number(v1Usage), keyed(stat, 'total_inactive_file'));
       memoryLimitBytes = cgroupLimit(this.v1('memory', cg, 'memory.limit_in_bytes'));
       oomKills = keyed(this.v1('memory', cg, 'memory.oom_control'), 'oom_kill') ?? 0;
+      writingBytes = (keyed(stat, 'total_dirty') ?? 0) + (keyed(stat, 'total_writeback') ?? 0);
     } else {
-      memoryBytes = workingSet(Number(this.v2(cg, 'memory.current') ?? 0), keyed(this.v2(cg, 'memory.stat'), 'inactive_file'));
+      const stat = this.v2(cg, 'memory.stat');
+      memoryBytes = workingSet(Number(this.v2(cg, 'memory.current') ?? 0), keyed(stat, 'inactive_file'));
       memoryLimitBytes = cgroupLimit(this.v2(cg, 'memory.max'));
       oomKills = keyed(this.v2(cg, 'memory.events'), 'oom_kill') ?? 0;
+      writingBytes = (keyed(stat, 'file_dirty') ?? 0) + (keyed(stat, 'file_writeback') ?? 0);
     }
 
     const pidsCurrent = this.v1('pids', cg, 'pids.current') ?? this.v2(cg, 'pids.current');
     const pidsMax = this.v1('pids', cg, 'pids.max') ?? this.v2(cg, 'pids.max');
 
-    const net = this.net(cg, name);
+    const net = this.net(project, name);
     return {
       at,
       cpuNs,
@@ -110,21 +115,30 @@ export class CgroupSource {
       netRxBytes: net.rx,
       netTxBytes: net.tx,
       oomKills,
+      writingBytes,
     };
   }
 
-  private net(cg: string, key: string): { rx: number; tx: number } {
+  /** The container's init pid as last seen (cached; looked up in its cgroup when unknown), or null. */
+  initPid(project: string, name: string): number | null {
+    let pid = this.pids.get(name);
+    if (pid === undefined) {
+      const cg = cgroupName(project, name);
+      const procs = this.v1('pids', cg, 'cgroup.procs') ?? this.v1('cpuacct', cg, 'cgroup.procs') ?? this.v2(cg, 'cgroup.procs');
+      pid = Number(procs?.split('\n')[0]);
+      if (!(pid > 0)) return null;
+      this.pids.set(name, pid);
+    }
+    return pid;
+  }
+
+  private net(project: string, name: string): { rx: number; tx: number } {
     for (let attempt = 0; attempt < 2; attempt++) {
-      let pid = this.pids.get(key);
-      if (pid === undefined) {
-        const procs = this.v1('pids', cg, 'cgroup.procs') ?? this.v1('cpuacct', cg, 'cgroup.procs') ?? this.v2(cg, 'cgroup.procs');
-        pid = Number(procs?.split('\n')[0]);
-        if (!(pid > 0)) return { rx: 0, tx: 0 };
-        this.pids.set(key, pid);
-      }
+      const pid = this.initPid(project, name);
+      if (pid === null) return { rx: 0, tx: 0 };
       const dev = read(`/proc/${pid}/net/dev`);
       if (dev !== null) return netDevTotals(dev);
-      this.pids.delete(key); // It exited (a restart): look it up again.
+      this.pids.delete(name); // It exited (a restart): look it up again.
     }
     return { rx: 0, tx: 0 };
   }

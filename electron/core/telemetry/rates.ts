@@ -14,6 +14,8 @@ export interface Reading {
   netRxBytes: number;
   netTxBytes: number;
   oomKills: number;
+  /** Dirty and under-writeback page cache (local cgroups only): the agent is writing to disk. */
+  writingBytes?: number;
 }
 
 /** Cores an agent may use: "2" (a count, at most the host's), "50%" (a share of the host), '' → null. */

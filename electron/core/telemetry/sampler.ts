@@ -6,15 +6,13 @@ import { getInstanceState } from '../../incus/instances.js';
 import type { AgentService } from '../agents.js';
 import type { ClientLink } from '../client-link.js';
 import type { Connection } from '../connection.js';
+import { BtrfsQuotaSource, type QuotaUse } from './btrfs-quota.js';
 import { CgroupSource, localCgroupsAvailable } from './cgroup-source.js';
+import { DISK_OTHERS_MS, WRITING_BYTES, diskInterval } from './disk-cadence.js';
 import { METRICS_CACHE_MS, fetchMetricsReadings, type MetricsReading } from './metrics-source.js';
 import { limitCores, toSample, type Reading } from './rates.js';
 import { SampleRing } from './ring.js';
 
-/** Root disk use needs a state call (~24 ms of daemon time): this often for focused agents… */
-export const DISK_FOCUSED_MS = 30_000;
-/** …and this often for the others. */
-export const DISK_OTHERS_MS = 60_000;
 
 interface SamplerEvents {
   batch: [TelemetryBatch];
@@ -25,6 +23,8 @@ interface DiskUse {
   totalBytes: number | null;
   at: number;
   pending: boolean;
+  /** When the agent's cgroup last showed it writing, or null. */
+  lastWriteAt: number | null;
 }
 
 /** A memory limit as bytes: a size, or a share of the host's memory. */
@@ -39,7 +39,9 @@ function memoryLimitOf(limit: string): number | null {
  * Samples every running agent every 2 s and the focused ones (any window's) every second,
  * keeps an hour of samples per agent, and emits each round as one batch. On a local daemon
  * it reads cgroup files (no daemon cost); otherwise the project's /1.0/metrics at its 8 s
- * cache cadence. Root disk use comes from rare targeted state calls. Runs only while connected.
+ * cache cadence. Root disk use comes from the btrfs qgroup files when the daemon is local,
+ * else from targeted state calls, rare unless the agent writes or nears its quota. Runs only
+ * while connected.
  */
 export class TelemetrySampler extends EventEmitter<SamplerEvents> {
   private readonly rings = new Map<string, SampleRing>();
@@ -49,6 +51,7 @@ export class TelemetrySampler extends EventEmitter<SamplerEvents> {
   private readonly focusBy = new Map<string, string>();
   private readonly watched = new Set<string>();
   private readonly cgroups = new CgroupSource();
+  private readonly quotas = new BtrfsQuotaSource();
   private readonly hostCores = cpus().length || 1;
   private timer: NodeJS.Timeout | null = null;
   private tickNo = 0;
@@ -172,20 +175,32 @@ export class TelemetrySampler extends EventEmitter<SamplerEvents> {
       reading.at = now;
       reading.memoryLimitBytes = memoryLimitOf(agent.limits.memory);
       reading.processesLimit = agent.limits.processes ? Number(agent.limits.processes) : null;
-      if (diskBytes !== null) this.disks.set(agent.name, { bytes: diskBytes, totalBytes: null, at: now, pending: false });
+      if (diskBytes !== null) this.disks.set(agent.name, { bytes: diskBytes, totalBytes: null, at: now, pending: false, lastWriteAt: null });
       samples.push(this.record(agent, reading, focused.has(agent.name), now));
     }
     if (samples.length) this.emit('batch', { samples });
   }
 
   private record(agent: Agent, reading: Reading, isFocused: boolean, now: number): TelemetrySample {
-    const disk = this.diskUse(agent.name, isFocused, now);
-    const limitDisk = agent.limits.disk ? sizeBytes(agent.limits.disk) : NaN;
+    const configured = agent.limits.disk ? sizeBytes(agent.limits.disk) : NaN;
+    const limitDisk = Number.isFinite(configured) ? configured : null;
+    let diskBytes: number | null;
+    let diskLimitBytes: number | null;
+    const quota = this.localQuota(agent.name);
+    if (quota) {
+      diskBytes = quota.bytes;
+      diskLimitBytes = quota.limitBytes ?? limitDisk;
+    } else {
+      const writing = (reading.writingBytes ?? 0) >= WRITING_BYTES;
+      const disk = this.diskUse(agent.name, isFocused, writing, limitDisk, now);
+      diskBytes = disk?.bytes ?? null;
+      diskLimitBytes = limitDisk ?? disk?.totalBytes ?? null;
+    }
     const sample = toSample(agent.name, this.previous.get(agent.name) ?? null, reading, {
       hostCores: this.hostCores,
       limitCores: limitCores(agent.limits.cpu, this.hostCores),
-      diskBytes: disk?.bytes ?? null,
-      diskLimitBytes: Number.isFinite(limitDisk) ? limitDisk : (disk?.totalBytes ?? null),
+      diskBytes,
+      diskLimitBytes,
     });
     this.previous.set(agent.name, reading);
     let ring = this.rings.get(agent.name);
@@ -194,18 +209,38 @@ export class TelemetrySampler extends EventEmitter<SamplerEvents> {
     return sample;
   }
 
+  /** Root disk use straight from the kernel's btrfs qgroup files, when the daemon is local and the pool btrfs. */
+  private localQuota(name: string): QuotaUse | null {
+    if (!this.local) return null;
+    const pid = this.cgroups.initPid(this.project, name);
+    return pid === null ? null : this.quotas.read(pid);
+  }
+
   /** The last known root disk use; starts a state call when it is due (never two at once). */
-  private diskUse(name: string, isFocused: boolean, now: number): DiskUse | undefined {
+  private diskUse(name: string, isFocused: boolean, writing: boolean, limitBytes: number | null, now: number): DiskUse | undefined {
     const known = this.disks.get(name);
-    const every = isFocused ? DISK_FOCUSED_MS : DISK_OTHERS_MS;
-    if (!known && !isFocused) {
+    if (known && writing) known.lastWriteAt = now;
+    if (!known && !isFocused && !writing) {
       // Spread the agents' first reads (and so every later one) over the interval: read all at
       // once, 100 agents cost the daemon a burst of 100 state calls every minute.
-      this.disks.set(name, { bytes: null, totalBytes: null, at: now - Math.random() * every, pending: false });
+      this.disks.set(name, { bytes: null, totalBytes: null, at: now - Math.random() * DISK_OTHERS_MS, pending: false, lastWriteAt: null });
       return undefined;
     }
+    const every = diskInterval({
+      focused: isFocused,
+      lastWriteAt: writing ? now : (known?.lastWriteAt ?? null),
+      bytes: known?.bytes ?? null,
+      limitBytes: limitBytes ?? known?.totalBytes ?? null,
+      now,
+    });
     if (!this.local || known?.pending || (known && now - known.at < every)) return known;
-    const entry: DiskUse = { bytes: known?.bytes ?? null, totalBytes: known?.totalBytes ?? null, at: now, pending: true };
+    const entry: DiskUse = {
+      bytes: known?.bytes ?? null,
+      totalBytes: known?.totalBytes ?? null,
+      at: now,
+      pending: true,
+      lastWriteAt: writing ? now : (known?.lastWriteAt ?? null),
+    };
     this.disks.set(name, entry);
     void (async () => {
       try {

@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TelemetrySample } from '../../../shared/types.js';
-import { cgroupName, keyed, netDevTotals, workingSet } from './cgroup-source.js';
+import { BtrfsQuotaSource, rootSubvolume } from './btrfs-quota.js';
+import { CgroupSource, cgroupName, keyed, netDevTotals, workingSet } from './cgroup-source.js';
+import { ACTIVE_AFTER_WRITE_MS, DISK_ACTIVE_MS, DISK_FOCUSED_MS, DISK_OTHERS_MS, diskInterval } from './disk-cadence.js';
 import { parsePrometheus, readingsFromMetrics } from './metrics-source.js';
 import { cgroupLimit, limitCores, perSecond, toSample, type Reading } from './rates.js';
 import { SampleRing } from './ring.js';
@@ -123,5 +127,106 @@ describe('memory working set', () => {
     expect(workingSet(300 * 2 ** 20, 200 * 2 ** 20)).toBe(100 * 2 ** 20);
     expect(workingSet(300 * 2 ** 20, null)).toBe(300 * 2 ** 20);
     expect(workingSet(10, 20)).toBe(0);
+  });
+});
+
+/** Writes `files` (path relative to root → content) into a fresh directory. */
+function cgroupTree(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'enclave-cgroup-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+describe('cgroup source', () => {
+  const cg = 'lxc.payload.p_a';
+  it('reads a v1 container: working set, OOM kills and the page cache it is writing', () => {
+    const root = cgroupTree({
+      [`cpuacct/${cg}/cpuacct.usage`]: '5000000\n',
+      [`memory/${cg}/memory.usage_in_bytes`]: `${300 * 2 ** 20}\n`,
+      [`memory/${cg}/memory.stat`]: `cache 1\ntotal_inactive_file ${100 * 2 ** 20}\ntotal_dirty ${6 * 2 ** 20}\ntotal_writeback ${2 ** 20}\n`,
+      [`memory/${cg}/memory.limit_in_bytes`]: `${512 * 2 ** 20}\n`,
+      [`memory/${cg}/memory.oom_control`]: 'oom_kill_disable 0\nunder_oom 0\noom_kill 2\n',
+      [`pids/${cg}/pids.current`]: '7\n',
+      [`pids/${cg}/pids.max`]: 'max\n',
+      [`pids/${cg}/cgroup.procs`]: '',
+    });
+    try {
+      const r = new CgroupSource(root).read('p', 'a', 1);
+      expect(r).toMatchObject({ cpuNs: 5_000_000, memoryBytes: 200 * 2 ** 20, memoryLimitBytes: 512 * 2 ** 20, oomKills: 2, processes: 7, processesLimit: null });
+      expect(r?.writingBytes).toBe(7 * 2 ** 20);
+    } finally {
+      rmSync(root, { recursive: true });
+    }
+  });
+  it('reads a v2 container the same way', () => {
+    const root = cgroupTree({
+      [`${cg}/cpu.stat`]: 'usage_usec 5000\n',
+      [`${cg}/memory.current`]: '1000\n',
+      [`${cg}/memory.stat`]: 'inactive_file 400\nfile_dirty 10\nfile_writeback 5\n',
+      [`${cg}/memory.max`]: 'max\n',
+      [`${cg}/memory.events`]: 'oom 1\noom_kill 1\n',
+      [`${cg}/pids.current`]: '3\n',
+      [`${cg}/pids.max`]: '100\n',
+    });
+    try {
+      expect(new CgroupSource(root).read('p', 'a', 1)).toMatchObject({ cpuNs: 5_000_000, memoryBytes: 600, memoryLimitBytes: null, oomKills: 1, processes: 3, processesLimit: 100, writingBytes: 15 });
+      expect(new CgroupSource(root).read('p', 'gone', 1)).toBeNull();
+    } finally {
+      rmSync(root, { recursive: true });
+    }
+  });
+});
+
+describe('disk read cadence', () => {
+  const idle = { focused: false, lastWriteAt: null, bytes: 2 ** 30, limitBytes: 20 * 2 ** 30, now: 100_000 };
+  it('reads idle disks rarely, focused ones more often', () => {
+    expect(diskInterval(idle)).toBe(DISK_OTHERS_MS);
+    expect(diskInterval({ ...idle, focused: true })).toBe(DISK_FOCUSED_MS);
+  });
+  it('reads a disk being written every few seconds, and for a while after the writes stop', () => {
+    expect(diskInterval({ ...idle, lastWriteAt: idle.now })).toBe(DISK_ACTIVE_MS);
+    expect(diskInterval({ ...idle, lastWriteAt: idle.now - ACTIVE_AFTER_WRITE_MS + 1 })).toBe(DISK_ACTIVE_MS);
+    expect(diskInterval({ ...idle, lastWriteAt: idle.now - ACTIVE_AFTER_WRITE_MS })).toBe(DISK_OTHERS_MS);
+  });
+  it('keeps watching a disk close to its quota, and ignores a missing quota', () => {
+    expect(diskInterval({ ...idle, bytes: 16 * 2 ** 30 })).toBe(DISK_ACTIVE_MS);
+    expect(diskInterval({ ...idle, bytes: 16 * 2 ** 30, limitBytes: null })).toBe(DISK_OTHERS_MS);
+    expect(diskInterval({ ...idle, bytes: null })).toBe(DISK_OTHERS_MS);
+  });
+});
+
+describe('btrfs quota source', () => {
+  const mountinfo = [
+    '87 46 0:44 /containers/p_a/rootfs / rw,relatime,idmapped shared:2 - btrfs /dev/loop0 rw,discard=async,space_cache=v2,subvolid=3995,subvol=/containers/p_a',
+    '88 87 0:49 / /dev rw,relatime shared:3 - tmpfs none rw,size=492k,mode=755',
+  ].join('\n');
+  it('finds the subvolume mounted at / in a mountinfo, and nothing for other filesystems', () => {
+    expect(rootSubvolume(mountinfo)).toEqual({ device: '/dev/loop0', subvolid: 3995 });
+    expect(rootSubvolume('40 30 0:5 / / rw - zfs pool/containers/a rw,xattr')).toBeNull();
+    expect(rootSubvolume('')).toBeNull();
+  });
+  it('reads referenced bytes and the limit of that subvolume\'s qgroup, on the right filesystem', () => {
+    const root = cgroupTree({
+      'proc/42/mountinfo': mountinfo,
+      'proc/43/mountinfo': '1 0 0:1 / / rw - ext4 /dev/vda1 rw',
+      'sys/other-uuid/devices/vdb': '',
+      'sys/other-uuid/qgroups/0_3995/referenced': '1\n',
+      'sys/pool-uuid/devices/loop0': '',
+      'sys/pool-uuid/qgroups/0_3995/referenced': '968884224\n',
+      'sys/pool-uuid/qgroups/0_3995/max_referenced': '1073741824\n',
+    });
+    try {
+      const source = new BtrfsQuotaSource(join(root, 'sys'), join(root, 'proc'));
+      expect(source.read(42)).toEqual({ bytes: 968884224, limitBytes: 1073741824 });
+      expect(source.read(43)).toBeNull();
+      expect(source.read(44)).toBeNull();
+      writeFileSync(join(root, 'sys/pool-uuid/qgroups/0_3995/max_referenced'), '0\n');
+      expect(source.read(42)).toEqual({ bytes: 968884224, limitBytes: null });
+    } finally {
+      rmSync(root, { recursive: true });
+    }
   });
 });
