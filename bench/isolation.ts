@@ -83,10 +83,10 @@ const ATTACKS: Attack[] = [
   },
   {
     key: 'disk',
-    label: 'disk fill (into /root up to the 2 GiB quota, emptied and filled again for 15 s)',
+    label: 'disk fill (into /root up to the 2 GiB quota, held 2 s, emptied and filled again for 15 s)',
     command: [
       'timeout', '15', 'sh', '-c',
-      'while :; do dd if=/dev/zero of=/root/fill bs=1M count=3000 2>/dev/null; rm -f /root/fill; done',
+      'while :; do dd if=/dev/zero of=/root/fill bs=1M count=3000 2>/dev/null; sleep 2; rm -f /root/fill; done',
     ],
   },
 ];
