@@ -22,6 +22,7 @@ import type { GuardAlert } from '../shared/types.js';
 import { Backend } from '../electron/core/backend.js';
 import { execCommand } from '../electron/incus/exec.js';
 import { dispatch } from '../electron/transport/dispatch.js';
+import { rescanQuotas } from '../electron/test-support/btrfs-quota.js';
 import { sleep } from './fleet.js';
 import { incus, median, percentile, throwawayProject, wholeNumber } from './support.js';
 
@@ -152,7 +153,13 @@ async function hostConditions(): Promise<string> {
     const dirs = await readdir('/sys/fs/btrfs');
     const flags = await Promise.all(dirs.map((d) => read(`/sys/fs/btrfs/${d}/qgroups/inconsistent`)));
     const known = flags.filter((f): f is string => f !== null);
-    if (known.length) parts.push(known.includes('1') ? 'btrfs qgroups INCONSISTENT (disk sizes not enforced; run scripts/setup-incus.sh)' : 'btrfs qgroups consistent');
+    if (known.includes('1') && process.getuid?.() === 0) {
+      // Deleting agents can leave btrfs not enforcing sizes; the disk attack needs them.
+      await rescanQuotas();
+      parts.push('btrfs qgroups were inconsistent: rescanned');
+    } else if (known.length) {
+      parts.push(known.includes('1') ? 'btrfs qgroups INCONSISTENT (disk sizes not enforced; run scripts/setup-incus.sh)' : 'btrfs qgroups consistent');
+    }
   } catch {
     // no btrfs on this host
   }

@@ -25,9 +25,12 @@ export async function serve(argv: string[], why?: string): Promise<void> {
   const host = await startWebHost({ backend, staticDir: join(here, '..', 'renderer'), port });
   if (why) console.log(`Enclave: ${why}`);
   console.log(`Enclave is running in browser mode. Open this URL (it carries your access token):\n\n  ${host.url}\n`);
+  let previous = '';
   backend.connection.on('status', (s) => {
     if (s.state === 'unavailable') console.log(`Incus: ${s.message} ${s.hint}`);
-    if (s.state === 'connected') console.log(`Incus: connected on ${s.socketPath} (project ${s.project}, Incus ${s.serverVersion}).`);
+    if (s.state === 'connected' && previous !== 'connected') console.log(`Incus: connected on ${s.socketPath} (project ${s.project}, Incus ${s.serverVersion}).`);
+    if (s.state === 'connected' && s.warning) console.log(`Incus: ${s.warning}`);
+    previous = s.state;
   });
   const shutdown = () => {
     void Promise.all([host.close(), backend.stop()]).finally(() => process.exit(0));

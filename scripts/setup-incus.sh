@@ -10,7 +10,10 @@ POOL="${ENCLAVE_POOL:-enclave}"
 POOL_SIZE="${ENCLAVE_POOL_SIZE:-30GiB}"
 IMAGE_ALIAS="${ENCLAVE_IMAGE_ALIAS:-enclave-agent}"
 CACHE_DIR="${ENCLAVE_CACHE_DIR:-/var/cache/enclave}"
-IMAGE_TAR="$CACHE_DIR/enclave-agent.tar.gz"
+# Bump when the image's contents change: a cached build or an imported image of another
+# version is replaced.
+IMAGE_VERSION=2
+IMAGE_TAR="$CACHE_DIR/enclave-agent-v$IMAGE_VERSION.tar.gz"
 
 say() { printf '[setup-incus] %s\n' "$*"; }
 die() { printf '[setup-incus] error: %s\n' "$*" >&2; exit 1; }
@@ -147,19 +150,30 @@ if [ "$(incus storage show "$POOL" | awk '/^driver:/ {print $2}')" = btrfs ] \
 fi
 
 # --- agent image ------------------------------------------------------------
+if incus image alias list -f csv | cut -d, -f1 | grep -qx "$IMAGE_ALIAS" \
+   && [ "$(incus image get-property "$IMAGE_ALIAS" enclave_version 2>/dev/null)" != "$IMAGE_VERSION" ]; then
+  say "image $IMAGE_ALIAS is not version $IMAGE_VERSION: replacing it"
+  incus image delete "$IMAGE_ALIAS" >/dev/null
+fi
 if incus image alias list -f csv | cut -d, -f1 | grep -qx "$IMAGE_ALIAS"; then
-  say "image $IMAGE_ALIAS present"
+  say "image $IMAGE_ALIAS present (version $IMAGE_VERSION)"
 else
   mkdir -p "$CACHE_DIR"
   if [ ! -s "$IMAGE_TAR" ]; then
-    say "building agent image (debootstrap minbase bookworm; about a minute)"
+    find "$CACHE_DIR" -maxdepth 1 -name 'enclave-agent*.tar.gz' ! -name "$(basename "$IMAGE_TAR")" -delete
+    say "building agent image v$IMAGE_VERSION (debootstrap minbase bookworm; about a minute)"
     work="$(mktemp -d)"
     trap 'rm -rf "$work"' EXIT
     debootstrap --variant=minbase --include=tmux,bash,git,procps,ca-certificates,busybox-static,locales \
       bookworm "$work/rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
       || { tail -20 "$work/debootstrap.log" >&2; die "debootstrap failed"; }
-    # minbase has no init: busybox init, kept alive by a respawn line.
+    # minbase has no init: busybox init, kept alive by a respawn line. Nothing else mounts
+    # /dev/shm, which shared-memory users (Python multiprocessing, Chromium, PostgreSQL) need.
+    cat > "$work/rootfs/etc/fstab" <<'FSTAB'
+tmpfs /dev/shm tmpfs rw,nosuid,nodev,mode=1777 0 0
+FSTAB
     cat > "$work/rootfs/etc/inittab" <<'TAB'
+::sysinit:/bin/mkdir -p /dev/shm
 ::sysinit:/bin/mount -a
 ::respawn:/bin/sleep infinity
 ::ctrlaltdel:/sbin/reboot
@@ -177,6 +191,7 @@ properties:
   os: debian
   release: bookworm
   variant: enclave-agent
+  enclave_version: "$IMAGE_VERSION"
 META
     tar -C "$work" --numeric-owner -czf "$IMAGE_TAR.tmp" metadata.yaml rootfs
     mv "$IMAGE_TAR.tmp" "$IMAGE_TAR"

@@ -137,6 +137,9 @@ describe('scheduleProblem', () => {
     ' 0 3 * * * ',
     '0 9 * * mon-fri',
     '0 9 * JAN,jul SUN',
+    '0 9 * * 1-5, @midnight',
+    '@daily, @hourly',
+    '@never',
   ])('accepts %j (Incus accepts it too)', (s) => {
     expect(scheduleProblem(s)).toBeNull();
   });
@@ -151,6 +154,9 @@ describe('scheduleProblem', () => {
     ['0 */6 * * ?', '"?" is not a cron field'],
     ['*-5 * * * *', '"*-5" is not a cron field'],
     ['0 0 * * L', '"L" is not a weekday'],
+    ['@daily, 0 0 * * L', '"L" is not a weekday'],
+    ['@daily, , @hourly', 'empty entry'],
+    ['@daily,@hourly', 'has 1 fields'],
   ])('refuses %j: %s', (s, why) => {
     const problem = scheduleProblem(s);
     expect(problem).toContain(why);

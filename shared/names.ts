@@ -35,7 +35,7 @@ export function snapshotNameProblem(name: string): string | null {
 }
 
 export const SCHEDULE_RULE =
-  'A schedule is empty (off), one of @hourly @daily @weekly @monthly @yearly @midnight, or a cron line of 5 fields (minute 0–59, hour 0–23, day 1–31, month 1–12, weekday 0–6 with 0 = Sunday) such as "0 */6 * * *".';
+  'A schedule is empty (off), one of @hourly @daily @weekly @monthly @yearly @midnight, or a cron line of 5 fields (minute 0–59, hour 0–23, day 1–31, month 1–12, weekday 0–6 with 0 = Sunday) such as "0 */6 * * *"; several are separated by a comma and a space, e.g. "0 9 * * 1-5, @midnight".';
 
 /** The five cron fields: their names in messages, their ranges, and names allowed for values. */
 const CRON_FIELDS: readonly { name: string; min: number; max: number; names?: readonly string[] }[] = [
@@ -68,7 +68,18 @@ function cronFieldProblem(field: string, spec: (typeof CRON_FIELDS)[number]): st
 
 export function scheduleProblem(schedule: string): string | null {
   const s = schedule.trim();
-  if (s === '' || /^@(hourly|daily|weekly|monthly|yearly|annually|midnight)$/i.test(s)) return null;
+  if (s === '') return null;
+  // Incus takes several triggers separated by a comma and a space (a bare comma is a cron list).
+  const triggers = s.split(', ');
+  if (triggers.length > 1) {
+    for (const trigger of triggers) {
+      if (!trigger.trim()) return `"${schedule}" has an empty entry in its list. ${SCHEDULE_RULE}`;
+      const problem = scheduleProblem(trigger);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  if (/^@(hourly|daily|weekly|monthly|yearly|annually|midnight|never)$/i.test(s)) return null;
   const fields = s.split(/\s+/);
   if (fields.length !== 5) return `"${schedule}" has ${fields.length} fields. ${SCHEDULE_RULE}`;
   for (const [i, field] of fields.entries()) {

@@ -6,6 +6,7 @@ import { Connection, type ConnectionOptions } from './connection.js';
 import { AgentLocks } from './agent-locks.js';
 import { availableImages } from './images.js';
 import { LimitsService } from './limits.js';
+import { QuotaHealth } from './quota-health.js';
 import { OperationTracker } from './operations.js';
 import { SettingsStore } from './settings.js';
 import { SnapshotService } from './snapshots.js';
@@ -34,6 +35,7 @@ export class Backend {
   readonly telemetry: TelemetrySampler;
   readonly activity: ActivityLog;
   readonly guard: GuardService;
+  readonly quotaHealth: QuotaHealth;
   readonly events = new EventEmitter<Pushed>();
   readonly handlers: Handlers;
 
@@ -50,7 +52,8 @@ export class Backend {
     this.operations = new OperationTracker(this.connection);
     this.snapshots = new SnapshotService(this.connection, this.agents, this.operations, this.settings);
     this.terminals = new TerminalService(this.connection, this.agents);
-    this.limits = new LimitsService(this.connection, this.agents);
+    this.quotaHealth = new QuotaHealth(this.connection);
+    this.limits = new LimitsService(this.connection, this.agents, this.quotaHealth);
     this.telemetry = new TelemetrySampler(this.connection, this.agents, project);
     this.telemetry.on('batch', (b) => this.events.emit('telemetry.samples', b));
     this.guard = new GuardService(this.connection, this.agents, this.settings, this.telemetry, this.activity);
@@ -129,6 +132,7 @@ export class Backend {
   async stop(): Promise<void> {
     this.terminals.closeAll();
     this.telemetry.stop();
+    this.quotaHealth.stop();
     await this.connection.stop();
   }
 }

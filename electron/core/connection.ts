@@ -33,6 +33,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private connectedAt = 0;
   private attempting = false;
   private stopped = false;
+  private poolWarning: string | null = null;
+  private quotaWarning: string | null = null;
   private current: ConnectionStatus;
   private readonly retryMs: number;
 
@@ -75,6 +77,17 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.emit('status', status);
   }
 
+  /** A problem of the host's storage that only shows later (see QuotaHealth), joined to the pool warning. */
+  setQuotaWarning(warning: string | null): void {
+    if (warning === this.quotaWarning) return;
+    this.quotaWarning = warning;
+    if (this.current.state === 'connected') this.setStatus({ ...this.current, warning: this.warningText() });
+  }
+
+  private warningText(): string | null {
+    return [this.poolWarning, this.quotaWarning].filter(Boolean).join(' ') || null;
+  }
+
   private async attempt(): Promise<void> {
     if (this.attempting || this.stopped || this.current.state === 'connected') return;
     this.attempting = true;
@@ -96,6 +109,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       const pools = await listStoragePools(client);
       const drivers = [...new Set(pools.map((p) => p.driver))];
       const slow = pools.filter((p) => SLOW_DRIVERS.has(p.driver)).map((p) => p.name);
+      this.poolWarning = slow.length
+        ? `Storage pool ${slow.join(', ')} uses the dir driver, which copies whole filesystems: creating, snapshotting and cloning agents will be slow. Use btrfs or ZFS.`
+        : null;
       await this.openEvents(client);
       this.connectedAt = Date.now();
       this.setStatus({
@@ -104,9 +120,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         serverVersion: info.environment.server_version,
         project: this.opts.project,
         storageDrivers: drivers,
-        warning: slow.length
-          ? `Storage pool ${slow.join(', ')} uses the dir driver, which copies whole filesystems: creating, snapshotting and cloning agents will be slow. Use btrfs or ZFS.`
-          : null,
+        warning: this.warningText(),
       });
       this.emit('ready', client);
     } catch (err) {

@@ -4,6 +4,7 @@ import type { Reply } from '../../shared/api.js';
 import type { Agent, LimitsResult } from '../../shared/types.js';
 import { AGENT_IMAGE, incus, suffix, until, useTestProject } from '../test-support/project.js';
 import { testBackend } from '../test-support/backend.js';
+import { breakQuotaAccounting, containerSubvolume, rescanQuotas } from '../test-support/btrfs-quota.js';
 import { dispatch } from '../transport/dispatch.js';
 import type { Backend } from './backend.js';
 import { cgroupName } from './telemetry/cgroup-source.js';
@@ -59,7 +60,30 @@ describe('resource limits against the real daemon', () => {
     expect(reply.ok).toBe(false);
   });
 
+  it('says so while btrfs is not enforcing disk sizes, and stops saying it after a rescan', async () => {
+    await rescanQuotas();
+    expect(backend.quotaHealth.check()).toBeNull();
+    const pid = JSON.parse(await incus('query', `/1.0/instances/${name}/state?project=${project.name}`)) as { pid: number };
+    const { pool } = await containerSubvolume(pid.pid);
+    const undo = await breakQuotaAccounting(pid.pid);
+    try {
+      const warning = backend.quotaHealth.check();
+      expect(warning).toContain(`Disk sizes on storage pool ${pool.pool} are not enforced`);
+      expect(warning).toContain(`btrfs quota rescan -w ${pool.mountPoint}`);
+      const status = backend.connection.status;
+      expect(status.state === 'connected' && status.warning).toContain('not enforced');
+      const res = ok<LimitsResult>(await call('agents.setLimits', { agent: name, limits: { disk: '1GiB' } }));
+      expect(res.notes.join(' ')).toContain('are not enforced right now');
+    } finally {
+      await undo();
+    }
+    expect(backend.quotaHealth.check()).toBeNull();
+    const status = backend.connection.status;
+    expect(status.state === 'connected' ? status.warning : 'not connected').toBeNull();
+  });
+
   it('sets the root disk size as a quota Incus reports, and changes it live', async () => {
+    await rescanQuotas(); // deleting other tests' agents can leave btrfs not enforcing sizes
     const total = async () => {
       const state = JSON.parse(await incus('query', `/1.0/instances/${name}/state?project=${project.name}`)) as {
         disk?: { root?: { total?: number } };

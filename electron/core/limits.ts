@@ -4,6 +4,7 @@ import { getInstance, patchInstance, profileDevices, type Instance } from '../in
 import { listStoragePools } from '../incus/projects.js';
 import type { AgentService } from './agents.js';
 import { toAgent } from './agent-model.js';
+import type { QuotaHealth } from './quota-health.js';
 import type { Connection } from './connection.js';
 
 /**
@@ -104,6 +105,7 @@ export class LimitsService {
   constructor(
     private readonly connection: Connection,
     private readonly agents: AgentService,
+    private readonly quotaHealth?: QuotaHealth,
   ) {}
 
   async set(args: { agent: string; limits: Partial<AgentLimits> }): Promise<LimitsResult> {
@@ -126,7 +128,10 @@ export class LimitsService {
           await patchInstance(client, args.agent, change);
         }
         const agent = await this.agents.reload(args.agent);
-        return { agent, notes: limitsNotes(keys, inst.status === 'Running', driver) };
+        const notes = limitsNotes(keys, inst.status === 'Running', driver);
+        const quotaProblem = driver === 'btrfs' ? this.quotaHealth?.check() : null;
+        if (quotaProblem) notes.push(quotaProblem);
+        return { agent, notes };
       } catch (err) {
         this.connection.noteFailure(err);
         throw err;

@@ -302,6 +302,7 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     await set('@hourly', '1d');
     await set('@daily', '1w');
     await set('0 */6 * * *', '3d');
+    await set('0 9 * * 1-5, @midnight', '2d');
     await set('15 3 * * 1-5', '');
     for (const bad of ['61 * * * *', '* * * *', '@every 1h', '0 0 * * 7']) {
       const err = failed(await call('snapshots.schedule', { agent, schedule: bad, expiry: '' }));

@@ -162,8 +162,13 @@ export class GuardService extends EventEmitter<GuardEvents> {
     for (const f of firing) {
       const known = mine.get(f.rule);
       if (known) {
-        // Still firing: keep the latest numbers without another notification.
+        // Still firing: the latest numbers, pushed as an update (no new notification) when the
+        // words change, so the card and the list do not show the first reading for ever.
         known.value = f.value;
+        if (known.message !== f.message) {
+          known.message = f.message;
+          this.emit('alert', { ...known });
+        }
         continue;
       }
       const alert: GuardAlert = { id: randomUUID(), agent: agent.name, rule: f.rule, message: f.message, at: now, value: f.value, threshold: f.threshold, active: true, action: null };

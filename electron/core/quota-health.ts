@@ -1,0 +1,107 @@
+import { EventEmitter } from 'node:events';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import type { Connection } from './connection.js';
+
+/** A btrfs storage pool mounted on this host: where, and its block device. */
+export interface PoolMount {
+  pool: string;
+  mountPoint: string;
+  device: string;
+}
+
+/** btrfs mounts of Incus storage pools (`…/storage-pools/<pool>`) in a mountinfo text. */
+export function btrfsPoolMounts(mountinfo: string): PoolMount[] {
+  const out: PoolMount[] = [];
+  for (const line of mountinfo.split('\n')) {
+    const fields = line.split(' ');
+    const mountPoint = fields[4] ?? '';
+    const m = /\/storage-pools\/([^/]+)$/.exec(mountPoint);
+    const dash = fields.indexOf('-');
+    if (!m?.[1] || dash < 0 || fields[dash + 1] !== 'btrfs') continue;
+    if (out.some((p) => p.mountPoint === mountPoint)) continue;
+    out.push({ pool: m[1], mountPoint, device: fields[dash + 2] ?? '' });
+  }
+  return out;
+}
+
+/** The pools among `mounts` whose qgroup numbers the kernel marked inconsistent. */
+export function inconsistentPools(mounts: PoolMount[], sysRoot = '/sys/fs/btrfs'): PoolMount[] {
+  let uuids: string[];
+  try {
+    uuids = readdirSync(sysRoot);
+  } catch {
+    return [];
+  }
+  return mounts.filter((p) => {
+    const name = p.device.split('/').pop() ?? '';
+    const uuid = uuids.find((u) => name && existsSync(`${sysRoot}/${u}/devices/${name}`));
+    if (!uuid) return false;
+    try {
+      return readFileSync(`${sysRoot}/${uuid}/qgroups/inconsistent`, 'utf8').trim() === '1';
+    } catch {
+      return false; // quotas off: nothing to enforce
+    }
+  });
+}
+
+export function quotaWarning(pools: PoolMount[]): string | null {
+  if (!pools.length) return null;
+  const names = pools.map((p) => p.pool).join(', ');
+  const fix = pools.map((p) => `sudo btrfs quota rescan -w ${p.mountPoint}`).join('; ');
+  return `Disk sizes on storage pool ${names} are not enforced right now: btrfs marked its quota accounting inconsistent (deleting agents can do that). Run ${fix}, or scripts/setup-incus.sh.`;
+}
+
+/**
+ * Watches the btrfs pools of a local daemon for inconsistent quota accounting, under which
+ * btrfs stops enforcing the agents' root disk sizes without a word. Reads two small files
+ * every `intervalMs`; the connection's warning carries what it finds.
+ */
+export class QuotaHealth extends EventEmitter<{ change: [string | null] }> {
+  private timer: NodeJS.Timeout | null = null;
+  private last: string | null = null;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly intervalMs = 10_000,
+    private readonly paths = { mountinfo: '/proc/self/mountinfo', sysRoot: '/sys/fs/btrfs' },
+  ) {
+    super();
+    connection.on('status', (s) => {
+      if (s.state === 'connected' && s.socketPath.startsWith('/')) this.resume();
+      else this.pause();
+    });
+  }
+
+  /** Checks now; returns the warning (null when all is well). */
+  check(): string | null {
+    let mountinfo = '';
+    try {
+      mountinfo = readFileSync(this.paths.mountinfo, 'utf8');
+    } catch {
+      // not Linux, or no procfs: nothing to say
+    }
+    const warning = quotaWarning(inconsistentPools(btrfsPoolMounts(mountinfo), this.paths.sysRoot));
+    if (warning !== this.last) {
+      this.last = warning;
+      this.connection.setQuotaWarning(warning);
+      this.emit('change', warning);
+    }
+    return warning;
+  }
+
+  private resume(): void {
+    if (this.timer) return;
+    this.check();
+    this.timer = setInterval(() => this.check(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  private pause(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  stop(): void {
+    this.pause();
+  }
+}
