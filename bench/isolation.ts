@@ -76,7 +76,7 @@ const ATTACKS: Attack[] = [
   {
     key: 'memory',
     label: 'memory hog (400 MiB into /dev/shm)',
-    // The agent image mounts no /dev/shm (it has no init that would): mount a tmpfs there first.
+    // Images without /dev/shm (the agent image mounts one since v2) get a tmpfs there first.
     command: [
       'timeout', '10', 'sh', '-c',
       'mkdir -p /dev/shm && (mountpoint -q /dev/shm || mount -t tmpfs tmpfs /dev/shm) && dd if=/dev/zero of=/dev/shm/x bs=1M count=400',

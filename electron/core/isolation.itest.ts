@@ -208,8 +208,8 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
     const probes = probeLoop(execB);
     let hog: ExecResult;
     try {
-      // tmpfs pages count against the memory cgroup and cannot be reclaimed (no swap): the
-      // agent image has no /dev/shm, so one is mounted first.
+      // tmpfs pages count against the memory cgroup and cannot be reclaimed (no swap); an
+      // image without /dev/shm gets one first.
       hog = await within(
         execCommand(client, A, [
           'timeout', '15', 'sh', '-c',

@@ -19,7 +19,7 @@ function spawnIn(project: string, agent: string, script: string): void {
   child.stdin?.end();
 }
 
-/** Fills `mib` MiB of tmpfs (counted against the memory cgroup); the image has no /dev/shm, so one is mounted. */
+/** Fills `mib` MiB of tmpfs (counted against the memory cgroup); an image without /dev/shm gets one. */
 const fillTmpfs = (file: string, mib: number) =>
   `mkdir -p /dev/shm && (mountpoint -q /dev/shm || mount -t tmpfs tmpfs /dev/shm) && dd if=/dev/zero of=/dev/shm/${file} bs=1M count=${mib} 2>/dev/null; sleep 30`;
 
