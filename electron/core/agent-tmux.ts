@@ -24,3 +24,18 @@ export async function ensureAgentSession(client: IncusClient, agent: string, wor
   if (result.exitCode !== 0) throw new Error(`could not start tmux in ${agent}: ${result.stderr.toString().trim() || `exit ${result.exitCode}`}`);
   return true;
 }
+
+/** The exit code of a tab's tmux client that detached (Ctrl-b d) from a session still running. */
+export const TMUX_DETACHED = 200;
+
+/**
+ * Attaches a terminal to the agent's session, creating it if needed. A tmux client exits 0
+ * both when it detaches and when the session ends; the check after it tells them apart, so a
+ * detach (a habit, harmless here) is not shown as the agent having exited.
+ */
+export function tmuxAttachCommand(cwd: string): string[] {
+  const script =
+    `tmux -u new-session -A -s ${AGENT_TMUX_SESSION} -c "$1"; code=$?; ` +
+    `[ "$code" -eq 0 ] && tmux has-session -t =${AGENT_TMUX_SESSION} 2>/dev/null && exit ${TMUX_DETACHED}; exit "$code"`;
+  return ['sh', '-c', script, 'sh', cwd];
+}

@@ -261,6 +261,27 @@ describe('Terminals against the real daemon', () => {
     for (const id of [t.id, again.id]) ok(await link.call('terminals.close', { id }));
   });
 
+  it('attaches the agent terminal again when the user detaches tmux (Ctrl-b d), not showing it as exited', async () => {
+    const link = newLink();
+    const t = await open(link, 'agent');
+    await typeAndWait(link, t.id, 'KEEP=still-here');
+    const since = Date.now();
+    // tmux 3.3 acts on its prefix key only once the outer terminal has answered its
+    // secondary device-attributes query (sent on attach); xterm.js answers it, so answer
+    // as xterm.js does.
+    ok(await link.input(t.id, '\x1b[>0;276;0c'));
+    await sleep(300);
+    ok(await link.input(t.id, '\x02d'));
+    const detached = await rec.waitFor('terminals.changed', terminalIs(t.id, (i) => i.state === 'reconnecting'), 3_000, since).catch(async (e: unknown) => { const r = await run('tmux show -g prefix; tmux list-keys -T prefix d; tmux list-clients -F "#{client_name} #{client_flags} #{client_key_table} #{client_prefix} #{client_termname}"; tmux -V'); console.log('DEBUG', r.out, r.err, JSON.stringify(link.text(t.id, 0).slice(-200))); throw e; });
+    expect(detached.payload).toMatchObject({ terminal: { message: expect.stringContaining('Detached') } });
+    await rec.waitFor('terminals.changed', terminalIs(t.id, (i) => i.state === 'open'), 5_000, since);
+    // The same shell, so what it held is still there.
+    expect(await typeAndWait(link, t.id, 'echo "[$KEEP]"')).toContain('[still-here]');
+    const exited = terminalIs(t.id, (i) => i.state === 'exited');
+    expect(rec.log.filter((r) => r.at >= since && r.event === 'terminals.changed').some((r) => exited(r.payload as TerminalsChange))).toBe(false);
+    ok(await link.call('terminals.close', { id: t.id }));
+  });
+
   it('reattaches the agent terminal when the agent restarts, and ends its shells', async () => {
     const link = newLink();
     const tmux = await open(link, 'agent');

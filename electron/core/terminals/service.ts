@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { EnclaveError } from '../../../shared/errors.js';
 import type { TerminalInfo, TerminalKind, TerminalsChange } from '../../../shared/types.js';
 import { Pty } from '../../incus/pty.js';
-import { AGENT_HOME, AGENT_TMUX_SESSION, ensureAgentSession } from '../agent-tmux.js';
+import { AGENT_HOME, ensureAgentSession, tmuxAttachCommand } from '../agent-tmux.js';
 import type { AgentService } from '../agents.js';
 import type { CallContext, ClientLink } from '../client-link.js';
 import type { Connection } from '../connection.js';
@@ -69,7 +69,7 @@ export class TerminalService extends EventEmitter<TerminalServiceEvents> {
     let command = LOGIN_SHELL;
     if (args.kind === 'agent') {
       persistent = await ensureAgentSession(incus, args.agent, cwd);
-      if (persistent) command = ['tmux', '-u', 'new-session', '-A', '-s', AGENT_TMUX_SESSION, '-c', cwd];
+      if (persistent) command = tmuxAttachCommand(cwd);
     }
     const n = args.kind === 'shell' ? (this.shellCounter.get(args.agent) ?? 0) + 1 : 0;
     if (args.kind === 'shell') this.shellCounter.set(args.agent, n);

@@ -4,6 +4,7 @@ import type { TerminalInfo, TerminalState } from '../../../shared/types.js';
 import type { Pty } from '../../incus/pty.js';
 import type { ClientLink } from '../client-link.js';
 import { ByteRing } from './byte-ring.js';
+import { TMUX_DETACHED } from '../agent-tmux.js';
 import { FlowGate } from './flow.js';
 
 export const SCROLLBACK_BYTES = 2 * 1024 * 1024;
@@ -91,8 +92,12 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
       this.pty = null;
       if (this.closing) return;
       // A tmux client that ends cleanly means the tmux session itself ended (the user exited
-      // its shell). Killed (e.g. the container stopped or was restored): reattach when it runs.
-      if (this.info.persistent && code !== 0) this.reconnectLater(`The terminal was cut off (exit ${code}); reattaching when the agent runs.`);
+      // its shell); one that detached leaves it running, so the tab attaches again at once.
+      // Killed (e.g. the container stopped or was restored): reattach when it runs.
+      if (this.info.persistent && code === TMUX_DETACHED) {
+        this.retryMs = 0;
+        this.reconnectLater('Detached from the agent\'s tmux session, which keeps running; attaching again (close the tab to leave it).');
+      } else if (this.info.persistent && code !== 0) this.reconnectLater(`The terminal was cut off (exit ${code}); reattaching when the agent runs.`);
       else this.end(code, null);
     });
     pty.on('drop', (err) => {
@@ -119,7 +124,7 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
       this.retryTimer = null;
       void this.connect();
     }, this.retryMs);
-    this.retryMs = Math.min(this.retryMs * 2, 5_000);
+    this.retryMs = Math.min(Math.max(this.retryMs * 2, 250), 5_000);
   }
 
   /** Try to reattach now (Incus is back, or the agent runs again). */
