@@ -51,6 +51,28 @@ test('type into an agent terminal; after a reload the agent still runs and its o
   await expect.poll(() => screenText(page, id)).toContain('after-42');
 });
 
+test('Ctrl-b d in the agent tab detaches tmux and attaches again: the tab stays on the agent', async ({ page }) => {
+  await page.goto(url());
+  const view = terminal(page, 'term-one', 'agent');
+  if (!(await view.count())) await card(page, 'term-one').locator('[data-action="terminal"]').click();
+  await expect(view).toHaveAttribute('data-state', 'open');
+  const id = (await view.getAttribute('data-terminal-id')) ?? '';
+  await typeInto(page, 'term-one', 'agent', 'MARK=kept-$((20+1))');
+  await expect.poll(() => screenText(page, id)).toContain('MARK=kept');
+  // The tab's tmux client, by its pid: a detach and a new attach change it.
+  const client = async () => (await incus(project(), 'exec', 'term-one', '--', 'tmux', 'list-clients', '-F', '#{client_pid}')).trim();
+  const before = await client();
+  expect(before).toMatch(/^\d+$/);
+  await view.locator('.xterm').click();
+  await page.keyboard.press('Control+b');
+  await page.keyboard.press('d');
+  await expect.poll(client, { timeout: 10_000 }).toMatch(/^\d+$/);
+  await expect.poll(client, { timeout: 10_000 }).not.toBe(before);
+  await expect(view).toHaveAttribute('data-state', 'open');
+  await typeInto(page, 'term-one', 'agent', 'echo "got $MARK"');
+  await expect.poll(() => screenText(page, id)).toContain('got kept-21');
+});
+
 test('a flood in one terminal leaves other cards usable, and Ctrl-C stops it', async ({ page }) => {
   await page.goto(url());
   await incus(project(), 'launch', 'enclave-agent', 'bystander');
