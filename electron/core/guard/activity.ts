@@ -85,6 +85,8 @@ export class ActivityLog extends EventEmitter<ActivityEvents> {
       this.expected.splice(i, 1);
       return null;
     }
+    const oldName = meta.context?.old_name;
+    if (meta.action === 'instance-renamed' && typeof oldName === 'string') this.move(oldName, target.name);
     const detail = decodeURIComponent(target.rest.replace(/^\/snapshots\//, ''));
     const message = shown.text(detail, meta.context ?? {});
     return this.add({ id: randomUUID(), agent: target.name, at: now, kind: shown.kind, message, actor: actorOf(meta) });
@@ -94,6 +96,16 @@ export class ActivityLog extends EventEmitter<ActivityEvents> {
   list(agent: string, limit?: number): ActivityEntry[] {
     const log = this.logs.get(agent) ?? [];
     return limit === undefined ? [...log] : log.slice(-limit);
+  }
+
+  /** A renamed agent keeps its history: the entries move to the new name. */
+  private move(from: string, to: string): void {
+    const log = this.logs.get(from);
+    if (!log || from === to) return;
+    this.logs.delete(from);
+    const merged = [...log.map((e) => ({ ...e, agent: to })), ...(this.logs.get(to) ?? [])].sort((a, b) => a.at - b.at);
+    this.logs.set(to, merged.slice(-this.capacity));
+    for (const e of this.expected) if (e.agent === from) e.agent = to;
   }
 
   private add(entry: ActivityEntry): ActivityEntry {

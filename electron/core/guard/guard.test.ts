@@ -145,6 +145,20 @@ describe('activity log', () => {
     expect(log.onLifecycle(meta('instance-paused'), 1000 + DEDUPE_MS + 1)).not.toBeNull();
   });
 
+  it('follows a rename: the history moves to the new name, with the rename on it', () => {
+    const log = new ActivityLog();
+    log.record('worker', 'limits', 'limits changed: memory 1GiB → 2GiB', 'Enclave', [], 1000);
+    log.onLifecycle(meta('instance-started'), 2000);
+    const renamed = { ...meta('instance-renamed', 'unix', '/1.0/instances/builder'), context: { old_name: 'worker' } };
+    expect(log.onLifecycle(renamed, 3000)).toMatchObject({ agent: 'builder', message: 'renamed from worker' });
+    expect(log.list('worker')).toEqual([]);
+    expect(log.list('builder').map((e) => [e.agent, e.message])).toEqual([
+      ['builder', 'limits changed: memory 1GiB → 2GiB'],
+      ['builder', 'started'],
+      ['builder', 'renamed from worker'],
+    ]);
+  });
+
   it('words snapshots and names actors; ignores unlisted actions; bounded, newest last', () => {
     const log = new ActivityLog(3);
     expect(log.onLifecycle(meta('instance-snapshot-created', 'tls', '/1.0/instances/worker/snapshots/s1'))).toMatchObject({
