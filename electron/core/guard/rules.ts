@@ -141,38 +141,20 @@ export function evaluate(agent: string, samples: readonly TelemetrySample[], set
   const add = (f: Firing | null) => f && out.push(f);
 
   add(cpuRule(agent, samples, settings, ctx, was('cpu-pinned')));
-  if (last.memoryLimitBytes) {
-    const value = pct(last.memoryBytes, last.memoryLimitBytes);
-    if (over(value, settings.memoryPercent, was('memory-high'))) {
-      add({
-        rule: 'memory-high',
-        value: round(value),
-        threshold: settings.memoryPercent,
-        message: `${agent}: memory ${formatBytes(last.memoryBytes)} of ${formatBytes(last.memoryLimitBytes)} (${round(value)}% ≥ ${settings.memoryPercent}%)`,
-      });
-    }
-  }
-  if (last.processesLimit) {
-    const value = pct(last.processes, last.processesLimit);
-    if (over(value, settings.processesPercent, was('processes-high'))) {
-      add({
-        rule: 'processes-high',
-        value: round(value),
-        threshold: settings.processesPercent,
-        message: `${agent}: ${last.processes} of ${last.processesLimit} processes (${round(value)}% ≥ ${settings.processesPercent}%)`,
-      });
-    }
-  }
-  if (last.diskLimitBytes && last.diskBytes !== null) {
-    const value = pct(last.diskBytes, last.diskLimitBytes);
-    if (over(value, settings.diskPercent, was('disk-high'))) {
-      add({
-        rule: 'disk-high',
-        value: round(value),
-        threshold: settings.diskPercent,
-        message: `${agent}: disk ${formatBytes(last.diskBytes)} of ${formatBytes(last.diskLimitBytes)} (${round(value)}% ≥ ${settings.diskPercent}%)`,
-      });
-    }
+  /** A share-of-limit rule: fires at `threshold`% of `limit` (with hysteresis), described by `what`. */
+  const share = (rule: GuardRule, used: number, limit: number | null, threshold: number, what: string) => {
+    if (!limit) return;
+    const value = pct(used, limit);
+    if (!over(value, threshold, was(rule))) return;
+    add({ rule, value: round(value), threshold, message: `${agent}: ${what} (${round(value)}% ≥ ${threshold}%)` });
+  };
+  share('memory-high', last.memoryBytes, last.memoryLimitBytes, settings.memoryPercent,
+    `memory ${formatBytes(last.memoryBytes)} of ${formatBytes(last.memoryLimitBytes ?? 0)}`);
+  share('processes-high', last.processes, last.processesLimit, settings.processesPercent,
+    `${last.processes} of ${last.processesLimit ?? 0} processes`);
+  if (last.diskBytes !== null) {
+    share('disk-high', last.diskBytes, last.diskLimitBytes, settings.diskPercent,
+      `disk ${formatBytes(last.diskBytes)} of ${formatBytes(last.diskLimitBytes ?? 0)}`);
   }
   add(oomRule(agent, samples, now));
   add(forkRule(agent, samples, settings, was('fork-bomb')));
