@@ -4,6 +4,7 @@ import type { Agent, AgentsChange, ConnectionStatus, ErrorInfo } from '../../sha
 import { getInstance, listInstances } from '../incus/instances.js';
 import { recordEvents, type Recorder } from '../test-support/events.js';
 import { AGENT_IMAGE, INCUS_SOCKET, incus, suffix, useTestProject } from '../test-support/project.js';
+import { testBackend } from '../test-support/backend.js';
 import { dispatch } from '../transport/dispatch.js';
 import { Backend } from './backend.js';
 
@@ -25,7 +26,7 @@ describe('Backend and AgentService against the real daemon', () => {
   const call = (method: string, args: unknown = {}) => dispatch(backend.handlers, method, args);
 
   beforeAll(async () => {
-    backend = new Backend({ project: project.name, socketPath: INCUS_SOCKET, retryMs: 300 });
+    ({ backend } = await testBackend(project, 'agents'));
     project.defer(() => backend.stop());
     rec = recordEvents(backend);
     project.defer(() => rec.stop());

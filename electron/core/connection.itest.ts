@@ -7,6 +7,7 @@ import type { Agent, ConnectionStatus } from '../../shared/types.js';
 import { createInstance } from '../incus/instances.js';
 import { recordEvents, type Recorder } from '../test-support/events.js';
 import { AGENT_IMAGE, INCUS_SOCKET, suffix, useTestProject } from '../test-support/project.js';
+import { isolatedSettingsPath } from '../test-support/backend.js';
 import { SocketProxy, staleSocket } from '../test-support/proxy.js';
 import { dispatch } from '../transport/dispatch.js';
 import { Backend } from './backend.js';
@@ -19,7 +20,7 @@ describe('Connection loss and resync (daemon left running)', () => {
   const started: Backend[] = [];
 
   function backendOn(socketPath: string): { backend: Backend; rec: Recorder } {
-    const backend = new Backend({ project: project.name, socketPath, retryMs: RETRY_MS });
+    const backend = new Backend({ project: project.name, socketPath, retryMs: RETRY_MS, settingsPath: isolatedSettingsPath(project, 'conn') });
     started.push(backend);
     const rec = recordEvents(backend);
     backend.start();
@@ -101,7 +102,7 @@ describe('Connection loss and resync (daemon left running)', () => {
     const proxy = new SocketProxy(join(dir, 'flaky.socket'), INCUS_SOCKET);
     await proxy.start();
     try {
-      const backend = new Backend({ project: project.name, socketPath: proxy.path, retryMs: RETRY_MS });
+      const backend = new Backend({ project: project.name, socketPath: proxy.path, retryMs: RETRY_MS, settingsPath: isolatedSettingsPath(project, 'conn') });
       started.push(backend);
       const rec = recordEvents(backend);
       // Cut the link the instant the connection is declared, before the agents' resync runs.

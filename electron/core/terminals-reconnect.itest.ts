@@ -7,6 +7,7 @@ import { execCommand } from '../incus/exec.js';
 import { changeState, deleteInstance } from '../incus/instances.js';
 import { recordEvents, type Recorder } from '../test-support/events.js';
 import { AGENT_IMAGE, INCUS_SOCKET, suffix, until, useTestProject } from '../test-support/project.js';
+import { isolatedSettingsPath } from '../test-support/backend.js';
 import { SocketProxy } from '../test-support/proxy.js';
 import { TestLink, failed, marker, ok, openTerminal, typeAndWait } from '../test-support/terminal-link.js';
 import { Backend } from './backend.js';
@@ -22,7 +23,7 @@ describe('Terminals that outlive their connection', () => {
   let dir: string;
 
   function startBackend(socketPath = INCUS_SOCKET): { backend: Backend; rec: Recorder } {
-    const backend = new Backend({ project: project.name, socketPath, retryMs: RETRY_MS });
+    const backend = new Backend({ project: project.name, socketPath, retryMs: RETRY_MS, settingsPath: isolatedSettingsPath(project, 'reconnect') });
     backends.push(backend);
     const rec = recordEvents(backend);
     backend.start();

@@ -3,7 +3,8 @@ import type { Agent, TerminalInfo, TerminalsChange } from '../../shared/types.js
 import { execCommand } from '../incus/exec.js';
 import { recordEvents, type Recorder } from '../test-support/events.js';
 import { ensureIncusd, findIncusd, incusdRestartSkipReason, restartIncusd, type DaemonProcess } from '../test-support/incusd.js';
-import { AGENT_IMAGE, INCUS_SOCKET, suffix, until, useTestProject } from '../test-support/project.js';
+import { AGENT_IMAGE, suffix, until, useTestProject } from '../test-support/project.js';
+import { testBackend } from '../test-support/backend.js';
 import { TestLink, marker, ok, openTerminal, typeAndWait } from '../test-support/terminal-link.js';
 import { Backend } from './backend.js';
 
@@ -38,7 +39,7 @@ describe.skipIf(skipped)(TITLE, () => {
   beforeAll(async () => {
     daemon = await findIncusd();
     if (!daemon) throw new Error('incusd is not running here');
-    backend = new Backend({ project: project.name, socketPath: INCUS_SOCKET, retryMs: 300 });
+    ({ backend } = await testBackend(project, 'restart'));
     project.defer(() => backend.stop());
     rec = recordEvents(backend);
     project.defer(() => rec.stop());

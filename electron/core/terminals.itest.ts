@@ -8,7 +8,8 @@ import type { Agent, TerminalData, TerminalInfo, TerminalsChange } from '../../s
 import { TOKEN_PARAM, WS_PATH, decodeFrame, encodeFrame, type ServerFrame } from '../../shared/wire.js';
 import { execCommand } from '../incus/exec.js';
 import { recordEvents, type Recorder } from '../test-support/events.js';
-import { AGENT_IMAGE, INCUS_SOCKET, suffix, until, useTestProject } from '../test-support/project.js';
+import { AGENT_IMAGE, suffix, until, useTestProject } from '../test-support/project.js';
+import { testBackend } from '../test-support/backend.js';
 import { TestLink, failed, marker, ok, openTerminal, typeAndWait } from '../test-support/terminal-link.js';
 import { startWebHost } from '../transport/web-host.js';
 import { ensureAgentSession } from './agent-tmux.js';
@@ -35,7 +36,7 @@ describe('Terminals against the real daemon', () => {
     openTerminal(link, on, kind, { cols, rows });
 
   beforeAll(async () => {
-    backend = new Backend({ project: project.name, socketPath: INCUS_SOCKET, retryMs: 300 });
+    ({ backend } = await testBackend(project, 'term'));
     project.defer(() => backend.stop());
     rec = recordEvents(backend);
     project.defer(() => rec.stop());

@@ -10,7 +10,8 @@ import type { AgentsChange } from '../../shared/types.js';
 import type { ServerFrame } from '../../shared/wire.js';
 import { Backend } from '../core/backend.js';
 import { createInstance } from '../incus/instances.js';
-import { AGENT_IMAGE, INCUS_SOCKET, suffix, useTestProject } from '../test-support/project.js';
+import { AGENT_IMAGE, suffix, useTestProject } from '../test-support/project.js';
+import { testBackend } from '../test-support/backend.js';
 import { startWebHost, type WebHost } from './web-host.js';
 import { TOKEN_COOKIE } from './web-auth.js';
 
@@ -99,7 +100,7 @@ describe('browser-mode web host with a real backend', () => {
     await writeFile(join(dir, 'static', 'assets', 'app.js'), 'console.log(1);');
     await writeFile(join(dir, 'secret.txt'), 'outside the static folder');
     project.defer(() => rm(dir, { recursive: true, force: true }));
-    backend = new Backend({ project: project.name, socketPath: INCUS_SOCKET, retryMs: 300 });
+    ({ backend } = await testBackend(project, 'web'));
     project.defer(() => backend.stop());
     backend.start();
     await backend.ready(15_000);
