@@ -325,6 +325,14 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
       expect(await cliGet(fresh, 'snapshots.schedule')).toBe(defaults.schedule);
       expect(await cliGet(fresh, 'snapshots.expiry')).toBe(defaults.expiry);
       expect(await cliGet(fresh, 'snapshots.pattern')).toBe('auto-%d');
+      // The schedule's expiry is for its own snapshots: one the user takes is kept until deleted.
+      const mine = ok<Snapshot>(await call('snapshots.create', { agent: fresh, name: 'mine' }));
+      expect(mine.expiresAt).toBeNull();
+      expect((await getSnapshot(project.client, fresh, 'mine')).expires_at).toMatch(/^0001-01-01/);
+      // While one made by Incus itself (as the schedule does) takes the expiry.
+      await incus('snapshot', 'create', fresh, 'by-incus', '--project', project.name);
+      const theirs = Date.parse((await getSnapshot(project.client, fresh, 'by-incus')).expires_at);
+      expect(theirs - Date.now()).toBeGreaterThan(47 * 3600_000);
     } finally {
       ok(await call('settings.update', { snapshotDefaults: { schedule: '', expiry: '' } }));
       await call('agents.delete', { name: fresh });
@@ -395,9 +403,10 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
       expect(seq.at(-1)?.state, `${id}: ${JSON.stringify(seq)}`).toBe('done');
       expect(new Set(seq.map((p) => p.agent)).size).toBe(1);
       expect(new Set(seq.map((p) => p.action)).size).toBe(1);
-      actions.add(`${seq[0]?.action}:${seq[0]?.agent.startsWith('clone-') ? 'clone' : seq[0]?.agent}`);
+      const who = seq[0]?.agent ?? '';
+      actions.add(`${seq[0]?.action}:${who.startsWith('clone-') ? 'clone' : who.startsWith('sched-') ? 'sched' : who}`);
     }
-    expect(actions).toEqual(new Set([`snapshot:${agent}`, `restore:${agent}`, 'clone:clone']));
+    expect(actions).toEqual(new Set([`snapshot:${agent}`, `restore:${agent}`, 'clone:clone', 'snapshot:sched']));
     expect(progress.filter((p) => p.action === 'restore' && p.state === 'done').length).toBeGreaterThanOrEqual(4);
     expect(progress.filter((p) => p.action === 'clone' && p.state === 'done').length).toBe(2);
 

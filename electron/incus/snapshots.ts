@@ -32,14 +32,19 @@ export function getSnapshot(client: IncusClient, instance: string, snapshot: str
   return client.get<InstanceSnapshot>(one(instance, snapshot));
 }
 
+/**
+ * `expiresAt`: a time, null for never, or left out for the instance's `snapshots.expiry`
+ * (which Incus otherwise applies to every snapshot, a user's own ones included).
+ */
 export function createSnapshot(
   client: IncusClient,
   instance: string,
   spec: { name: string; expiresAt?: string | null },
   onStarted?: (operationId: string) => void,
 ): Promise<Operation | null> {
+  const expiry = spec.expiresAt === undefined ? {} : { expires_at: spec.expiresAt ?? NO_EXPIRY };
   return mutate(client, 'POST', base(instance), {
-    body: { name: spec.name, stateful: false, ...(spec.expiresAt ? { expires_at: spec.expiresAt } : {}) },
+    body: { name: spec.name, stateful: false, ...expiry },
     onStarted,
   });
 }

@@ -99,7 +99,7 @@ export function ScheduleFields({ draft, onChange, disabled = false }: ScheduleFi
       >
         {problems.expiry ??
           (keep
-            ? `Incus deletes each snapshot taken from now on ${keep} after it is taken (scheduled ones, and manual ones too), unless it is given its own expiry.`
+            ? `Incus deletes each scheduled snapshot ${keep} after it is taken; the ones you take here are kept until you delete them.`
             : 'Kept until deleted. Use amounts with units, such as 7d or 1w 3d, to have Incus delete them.')}
       </p>
     </div>
