@@ -1,6 +1,7 @@
 import { BrowserWindow, Notification, app, session, shell } from 'electron';
 import { join } from 'node:path';
 import { Backend } from './core/backend.js';
+import { alertNotifier } from './core/guard/notifier.js';
 import { serveIpc } from './transport/ipc.js';
 
 // Bundled to dist/electron/main.cjs; the renderer is built to dist/renderer.
@@ -46,14 +47,12 @@ async function main(): Promise<void> {
   );
   session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) => CLIPBOARD.has(permission) && ownPage(origin));
   const backend = new Backend();
-  // An OS notification when a guard alert becomes active (not for its updates or clearing).
-  const notified = new Set<string>();
-  backend.events.on('guard.alert', (alert) => {
-    if (!alert.active) notified.delete(alert.id);
-    if (!alert.active || notified.has(alert.id) || !Notification.isSupported()) return;
-    notified.add(alert.id);
-    new Notification({ title: `Enclave: ${alert.agent}`, body: alert.message }).show();
-  });
+  backend.events.on(
+    'guard.alert',
+    alertNotifier((notice) => {
+      if (Notification.isSupported()) new Notification(notice).show();
+    }),
+  );
   backend.start();
   await createWindow(backend);
   app.on('activate', () => {

@@ -5,6 +5,7 @@ import type { ActivityEntry, Agent, GuardAlert, GuardSettings } from '../../../s
 import { AGENT_IMAGE, incus, suffix, until, useTestProject } from '../../test-support/project.js';
 import { testBackend } from '../../test-support/backend.js';
 import { rescanQuotas } from '../../test-support/btrfs-quota.js';
+import { alertNotifier, type DesktopNotice } from './notifier.js';
 import { dispatch } from '../../transport/dispatch.js';
 import type { Backend } from '../backend.js';
 
@@ -28,6 +29,7 @@ describe('guard and activity against the real daemon', () => {
   let backend: Backend;
   const call = (method: string, args: unknown = {}) => dispatch(backend.handlers, method, args);
   const alerts: GuardAlert[] = [];
+  const notices: DesktopNotice[] = [];
   const bomb = `gfb-${suffix()}`;
   const mem = `gmem-${suffix()}`;
   const cpu = `gcpu-${suffix()}`;
@@ -39,6 +41,8 @@ describe('guard and activity against the real daemon', () => {
     project.defer(() => until('incusd to answer', () => project.client.get('/1.0').then(() => true, () => false), 14_000));
     ({ backend } = await testBackend(project, 'guard'));
     backend.events.on('guard.alert', (a) => alerts.push(a));
+    // What the Electron app shows as OS notifications (main.ts feeds the same notifier).
+    backend.events.on('guard.alert', alertNotifier((n) => notices.push(n)));
     backend.start();
     await backend.ready(15_000);
     await backend.settings.update({ defaultLimits: { cpu: '1', memory: '128MiB', processes: '100', disk: '' } });
@@ -76,11 +80,14 @@ describe('guard and activity against the real daemon', () => {
       throw err;
     });
     console.log(`cpu-pinned flagged in ${alert.at - started} ms: ${alert.message}`);
+    expect(notices).toContainEqual({ title: `Enclave: ${cpu}`, body: alert.message });
     expect(alert.message).toMatch(/1-core allowance for \d+ s/);
     // While it keeps firing, its words follow the numbers (same alert, no new one).
     const later = await until('an update of the cpu-pinned alert', () => alerts.find((a) => a.id === alert.id && a.active && a.message !== alert.message), 6_000);
     expect(later.message).toMatch(/1-core allowance for \d+ s/);
     expect(alerts.filter((a) => a.agent === cpu && a.rule === 'cpu-pinned' && a.active && a.id !== alert.id)).toEqual([]);
+    // The update changed the words but raised no second notification.
+    expect(notices.filter((n) => n.title === `Enclave: ${cpu}`)).toHaveLength(1);
   });
 
   it('flags memory near its limit (tmpfs counts), and clears once freed', async () => {

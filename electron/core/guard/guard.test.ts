@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GuardRule, GuardSettings, TelemetrySample } from '../../../shared/types.js';
+import { alertNotifier, type DesktopNotice } from './notifier.js';
+import type { GuardAlert, GuardRule, GuardSettings, TelemetrySample } from '../../../shared/types.js';
 import { DEFAULT_SETTINGS } from '../settings.js';
 import { ActivityLog, DEDUPE_MS, actorOf } from './activity.js';
 import { evaluate, pinnedFor } from './rules.js';
@@ -171,5 +172,25 @@ describe('activity log', () => {
     for (const m of ['a', 'b', 'c']) log.record('worker', 'guard', m, 'guard');
     expect(log.list('worker').map((e) => e.message)).toEqual(['a', 'b', 'c']);
     expect(log.list('worker', 2).map((e) => e.message)).toEqual(['b', 'c']);
+  });
+});
+
+describe('desktop notifications', () => {
+  const alert = (over: Partial<GuardAlert> = {}): GuardAlert => ({
+    id: 'a1', agent: 'worker', rule: 'fork-bomb', message: 'worker: processes climbing 80/s (fork bomb?)',
+    at: 1000, value: 80, threshold: 50, active: true, action: null, ...over,
+  });
+  it('notifies once when an alert becomes active: not for updates, not for clearing; again if it fires anew', () => {
+    const shown: DesktopNotice[] = [];
+    const notify = alertNotifier((n) => shown.push(n));
+    notify(alert());
+    notify(alert({ message: 'worker: processes climbing 90/s (fork bomb?)', value: 90 }));
+    notify(alert({ action: 'frozen automatically' }));
+    notify(alert({ active: false }));
+    notify(alert({ id: 'a2', rule: 'oom-kill', message: 'worker: 1 OOM kill', action: 'frozen automatically' }));
+    expect(shown).toEqual([
+      { title: 'Enclave: worker', body: 'worker: processes climbing 80/s (fork bomb?)' },
+      { title: 'Enclave: worker', body: 'worker: 1 OOM kill (frozen automatically)' },
+    ]);
   });
 });
