@@ -17,10 +17,15 @@ export async function containerSubvolume(pid: number): Promise<{ pool: PoolMount
   return { pool, subvolid: root.subvolid };
 }
 
-/** Rescans the qgroups of every inconsistent pool, as scripts/setup-incus.sh does. */
+/**
+ * Waits until btrfs has finished dropping deleted subvolumes (which is when their qgroups can
+ * turn the accounting inconsistent), then rescans every inconsistent pool, as
+ * scripts/setup-incus.sh does.
+ */
 export async function rescanQuotas(): Promise<void> {
-  const pools = inconsistentPools(btrfsPoolMounts(await readFile('/proc/self/mountinfo', 'utf8')));
-  for (const p of pools) await run('btrfs', ['quota', 'rescan', '-w', p.mountPoint]);
+  const mounts = btrfsPoolMounts(await readFile('/proc/self/mountinfo', 'utf8'));
+  for (const p of mounts) await run('btrfs', ['subvolume', 'sync', p.mountPoint], { timeout: 60_000 });
+  for (const p of inconsistentPools(mounts)) await run('btrfs', ['quota', 'rescan', '-w', p.mountPoint]);
 }
 
 /**
