@@ -93,6 +93,11 @@ INCUSD=/usr/libexec/incus/incusd
 
 if incus info >/dev/null 2>&1; then
   say "incusd answers"
+  # A daemon started with lxcfs gives every container lxcfs's files: a dead lxcfs would make
+  # each container start fail, so bring it back.
+  if grep -qs " $LXCFS_DIR " /proc/self/mounts && ! stat "$LXCFS_DIR" >/dev/null 2>&1; then
+    start_lxcfs || say "lxcfs could not be restarted: containers may fail to start; restart incusd"
+  fi
 else
   say "starting incusd (detached)"
   mkdir -p /var/log/incus
