@@ -74,12 +74,13 @@ LXCFS_DIR=/var/lib/incus-lxcfs
 # which breaks every later stat of the directory, so a dead mount is detached first.
 start_lxcfs() {
   command -v lxcfs >/dev/null 2>&1 || return 1
-  if pgrep -x lxcfs >/dev/null && stat "$LXCFS_DIR" >/dev/null 2>&1; then return 0; fi
-  if ! stat "$LXCFS_DIR" >/dev/null 2>&1 || grep -qs " $LXCFS_DIR " /proc/self/mounts; then
+  if grep -qs " $LXCFS_DIR fuse" /proc/self/mounts && stat "$LXCFS_DIR" >/dev/null 2>&1; then return 0; fi
+  if grep -qs " $LXCFS_DIR " /proc/self/mounts; then
     say "detaching stale lxcfs mount at $LXCFS_DIR"
     umount -l "$LXCFS_DIR" 2>/dev/null || fusermount -uz "$LXCFS_DIR" 2>/dev/null || true
   fi
-  mkdir -p "$LXCFS_DIR" || return 1
+  mkdir -p "$LXCFS_DIR" /var/log/incus || return 1
+  say "starting lxcfs"
   setsid lxcfs "$LXCFS_DIR" >/var/log/incus/lxcfs.log 2>&1 < /dev/null &
   for _ in $(seq 1 50); do
     grep -qs " $LXCFS_DIR fuse" /proc/self/mounts && return 0
@@ -93,11 +94,8 @@ INCUSD=/usr/libexec/incus/incusd
 
 if incus info >/dev/null 2>&1; then
   say "incusd answers"
-  # A daemon started with lxcfs gives every container lxcfs's files: a dead lxcfs would make
-  # each container start fail, so bring it back.
-  if grep -qs " $LXCFS_DIR " /proc/self/mounts && ! stat "$LXCFS_DIR" >/dev/null 2>&1; then
-    start_lxcfs || say "lxcfs could not be restarted: containers may fail to start; restart incusd"
-  fi
+  # lxcfs may have died under a running daemon (a dead mount would fail container starts).
+  start_lxcfs || say "lxcfs not running (optional; containers see the host's /proc/meminfo)"
 else
   say "starting incusd (detached)"
   mkdir -p /var/log/incus
