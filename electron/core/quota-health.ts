@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import type { Connection } from './connection.js';
 
@@ -56,16 +55,14 @@ export function quotaWarning(pools: PoolMount[]): string | null {
  * btrfs stops enforcing the agents' root disk sizes without a word. Reads two small files
  * every `intervalMs`; the connection's warning carries what it finds.
  */
-export class QuotaHealth extends EventEmitter<{ change: [string | null] }> {
+export class QuotaHealth {
   private timer: NodeJS.Timeout | null = null;
   private last: string | null = null;
 
   constructor(
     private readonly connection: Connection,
     private readonly intervalMs = 10_000,
-    private readonly paths = { mountinfo: '/proc/self/mountinfo', sysRoot: '/sys/fs/btrfs' },
   ) {
-    super();
     connection.on('status', (s) => {
       if (s.state === 'connected' && s.socketPath.startsWith('/')) this.resume();
       else this.pause();
@@ -76,24 +73,24 @@ export class QuotaHealth extends EventEmitter<{ change: [string | null] }> {
   check(): string | null {
     let mountinfo = '';
     try {
-      mountinfo = readFileSync(this.paths.mountinfo, 'utf8');
+      mountinfo = readFileSync('/proc/self/mountinfo', 'utf8');
     } catch {
       // not Linux, or no procfs: nothing to say
     }
-    const warning = quotaWarning(inconsistentPools(btrfsPoolMounts(mountinfo), this.paths.sysRoot));
+    const warning = quotaWarning(inconsistentPools(btrfsPoolMounts(mountinfo)));
     if (warning !== this.last) {
       this.last = warning;
       this.connection.setQuotaWarning(warning);
-      this.emit('change', warning);
     }
     return warning;
   }
 
   private resume(): void {
     if (this.timer) return;
-    this.check();
+    // The timer first: check() may update the status, which calls back here.
     this.timer = setInterval(() => this.check(), this.intervalMs);
     this.timer.unref();
+    this.check();
   }
 
   private pause(): void {
