@@ -1,4 +1,6 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { mountEntries } from './mountinfo.js';
+import { btrfsSysDir } from './telemetry/btrfs-quota.js';
 import type { Connection } from './connection.js';
 
 /** A btrfs storage pool mounted on this host: where, and its block device. */
@@ -11,34 +13,22 @@ export interface PoolMount {
 /** btrfs mounts of Incus storage pools (`…/storage-pools/<pool>`) in a mountinfo text. */
 export function btrfsPoolMounts(mountinfo: string): PoolMount[] {
   const out: PoolMount[] = [];
-  for (const line of mountinfo.split('\n')) {
-    const fields = line.split(' ');
-    const mountPoint = fields[4] ?? '';
-    const m = /\/storage-pools\/([^/]+)$/.exec(mountPoint);
-    const dash = fields.indexOf('-');
-    if (!m?.[1] || dash < 0 || fields[dash + 1] !== 'btrfs') continue;
-    if (out.some((p) => p.mountPoint === mountPoint)) continue;
-    out.push({ pool: m[1], mountPoint, device: fields[dash + 2] ?? '' });
+  for (const m of mountEntries(mountinfo)) {
+    const pool = /\/storage-pools\/([^/]+)$/.exec(m.mountPoint)?.[1];
+    if (!pool || m.fsType !== 'btrfs' || out.some((p) => p.mountPoint === m.mountPoint)) continue;
+    out.push({ pool, mountPoint: m.mountPoint, device: m.source });
   }
   return out;
 }
 
-/** The pools among `mounts` whose qgroup numbers the kernel marked inconsistent. */
+/** The pools among `mounts` whose qgroup numbers the kernel marked inconsistent (quotas off: fine). */
 export function inconsistentPools(mounts: PoolMount[], sysRoot = '/sys/fs/btrfs'): PoolMount[] {
-  let uuids: string[];
-  try {
-    uuids = readdirSync(sysRoot);
-  } catch {
-    return [];
-  }
   return mounts.filter((p) => {
-    const name = p.device.split('/').pop() ?? '';
-    const uuid = uuids.find((u) => name && existsSync(`${sysRoot}/${u}/devices/${name}`));
-    if (!uuid) return false;
+    const fs = btrfsSysDir(p.device, sysRoot);
     try {
-      return readFileSync(`${sysRoot}/${uuid}/qgroups/inconsistent`, 'utf8').trim() === '1';
+      return fs !== null && readFileSync(`${fs}/qgroups/inconsistent`, 'utf8').trim() === '1';
     } catch {
-      return false; // quotas off: nothing to enforce
+      return false;
     }
   });
 }

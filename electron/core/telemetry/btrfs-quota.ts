@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { mountEntries } from '../mountinfo.js';
 
 /** Root disk use as btrfs counts it against the quota, and the quota itself (null: none). */
 export interface QuotaUse {
@@ -8,16 +9,22 @@ export interface QuotaUse {
 
 /** The btrfs device and subvolume id mounted at `/` in a mountinfo text, or null when `/` is not btrfs. */
 export function rootSubvolume(mountinfo: string): { device: string; subvolid: number } | null {
-  for (const line of mountinfo.split('\n')) {
-    const fields = line.split(' ');
-    if (fields[4] !== '/') continue;
-    const dash = fields.indexOf('-');
-    if (dash < 0 || fields[dash + 1] !== 'btrfs') return null;
-    const device = fields[dash + 2] ?? '';
-    const id = /(?:^|,)subvolid=(\d+)(?:,|$)/.exec(fields[dash + 3] ?? '')?.[1];
-    return device && id ? { device, subvolid: Number(id) } : null;
+  const root = mountEntries(mountinfo).find((m) => m.mountPoint === '/');
+  if (root?.fsType !== 'btrfs') return null;
+  const id = /(?:^|,)subvolid=(\d+)(?:,|$)/.exec(root.superOptions)?.[1];
+  return root.source && id ? { device: root.source, subvolid: Number(id) } : null;
+}
+
+/** The sysfs directory (/sys/fs/btrfs/<uuid>) of the btrfs filesystem on `device`, or null. */
+export function btrfsSysDir(device: string, sysRoot = '/sys/fs/btrfs'): string | null {
+  const name = device.split('/').pop();
+  if (!name) return null;
+  try {
+    const uuid = readdirSync(sysRoot).find((u) => existsSync(`${sysRoot}/${u}/devices/${name}`));
+    return uuid ? `${sysRoot}/${uuid}` : null;
+  } catch {
+    return null;
   }
-  return null;
 }
 
 function readNumber(path: string): number | null {
@@ -70,19 +77,10 @@ export class BtrfsQuotaSource {
       return null;
     }
     const root = rootSubvolume(mountinfo);
-    if (!root) return null;
-    const deviceName = root.device.split('/').pop() ?? '';
-    let uuids: string[];
-    try {
-      uuids = readdirSync(this.sysRoot);
-    } catch {
-      return null;
-    }
-    for (const uuid of uuids) {
-      if (!existsSync(`${this.sysRoot}/${uuid}/devices/${deviceName}`)) continue;
-      const dir = `${this.sysRoot}/${uuid}/qgroups/0_${root.subvolid}`;
-      return existsSync(`${dir}/referenced`) ? dir : null;
-    }
-    return null;
+    const fs = root && btrfsSysDir(root.device, this.sysRoot);
+    if (!root || !fs) return null;
+    const dir = `${fs}/qgroups/0_${root.subvolid}`;
+    return existsSync(`${dir}/referenced`) ? dir : null;
   }
 }
+
