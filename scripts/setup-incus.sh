@@ -68,12 +68,19 @@ else
 fi
 
 # --- daemon -----------------------------------------------------------------
-LXCFS_DIR=/var/lib/incus-lxcfs
+# Where LXC's lxcfs mount hook (/usr/share/lxcfs/lxc.mount.hook, included in every container's
+# config) looks; an lxcfs mounted elsewhere is never shown to containers.
+LXCFS_DIR=/var/lib/lxcfs
 # lxcfs gives containers their own /proc view (meminfo etc.); optional. After a machine
 # restart its FUSE mount can outlive the process ("Transport endpoint is not connected"),
 # which breaks every later stat of the directory, so a dead mount is detached first.
 start_lxcfs() {
   command -v lxcfs >/dev/null 2>&1 || return 1
+  # Earlier versions of this script mounted it at /var/lib/incus-lxcfs: drop that one.
+  if grep -qs " /var/lib/incus-lxcfs " /proc/self/mounts; then
+    umount -l /var/lib/incus-lxcfs 2>/dev/null || fusermount -uz /var/lib/incus-lxcfs 2>/dev/null || true
+    pkill -f '^lxcfs /var/lib/incus-lxcfs' 2>/dev/null || true
+  fi
   if grep -qs " $LXCFS_DIR fuse" /proc/self/mounts && stat "$LXCFS_DIR" >/dev/null 2>&1; then return 0; fi
   if grep -qs " $LXCFS_DIR " /proc/self/mounts; then
     say "detaching stale lxcfs mount at $LXCFS_DIR"
