@@ -46,6 +46,10 @@ describe('resource limits against the real daemon', () => {
     expect(res.notes.join(' ')).toMatch(/apply now/);
     expect(Number(await readFile(cg('memory', 'memory.limit_in_bytes'), 'utf8'))).toBe(300 * 1024 ** 2);
     expect((await readFile(cg('pids', 'pids.max'), 'utf8')).trim()).toBe('50');
+    // Inside, the agent sees its own machine (lxcfs): tools that size themselves by
+    // /proc/meminfo or free see the limit, not the host.
+    const inside = await incus('exec', name, '--project', project.name, '--', 'grep', 'MemTotal', '/proc/meminfo');
+    expect(inside, 'lxcfs is not serving /var/lib/lxcfs: run scripts/setup-incus.sh').toMatch(new RegExp(`MemTotal:\\s+${300 * 1024} kB`));
     const shown = await incus('config', 'show', name, '--project', project.name);
     expect(shown).toMatch(/limits\.cpu: "1"/);
     expect(shown).not.toMatch(/limits\.cpu\.allowance/);
