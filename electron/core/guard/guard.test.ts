@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertNotifier, type DesktopNotice } from './notifier.js';
 import type { GuardAlert, GuardRule, GuardSettings, TelemetrySample } from '../../../shared/types.js';
+import { sampleFixture } from '../../../shared/test-fixtures.js';
 import { DEFAULT_SETTINGS } from '../settings.js';
 import { ActivityLog, DEDUPE_MS, actorOf } from './activity.js';
 import { evaluate, pinnedFor } from './rules.js';
@@ -10,22 +11,15 @@ const G: GuardSettings = { ...DEFAULT_SETTINGS.guardDefaults, cpuPinnedSeconds: 
 const T0 = 1_000_000;
 
 function sample(i: number, over: Partial<TelemetrySample> = {}, stepMs = 2000): TelemetrySample {
-  return {
-    agent: 'worker',
-    at: T0 + i * stepMs,
+  return sampleFixture('worker', T0 + i * stepMs, {
     cpuHostPercent: 10,
     cpuLimitPercent: 10,
     memoryBytes: 100 * 1024 ** 2,
     memoryLimitBytes: 1024 ** 3,
     processes: 10,
     processesLimit: 50,
-    diskBytes: null,
-    diskLimitBytes: null,
-    netRxBytesPerSec: 0,
-    netTxBytesPerSec: 0,
-    oomKills: 0,
     ...over,
-  };
+  });
 }
 
 const rules = (samples: TelemetrySample[], settings = G, firing: GuardRule[] = [], cpuLimit = '1') =>
