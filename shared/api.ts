@@ -6,9 +6,11 @@
  */
 import { z } from 'zod';
 import { LIMIT_PROBLEMS } from './limits.js';
+import { MAX_ALLOW_ENTRIES, MAX_ALLOW_PORTS, NETWORK_MODES, allowHostProblem, bandwidthProblem } from './network.js';
 import { agentNameProblem, expiryProblem, scheduleProblem, snapshotNameProblem } from './names.js';
 import type {
   Agent,
+  AgentChangeResult,
   AgentProgress,
   AgentsChange,
   ConnectionStatus,
@@ -77,6 +79,31 @@ const limits = z
   })
   .strict();
 
+const bandwidth = ruled(bandwidthProblem);
+const allowEntry = z
+  .object({
+    host: ruled(allowHostProblem),
+    ports: z
+      .array(z.number().int().min(1, 'A port is from 1 to 65535.').max(65535, 'A port is from 1 to 65535.'))
+      .max(MAX_ALLOW_PORTS, `At most ${MAX_ALLOW_PORTS} ports per host.`),
+  })
+  .strict();
+export const networkPolicy = z
+  .object({
+    mode: z.enum(NETWORK_MODES as [string, ...string[]] as ['none', 'restricted', 'allowlist', 'open'], {
+      message: 'The network mode is none, restricted, allowlist or open.',
+    }),
+    allow: z.array(allowEntry).max(MAX_ALLOW_ENTRIES, `At most ${MAX_ALLOW_ENTRIES} allowed hosts.`),
+    ingress: bandwidth,
+    egress: bandwidth,
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.mode === 'allowlist' && p.allow.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['allow'], message: 'An allowlist names at least one host.' });
+    }
+  });
+
 const imageRef = z
   .string()
   .min(1, 'Choose an image.')
@@ -98,8 +125,14 @@ export const requests = {
   'system.status': request<ConnectionStatus>()(z.object({}).strict()),
   'agents.list': request<Agent[]>()(z.object({}).strict()),
   'agents.create': request<Agent>()(
-    z.object({ name: agentName, image: imageRef, description: description.optional() }).strict(),
+    z
+      .object({ name: agentName, image: imageRef, description: description.optional(), network: networkPolicy.optional() })
+      .strict(),
   ),
+  /** Changes the agent's network policy; live on a running agent. */
+  'agents.setNetwork': request<AgentChangeResult>()(z.object({ agent: agentName, policy: networkPolicy }).strict()),
+  /** Removes what breaks Enclave's isolation (the user confirmed the listed problems). */
+  'agents.fixIsolation': request<AgentChangeResult>()(z.object({ agent: agentName }).strict()),
   'agents.action': request<Agent>()(
     z
       .object({
@@ -144,6 +177,7 @@ export const requests = {
         safetyExpiry: expiry.optional(),
         defaultLimits: limits.optional(),
         guardDefaults: guardSettings.optional(),
+        defaultNetwork: networkPolicy.optional(),
       })
       .strict(),
   ),

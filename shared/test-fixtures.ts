@@ -14,6 +14,8 @@ export function agentFixture(name: string, over: Partial<Agent> = {}): Agent {
     clonedFrom: null,
     snapshotSchedule: { schedule: '', expiry: '' },
     limits: { cpu: '', memory: '', processes: '', disk: '' },
+    network: { policy: { mode: 'restricted', allow: [], ingress: '', egress: '' }, bridge: 'enclave-restr', address: '10.0.0.2' },
+    isolation: [],
     ...over,
   };
 }

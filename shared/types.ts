@@ -21,6 +21,76 @@ export interface Agent {
   snapshotSchedule: SnapshotSchedule;
   /** Its resource limits as Incus holds them ('' = unlimited). */
   limits: AgentLimits;
+  /** Its network policy and where its NIC is, as Incus holds them. */
+  network: AgentNetwork;
+  /**
+   * What in its expanded config or devices breaks Enclave's isolation (a host-path disk,
+   * privileged mode, nesting, raw.lxc, a NIC outside its policy, …); empty when none.
+   */
+  isolation: IsolationProblem[];
+}
+
+/**
+ * none: no NIC. restricted: the internet only (private, loopback, link-local, CGNAT and
+ * multicast ranges, the metadata address and the host blocked; DHCP/DNS on its bridge
+ * allowed). allowlist: only the listed hosts and ports. open: anything but other agents.
+ */
+export type NetworkMode = 'none' | 'restricted' | 'allowlist' | 'open';
+
+/** One allowed destination: a DNS name (resolved by Enclave, re-resolved while it runs), an IPv4 address or network. */
+export interface AllowEntry {
+  host: string;
+  /** Allowed TCP/UDP ports; empty = any port. */
+  ports: number[];
+}
+
+export interface NetworkPolicy {
+  mode: NetworkMode;
+  /** Used in allowlist mode only. */
+  allow: AllowEntry[];
+  /** Bandwidth into and out of the agent in Incus's notation ("100Mbit"); '' = unlimited. */
+  ingress: string;
+  egress: string;
+}
+
+export interface AgentNetwork {
+  policy: NetworkPolicy;
+  /** The Enclave bridge its NIC joins; null without a NIC. */
+  bridge: string | null;
+  /** Its IPv4 address on that bridge (fixed by Enclave, enforced by Incus's IP filtering). */
+  address: string | null;
+}
+
+export type IsolationProblemKind =
+  | 'privileged'
+  | 'nesting'
+  | 'raw-lxc'
+  | 'raw-idmap'
+  | 'seccomp'
+  | 'idmap-shared'
+  | 'guest-api'
+  | 'host-disk'
+  | 'device'
+  | 'nic-outside-policy'
+  | 'profile';
+
+/** One item of an agent's config that breaks Enclave's isolation. */
+export interface IsolationProblem {
+  kind: IsolationProblemKind;
+  /** The config key or device name, e.g. "security.nesting" or "hostdisk". */
+  item: string;
+  /** What Incus holds there, quoted for the user (a device's source path, a key's value). */
+  value: string;
+  /** What the fix does, e.g. "removes the device". */
+  fix: string;
+  /** The fix takes effect at the agent's next start only. */
+  needsRestart: boolean;
+}
+
+/** What a call that changes an agent did, with notes on what waits for a restart. */
+export interface AgentChangeResult {
+  agent: Agent;
+  notes: string[];
 }
 
 /**
@@ -157,6 +227,8 @@ export interface Settings {
   defaultLimits: AgentLimits;
   /** How long safety snapshots are kept, as an Incus expiry ("7d"). */
   safetyExpiry: string;
+  /** Applied to every new agent unless the create call names its own. */
+  defaultNetwork: NetworkPolicy;
 }
 
 export type OperationAction = 'snapshot' | 'restore' | 'clone';

@@ -1,5 +1,7 @@
 import type { Agent, AgentLimits, AgentStatus } from '../../shared/types.js';
 import type { Instance } from '../incus/instances.js';
+import { isolationProblems } from './isolation/drift.js';
+import { networkOf } from './network/policy-model.js';
 
 export const META_PREFIX = 'user.enclave.';
 
@@ -60,6 +62,8 @@ export function toAgent(inst: Instance): Agent {
     clonedFrom: meta['cloned-from'] || null,
     snapshotSchedule: { schedule: inst.config?.['snapshots.schedule'] ?? '', expiry: inst.config?.['snapshots.expiry'] ?? '' },
     limits: limitsOf(inst),
+    network: networkOf(inst),
+    isolation: isolationProblems(inst),
   };
 }
 

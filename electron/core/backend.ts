@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { EventName, EventOf } from '../../shared/api.js';
+import { EnclaveError } from '../../shared/errors.js';
 import type { Handlers } from '../transport/dispatch.js';
 import { AgentService } from './agents.js';
 import { Connection, type ConnectionOptions } from './connection.js';
@@ -77,6 +78,8 @@ export class Backend {
       'agents.action': (args) => this.agents.action(args),
       'agents.delete': (args) => this.agents.delete(args),
       'agents.setLimits': (args) => this.limits.set(args),
+      'agents.setNetwork': () => Promise.reject(new EnclaveError('internal', 'Network policies are not built yet.')),
+      'agents.fixIsolation': () => Promise.reject(new EnclaveError('internal', 'Isolation fixes are not built yet.')),
       'telemetry.history': async (args) => this.telemetry.history(args.agent, args.seconds),
       'telemetry.focus': async (args, ctx) => (this.telemetry.focus(ctx.client, args.agent), {}),
       'images.list': () => availableImages(this.connection),

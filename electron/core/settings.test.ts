@@ -43,6 +43,7 @@ describe('SettingsStore on a real folder', () => {
       snapshotDefaults: { schedule: '', expiry: '' },
       safetyExpiry: '7d',
       defaultLimits: { cpu: '2', memory: '2GiB', processes: '2000', disk: '20GiB' },
+      defaultNetwork: { mode: 'restricted', allow: [], ingress: '', egress: '' },
       guardDefaults: {
         enabled: true,
         cpuPinnedSeconds: 60,
@@ -70,7 +71,7 @@ describe('SettingsStore on a real folder', () => {
   it('keeps the valid fields of a file and defaults the others', async () => {
     await mkdir(join(dir, 'nested'));
     await writeFile(path, JSON.stringify({ snapshotDefaults: { schedule: '@daily' }, safetyExpiry: 3 }));
-    expect(await new SettingsStore(path).get()).toEqual({ snapshotDefaults: { schedule: '@daily', expiry: '' }, safetyExpiry: '7d', defaultLimits: DEFAULT_SETTINGS.defaultLimits, guardDefaults: DEFAULT_SETTINGS.guardDefaults });
+    expect(await new SettingsStore(path).get()).toEqual({ snapshotDefaults: { schedule: '@daily', expiry: '' }, safetyExpiry: '7d', defaultLimits: DEFAULT_SETTINGS.defaultLimits, guardDefaults: DEFAULT_SETTINGS.guardDefaults, defaultNetwork: DEFAULT_SETTINGS.defaultNetwork });
   });
 
   it('ignores values a hand-edited file holds that Incus would refuse', async () => {
@@ -80,13 +81,13 @@ describe('SettingsStore on a real folder', () => {
       JSON.stringify({ snapshotDefaults: { schedule: '61 * * * *', expiry: '1w' }, safetyExpiry: 'forever' }),
     );
     // A schedule Incus refuses would make every agents.create fail.
-    expect(await new SettingsStore(path).get()).toEqual({ snapshotDefaults: { schedule: '', expiry: '1w' }, safetyExpiry: '7d', defaultLimits: DEFAULT_SETTINGS.defaultLimits, guardDefaults: DEFAULT_SETTINGS.guardDefaults });
+    expect(await new SettingsStore(path).get()).toEqual({ snapshotDefaults: { schedule: '', expiry: '1w' }, safetyExpiry: '7d', defaultLimits: DEFAULT_SETTINGS.defaultLimits, guardDefaults: DEFAULT_SETTINGS.guardDefaults, defaultNetwork: DEFAULT_SETTINGS.defaultNetwork });
   });
 
   it('ignores a snapshotDefaults that is not an object', async () => {
     await mkdir(join(dir, 'nested'));
     await writeFile(path, JSON.stringify({ snapshotDefaults: 'x', safetyExpiry: '1d' }));
-    expect(await new SettingsStore(path).get()).toEqual({ snapshotDefaults: DEFAULT_SETTINGS.snapshotDefaults, safetyExpiry: '1d', defaultLimits: DEFAULT_SETTINGS.defaultLimits, guardDefaults: DEFAULT_SETTINGS.guardDefaults });
+    expect(await new SettingsStore(path).get()).toEqual({ snapshotDefaults: DEFAULT_SETTINGS.snapshotDefaults, safetyExpiry: '1d', defaultLimits: DEFAULT_SETTINGS.defaultLimits, guardDefaults: DEFAULT_SETTINGS.guardDefaults, defaultNetwork: DEFAULT_SETTINGS.defaultNetwork });
   });
 
   it('persists an update: a new store reads it back', async () => {
@@ -103,7 +104,7 @@ describe('SettingsStore on a real folder', () => {
     await store.update({ safetyExpiry: '2w' });
     await store.update({ snapshotDefaults: { schedule: '0 */6 * * *', expiry: '3d' } });
     const fresh = await new SettingsStore(path).get();
-    expect(fresh).toEqual({ snapshotDefaults: { schedule: '0 */6 * * *', expiry: '3d' }, safetyExpiry: '2w', defaultLimits: DEFAULT_SETTINGS.defaultLimits, guardDefaults: DEFAULT_SETTINGS.guardDefaults });
+    expect(fresh).toEqual({ snapshotDefaults: { schedule: '0 */6 * * *', expiry: '3d' }, safetyExpiry: '2w', defaultLimits: DEFAULT_SETTINGS.defaultLimits, guardDefaults: DEFAULT_SETTINGS.guardDefaults, defaultNetwork: DEFAULT_SETTINGS.defaultNetwork });
   });
 
   it('writes the file with mode 0600 (and leaves no temporary file)', async () => {
@@ -142,7 +143,7 @@ describe('SettingsStore on a real folder', () => {
       store.update({ safetyExpiry: '2d' }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-    const expected = { snapshotDefaults: { schedule: '@hourly', expiry: '1d' }, safetyExpiry: '2d', defaultLimits: DEFAULT_SETTINGS.defaultLimits, guardDefaults: DEFAULT_SETTINGS.guardDefaults };
+    const expected = { snapshotDefaults: { schedule: '@hourly', expiry: '1d' }, safetyExpiry: '2d', defaultLimits: DEFAULT_SETTINGS.defaultLimits, guardDefaults: DEFAULT_SETTINGS.guardDefaults, defaultNetwork: DEFAULT_SETTINGS.defaultNetwork };
     expect(await store.get()).toEqual(expected);
     expect(await new SettingsStore(path).get()).toEqual(expected);
     expect(await readdir(join(dir, 'nested'))).toEqual(['settings.json']);

@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cpuProblem, diskProblem, memoryProblem, processesProblem } from '../../shared/limits.js';
 import { expiryProblem, scheduleProblem } from '../../shared/names.js';
-import type { GuardSettings, Settings } from '../../shared/types.js';
+import { networkPolicy } from '../../shared/api.js';
+import type { GuardSettings, NetworkPolicy, Settings } from '../../shared/types.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   snapshotDefaults: { schedule: '', expiry: '' },
@@ -19,6 +20,7 @@ export const DEFAULT_SETTINGS: Settings = {
     forkRatePerSecond: 50,
     autoFreeze: false,
   },
+  defaultNetwork: { mode: 'restricted', allow: [], ingress: '', egress: '' },
 };
 
 /** Where the user's settings live: $ENCLAVE_CONFIG_DIR, else $XDG_CONFIG_HOME/enclave. */
@@ -97,7 +99,14 @@ function fromFile(saved: unknown): Settings {
       processes: pick(limits.processes, DEFAULT_SETTINGS.defaultLimits.processes, processesProblem),
       disk: pick(limits.disk, DEFAULT_SETTINGS.defaultLimits.disk, diskProblem),
     },
+    defaultNetwork: networkFromFile(file.defaultNetwork),
   };
+}
+
+/** The default network policy from the file, whole or not at all: its parts depend on each other. */
+function networkFromFile(saved: unknown): NetworkPolicy {
+  const parsed = networkPolicy.safeParse(saved);
+  return parsed.success ? parsed.data : structuredClone(DEFAULT_SETTINGS.defaultNetwork);
 }
 
 /** Guard defaults from the file, field by field, each within the contract's range. */

@@ -35,6 +35,8 @@ function handlers(overrides: Partial<Handlers> = {}): { h: Handlers; calls: [str
     'settings.update': unused,
     'operations.cancel': unused,
     'agents.setLimits': unused,
+    'agents.setNetwork': unused,
+    'agents.fixIsolation': unused,
     'telemetry.history': unused,
     'telemetry.focus': unused,
     'guard.get': unused,
