@@ -192,6 +192,12 @@ describe('expiryProblem', () => {
   it.each(['7', 'd', '7 d', '1w3d', '1x', '7D', '-1d', '1.5d', 'forever', '7days'])('refuses %j and states the rule', (e) => {
     expect(expiryProblem(e)).toBe(`"${e}" is not an expiry. ${EXPIRY_RULE}`);
   });
+
+  it.each(['9999999999999y', '101y', '5300w'])('refuses %j: longer than a date can hold for every restore', (e) => {
+    expect(expiryProblem(e)).toBe(`"${e}" is longer than 100 years; an expiry is at most that.`);
+  });
+
+  it('accepts exactly 100 years', () => expect(expiryProblem('100y')).toBeNull());
 });
 
 describe('expiryMs', () => {

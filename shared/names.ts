@@ -92,10 +92,14 @@ export function scheduleProblem(schedule: string): string | null {
 export const EXPIRY_RULE =
   'An expiry is empty (keep until deleted) or amounts with units, as Incus writes them: M (minutes), H (hours), d (days), w (weeks), m (months), y (years), e.g. "7d" or "1w 3d".';
 
+/** Past this, a date computed from the expiry leaves JavaScript's range and every restore would fail. */
+export const MAX_EXPIRY_YEARS = 100;
+
 export function expiryProblem(expiry: string): string | null {
   const s = expiry.trim();
-  if (s === '' || /^\d+[MHdwmy]( +\d+[MHdwmy])*$/.test(s)) return null;
-  return `"${expiry}" is not an expiry. ${EXPIRY_RULE}`;
+  if (s !== '' && !/^\d+[MHdwmy]( +\d+[MHdwmy])*$/.test(s)) return `"${expiry}" is not an expiry. ${EXPIRY_RULE}`;
+  if (expiryMs(s) > MAX_EXPIRY_YEARS * 365 * 86_400_000) return `"${expiry}" is longer than ${MAX_EXPIRY_YEARS} years; an expiry is at most that.`;
+  return null;
 }
 
 /** Milliseconds of an Incus expiry ("1w 3d"); months and years as 30 and 365 days. */
