@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ARGS_BYTES } from '../../shared/api.js';
+import { MAX_ARGS_BYTES, MAX_TERMINAL_INPUT_BYTES } from '../../shared/api.js';
 import { EnclaveError } from '../../shared/errors.js';
 import { AGENT_NAME_RULE } from '../../shared/names.js';
 import type { Agent, ConnectionStatus } from '../../shared/types.js';
@@ -276,6 +276,11 @@ describe('dispatch: bytes', () => {
     expect(err.code).toBe('invalid-arguments');
     expect(err.message).toContain('bytes');
     expect(calls).toEqual([]);
+  });
+
+  it('accepts a full-size piece of input: its bytes are bounded by the schema, not by the JSON limit', async () => {
+    const { h } = handlers({ 'terminals.input': async () => ({}) });
+    expect(await dispatch(h, 'terminals.input', { id: 't1', data: new Uint8Array(MAX_TERMINAL_INPUT_BYTES) })).toEqual({ ok: true, result: {} });
   });
 
   it('refuses input over the per-call limit', async () => {

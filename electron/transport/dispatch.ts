@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { MAX_ARGS_BYTES, isRequestName, requests, type Reply, type RequestName, type Requests, type ResultOf } from '../../shared/api.js';
+import { MAX_ARGS_BYTES, MAX_TERMINAL_INPUT_BYTES, isRequestName, requests, type Reply, type RequestName, type Requests, type ResultOf } from '../../shared/api.js';
 import { EnclaveError } from '../../shared/errors.js';
 import type { CallContext, ClientLink } from '../core/client-link.js';
 import { toEnclaveError } from '../core/errors.js';
@@ -12,7 +12,10 @@ export type Handlers = {
 export interface DispatchOptions {
   /** The calling renderer connection, for requests that attach it to something. */
   client?: ClientLink | null;
-  /** The size of the frame that carried the call, when the transport knows it. */
+  /**
+   * The size of the call's structured part (its JSON, without raw bytes), when the transport
+   * already measured it.
+   */
   knownSize?: number;
 }
 
@@ -21,20 +24,19 @@ function fail(err: EnclaveError): Reply {
 }
 
 /**
- * Bytes of the JSON form of `value` (byte arrays counted as their length, as they travel raw),
- * or null for what JSON cannot carry (cycles, BigInt).
+ * Bytes of the JSON form of `value` and, apart, of the byte arrays in it (they travel raw).
+ * Each has its own limit: counting the bytes against the JSON limit refused every full-size
+ * piece of a paste. Null for what JSON cannot carry.
  */
-function jsonSize(value: unknown): number | null {
+function measure(value: unknown): { json: number; raw: number } | null {
   try {
     let raw = 0;
     const text = JSON.stringify(value, (_key, v: unknown) => {
-      if (v instanceof Uint8Array) {
-        raw += v.byteLength;
-        return null;
-      }
-      return v;
+      if (!(v instanceof Uint8Array)) return v;
+      raw += v.byteLength;
+      return null;
     });
-    return (text === undefined ? 0 : Buffer.byteLength(text)) + raw;
+    return { json: text === undefined ? 0 : Buffer.byteLength(text), raw };
   } catch {
     return null;
   }
@@ -49,12 +51,15 @@ export async function dispatch(handlers: Handlers, method: unknown, args: unknow
     const shown = typeof method === 'string' ? `"${method.slice(0, 80)}"` : typeof method;
     return fail(new EnclaveError('unknown-method', `Unknown method ${shown}.`));
   }
-  const size = opts.knownSize ?? jsonSize(args);
+  const size = opts.knownSize !== undefined ? { json: opts.knownSize, raw: 0 } : measure(args);
   if (size === null) {
     return fail(new EnclaveError('invalid-arguments', `Arguments of ${method} cannot be written as JSON.`));
   }
-  if (size > MAX_ARGS_BYTES) {
-    return fail(new EnclaveError('too-large', `Arguments of ${method} are ${size} bytes; the limit is ${MAX_ARGS_BYTES}.`));
+  if (size.json > MAX_ARGS_BYTES) {
+    return fail(new EnclaveError('too-large', `Arguments of ${method} are ${size.json} bytes; the limit is ${MAX_ARGS_BYTES}.`));
+  }
+  if (size.raw > MAX_TERMINAL_INPUT_BYTES) {
+    return fail(new EnclaveError('too-large', `${method} carries ${size.raw} bytes; the limit is ${MAX_TERMINAL_INPUT_BYTES} per call.`));
   }
   const parsed = requests[method].args.safeParse(args ?? {});
   if (!parsed.success) {

@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Reply } from '../../shared/api.js';
-import type { AgentsChange } from '../../shared/types.js';
-import type { ServerFrame } from '../../shared/wire.js';
+import type { Agent, AgentsChange, TerminalData, TerminalInfo } from '../../shared/types.js';
+import { MAX_TERMINAL_INPUT_BYTES } from '../../shared/api.js';
+import { execCommand } from '../incus/exec.js';
+import { decodeFrame, encodeFrame, type ServerFrame } from '../../shared/wire.js';
 import { Backend } from '../core/backend.js';
 import { createInstance } from '../incus/instances.js';
-import { AGENT_IMAGE, suffix, useTestProject } from '../test-support/project.js';
+import { AGENT_IMAGE, suffix, until, useTestProject } from '../test-support/project.js';
 import { testBackend } from '../test-support/backend.js';
 import { startWebHost, type WebHost } from './web-host.js';
 import { TOKEN_COOKIE } from './web-auth.js';
@@ -58,12 +60,12 @@ describe('browser-mode web host with a real backend', () => {
     });
   }
 
-  /** Collects server frames of a socket. */
+  /** Collects server frames of a socket (text and binary alike). */
   function frames(ws: WebSocket) {
     const got: ServerFrame[] = [];
     const waiters = new Set<() => void>();
-    ws.on('message', (data) => {
-      got.push(JSON.parse(String(data)) as ServerFrame);
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      got.push(decodeFrame(isBinary ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : String(data)) as ServerFrame);
       waiters.forEach((w) => w());
     });
     const next = (match: (f: ServerFrame) => boolean, timeoutMs = 5000) =>
@@ -86,7 +88,7 @@ describe('browser-mode web host with a real backend', () => {
     let id = 0;
     const call = async (method: string, args: unknown = {}): Promise<Reply> => {
       const callId = ++id;
-      ws.send(JSON.stringify({ t: 'call', id: callId, method, args }));
+      ws.send(encodeFrame({ t: 'call', id: callId, method, args }));
       const f = await next((fr) => fr.t === 'reply' && fr.id === callId);
       return (f as Extract<ServerFrame, { t: 'reply' }>).reply;
     };
@@ -263,6 +265,47 @@ describe('browser-mode web host with a real backend', () => {
         (fr) => fr.t === 'event' && fr.event === 'agents.changed' && (fr.payload as AgentsChange).kind === 'upsert',
       );
       expect((f as Extract<ServerFrame, { t: 'event' }>).payload).toMatchObject({ kind: 'upsert', agent: { name, managed: false } });
+    });
+
+    it('a 1 MB paste in full-size pieces over binary frames reaches the program whole and in order', async () => {
+      const ws = await connect();
+      const { call, got } = frames(ws);
+      const agent = `paste-${suffix()}`;
+      expect(await call('agents.create', { name: agent, image: AGENT_IMAGE })).toMatchObject({ ok: true, result: { name: agent } as Partial<Agent> });
+      const opened = await call('terminals.open', { agent, kind: 'shell', cols: 80, rows: 24 });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const id = (opened.result as TerminalInfo).id;
+      const output = () =>
+        Buffer.concat(
+          got.filter((f) => f.t === 'event' && f.event === 'terminals.data').map((f) => (f as { payload: TerminalData }).payload.data),
+        ).toString('latin1');
+      const input = (text: string | Uint8Array) =>
+        call('terminals.input', { id, data: typeof text === 'string' ? new TextEncoder().encode(text) : text });
+      // The shell prints READY only once stty and the redirection are in place; its echo shows RE""ADY.
+      expect(await input(`stty -echo; printf '%s%s\\n' RE ADY; cat > /tmp/paste\r`)).toEqual({ ok: true, result: {} });
+      await until('the shell to be ready for the paste', () => /READY/.test(output()), 15_000);
+      // Canonical mode keeps at most 4095 bytes a line: lines of 100, printable only.
+      const line = (n: number) => `${String(n).padStart(6, '0')}:${'x'.repeat(92)}\n`;
+      const paste = new TextEncoder().encode(Array.from({ length: 10_000 }, (_, n) => line(n)).join(''));
+      expect(paste.byteLength).toBe(1_000_000);
+      const pieces: Promise<Reply>[] = [];
+      for (let at = 0; at < paste.byteLength; at += MAX_TERMINAL_INPUT_BYTES) {
+        pieces.push(input(paste.slice(at, at + MAX_TERMINAL_INPUT_BYTES)));
+      }
+      expect((await Promise.all(pieces)).filter((r) => !r.ok)).toEqual([]);
+      expect(await input('\x04')).toEqual({ ok: true, result: {} });
+      const client = backend.connection.requireClient();
+      const written = await until(
+        'cat to write the whole paste',
+        async () => {
+          const r = await execCommand(client, agent, ['sh', '-c', 'pgrep -x cat >/dev/null || wc -c < /tmp/paste']);
+          return r.stdout.toString().trim() || false;
+        },
+        30_000,
+      );
+      expect(Number(written)).toBe(paste.byteLength);
+      const copy = await execCommand(client, agent, ['cat', '/tmp/paste']);
+      expect(copy.stdout.equals(Buffer.from(paste))).toBe(true);
     });
 
     it('closes a socket sending a frame over 1 MiB, and keeps serving others', async () => {

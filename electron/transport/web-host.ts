@@ -155,8 +155,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         send({ t: 'reply', id: -1, reply: { ok: false, error: new EnclaveError('invalid-arguments', `Malformed frame: ${reason}`).toInfo() } });
         return;
       }
-      // The frame's size bounds the arguments' size; measuring the frame avoids re-serializing.
-      const reply = await dispatch(opts.backend.handlers, frame.method, frame.args, { client: link, knownSize: raw.length });
+      // A text frame's size is its arguments' size, so it need not be serialized again; a
+      // binary frame carries raw bytes besides, which the contract's schemas bound.
+      const reply = await dispatch(opts.backend.handlers, frame.method, frame.args, {
+        client: link,
+        knownSize: isBinary ? undefined : raw.length,
+      });
       send({ t: 'reply', id: frame.id, reply });
     }
   }

@@ -55,6 +55,7 @@ describe('InputQueue', () => {
   function harness(maxInFlight = 2) {
     const sent: number[][] = [];
     const answers: ((ok: boolean) => void)[] = [];
+    const refused: [string, number][] = [];
     const queue = new InputQueue(
       (bytes) =>
         new Promise((resolve, reject) => {
@@ -62,8 +63,9 @@ describe('InputQueue', () => {
           answers.push((ok) => (ok ? resolve({}) : reject(new Error('refused'))));
         }),
       maxInFlight,
+      (err, dropped) => refused.push([(err as Error).message, dropped]),
     );
-    return { queue, sent, answers };
+    return { queue, sent, answers, refused };
   }
   const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -90,14 +92,29 @@ describe('InputQueue', () => {
     expect(sent).toEqual([[1], [3]]);
   });
 
-  it('a refused piece drops the rest of that input', async () => {
-    const { queue, sent, answers } = harness(1);
+  it('a refused piece drops the rest of that input and says how much, once', async () => {
+    const { queue, sent, answers, refused } = harness(1);
     queue.push(new Uint8Array([1]));
-    queue.push(new Uint8Array([2]));
+    queue.push(new Uint8Array([2, 3]));
     answers[0]?.(false);
     await tick();
     expect(sent).toEqual([[1]]);
     expect(queue.queued).toBe(0);
+    expect(refused).toEqual([['refused', 3]]);
+  });
+
+  it('a paste of 1 MB goes out whole, in order, in contract-sized pieces', async () => {
+    const got: number[] = [];
+    const queue = new InputQueue(async (bytes) => {
+      expect(bytes.byteLength).toBeLessThanOrEqual(MAX_INPUT_BYTES);
+      got.push(...bytes.subarray(0, 1), bytes.byteLength);
+    });
+    const paste = new Uint8Array(1_000_000).map((_, i) => Math.floor(i / MAX_INPUT_BYTES));
+    queue.push(paste);
+    for (let i = 0; i < 40 && queue.queued; i++) await tick();
+    const pieces = Math.ceil(1_000_000 / MAX_INPUT_BYTES);
+    expect(got.filter((_, i) => i % 2 === 0)).toEqual([...Array(pieces).keys()]);
+    expect(got.filter((_, i) => i % 2 === 1).reduce((a, b) => a + b, 0)).toBe(1_000_000);
   });
 });
 

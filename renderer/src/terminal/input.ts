@@ -44,6 +44,8 @@ export class InputQueue {
   constructor(
     private readonly send: (bytes: Uint8Array<ArrayBuffer>) => Promise<unknown>,
     private readonly maxInFlight = 8,
+    /** Told once per refused input, with the refusal and how many bytes did not go out. */
+    private readonly onRefused: (err: unknown, droppedBytes: number) => void = () => undefined,
   ) {}
 
   get queued(): number {
@@ -67,9 +69,13 @@ export class InputQueue {
       const generation = this.generation;
       this.inFlight++;
       this.send(chunk)
-        .catch(() => {
-          // A refused piece (the session closed meanwhile): what follows it is moot too.
-          if (generation === this.generation) this.clear();
+        .catch((err: unknown) => {
+          // A refused piece (the session closed meanwhile): what follows it is moot too, and
+          // the user is told rather than left with half a paste.
+          if (generation !== this.generation) return;
+          const dropped = chunk.byteLength + this.queue.reduce((n, c) => n + c.byteLength, 0);
+          this.clear();
+          this.onRefused(err, dropped);
         })
         .finally(() => {
           this.inFlight--;

@@ -109,7 +109,11 @@ export class TerminalSession {
     this.host = document.createElement('div');
     this.host.className = 'terminal-host';
     this.acks = new AckScheduler((bytes) => ctx.ack(id, bytes));
-    this.inputQueue = new InputQueue((data) => ctx.input(id, data));
+    this.inputQueue = new InputQueue(
+      (data) => ctx.input(id, data),
+      undefined,
+      (err, dropped) => this.toast(`${dropped} bytes of input were not delivered: ${err instanceof Error ? err.message : String(err)}`),
+    );
     this.bundle = this.makeBundle();
   }
 
