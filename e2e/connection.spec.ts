@@ -40,6 +40,15 @@ test('no daemon: a screen says what was tried; the app recovers by itself when I
   await expect(page.getByTestId('new-agent')).toBeVisible({ timeout: 10_000 });
 });
 
+test('the access token leaves the address bar and the history once the page is open', async ({ page }) => {
+  await page.goto(served.url);
+  await expect(page.getByTestId('connection-screen').or(page.getByTestId('new-agent'))).toBeVisible();
+  expect(page.url()).not.toContain('token');
+  expect(await page.evaluate(() => document.cookie)).toBe(''); // HttpOnly: no script reads it
+  await page.reload();
+  await expect(page.getByTestId('connection-screen').or(page.getByTestId('new-agent'))).toBeVisible();
+});
+
 test('browser mode refuses a page opened without the access token', async ({ page }) => {
   const bare = served.url.replace(/\?token=.*/, '');
   const response = await page.goto(bare);

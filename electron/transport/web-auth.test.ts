@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { TOKEN_COOKIE, checkRequest, requestUrl } from './web-auth.js';
+import { checkRequest, requestUrl, tokenCookie } from './web-auth.js';
 
 const PORT = 41234;
 const TOKEN = 'Zm9vYmFyYmF6cXV4LXRva2VuLXRlc3Q';
+const TOKEN_COOKIE = tokenCookie(PORT);
 
 function req(url: string, headers: Record<string, string | undefined> = {}): IncomingMessage {
   return { url, headers: { host: `127.0.0.1:${PORT}`, ...headers } } as unknown as IncomingMessage;
@@ -37,8 +38,9 @@ describe('checkRequest', () => {
     expect(checkRequest(req(`/?token=${TOKEN}x`), TOKEN, PORT)).toMatchObject({ ok: false, status: 401 });
     expect(checkRequest(req(`/?token=${TOKEN.slice(0, -1)}`), TOKEN, PORT)).toMatchObject({ ok: false, status: 401 });
     expect(checkRequest(req('/', { cookie: `${TOKEN_COOKIE}=nope` }), TOKEN, PORT)).toMatchObject({ ok: false, status: 401 });
-    // Same value under another cookie name does not count.
+    // Same value under another cookie name does not count, nor the cookie of another port.
     expect(checkRequest(req('/', { cookie: `other=${TOKEN}` }), TOKEN, PORT)).toMatchObject({ ok: false, status: 401 });
+    expect(checkRequest(req('/', { cookie: `${tokenCookie(PORT + 1)}=${TOKEN}` }), TOKEN, PORT)).toMatchObject({ ok: false, status: 401 });
     // Multi-byte text of another byte length must not throw.
     expect(checkRequest(req(`/?token=${encodeURIComponent('é'.repeat(TOKEN.length))}`), TOKEN, PORT)).toMatchObject({
       ok: false,

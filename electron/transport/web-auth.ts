@@ -2,7 +2,13 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { TOKEN_PARAM } from '../../shared/wire.js';
 
-export const TOKEN_COOKIE = 'enclave_token';
+/**
+ * The cookie carrying the token, named after the port: cookies are not kept apart by port, so
+ * one name would be sent to every other server on 127.0.0.1.
+ */
+export function tokenCookie(port: number): string {
+  return `enclave_token_${port}`;
+}
 
 function sameToken(given: string | null | undefined, token: string): boolean {
   if (!given) return false;
@@ -11,11 +17,11 @@ function sameToken(given: string | null | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieToken(header: string | undefined): string | null {
+function cookieToken(header: string | undefined, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === TOKEN_COOKIE) return v.join('=');
+    if (k === name) return v.join('=');
   }
   return null;
 }
@@ -47,6 +53,6 @@ export function checkRequest(req: IncomingMessage, token: string, port: number):
   const url = requestUrl(req);
   if (!url) return { ok: false, status: 400, reason: 'Malformed request target.' };
   if (sameToken(url.searchParams.get(TOKEN_PARAM), token)) return { ok: true, viaQuery: true };
-  if (sameToken(cookieToken(req.headers.cookie), token)) return { ok: true, viaQuery: false };
+  if (sameToken(cookieToken(req.headers.cookie, tokenCookie(port)), token)) return { ok: true, viaQuery: false };
   return { ok: false, status: 401, reason: 'Missing or wrong access token: open the URL that `npm run serve` printed.' };
 }

@@ -14,8 +14,8 @@ import { Backend } from '../core/backend.js';
 import { createInstance } from '../incus/instances.js';
 import { AGENT_IMAGE, suffix, until, useTestProject } from '../test-support/project.js';
 import { testBackend } from '../test-support/backend.js';
-import { startWebHost, type WebHost } from './web-host.js';
-import { TOKEN_COOKIE } from './web-auth.js';
+import { MAX_CLIENTS, startWebHost, type WebHost } from './web-host.js';
+import { tokenCookie } from './web-auth.js';
 
 const INDEX = '<!doctype html><title>Enclave test</title>';
 
@@ -47,7 +47,7 @@ describe('browser-mode web host with a real backend', () => {
       req.end();
     });
   }
-  const cookie = () => ({ cookie: `${TOKEN_COOKIE}=${host.token}` });
+  const cookie = () => ({ cookie: `${tokenCookie(host.port)}=${host.token}` });
 
   /** Opens a WebSocket; resolves once open, or rejects with the HTTP status it was refused with. */
   function connect(query = `?token=${host.token}`, opts: { origin?: string } = {}): Promise<WebSocket> {
@@ -125,13 +125,19 @@ describe('browser-mode web host with a real backend', () => {
       expect((await get('/?token=wrong')).status).toBe(401);
     });
 
-    it('serves the page with ?token= and sets the cookie', async () => {
+    it('moves ?token= into a cookie named after its port and out of the address', async () => {
       const res = await get(`/?token=${host.token}`);
-      expect(res.status).toBe(200);
-      expect(res.body).toBe(INDEX);
-      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/');
+      expect(res.body).not.toContain(INDEX);
       expect(res.headers['x-frame-options']).toBe('DENY');
-      expect(res.headers['set-cookie']?.[0]).toBe(`${TOKEN_COOKIE}=${host.token}; HttpOnly; SameSite=Strict; Path=/`);
+      expect(res.headers['set-cookie']?.[0]).toBe(`enclave_token_${host.port}=${host.token}; HttpOnly; SameSite=Strict; Path=/`);
+      const other = await get(`/assets/app.js?v=2&token=${host.token}`);
+      expect([other.status, other.headers.location]).toEqual([303, '/assets/app.js?v=2']);
+      const page = await get(res.headers.location ?? '', { cookie: (res.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '' });
+      expect(page.status).toBe(200);
+      expect(page.body).toBe(INDEX);
+      expect(page.headers['content-type']).toContain('text/html');
     });
 
     it('serves with the cookie alone', async () => {
@@ -199,7 +205,7 @@ describe('browser-mode web host with a real backend', () => {
         c.on('error', reject);
         c.setTimeout(5000, () => c.destroy());
       });
-    const h = `Host: 127.0.0.1:${host.port}\r\nCookie: ${TOKEN_COOKIE}=${host.token}\r\nConnection: close\r\n`;
+    const h = `Host: 127.0.0.1:${host.port}\r\nCookie: ${tokenCookie(host.port)}=${host.token}\r\nConnection: close\r\n`;
     expect(await raw(`GET http://[ HTTP/1.1\r\n${h}\r\n`)).toMatch(/^HTTP\/1\.1 400/);
     const upgrade = `Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${Buffer.from('0123456789abcdef').toString('base64')}\r\n`;
     expect(await raw(`GET http://[ HTTP/1.1\r\n${h.replace('Connection: close', 'Connection: Upgrade')}${upgrade}\r\n`)).toMatch(
@@ -306,6 +312,14 @@ describe('browser-mode web host with a real backend', () => {
       expect(Number(written)).toBe(paste.byteLength);
       const copy = await execCommand(client, agent, ['cat', '/tmp/paste']);
       expect(copy.stdout.equals(Buffer.from(paste))).toBe(true);
+    });
+
+    it(`serves at most ${MAX_CLIENTS} windows at once, and the next once one closes`, async () => {
+      const open = await Promise.all(Array.from({ length: MAX_CLIENTS - sockets.filter((w) => w.readyState === WebSocket.OPEN).length }, () => connect()));
+      await expect(connect()).rejects.toThrow('refused: 503');
+      open[0]?.close();
+      await until('the server to see the window close', async () => connect().then(() => true, () => false), 5000);
+      open.forEach((w) => w.terminate());
     });
 
     it('closes a socket sending a frame over 1 MiB, and keeps serving others', async () => {

@@ -11,10 +11,21 @@ import { TOKEN_PARAM, WS_PATH, decodeFrame, encodeFrame, type ClientFrame, type 
 import type { ClientLink } from '../core/client-link.js';
 import type { Backend } from '../core/backend.js';
 import { dispatch } from './dispatch.js';
-import { TOKEN_COOKIE, checkRequest, requestUrl } from './web-auth.js';
+import { checkRequest, requestUrl, tokenCookie } from './web-auth.js';
 
 /** Frames above this close the socket; smaller oversized arguments get a typed error. */
 const MAX_FRAME_BYTES = 1024 * 1024;
+/** Windows served at once; one more is refused rather than let a loop exhaust the backend. */
+export const MAX_CLIENTS = 32;
+/** Unanswered calls per connection; more get `busy`. */
+export const MAX_CALLS_IN_FLIGHT = 64;
+/**
+ * Bytes queued for a connection that does not read. Terminal output is flow-controlled well
+ * below this; past it the window has stopped reading and is cut off (it reconnects by itself).
+ */
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** Close code telling the client it was cut off for not reading (it reconnects). */
+export const CLOSE_NOT_READING = 4008;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -75,6 +86,18 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, SECURITY_HEADERS).end();
       return;
     }
+    if (verdict.viaQuery) {
+      // The token moves into a cookie and out of the address bar and the history.
+      const url = requestUrl(req) as URL;
+      url.searchParams.delete(TOKEN_PARAM);
+      res.writeHead(303, {
+        location: url.pathname + url.search,
+        'set-cookie': `${tokenCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        ...SECURITY_HEADERS,
+      });
+      res.end();
+      return;
+    }
     let pathname: string;
     try {
       pathname = decodeURIComponent(requestUrl(req)?.pathname ?? '');
@@ -99,7 +122,6 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         'content-length': String(info.size),
         ...SECURITY_HEADERS,
       };
-      if (verdict.viaQuery) headers['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
       res.writeHead(200, headers);
       if (req.method === 'HEAD') res.end();
       else createReadStream(file).pipe(res);
@@ -117,6 +139,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\n\r\n`);
       return;
     }
+    if (wss.clients.size >= MAX_CLIENTS) {
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\nEnclave serves at most ${MAX_CLIENTS} windows at once.\n`);
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws));
   });
 
@@ -124,8 +150,14 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   function serveClient(ws: WebSocket): void {
     const closeListeners: (() => void)[] = [];
+    let inFlight = 0;
     const send = (frame: ServerFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(encodeFrame(frame));
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        ws.close(CLOSE_NOT_READING, 'This window stopped reading: reconnect.');
+        return;
+      }
+      ws.send(encodeFrame(frame));
     };
     const link: ClientLink = {
       id: `ws-${++clients}`,
@@ -155,13 +187,23 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         send({ t: 'reply', id: -1, reply: { ok: false, error: new EnclaveError('invalid-arguments', `Malformed frame: ${reason}`).toInfo() } });
         return;
       }
-      // A text frame's size is its arguments' size, so it need not be serialized again; a
-      // binary frame carries raw bytes besides, which the contract's schemas bound.
-      const reply = await dispatch(opts.backend.handlers, frame.method, frame.args, {
-        client: link,
-        knownSize: isBinary ? undefined : raw.length,
-      });
-      send({ t: 'reply', id: frame.id, reply });
+      if (inFlight >= MAX_CALLS_IN_FLIGHT) {
+        const busy = new EnclaveError('busy', `This window has ${MAX_CALLS_IN_FLIGHT} calls unanswered; wait for some to finish.`);
+        send({ t: 'reply', id: frame.id, reply: { ok: false, error: busy.toInfo() } });
+        return;
+      }
+      inFlight++;
+      try {
+        // A text frame's size is its arguments' size, so it need not be serialized again; a
+        // binary frame carries raw bytes besides, which the contract's schemas bound.
+        const reply = await dispatch(opts.backend.handlers, frame.method, frame.args, {
+          client: link,
+          knownSize: isBinary ? undefined : raw.length,
+        });
+        send({ t: 'reply', id: frame.id, reply });
+      } finally {
+        inFlight--;
+      }
     }
   }
 

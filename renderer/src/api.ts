@@ -1,7 +1,7 @@
 import type { EnclaveApi, EnclaveBridge } from '../../shared/api.js';
 import { apiFromBridge } from '../../shared/bridge.js';
 import { type BackendLink, steadyLink } from './ws/link.js';
-import { accessToken, backendSocketUrl } from './ws/url.js';
+import { backendSocketUrl } from './ws/url.js';
 import { createWsClient } from './ws/ws-client.js';
 
 declare global {
@@ -26,5 +26,3 @@ export const enclave: EnclaveApi = apiFromBridge(connection.bridge);
 export const backendLink: BackendLink = connection.link;
 /** True in Electron, where the bridge came from the preload (and the main process shows OS notifications). */
 export const fromPreload: boolean = preloaded !== undefined;
-/** In browser mode the page URL must carry the access token the backend printed. */
-export const missingToken: boolean = !preloaded && !accessToken(window.location);

@@ -1,4 +1,3 @@
-import { missingToken } from '../api.js';
 import { useBackend } from '../stores/backend.js';
 import { Spinner } from './Spinner.js';
 
@@ -14,7 +13,7 @@ export function BackendBanner() {
         {everConnected
           ? 'Lost the connection to the Enclave backend. Reconnecting…'
           : 'Cannot reach the Enclave backend. Retrying…'}
-        {missingToken && ' This page was opened without its access token: open the address Enclave printed when it started.'}
+        {!everConnected && ' If Enclave was restarted, open the new address it printed.'}
       </span>
     </div>
   );

@@ -9,8 +9,8 @@ describe('backendSocketUrl', () => {
     );
   });
 
-  it('uses wss on https pages and an empty token when none was given', () => {
-    expect(backendSocketUrl({ protocol: 'https:', host: 'h', search: '' })).toBe('wss://h/ws?token=');
+  it('uses wss on https pages, and no token when the page has none (the cookie carries it)', () => {
+    expect(backendSocketUrl({ protocol: 'https:', host: 'h', search: '' })).toBe('wss://h/ws');
   });
 });
 
