@@ -55,6 +55,7 @@ export function Modal({ testId, labelledBy, describedBy, onClose, initialFocus, 
       previouslyFocused?.focus();
     };
     // Only on open and close: focus must not jump while the user works in the dialog.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- initialFocus is read once, on open
   }, []);
 
   return createPortal(
