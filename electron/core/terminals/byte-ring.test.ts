@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteRing } from './byte-ring.js';
+import { ByteRing, safeStart } from './byte-ring.js';
 
 const bytes = (...values: number[]) => Buffer.from(values);
 /** n bytes counting up from `from` (mod 256), so any misplaced byte shows. */
@@ -113,5 +113,41 @@ describe('ByteRing', () => {
     ring.push(bytes(4, 5, 6));
     expect([...view]).toEqual([1, 2, 3]);
     expect([...ring.contents()]).toEqual([3, 4, 5, 6]);
+  });
+});
+
+describe('ByteRing replay', () => {
+  it('replays everything while nothing was dropped, even text that begins with a continuation byte', () => {
+    const ring = new ByteRing(16);
+    ring.push(Buffer.from([0x80, 0x41]));
+    expect([...ring.replay()]).toEqual([0x80, 0x41]);
+  });
+
+  it('once trimmed mid-character, starts after the next line feed, never inside a UTF-8 character', () => {
+    const ring = new ByteRing(12);
+    ring.push(Buffer.from('ab€€\nok\n', 'utf8')); // € is 3 bytes: 2+6+1+3 = 12
+    ring.push(Buffer.from('zz', 'utf8')); // drops 'ab': the kept bytes begin with €
+    ring.push(Buffer.from('y', 'utf8')); // drops €'s first byte: the kept bytes begin mid-character
+    expect(ring.contents()[0]! & 0xc0).toBe(0x80);
+    expect(ring.replay().toString('utf8')).toBe('ok\nzzy');
+  });
+
+  it('once trimmed mid-sequence, starts at the next escape sequence rather than in the middle of one', () => {
+    const ring = new ByteRing(10);
+    ring.push(Buffer.from('\x1b[31mred\x1b[0m', 'latin1')); // 12 bytes: "\x1b[3" is cut
+    expect(ring.replay().toString('latin1')).toBe('\x1b[0m');
+  });
+
+  it('without a line feed or ESC in reach, starts at the first whole UTF-8 character', () => {
+    expect(safeStart(Buffer.from([0x82, 0xac, 0x41, 0x42]))).toBe(2);
+    expect(safeStart(Buffer.from('plain'))).toBe(0);
+  });
+
+  it('clear forgets that bytes were dropped', () => {
+    const ring = new ByteRing(4);
+    ring.push(Buffer.from('abcdef'));
+    ring.clear();
+    ring.push(Buffer.from([0x80]));
+    expect([...ring.replay()]).toEqual([0x80]);
   });
 });

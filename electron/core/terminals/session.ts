@@ -149,7 +149,7 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
     this.readers.set(link.id, link);
     this.gate.add(link.id);
     if (fresh) link.onClose(() => this.detach(link.id));
-    const past = this.ring.contents();
+    const past = this.ring.replay();
     for (let at = 0; at < past.length; at += REPLAY_CHUNK) {
       const piece = past.subarray(at, Math.min(at + REPLAY_CHUNK, past.length));
       link.push('terminals.data', { id: this.info.id, data: piece });
