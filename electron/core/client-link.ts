@@ -1,4 +1,5 @@
 import type { EventName, EventOf } from '../../shared/api.js';
+import type { Disposable } from './disposable.js';
 
 /**
  * One connected renderer (a WebSocket client, or an Electron page load) as the services see
@@ -7,7 +8,8 @@ import type { EventName, EventOf } from '../../shared/api.js';
 export interface ClientLink {
   readonly id: string;
   push<E extends EventName>(event: E, payload: EventOf<E>): void;
-  onClose(listener: () => void): void;
+  /** Called once when the renderer goes away; dispose the result when no longer interested. */
+  onClose(listener: () => void): Disposable;
 }
 
 /** What a handler learns about its caller. */

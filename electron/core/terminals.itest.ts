@@ -72,6 +72,23 @@ describe('Terminals against the real daemon', () => {
     ok(await link.call('terminals.close', { id: t.id }));
   });
 
+  it('a closed terminal is not kept alive by the window that opened it', async () => {
+    const link = newLink();
+    const before = link.closeListenerCount;
+    for (let i = 0; i < 5; i++) {
+      const t = await open(link, 'shell');
+      expect(link.closeListenerCount).toBeGreaterThan(before);
+      ok(await link.call('terminals.close', { id: t.id }));
+    }
+    // Each session registered for the window going away; closing it must take that back,
+    // or every closed session (its scrollback and PTY) lives as long as the window.
+    expect(link.closeListenerCount).toBe(before);
+    const t = await open(link, 'shell');
+    ok(await link.call('terminals.detach', { id: t.id }));
+    ok(await link.call('terminals.close', { id: t.id }));
+    expect(link.closeListenerCount).toBe(before);
+  });
+
   it('reports the exit code when the shell exits, and refuses input afterwards', async () => {
     const link = newLink();
     const t = await open(link, 'shell');

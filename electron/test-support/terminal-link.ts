@@ -6,6 +6,7 @@
 import type { EventName, EventOf, Reply } from '../../shared/api.js';
 import type { ErrorInfo, TerminalInfo, TerminalKind } from '../../shared/types.js';
 import type { ClientLink } from '../core/client-link.js';
+import { Listeners, type Disposable } from '../core/disposable.js';
 import { dispatch, type Handlers } from '../transport/dispatch.js';
 
 let links = 0;
@@ -16,7 +17,7 @@ export class TestLink implements ClientLink {
   private readonly received = new Map<string, { buf: Buffer; used: number }>();
   private readonly totals = new Map<string, number>();
   private readonly acked = new Map<string, number>();
-  private readonly closeListeners: (() => void)[] = [];
+  private readonly closeListeners = new Listeners();
   private readonly waiters = new Set<() => void>();
   /** Other events pushed to this link (none are expected but data). */
   readonly others: { event: EventName; payload: unknown }[] = [];
@@ -54,13 +55,18 @@ export class TestLink implements ClientLink {
     for (const w of [...this.waiters]) w();
   }
 
-  onClose(listener: () => void): void {
-    this.closeListeners.push(listener);
+  onClose(listener: () => void): Disposable {
+    return this.closeListeners.add(listener);
+  }
+
+  /** How many registrations wait for this window to go: what it still keeps alive. */
+  get closeListenerCount(): number {
+    return this.closeListeners.size;
   }
 
   /** The window went away (reload, closed tab, lost WebSocket). */
   close(): void {
-    for (const l of this.closeListeners.splice(0)) l();
+    this.closeListeners.fire();
   }
 
   call(method: string, args: unknown = {}): Promise<Reply> {

@@ -292,7 +292,7 @@ describe('dispatch: bytes', () => {
   it('passes the calling client to the handler', async () => {
     let seen: unknown = 'never called';
     const { h } = handlers({ 'terminals.list': async (_a, ctx) => ((seen = ctx.client), []) });
-    const client = { id: 'c1', push: () => undefined, onClose: () => undefined };
+    const client = { id: 'c1', push: () => undefined, onClose: () => ({ dispose: () => undefined }) };
     await dispatch(h, 'terminals.list', {}, { client });
     expect(seen).toBe(client);
   });

@@ -2,6 +2,7 @@ import { ipcMain, type WebContents } from 'electron';
 import { events, type EventName } from '../../shared/api.js';
 import type { Backend } from '../core/backend.js';
 import type { ClientLink } from '../core/client-link.js';
+import { Listeners } from '../core/disposable.js';
 import { dispatch } from './dispatch.js';
 
 export const INVOKE_CHANNEL = 'enclave:invoke';
@@ -17,14 +18,14 @@ export function serveIpc(backend: Backend, target: WebContents): () => void {
   let link = newLink();
 
   function newLink(): ClientLink & { close(): void } {
-    const listeners: (() => void)[] = [];
+    const listeners = new Listeners();
     return {
       id: `ipc-${target.id}-${++generation}`,
       push: (event, payload) => {
         if (!target.isDestroyed()) target.send(EVENT_CHANNEL, event, payload);
       },
-      onClose: (listener) => listeners.push(listener),
-      close: () => listeners.splice(0).forEach((l) => l()),
+      onClose: (listener) => listeners.add(listener),
+      close: () => listeners.fire(),
     };
   }
   const renew = () => {

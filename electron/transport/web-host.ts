@@ -9,6 +9,7 @@ import { events, type EventName } from '../../shared/api.js';
 import { EnclaveError } from '../../shared/errors.js';
 import { TOKEN_PARAM, WS_PATH, decodeFrame, encodeFrame, type ClientFrame, type ServerFrame } from '../../shared/wire.js';
 import type { ClientLink } from '../core/client-link.js';
+import { Listeners } from '../core/disposable.js';
 import type { Backend } from '../core/backend.js';
 import { dispatch } from './dispatch.js';
 import { checkRequest, requestUrl, tokenCookie } from './web-auth.js';
@@ -149,7 +150,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   let clients = 0;
 
   function serveClient(ws: WebSocket): void {
-    const closeListeners: (() => void)[] = [];
+    const closeListeners = new Listeners();
     let inFlight = 0;
     const send = (frame: ServerFrame) => {
       if (ws.readyState !== ws.OPEN) return;
@@ -162,16 +163,16 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     const link: ClientLink = {
       id: `ws-${++clients}`,
       push: (event, payload) => send({ t: 'event', event, payload }),
-      onClose: (listener) => closeListeners.push(listener),
+      onClose: (listener) => closeListeners.add(listener),
     };
     for (const event of Object.keys(events) as EventName[]) {
       const listener = (payload: unknown) => send({ t: 'event', event, payload });
       opts.backend.events.on(event, listener as never);
-      closeListeners.push(() => opts.backend.events.off(event, listener as never));
+      closeListeners.add(() => opts.backend.events.off(event, listener as never));
     }
 
     ws.on('message', (data: RawData, isBinary: boolean) => void onMessage(data, isBinary));
-    ws.on('close', () => closeListeners.splice(0).forEach((l) => l()));
+    ws.on('close', () => closeListeners.fire());
     ws.on('error', () => ws.terminate());
 
     async function onMessage(data: RawData, isBinary: boolean): Promise<void> {

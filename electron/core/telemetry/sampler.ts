@@ -113,6 +113,7 @@ export class TelemetrySampler extends EventEmitter<SamplerEvents> {
     if (agent === null) this.focusBy.delete(id);
     else this.focusBy.set(id, agent);
     if (client && !this.watched.has(id)) {
+      // Kept for the window's whole life: one per window, removed when it goes.
       this.watched.add(id);
       client.onClose(() => {
         this.focusBy.delete(id);

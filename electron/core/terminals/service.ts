@@ -7,6 +7,7 @@ import { AGENT_HOME, ensureAgentSession, tmuxAttachCommand } from '../agent-tmux
 import type { AgentService } from '../agents.js';
 import type { CallContext, ClientLink } from '../client-link.js';
 import type { Connection } from '../connection.js';
+import type { Disposable } from '../disposable.js';
 import { TerminalSession } from './session.js';
 
 export const NO_TMUX_NOTICE =
@@ -33,6 +34,8 @@ interface TerminalServiceEvents {
 export class TerminalService extends EventEmitter<TerminalServiceEvents> {
   private readonly sessions = new Map<string, TerminalSession>();
   private readonly idleTimers = new Map<string, NodeJS.Timeout>();
+  /** Per session, per window: the registration that checks for idleness when the window goes. */
+  private readonly idleWatches = new Map<string, Map<string, Disposable>>();
   private shellCounter = new Map<string, number>();
 
   constructor(
@@ -150,6 +153,8 @@ export class TerminalService extends EventEmitter<TerminalServiceEvents> {
     this.sessions.delete(id);
     clearTimeout(this.idleTimers.get(id));
     this.idleTimers.delete(id);
+    for (const watch of this.idleWatches.get(id)?.values() ?? []) watch.dispose();
+    this.idleWatches.delete(id);
     this.emit('changed', { kind: 'removed', id });
   }
 
@@ -162,9 +167,19 @@ export class TerminalService extends EventEmitter<TerminalServiceEvents> {
   }
 
   private watchIdle(session: TerminalSession, client: ClientLink): void {
-    clearTimeout(this.idleTimers.get(session.info.id));
-    this.idleTimers.delete(session.info.id);
-    client.onClose(() => this.checkIdle(session));
+    const id = session.info.id;
+    clearTimeout(this.idleTimers.get(id));
+    this.idleTimers.delete(id);
+    const watches = this.idleWatches.get(id) ?? new Map<string, Disposable>();
+    this.idleWatches.set(id, watches);
+    if (watches.has(client.id)) return;
+    watches.set(
+      client.id,
+      client.onClose(() => {
+        watches.delete(client.id);
+        this.checkIdle(session);
+      }),
+    );
   }
 
   private checkIdle(session: TerminalSession): void {

@@ -4,6 +4,7 @@ import type { TerminalInfo, TerminalState } from '../../../shared/types.js';
 import type { Pty } from '../../incus/pty.js';
 import type { ClientLink } from '../client-link.js';
 import { ByteRing } from './byte-ring.js';
+import type { Disposable } from '../disposable.js';
 import { TMUX_DETACHED } from '../agent-tmux.js';
 import { FlowGate } from './flow.js';
 
@@ -31,7 +32,8 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
   private pty: Pty | null = null;
   private readonly ring = new ByteRing(SCROLLBACK_BYTES);
   private readonly gate = new FlowGate(FLOW_HIGH, FLOW_LOW);
-  private readonly readers = new Map<string, ClientLink>();
+  /** Attached connections, each with its registration for when it goes away. */
+  private readonly readers = new Map<string, { link: ClientLink; closed: Disposable }>();
   private closing = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryMs = 250;
@@ -110,7 +112,7 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
 
   private output(chunk: Buffer): void {
     this.ring.push(chunk);
-    for (const [id, link] of this.readers) {
+    for (const [id, { link }] of this.readers) {
       link.push('terminals.data', { id: this.info.id, data: chunk });
       if (this.gate.sent(id, chunk.length) === 'pause') this.pty?.pause();
     }
@@ -145,10 +147,8 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
 
   /** Attaches a connection: it gets the scrollback, then live output. */
   attach(link: ClientLink): void {
-    const fresh = !this.readers.has(link.id);
-    this.readers.set(link.id, link);
+    if (!this.readers.has(link.id)) this.readers.set(link.id, { link, closed: link.onClose(() => this.detach(link.id)) });
     this.gate.add(link.id);
-    if (fresh) link.onClose(() => this.detach(link.id));
     const past = this.ring.replay();
     for (let at = 0; at < past.length; at += REPLAY_CHUNK) {
       const piece = past.subarray(at, Math.min(at + REPLAY_CHUNK, past.length));
@@ -158,7 +158,10 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
   }
 
   detach(clientId: string): void {
-    if (!this.readers.delete(clientId)) return;
+    const reader = this.readers.get(clientId);
+    if (!reader) return;
+    this.readers.delete(clientId);
+    reader.closed.dispose();
     if (this.gate.remove(clientId) === 'resume') this.pty?.resume();
   }
 
@@ -192,6 +195,7 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
       else this.pty.hangup();
       this.pty = null;
     }
+    for (const { closed } of this.readers.values()) closed.dispose();
     this.readers.clear();
   }
 }
