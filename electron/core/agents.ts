@@ -61,6 +61,11 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
   /** Operation id → agent name, for progress events of creates. */
   private readonly watchedOps = new Map<string, string>();
   private synced = false;
+  /** Counts every change applied to the mirror; `touched` says when each name last changed. */
+  private seq = 0;
+  private readonly touched = new Map<string, number>();
+  /** The newest resync started; an older one's list, answered later, is stale. */
+  private resyncs = 0;
 
   constructor(
     private readonly connection: Connection,
@@ -85,11 +90,33 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     return [...this.agents.values()];
   }
 
+  /** Applies one change to the mirror and remembers when, so a slower resync cannot undo it. */
+  private apply(name: string, agent: Agent | null): boolean {
+    this.touched.set(name, ++this.seq);
+    if (agent) {
+      this.agents.set(name, agent);
+      return true;
+    }
+    return this.agents.delete(name);
+  }
+
+  /**
+   * Replaces the mirror with Incus's list. Events keep coming while the list is on its way
+   * (after an incusd restart, autostarting agents emit them as Enclave reconnects): a name
+   * that changed after the list was asked for keeps its newer state, and a list overtaken by
+   * a newer resync is dropped, so the mirror never goes back in time.
+   */
   private async resync(client: IncusClient): Promise<void> {
+    const generation = ++this.resyncs;
+    const asked = this.seq;
     try {
       const instances = await listInstances(client);
-      this.agents.clear();
-      for (const inst of instances) this.agents.set(inst.name, toAgent(inst));
+      if (generation !== this.resyncs) return;
+      const listed = new Map(instances.map((inst) => [inst.name, toAgent(inst)] as const));
+      const newer = (name: string) => (this.touched.get(name) ?? 0) > asked;
+      for (const name of [...this.agents.keys()]) if (!listed.has(name) && !newer(name)) this.agents.delete(name);
+      for (const [name, agent] of listed) if (!newer(name)) this.agents.set(name, agent);
+      this.touched.clear();
       this.synced = true;
       this.emit('changed', { kind: 'reset', agents: [...this.agents.values()] });
     } catch (err) {
@@ -109,12 +136,12 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     const target = instanceFromSource(meta.source ?? '');
     if (!target) return;
     if (meta.action === 'instance-deleted' && target.rest === '') {
-      if (this.agents.delete(target.name)) this.emit('changed', { kind: 'removed', name: target.name });
+      if (this.apply(target.name, null)) this.emit('changed', { kind: 'removed', name: target.name });
       return;
     }
     if (meta.action === 'instance-renamed') {
       const old = meta.context?.old_name;
-      if (typeof old === 'string' && this.agents.delete(old)) this.emit('changed', { kind: 'removed', name: old });
+      if (typeof old === 'string' && this.apply(old, null)) this.emit('changed', { kind: 'removed', name: old });
     }
     void this.refresh(target.name);
   }
@@ -139,11 +166,11 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         this.refreshing.set(name, false);
         try {
           const agent = toAgent(await getInstance(this.connection.requireClient(), name));
-          this.agents.set(name, agent);
+          this.apply(name, agent);
           this.emit('changed', { kind: 'upsert', agent });
         } catch (err) {
           if (err instanceof IncusError && err.status === 404) {
-            if (this.agents.delete(name)) this.emit('changed', { kind: 'removed', name });
+            if (this.apply(name, null)) this.emit('changed', { kind: 'removed', name });
           } else {
             this.connection.noteFailure(err);
             return;
@@ -183,7 +210,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
 
   private async fresh(name: string): Promise<Agent> {
     const agent = toAgent(await getInstance(this.connection.requireClient(), name));
-    this.agents.set(name, agent);
+    this.apply(name, agent);
     return agent;
   }
 
@@ -289,7 +316,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
       if (inst.status === 'Frozen') await changeState(client, args.name, 'unfreeze');
       if (inst.status !== 'Stopped') await changeState(client, args.name, 'stop', { force: true });
       await deleteInstance(client, args.name);
-      if (this.agents.delete(args.name)) this.emit('changed', { kind: 'removed', name: args.name });
+      if (this.apply(args.name, null)) this.emit('changed', { kind: 'removed', name: args.name });
       return { name: args.name };
     });
   }
