@@ -1,7 +1,7 @@
 /**
  * Isolation benchmark: does a runaway agent hurt its neighbour or the host?
  *
- *   npm run bench:isolation -- [--image ALIAS] [--before S] [--phases forkbomb,memory,disk]
+ *   npm run bench:isolation -- [--image ALIAS] [--before S] [--phases forkbomb,memory,disk,disk-escape]
  *
  * Agents A (limits: 200 processes, 256MiB memory, 1 cpu, 2GiB disk, set through
  * agents.setLimits) and B, in one throwaway project, with a Backend in this process. B answers
@@ -11,8 +11,14 @@
  * quota). A is force-stopped and started again after each. If the guard pushes `guard.alert`
  * events, how fast it flagged A is printed. Finally A is frozen, force-stopped and restored to
  * the snapshot taken before the attacks, timed.
- * --phases runs only the attacks named (default: all three, in that order).
+ * --phases runs only the attacks named (default: all of them, in that order).
  * Lines `bench isolation-<attack>: ratio <during/before p99 of B's exec>` (goal ≤ 2).
+ *
+ * disk-escape is not a load: a third agent, made by agents.create (so it has Enclave's
+ * seccomp policy) with a 1GiB disk, runs a static C program trying the four btrfs subvolume
+ * and snapshot ioctls (plain, with the request's upper 32 bits set, and through the i386
+ * compat syscall), then writes 1500 MiB into /root. Line `bench isolation-disk-escape:
+ * refused N/M, write stopped at X MiB of Y, pool grew Z MiB` (goal: all refused, X < Y, Z ≤ Y).
  */
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
@@ -22,7 +28,8 @@ import type { GuardAlert } from '../shared/types.js';
 import { Backend } from '../electron/core/backend.js';
 import { execCommand } from '../electron/incus/exec.js';
 import { dispatch } from '../electron/transport/dispatch.js';
-import { rescanQuotas } from '../electron/test-support/btrfs-quota.js';
+import { containerSubvolume, rescanQuotas } from '../electron/test-support/btrfs-quota.js';
+import { EPERM, buildEscapeProgram, nestedSubvolumes, parseEscapeOutput, poolUsedBytes } from '../electron/test-support/btrfs-escape.js';
 import { sleep } from './fleet.js';
 import { incus, median, percentile, throwawayProject, wholeNumber } from './support.js';
 
@@ -61,6 +68,8 @@ interface Attack {
   key: string;
   label: string;
   command: string[];
+  /** Not a load under which B is measured, but a check of its own that prints its line. */
+  check?: true;
 }
 
 const ATTACKS: Attack[] = [
@@ -90,7 +99,52 @@ const ATTACKS: Attack[] = [
       'while :; do dd if=/dev/zero of=/root/fill bs=1M count=3000 2>/dev/null; sleep 2; rm -f /root/fill; done',
     ],
   },
+  {
+    key: 'disk-escape',
+    label: 'disk-limit escape (btrfs subvolume/snapshot ioctls, then a write past the quota)',
+    command: [],
+    check: true,
+  },
 ];
+
+const ESC = 'agent-esc';
+const MiB = 2 ** 20;
+
+/** The disk-escape check: what was refused, where the write stopped, how much the pool grew. */
+async function diskEscape(
+  call: <M extends RequestName>(method: M, args: unknown) => Promise<ResultOf<M>>,
+  project: string,
+  image: string,
+): Promise<string> {
+  await call('agents.create', { name: ESC, image });
+  await call('agents.setLimits', { agent: ESC, limits: { disk: '1GiB' } });
+  const inside = (...cmd: string[]) => incus(['exec', ESC, '--project', project, '--', ...cmd]);
+  const program = await buildEscapeProgram();
+  try {
+    await incus(['file', 'push', program.binary, `${ESC}/root/escape`, '--project', project, '--mode', '0755']);
+    await inside('mkdir', '-p', '/root/try');
+    const tries = parseEscapeOutput(await inside('/root/escape', '/root/try'));
+    const refused = tries.filter((t) => t.errno === EPERM).length;
+    console.log(`  ioctls: ${tries.map((t) => `${t.ioctl}/${t.route} ${t.errno === EPERM ? 'EPERM' : t.errno === 0 ? 'MADE' : `errno ${t.errno}`}`).join(', ')}`);
+    const state = JSON.parse(await incus(['query', `/1.0/instances/${ESC}/state?project=${project}`])) as { pid: number };
+    const { pool } = await containerSubvolume(state.pid);
+    const nested = await nestedSubvolumes(pool.mountPoint, project, ESC);
+    const query = (p: string) => incus(['query', p]);
+    const before = await poolUsedBytes(query, pool.pool);
+    const out = await inside('sh', '-c', 'dd if=/dev/zero of=/root/big bs=1M count=1500 conv=fsync 2>&1; sync');
+    const grew = (await poolUsedBytes(query, pool.pool)) - before;
+    const copied = Number(/(\d+) bytes/.exec(out)?.[1] ?? NaN);
+    console.log(`  write: ${out.trim().split('\n').join(' | ')}`);
+    console.log(`  subvolumes made inside: ${nested.length ? nested.join(', ') : 'none'}`);
+    await inside('rm', '-f', '/root/big');
+    return (
+      `bench isolation-disk-escape: refused ${refused}/${tries.length}, write stopped at ${(copied / MiB).toFixed(0)} MiB of 1024` +
+      `${/Disk quota exceeded/.test(out) ? ' (Disk quota exceeded)' : ' (NOT stopped by the quota)'}, pool grew ${(grew / MiB).toFixed(0)} MiB`
+    );
+  } finally {
+    await program.cleanup();
+  }
+}
 
 /** A latency measured by a probe: when it started (performance.now()) and how long it took. */
 interface Probe {
@@ -219,6 +273,16 @@ async function main(): Promise<void> {
     const results: string[] = [];
     for (const attack of ATTACKS.filter((a) => !opts.phases || opts.phases.includes(a.key))) {
       if (bench.interrupted) return;
+      if (attack.check) {
+        console.log(`\n${attack.label}:`);
+        try {
+          results.push(await diskEscape(call, project, opts.image));
+        } catch (err) {
+          results.push(`bench isolation-${attack.key}: failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        console.log(results[results.length - 1]);
+        continue;
+      }
       const start = performance.now();
       const startEpoch = Date.now();
       const seen = alerts.length;

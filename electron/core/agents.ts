@@ -14,6 +14,8 @@ import { ensureAgentSession } from './agent-tmux.js';
 import type { Connection } from './connection.js';
 import { operationProgressText } from './progress.js';
 import { ActivityLog } from './guard/activity.js';
+import { agentSeccompPolicy } from './isolation/seccomp.js';
+import { withDiskQuotaLifted, type LiftPurpose } from './full-disk.js';
 
 interface AgentServiceEvents {
   changed: [AgentsChange];
@@ -258,6 +260,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
               [`${META_PREFIX}created-at`]: new Date().toISOString(),
               ...scheduleConfig(settings.snapshotDefaults),
               ...limits.config,
+              'raw.seccomp': agentSeccompPolicy(),
             },
             devices: limits.devices,
           },
@@ -293,7 +296,13 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
       const what = ACTION_EVENTS[args.action];
       this.activity.record(args.name, 'lifecycle', what.text, by, what.events);
       try {
-        await changeState(client, args.name, args.action, { force: args.force ?? false });
+        const change = () => changeState(client, args.name, args.action, { force: args.force ?? false });
+        if (args.action === 'start' || args.action === 'restart') {
+          // A failed restart leaves the agent stopped: the retry starts it.
+          await withDiskQuotaLifted(this.quotaLiftOpts(client, args.name, 'start', by), change, () => changeState(client, args.name, 'start'));
+        } else {
+          await change();
+        }
       } catch (err) {
         this.activity.record(args.name, 'lifecycle', `${args.action} failed: ${err instanceof Error ? err.message : String(err)}`, by);
         throw err;
@@ -307,6 +316,15 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     });
   }
 
+  /** How a full agent's quota is lifted for `purpose`, said in its activity log and progress. */
+  private quotaLiftOpts(client: IncusClient, name: string, purpose: LiftPurpose, by = 'Enclave') {
+    const tell = (text: string) => {
+      this.activity.record(name, 'limits', text, by, ['instance-updated']);
+      if (purpose === 'start') this.emit('progress', { name, stage: 'starting', detail: text });
+    };
+    return { client, name, purpose, tell };
+  }
+
   /** Stops (forcefully: the user confirmed) and deletes the agent with its snapshots. */
   async delete(args: { name: string }): Promise<{ name: string }> {
     const client = this.connection.requireClient();
@@ -315,7 +333,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
       this.activity.record(args.name, 'lifecycle', 'deleted', undefined, ['instance-resumed', 'instance-stopped', 'instance-shutdown', 'instance-deleted']);
       if (inst.status === 'Frozen') await changeState(client, args.name, 'unfreeze');
       if (inst.status !== 'Stopped') await changeState(client, args.name, 'stop', { force: true });
-      await deleteInstance(client, args.name);
+      await withDiskQuotaLifted(this.quotaLiftOpts(client, args.name, 'delete'), () => deleteInstance(client, args.name));
       if (this.apply(args.name, null)) this.emit('changed', { kind: 'removed', name: args.name });
       return { name: args.name };
     });

@@ -1,11 +1,12 @@
 import type { AgentLimits, LimitsResult } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
-import { getInstance, patchInstance, profileDevices, type Instance } from '../incus/instances.js';
+import { getInstance, profileDevices, type Instance } from '../incus/instances.js';
 import { listStoragePools } from '../incus/projects.js';
 import type { AgentService } from './agents.js';
 import { toAgent } from './agent-model.js';
 import type { QuotaHealth } from './quota-health.js';
 import type { Connection } from './connection.js';
+import { patchFullAware, rootDiskSize } from './full-disk.js';
 
 /**
  * Resource limits: AgentLimits (Incus's own notation, '' = unlimited) ↔ Incus config keys and
@@ -118,6 +119,7 @@ export class LimitsService {
         const config = limitsPatch(args.limits);
         if (Object.keys(config).length) change.config = config;
         let driver: string | null = null;
+        const notes: string[] = [];
         if (args.limits.disk !== undefined) {
           change.devices = rootDeviceWithSize(inst.devices, inst.expanded_devices, args.limits.disk);
           const pool = Object.values(change.devices)[0]?.pool;
@@ -125,10 +127,10 @@ export class LimitsService {
         }
         if (change.config || change.devices) {
           this.agents.activity.record(args.agent, 'limits', limitsChangeText(limitsOfInstance(inst), args.limits), undefined, ['instance-updated']);
-          await patchInstance(client, args.agent, change);
+          await patchFullAware(client, args.agent, change, rootDiskSize(inst), notes);
         }
         const agent = await this.agents.reload(args.agent);
-        const notes = limitsNotes(keys, inst.status === 'Running', driver);
+        notes.push(...limitsNotes(keys, inst.status === 'Running', driver));
         const quotaProblem = driver === 'btrfs' ? this.quotaHealth?.check() : null;
         if (quotaProblem) notes.push(quotaProblem);
         return { agent, notes };
