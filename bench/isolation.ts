@@ -1,7 +1,7 @@
 /**
  * Isolation benchmark: does a runaway agent hurt its neighbour or the host?
  *
- *   npm run bench:isolation -- [--image ALIAS] [--before S] [--phases forkbomb,memory,disk,disk-escape]
+ *   npm run bench:isolation -- [--image ALIAS] [--before S] [--phases network-flood,forkbomb,memory,disk,disk-escape]
  *
  * Agents A (limits: 200 processes, 256MiB memory, 1 cpu, 2GiB disk, set through
  * agents.setLimits) and B, in one throwaway project, with a Backend in this process. B answers
@@ -70,9 +70,48 @@ interface Attack {
   command: string[];
   /** Not a load under which B is measured, but a check of its own that prints its line. */
   check?: true;
+  /** Sets the phase up; its command replaces `command`, its cleanup runs after the phase. */
+  prepare?: (env: PhaseEnv) => Promise<{ command: string[]; cleanup: () => Promise<void> }>;
+}
+
+interface PhaseEnv {
+  project: string;
+  image: string;
+  setOpen: (agent: string) => Promise<string>;
+}
+
+/**
+ * network-flood: A (open mode) floods a sibling container on the phase's own no-NAT bridge
+ * (a subnet colliding with nothing) with busybox nc from /dev/zero for 10 s.
+ */
+async function prepareNetworkFlood(env: PhaseEnv): Promise<{ command: string[]; cleanup: () => Promise<void> }> {
+  const { candidateSubnets, freeSubnet, localAddresses, localRoutes } = await import('../electron/core/network/subnets.js');
+  const nets = JSON.parse(await incus(['network', 'list', '--format', 'json'])) as { config?: Record<string, string> }[];
+  const subnet = freeSubnet([...(await localRoutes()), ...localAddresses().v4, ...nets.map((n) => n.config?.['ipv4.address'] ?? '')], candidateSubnets(221, 240));
+  if (!subnet) throw new Error('no free subnet for the flood bridge');
+  const base = subnet.replace(/\.0\/24$/, '');
+  const net = `i8b-${Math.random().toString(16).slice(2, 8)}`;
+  const sink = 'flood-sink';
+  await incus(['network', 'create', net, `ipv4.address=${base}.1/24`, 'ipv4.nat=false', 'ipv6.address=none']);
+  await incus(['launch', env.image, sink, '--project', env.project, '-n', net]);
+  await incus(['config', 'device', 'set', sink, 'eth0', `ipv4.address=${base}.10`, '--project', env.project]);
+  await incus(['restart', '--force', sink, '--project', env.project]);
+  await sleep(4000);
+  await incus(['exec', sink, '--project', env.project, '--', 'sh', '-c', "setsid sh -c 'while :; do busybox nc -l -p 5001 >/dev/null; done' </dev/null >/dev/null 2>&1 &"]);
+  await env.setOpen(A);
+  await sleep(4000);
+  return {
+    // A loop: a connection cut early (a lease not there yet) is opened again until 10 s are up.
+    command: ['sh', '-c', `end=$(($(date +%s) + 10)); while [ $(date +%s) -lt $end ]; do timeout 10 sh -c 'cat /dev/zero | busybox nc ${base}.10 5001' 2>/dev/null; sleep 0.2; done; true`],
+    cleanup: async () => {
+      await incus(['delete', '-f', sink, '--project', env.project]).catch(() => '');
+      await incus(['network', 'delete', net]).catch(() => '');
+    },
+  };
 }
 
 const ATTACKS: Attack[] = [
+  { key: 'network-flood', label: 'network flood (nc from /dev/zero to a sibling container)', command: [], prepare: prepareNetworkFlood },
   {
     key: 'forkbomb',
     label: 'fork bomb',
@@ -283,13 +322,23 @@ async function main(): Promise<void> {
         console.log(results[results.length - 1]);
         continue;
       }
+      let command = attack.command;
+      let cleanup = async () => undefined as void;
+      if (attack.prepare) {
+        ({ command, cleanup } = await attack.prepare({
+          project,
+          image: opts.image,
+          setOpen: async (agent) => (await call('agents.setNetwork', { agent, policy: { mode: 'open', allow: [], ingress: '', egress: '' } })).agent.network.address ?? '',
+        }));
+        bench.defer(cleanup);
+      }
       const start = performance.now();
       const startEpoch = Date.now();
       const seen = alerts.length;
       let outcome: string;
       try {
         const r = await Promise.race([
-          execCommand(client, A, attack.command),
+          execCommand(client, A, command),
           sleep(40_000).then(() => Promise.reject(new Error('no answer within 40 s'))),
         ]);
         outcome = `exit ${r.exitCode}${r.stderr.length ? `, stderr: ${r.stderr.toString().trim().split('\n').slice(-2).join(' | ').slice(0, 200)}` : ''}`;
@@ -329,7 +378,8 @@ async function main(): Promise<void> {
       const ratio = b.length && before.b.length ? percentile(b, 99) / percentile(before.b, 99) : NaN;
       const hostRatio = host.length && before.host.length ? percentile(host, 99) / percentile(before.host, 99) : NaN;
       console.log(`  host \`true\` during/before p99: ${hostRatio.toFixed(2)}`);
-      results.push(`bench isolation-${attack.key}: ratio ${ratio.toFixed(2)}`);
+      await cleanup();
+      results.push(`bench isolation-${attack.key === 'network-flood' ? 'network' : attack.key}: ratio ${ratio.toFixed(2)}`);
       console.log(results[results.length - 1]);
 
       // Clear A's leftovers before the next attack: a forced stop and a start.

@@ -3,7 +3,7 @@
 # Installs Incus and friends when missing, starts incusd when no daemon answers (no systemd
 # assumed), makes a btrfs pool and a root disk in the default profile when none exists, and
 # builds + imports the agent test image (cached). Nothing created here routes traffic off
-# this machine: no NIC, no NAT network.
+# this machine: no NIC, no NAT network (Enclave creates its own bridges when it connects).
 set -euo pipefail
 
 POOL="${ENCLAVE_POOL:-enclave}"
@@ -12,7 +12,7 @@ IMAGE_ALIAS="${ENCLAVE_IMAGE_ALIAS:-enclave-agent}"
 CACHE_DIR="${ENCLAVE_CACHE_DIR:-/var/cache/enclave}"
 # Bump when the image's contents change: a cached build or an imported image of another
 # version is replaced.
-IMAGE_VERSION=2
+IMAGE_VERSION=3
 IMAGE_TAR="$CACHE_DIR/enclave-agent-v$IMAGE_VERSION.tar.gz"
 
 say() { printf '[setup-incus] %s\n' "$*"; }
@@ -186,9 +186,64 @@ FSTAB
 ::sysinit:/bin/mkdir -p /dev/shm
 ::sysinit:/bin/mount -a
 ::respawn:/bin/sleep infinity
+::respawn:/usr/local/sbin/enclave-dhcp
 ::ctrlaltdel:/sbin/reboot
 ::shutdown:/bin/true
 TAB
+    # Networking (image v3): Enclave gives an agent at most one NIC, eth0, with a fixed address
+    # that its bridge's dnsmasq hands out. The NIC can be hot-added, removed or replaced (a
+    # network mode change), so a loop keeps one DHCP client on whichever eth0 exists now.
+    mkdir -p "$work/rootfs/etc/udhcpc" "$work/rootfs/usr/local/sbin"
+    cat > "$work/rootfs/etc/udhcpc/default.script" <<'DHCP'
+#!/bin/sh
+# busybox udhcpc hook: applies a lease to $interface (minbase has no ip binary: busybox's).
+case "$1" in
+  deconfig)
+    busybox ip -4 addr flush dev "$interface"
+    busybox ip link set "$interface" up
+    ;;
+  bound|renew)
+    if ! busybox ip -4 addr show dev "$interface" | grep -q "inet $ip/"; then
+      busybox ip -4 addr flush dev "$interface"
+      busybox ip -4 addr add "$ip/${mask:-24}" dev "$interface"
+    fi
+    if [ -n "$router" ]; then
+      busybox ip -4 route replace default via "${router%% *}" dev "$interface"
+    fi
+    if [ -n "$dns" ]; then
+      : > /etc/resolv.conf.new
+      for d in $dns; do echo "nameserver $d" >> /etc/resolv.conf.new; done
+      [ -n "$domain" ] && echo "search $domain" >> /etc/resolv.conf.new
+      mv /etc/resolv.conf.new /etc/resolv.conf
+    fi
+    ;;
+esac
+exit 0
+DHCP
+    cat > "$work/rootfs/usr/local/sbin/enclave-dhcp" <<'LOOP'
+#!/bin/sh
+# One DHCP client on eth0 while it exists; restarted when eth0 is replaced (new ifindex) or
+# the client dies; idle (one check a second) while there is no eth0.
+pid=
+idx=
+while :; do
+  cur=$(cat /sys/class/net/eth0/ifindex 2>/dev/null)
+  if [ "$cur" != "$idx" ] || { [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; }; then
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+    pid=
+    idx=$cur
+    if [ -n "$cur" ]; then
+      busybox udhcpc -f -i eth0 -s /etc/udhcpc/default.script -T 2 -A 2 >/dev/null 2>&1 &
+      pid=$!
+    fi
+  fi
+  sleep 1
+done
+LOOP
+    chmod 755 "$work/rootfs/etc/udhcpc/default.script" "$work/rootfs/usr/local/sbin/enclave-dhcp"
+    # debootstrap copies the build host's resolver: the lease writes the agent's own.
+    rm -f "$work/rootfs/etc/resolv.conf"
+    : > "$work/rootfs/etc/resolv.conf"
     rm -f "$work/rootfs/sbin/init"
     ln -s /bin/busybox "$work/rootfs/sbin/init"
     echo 'enclave-agent' > "$work/rootfs/etc/hostname"
@@ -197,7 +252,7 @@ TAB
 architecture: x86_64
 creation_date: $(date +%s)
 properties:
-  description: Enclave agent (Debian bookworm minbase, bash, tmux, git)
+  description: Enclave agent (Debian bookworm minbase, bash, tmux, git, DHCP on eth0)
   os: debian
   release: bookworm
   variant: enclave-agent

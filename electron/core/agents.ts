@@ -16,6 +16,8 @@ import { operationProgressText } from './progress.js';
 import { ActivityLog } from './guard/activity.js';
 import { agentSeccompPolicy } from './isolation/seccomp.js';
 import { withDiskQuotaLifted, type LiftPurpose } from './full-disk.js';
+import type { NetworkService } from './network/service.js';
+import type { NetworkPolicy } from '../../shared/types.js';
 
 interface AgentServiceEvents {
   changed: [AgentsChange];
@@ -68,6 +70,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
   private readonly touched = new Map<string, number>();
   /** The newest resync started; an older one's list, answered later, is stale. */
   private resyncs = 0;
+  /** Gives new agents their NIC and network policy (set by the Backend). */
+  network: NetworkService | null = null;
 
   constructor(
     private readonly connection: Connection,
@@ -228,7 +232,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     });
   }
 
-  async create(args: { name: string; image: string; description?: string | undefined }): Promise<Agent> {
+  async create(args: { name: string; image: string; description?: string | undefined; network?: NetworkPolicy | undefined }): Promise<Agent> {
     const client = this.connection.requireClient();
     if (this.agents.has(args.name)) {
       throw new EnclaveError('conflict', `An agent named "${args.name}" already exists. Choose another name.`);
@@ -248,7 +252,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         const isFingerprint = /^[0-9a-f]{12,64}$/.test(args.image);
         const settings = await this.settings.get();
         const limits = await createLimitsSpec(client, settings.defaultLimits);
-        await createInstance(
+        const make = (net: { config: Record<string, string>; devices: Record<string, Record<string, string>> }) =>
+          createInstance(
           client,
           {
             name: args.name,
@@ -261,14 +266,17 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
               ...scheduleConfig(settings.snapshotDefaults),
               ...limits.config,
               'raw.seccomp': agentSeccompPolicy(),
+              ...net.config,
             },
-            devices: limits.devices,
+            devices: { ...limits.devices, ...net.devices },
           },
           (id) => {
             opId = id;
             this.watchedOps.set(id, args.name);
           },
         );
+        if (this.network) await this.network.withSpec(args.name, args.network ?? settings.defaultNetwork, make);
+        else await make({ config: {}, devices: {} });
         progress('starting', 'Starting');
         await changeState(client, args.name, 'start');
         const agent = await this.fresh(args.name);

@@ -7,6 +7,7 @@ import { Connection, type ConnectionOptions } from './connection.js';
 import { AgentLocks } from './agent-locks.js';
 import { availableImages } from './images.js';
 import { LimitsService } from './limits.js';
+import { NetworkService, type NetworkServiceOptions } from './network/service.js';
 import { QuotaHealth } from './quota-health.js';
 import { OperationTracker } from './operations.js';
 import { SettingsStore } from './settings.js';
@@ -33,6 +34,7 @@ export class Backend {
   readonly operations: OperationTracker;
   readonly snapshots: SnapshotService;
   readonly limits: LimitsService;
+  readonly network: NetworkService;
   readonly telemetry: TelemetrySampler;
   readonly activity: ActivityLog;
   readonly guard: GuardService;
@@ -40,7 +42,7 @@ export class Backend {
   readonly events = new EventEmitter<Pushed>();
   readonly handlers: Handlers;
 
-  constructor({ settingsPath, ...opts }: Partial<ConnectionOptions> & { settingsPath?: string } = {}) {
+  constructor({ settingsPath, network, ...opts }: Partial<ConnectionOptions> & { settingsPath?: string; network?: NetworkServiceOptions } = {}) {
     const project = opts.project ?? process.env.ENCLAVE_PROJECT ?? DEFAULT_PROJECT;
     this.connection = new Connection({ project, ...opts });
     this.settings = new SettingsStore(settingsPath);
@@ -50,8 +52,10 @@ export class Backend {
       if (e.type === 'lifecycle') this.activity.onLifecycle(e.metadata as unknown as LifecycleMetadata);
     });
     this.agents = new AgentService(this.connection, new AgentLocks(), this.settings, this.activity);
+    this.network = new NetworkService(this.connection, this.agents, network);
+    this.agents.network = this.network;
     this.operations = new OperationTracker(this.connection);
-    this.snapshots = new SnapshotService(this.connection, this.agents, this.operations, this.settings);
+    this.snapshots = new SnapshotService(this.connection, this.agents, this.operations, this.settings, this.network);
     this.terminals = new TerminalService(this.connection, this.agents);
     this.quotaHealth = new QuotaHealth(this.connection);
     this.limits = new LimitsService(this.connection, this.agents, this.quotaHealth);
@@ -78,7 +82,7 @@ export class Backend {
       'agents.action': (args) => this.agents.action(args),
       'agents.delete': (args) => this.agents.delete(args),
       'agents.setLimits': (args) => this.limits.set(args),
-      'agents.setNetwork': () => Promise.reject(new EnclaveError('internal', 'Network policies are not built yet.')),
+      'agents.setNetwork': (args) => this.network.set(args),
       'agents.fixIsolation': () => Promise.reject(new EnclaveError('internal', 'Isolation fixes are not built yet.')),
       'telemetry.history': async (args) => this.telemetry.history(args.agent, args.seconds),
       'telemetry.focus': async (args, ctx) => (this.telemetry.focus(ctx.client, args.agent), {}),
@@ -136,6 +140,7 @@ export class Backend {
     this.terminals.closeAll();
     this.telemetry.stop();
     this.quotaHealth.stop();
+    this.network.stop();
     await this.connection.stop();
   }
 }

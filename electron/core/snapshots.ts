@@ -1,3 +1,4 @@
+import type { NetworkService } from './network/service.js';
 import { EventEmitter } from 'node:events';
 import { expiryMs } from '../../shared/names.js';
 import { EnclaveError } from '../../shared/errors.js';
@@ -57,6 +58,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
     private readonly agents: AgentService,
     private readonly ops: OperationTracker,
     private readonly settings: SettingsStore,
+    private readonly network: NetworkService | null = null,
   ) {
     super();
     connection.on('event', (e) => this.onEvent(e));
@@ -335,11 +337,14 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
         let opId: string | null = null;
         this.agents.activity.record(args.name, 'lifecycle', `cloned from ${from}`, undefined, ['instance-created', 'instance-started']);
         try {
+          // The copy would hold the source's NIC address: it gets its own.
+          const devices = this.network ? await this.network.cloneDevices(from) : {};
           await createInstance(
             client,
             {
               name: args.name,
               source: { type: 'copy', source: from, instance_only: true },
+              devices,
               // Started by the same operation: one round trip less than a separate start.
               start: true,
               config: {
@@ -358,6 +363,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
           this.ops.finished(opId, { error: err });
           throw err;
         }
+        if (this.network) await this.network.syncRules(client);
         const agent = await this.agents.reload(args.name);
         await this.agents.startAgentSession(client, agent);
         return agent;
