@@ -14,6 +14,7 @@ import { ensureAgentSession } from './agent-tmux.js';
 import type { Connection } from './connection.js';
 import { operationProgressText } from './progress.js';
 import { ActivityLog } from './guard/activity.js';
+import { ENCLAVE_PROFILE } from './isolation/profile-spec.js';
 
 interface AgentServiceEvents {
   changed: [AgentsChange];
@@ -233,6 +234,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
               ...limits.config,
             },
             devices: limits.devices,
+            profiles: [ENCLAVE_PROFILE],
           },
           (id) => {
             opId = id;

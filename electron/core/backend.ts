@@ -15,6 +15,7 @@ import { TelemetrySampler } from './telemetry/sampler.js';
 import { TerminalService } from './terminals/service.js';
 import { ActivityLog } from './guard/activity.js';
 import { GuardService } from './guard/service.js';
+import { IsolationService } from './isolation/service.js';
 import type { LifecycleMetadata } from '../incus/events.js';
 
 export const DEFAULT_PROJECT = 'enclave';
@@ -37,6 +38,7 @@ export class Backend {
   readonly activity: ActivityLog;
   readonly guard: GuardService;
   readonly quotaHealth: QuotaHealth;
+  readonly isolation: IsolationService;
   readonly events = new EventEmitter<Pushed>();
   readonly handlers: Handlers;
 
@@ -50,6 +52,8 @@ export class Backend {
       if (e.type === 'lifecycle') this.activity.onLifecycle(e.metadata as unknown as LifecycleMetadata);
     });
     this.agents = new AgentService(this.connection, new AgentLocks(), this.settings, this.activity);
+    // Enclave's profile and the project's restrictions, ensured on every connect before agents are read.
+    this.isolation = new IsolationService(this.connection, this.agents, project);
     this.operations = new OperationTracker(this.connection);
     this.snapshots = new SnapshotService(this.connection, this.agents, this.operations, this.settings);
     this.terminals = new TerminalService(this.connection, this.agents);
@@ -79,7 +83,7 @@ export class Backend {
       'agents.delete': (args) => this.agents.delete(args),
       'agents.setLimits': (args) => this.limits.set(args),
       'agents.setNetwork': () => Promise.reject(new EnclaveError('internal', 'Network policies are not built yet.')),
-      'agents.fixIsolation': () => Promise.reject(new EnclaveError('internal', 'Isolation fixes are not built yet.')),
+      'agents.fixIsolation': (args) => this.isolation.fix(args),
       'telemetry.history': async (args) => this.telemetry.history(args.agent, args.seconds),
       'telemetry.focus': async (args, ctx) => (this.telemetry.focus(ctx.client, args.agent), {}),
       'images.list': () => availableImages(this.connection),

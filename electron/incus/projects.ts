@@ -9,8 +9,11 @@ export interface Project {
 
 /**
  * Creates the project when it does not exist. Enclave's projects share the default project's
- * images and profiles (features.images/profiles=false), so a locally imported image and the
- * default profile's root disk serve agents with no extra setup.
+ * images (features.images=false), so a locally imported image serves agents with no setup,
+ * but have profiles of their own (features.profiles=true): Incus restricts only such projects,
+ * and the default project's default profile (whatever a user put there) never reaches an
+ * agent. The project's own default profile gets only the root disk the default project's
+ * default profile has, so that an instance made with the incus CLI still starts.
  */
 export async function ensureProject(client: IncusClient, name: string, description = 'Enclave agents'): Promise<boolean> {
   try {
@@ -25,7 +28,7 @@ export async function ensureProject(client: IncusClient, name: string, descripti
       body: {
         name,
         description,
-        config: { 'features.images': 'false', 'features.profiles': 'false', 'features.storage.volumes': 'false' },
+        config: { 'features.images': 'false', 'features.profiles': 'true', 'features.storage.volumes': 'false' },
       },
     });
   } catch (err) {
@@ -33,7 +36,55 @@ export async function ensureProject(client: IncusClient, name: string, descripti
     if (err instanceof IncusError && err.status === 409) return false;
     throw err;
   }
+  await seedDefaultProfile(client, name);
   return true;
+}
+
+/** Gives the project's (empty) default profile the default project's root disk, and nothing else. */
+async function seedDefaultProfile(client: IncusClient, project: string): Promise<void> {
+  const base = await client.get<Profile>('/1.0/profiles/default', { project: 'default' });
+  const root = Object.entries(base.devices ?? {}).find(([, d]) => d.type === 'disk' && d.path === '/' && d.pool);
+  if (!root) return;
+  await client.call('PATCH', '/1.0/profiles/default', { project, body: { devices: { [root[0]]: root[1] } } });
+}
+
+export interface Profile {
+  name: string;
+  description: string;
+  config: Record<string, string>;
+  devices: Record<string, Record<string, string>>;
+  used_by?: string[];
+}
+
+export function getProject(client: IncusClient, name: string): Promise<Project> {
+  return client.get<Project>(`/1.0/projects/${encodeURIComponent(name)}`, { project: null });
+}
+
+/** Merges config keys into the project's config (PATCH). */
+export async function patchProjectConfig(client: IncusClient, name: string, config: Record<string, string>): Promise<void> {
+  await client.call('PATCH', `/1.0/projects/${encodeURIComponent(name)}`, { project: null, body: { config } });
+}
+
+/** Whether the project has profiles of its own (else it uses the default project's). */
+export function ownsProfiles(project: Project): boolean {
+  return project.config['features.profiles'] === 'true';
+}
+
+/**
+ * Switches a project made by an older Enclave (sharing the default project's profiles) to
+ * profiles of its own. Incus allows it only while the project is empty: false otherwise.
+ */
+export async function adoptOwnProfiles(client: IncusClient, project: Project, instanceCount: number): Promise<boolean> {
+  if (ownsProfiles(project)) return true;
+  if (instanceCount > 0) return false;
+  await patchProjectConfig(client, project.name, { 'features.profiles': 'true' });
+  await seedDefaultProfile(client, project.name);
+  return true;
+}
+
+/** The profiles the project sees (its own, or the default project's). */
+export function listProfiles(client: IncusClient, project: string): Promise<Profile[]> {
+  return client.get<Profile[]>('/1.0/profiles', { project, query: { recursion: '1' } });
 }
 
 export async function deleteProject(client: IncusClient, name: string): Promise<void> {
