@@ -60,9 +60,20 @@ export function getProject(client: IncusClient, name: string): Promise<Project> 
   return client.get<Project>(`/1.0/projects/${encodeURIComponent(name)}`, { project: null });
 }
 
-/** Merges config keys into the project's config (PATCH). */
+/**
+ * Sets config keys of the project, keeping the others. Incus 6.0's PATCH of a project does not
+ * keep the keys it is not sent (features.* then read as their defaults and are refused on a
+ * non-empty project), so this is a GET and a PUT of the whole config, guarded by the ETag.
+ */
 export async function patchProjectConfig(client: IncusClient, name: string, config: Record<string, string>): Promise<void> {
-  await client.call('PATCH', `/1.0/projects/${encodeURIComponent(name)}`, { project: null, body: { config } });
+  const path = `/1.0/projects/${encodeURIComponent(name)}`;
+  const { envelope, etag } = await client.call<Project>('GET', path, { project: null });
+  const current = envelope.metadata;
+  await client.call('PUT', path, {
+    project: null,
+    body: { description: current.description, config: { ...current.config, ...config } },
+    headers: etag ? { 'If-Match': etag } : {},
+  });
 }
 
 /** Whether the project has profiles of its own (else it uses the default project's). */
