@@ -12,6 +12,9 @@ import type { Reply } from '../../shared/api.js';
 import type { Agent, AgentChangeResult, LimitsResult, Snapshot } from '../../shared/types.js';
 import type { Instance } from '../incus/instances.js';
 import { getProject } from '../incus/projects.js';
+import { Backend as BackendClass } from './backend.js';
+import { isolatedSettingsPath } from '../test-support/backend.js';
+import { INCUS_SOCKET, destroyProject } from '../test-support/project.js';
 import { AGENT_IMAGE, incus, suffix, until, useTestProject } from '../test-support/project.js';
 import { testBackend } from '../test-support/backend.js';
 import { dispatch } from '../transport/dispatch.js';
@@ -145,5 +148,28 @@ describe("Enclave's profile against the real daemon", () => {
     await until('Enclave to rewrite its profile', async () => (await inProject('profile', 'show', 'enclave')).includes('raw.lxc') === false, 15_000);
     // The agents were re-read: none shows the raw.lxc it held for a moment.
     await until('the agents to be clean', () => backend.agents.cached().every((a) => a.isolation.length === 0), 15_000);
+  });
+
+  it('an older project sharing the default project’s profiles: Enclave’s profile there, and a warning', async () => {
+    const old = `${project.name}-old`;
+    const hadProfile = (await incus('profile', 'list', '--project', 'default', '-f', 'csv')).split('\n').some((l) => l.startsWith('enclave,'));
+    // What an older Enclave made: no profiles of its own, and an agent in it already.
+    await incus('project', 'create', old, '-c', 'features.images=false', '-c', 'features.profiles=false', '-c', 'features.storage.volumes=false');
+    project.defer(async () => {
+      await destroyProject(project.client, old);
+      if (!hadProfile) await incus('profile', 'delete', 'enclave', '--project', 'default').catch(() => undefined);
+    });
+    await incus('create', AGENT_IMAGE, 'older', '--project', old);
+    const legacy = new BackendClass({ project: old, socketPath: INCUS_SOCKET, retryMs: 300, settingsPath: isolatedSettingsPath(project, 'prof-old') });
+    project.defer(() => legacy.stop());
+    legacy.start();
+    await legacy.ready(20_000);
+    const status = legacy.connection.status;
+    expect(status.state === 'connected' && status.warning).toMatch(/shares the default project's profiles/);
+    const made = await dispatch(legacy.handlers, 'agents.create', { name: 'newer', image: AGENT_IMAGE });
+    expect(ok<Agent>(made).isolation).toEqual([]);
+    expect((await project.client.withProject(old).get<Instance>('/1.0/instances/newer')).profiles).toEqual(['enclave']);
+    const older = ok<Agent[]>(await dispatch(legacy.handlers, 'agents.list', {})).find((a) => a.name === 'older');
+    expect(older?.isolation.map((p) => p.kind)).toContain('profile');
   });
 });
