@@ -14,10 +14,10 @@ import { ensureAgentSession } from './agent-tmux.js';
 import type { Connection } from './connection.js';
 import { operationProgressText } from './progress.js';
 import { ActivityLog } from './guard/activity.js';
-import { agentSeccompPolicy } from './isolation/seccomp.js';
 import { withDiskQuotaLifted, type LiftPurpose } from './full-disk.js';
 import type { NetworkService } from './network/service.js';
 import type { NetworkPolicy } from '../../shared/types.js';
+import { ENCLAVE_PROFILE } from './isolation/profile-spec.js';
 
 interface AgentServiceEvents {
   changed: [AgentsChange];
@@ -265,10 +265,10 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
               [`${META_PREFIX}created-at`]: new Date().toISOString(),
               ...scheduleConfig(settings.snapshotDefaults),
               ...limits.config,
-              'raw.seccomp': agentSeccompPolicy(),
               ...net.config,
             },
             devices: { ...limits.devices, ...net.devices },
+            profiles: [ENCLAVE_PROFILE],
           },
           (id) => {
             opId = id;

@@ -16,6 +16,7 @@ import { TelemetrySampler } from './telemetry/sampler.js';
 import { TerminalService } from './terminals/service.js';
 import { ActivityLog } from './guard/activity.js';
 import { GuardService } from './guard/service.js';
+import { IsolationService } from './isolation/service.js';
 import type { LifecycleMetadata } from '../incus/events.js';
 
 export const DEFAULT_PROJECT = 'enclave';
@@ -39,6 +40,7 @@ export class Backend {
   readonly activity: ActivityLog;
   readonly guard: GuardService;
   readonly quotaHealth: QuotaHealth;
+  readonly isolation: IsolationService;
   readonly events = new EventEmitter<Pushed>();
   readonly handlers: Handlers;
 
@@ -54,6 +56,10 @@ export class Backend {
     this.agents = new AgentService(this.connection, new AgentLocks(), this.settings, this.activity);
     this.network = new NetworkService(this.connection, this.agents, network);
     this.agents.network = this.network;
+    // Enclave's profile and the project's restrictions, ensured on every connect before agents are read.
+    this.isolation = new IsolationService(this.connection, this.agents, project, {
+      reapplyNetwork: async (name) => this.network.set({ agent: name, policy: (await this.agents.get(name)).network.policy }),
+    });
     this.operations = new OperationTracker(this.connection);
     this.snapshots = new SnapshotService(this.connection, this.agents, this.operations, this.settings, this.network);
     this.terminals = new TerminalService(this.connection, this.agents);
@@ -83,7 +89,7 @@ export class Backend {
       'agents.delete': (args) => this.agents.delete(args),
       'agents.setLimits': (args) => this.limits.set(args),
       'agents.setNetwork': (args) => this.network.set(args),
-      'agents.fixIsolation': () => Promise.reject(new EnclaveError('internal', 'Isolation fixes are not built yet.')),
+      'agents.fixIsolation': (args) => this.isolation.fix(args),
       'telemetry.history': async (args) => this.telemetry.history(args.agent, args.seconds),
       'telemetry.focus': async (args, ctx) => (this.telemetry.focus(ctx.client, args.agent), {}),
       'images.list': () => availableImages(this.connection),

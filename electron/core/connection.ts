@@ -22,6 +22,9 @@ interface ConnectionEvents {
 
 const SLOW_DRIVERS = new Set(['dir']);
 
+/** Work that must succeed before the connection counts as up; what it resolves to is shown as a warning. */
+export type ConnectStep = (client: IncusClient) => Promise<string | null>;
+
 /**
  * Owns the link to the daemon: finds the socket, checks the daemon answers, makes sure the
  * project exists, keeps the events stream open, and retries by itself when any of it fails.
@@ -35,6 +38,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private stopped = false;
   private poolWarning: string | null = null;
   private quotaWarning: string | null = null;
+  private readonly steps: ConnectStep[] = [];
+  private stepWarning: string | null = null;
   private current: ConnectionStatus;
   private readonly retryMs: number;
 
@@ -84,8 +89,20 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.current.state === 'connected') this.setStatus({ ...this.current, warning: this.warningText() });
   }
 
+  /** Runs `step` on every connect, after the project exists; its failure is the connection's. */
+  addConnectStep(step: ConnectStep): void {
+    this.steps.push(step);
+  }
+
+  /** A connect step's warning changed while connected (e.g. the project could be restricted at last). */
+  setStepWarning(warning: string | null): void {
+    if (warning === this.stepWarning) return;
+    this.stepWarning = warning;
+    if (this.current.state === 'connected') this.setStatus({ ...this.current, warning: this.warningText() });
+  }
+
   private warningText(): string | null {
-    return [this.poolWarning, this.quotaWarning].filter(Boolean).join(' ') || null;
+    return [this.poolWarning, this.quotaWarning, this.stepWarning].filter(Boolean).join(' ') || null;
   }
 
   private async attempt(): Promise<void> {
@@ -112,6 +129,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.poolWarning = slow.length
         ? `Storage pool ${slow.join(', ')} uses the dir driver, which copies whole filesystems: creating, snapshotting and cloning agents will be slow. Use btrfs or ZFS.`
         : null;
+      const stepWarnings: string[] = [];
+      for (const step of this.steps) {
+        const warning = await step(client);
+        if (warning) stepWarnings.push(warning);
+      }
+      this.stepWarning = stepWarnings.join(' ') || null;
       await this.openEvents(client);
       this.connectedAt = Date.now();
       this.setStatus({

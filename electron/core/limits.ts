@@ -7,6 +7,7 @@ import { toAgent } from './agent-model.js';
 import type { QuotaHealth } from './quota-health.js';
 import type { Connection } from './connection.js';
 import { patchFullAware, rootDiskSize } from './full-disk.js';
+import { ENCLAVE_PROFILE } from './isolation/profile-spec.js';
 
 /**
  * Resource limits: AgentLimits (Incus's own notation, '' = unlimited) ↔ Incus config keys and
@@ -88,14 +89,14 @@ export function limitsNotes(keys: (keyof AgentLimits)[], running: boolean, drive
   return notes;
 }
 
-/** Config and devices for a new agent with these limits. */
+/** Config and devices for a new agent with these limits (its root based on Enclave's profile). */
 export async function createLimitsSpec(
   client: IncusClient,
   limits: AgentLimits,
 ): Promise<{ config: Record<string, string>; devices: Record<string, Record<string, string>> }> {
   const config = limitsConfig(limits);
   if (!limits.disk) return { config, devices: {} };
-  return { config, devices: rootDeviceWithSize(undefined, await profileDevices(client), limits.disk) };
+  return { config, devices: rootDeviceWithSize(undefined, await profileDevices(client, ENCLAVE_PROFILE), limits.disk) };
 }
 
 /**

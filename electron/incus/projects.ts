@@ -9,8 +9,11 @@ export interface Project {
 
 /**
  * Creates the project when it does not exist. Enclave's projects share the default project's
- * images and profiles (features.images/profiles=false), so a locally imported image and the
- * default profile's root disk serve agents with no extra setup.
+ * images (features.images=false), so a locally imported image serves agents with no setup,
+ * but have profiles of their own (features.profiles=true): Incus restricts only such projects,
+ * and the default project's default profile (whatever a user put there) never reaches an
+ * agent. The project's own default profile gets only the root disk the default project's
+ * default profile has, so that an instance made with the incus CLI still starts.
  */
 export async function ensureProject(client: IncusClient, name: string, description = 'Enclave agents'): Promise<boolean> {
   try {
@@ -25,7 +28,7 @@ export async function ensureProject(client: IncusClient, name: string, descripti
       body: {
         name,
         description,
-        config: { 'features.images': 'false', 'features.profiles': 'false', 'features.storage.volumes': 'false' },
+        config: { 'features.images': 'false', 'features.profiles': 'true', 'features.storage.volumes': 'false' },
       },
     });
   } catch (err) {
@@ -33,7 +36,66 @@ export async function ensureProject(client: IncusClient, name: string, descripti
     if (err instanceof IncusError && err.status === 409) return false;
     throw err;
   }
+  await seedDefaultProfile(client, name);
   return true;
+}
+
+/** Gives the project's (empty) default profile the default project's root disk, and nothing else. */
+async function seedDefaultProfile(client: IncusClient, project: string): Promise<void> {
+  const base = await client.get<Profile>('/1.0/profiles/default', { project: 'default' });
+  const root = Object.entries(base.devices ?? {}).find(([, d]) => d.type === 'disk' && d.path === '/' && d.pool);
+  if (!root) return;
+  await client.call('PATCH', '/1.0/profiles/default', { project, body: { devices: { [root[0]]: root[1] } } });
+}
+
+export interface Profile {
+  name: string;
+  description: string;
+  config: Record<string, string>;
+  devices: Record<string, Record<string, string>>;
+  used_by?: string[];
+}
+
+export function getProject(client: IncusClient, name: string): Promise<Project> {
+  return client.get<Project>(`/1.0/projects/${encodeURIComponent(name)}`, { project: null });
+}
+
+/**
+ * Sets config keys of the project, keeping the others. Incus 6.0's PATCH of a project does not
+ * keep the keys it is not sent (features.* then read as their defaults and are refused on a
+ * non-empty project), so this is a GET and a PUT of the whole config, guarded by the ETag.
+ */
+export async function patchProjectConfig(client: IncusClient, name: string, config: Record<string, string>): Promise<void> {
+  const path = `/1.0/projects/${encodeURIComponent(name)}`;
+  const { envelope, etag } = await client.call<Project>('GET', path, { project: null });
+  const current = envelope.metadata;
+  await client.call('PUT', path, {
+    project: null,
+    body: { description: current.description, config: { ...current.config, ...config } },
+    headers: etag ? { 'If-Match': etag } : {},
+  });
+}
+
+/** Whether the project has profiles of its own (else it uses the default project's). */
+export function ownsProfiles(project: Project): boolean {
+  return project.config['features.profiles'] === 'true';
+}
+
+/**
+ * Switches a project made by an older Enclave (sharing the default project's profiles) to
+ * profiles of its own. Incus allows it only while the project is empty: false otherwise.
+ */
+export async function adoptOwnProfiles(client: IncusClient, project: Project, instanceCount: number): Promise<boolean> {
+  if (ownsProfiles(project)) return true;
+  if (instanceCount > 0) return false;
+  await patchProjectConfig(client, project.name, { 'features.profiles': 'true' });
+  await seedDefaultProfile(client, project.name);
+  return true;
+}
+
+/** The profiles the project sees (its own, or the default project's). */
+export function listProfiles(client: IncusClient, project: string): Promise<Profile[]> {
+  return client.get<Profile[]>('/1.0/profiles', { project, query: { recursion: '1' } });
 }
 
 export async function deleteProject(client: IncusClient, name: string): Promise<void> {
