@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import type { EventName, EventOf } from '../../shared/api.js';
-import { EnclaveError } from '../../shared/errors.js';
 import type { Handlers } from '../transport/dispatch.js';
 import { AgentService } from './agents.js';
 import { Connection, type ConnectionOptions } from './connection.js';
