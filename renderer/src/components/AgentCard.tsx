@@ -143,7 +143,6 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
             external
           </span>
         )}
-        <NetworkBadge network={agent.network} />
         <StatusBadge status={agent.status} />
       </header>
       <IsolationWarning agent={agent} busy={busy || beingCreated} />
@@ -156,6 +155,12 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
         <div className="fact-wide">
           <dt>Image</dt>
           <dd title={agent.image}>{agent.image || '—'}</dd>
+        </div>
+        <div>
+          <dt>Network</dt>
+          <dd className="fact-badge">
+            <NetworkBadge network={agent.network} />
+          </dd>
         </div>
         <div>
           <dt>Uptime</dt>

@@ -13,9 +13,13 @@ export function ProblemLine({ problem }: { problem: IsolationProblem }) {
       {value !== null && (
         <>
           {' '}
-          <code className="quoted quoted-value" data-testid="problem-value" title={problem.value}>
-            {value}
-          </code>
+          <span className="problem-value-wrap">
+            (
+            <code className="quoted quoted-value" data-testid="problem-value" title={problem.value}>
+              {value}
+            </code>
+            )
+          </span>
         </>
       )}
     </span>

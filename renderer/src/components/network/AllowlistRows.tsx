@@ -23,6 +23,7 @@ interface AllowlistRowsProps {
 /** The allowed destinations: a host and its ports per row, each row checked as typed. */
 export function AllowlistRows({ draft, problems, onChange, disabled, testPrefix }: AllowlistRowsProps) {
   const id = useId();
+  const rowsOk = Object.values(problems.rows).every((row) => row.host === null && row.ports === null);
   return (
     <div className="allowlist" role="group" aria-labelledby={`${id}-title`}>
       <div className="allowlist-head" aria-hidden={draft.allow.length === 0}>
@@ -64,9 +65,12 @@ export function AllowlistRows({ draft, problems, onChange, disabled, testPrefix 
           <PlusIcon />
           Add host
         </button>
-        <p className="field-hint">
-          {HOST_RULE} {PORTS_RULE}
-        </p>
+        {/* The rows' own problems state the rules when something is wrong. */}
+        {rowsOk && (
+          <p className="field-hint">
+            {HOST_RULE} {PORTS_RULE}
+          </p>
+        )}
       </div>
     </div>
   );
@@ -84,7 +88,7 @@ interface AllowRowProps {
 
 function AllowRow({ row, index, problems, onChange, onRemove, disabled, testPrefix }: AllowRowProps) {
   const problemId = useId();
-  const problem = [problems.host, problems.ports].filter(Boolean).join(' ');
+  const problem = problems.host !== null || problems.ports !== null;
   return (
     <div className="allow-row" data-testid={`${testPrefix}-allow-row`}>
       <div className="allow-row-inputs">
@@ -119,9 +123,10 @@ function AllowRow({ row, index, problems, onChange, onRemove, disabled, testPref
         <DismissButton label={`Remove host ${index + 1}`} onClick={onRemove} disabled={disabled} />
       </div>
       {problem && (
-        <p id={problemId} className="field-problem" role="alert" data-testid={`${testPrefix}-row-problem-${index}`}>
-          {problem}
-        </p>
+        <div id={problemId} className="field-problem allow-row-problem" role="alert" data-testid={`${testPrefix}-row-problem-${index}`}>
+          {problems.host && <p>{problems.host}</p>}
+          {problems.ports && <p>{problems.ports}</p>}
+        </div>
       )}
     </div>
   );

@@ -10,8 +10,8 @@ interface BandwidthFieldsProps {
 }
 
 const DIRECTIONS = [
-  { key: 'ingress', label: 'Bandwidth in', help: 'into the agent' },
-  { key: 'egress', label: 'Bandwidth out', help: 'out of the agent' },
+  { key: 'ingress', label: 'Into the agent' },
+  { key: 'egress', label: 'Out of the agent' },
 ] as const;
 
 /** Bandwidth into and out of the agent; empty is unlimited. */
@@ -19,13 +19,14 @@ export function BandwidthFields({ draft, problems, onChange, disabled, testPrefi
   const id = useId();
   const problem = problems.ingress ?? problems.egress;
   return (
-    <div className="bandwidth">
+    <div className="bandwidth" role="group" aria-labelledby={`${id}-title`}>
+      <span id={`${id}-title`} className="network-subtitle">
+        Bandwidth
+      </span>
       <div className="bandwidth-fields">
-        {DIRECTIONS.map(({ key, label, help }) => (
+        {DIRECTIONS.map(({ key, label }) => (
           <div className="field" key={key}>
-            <label htmlFor={`${id}-${key}`}>
-              {label} <span className="optional">({help})</span>
-            </label>
+            <label htmlFor={`${id}-${key}`}>{label}</label>
             <input
               id={`${id}-${key}`}
               className="mono"

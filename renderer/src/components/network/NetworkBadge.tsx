@@ -16,8 +16,9 @@ export function NetworkBadge({ network }: { network: AgentNetwork }) {
       aria-describedby={tipId}
     >
       <NetworkIcon />
-      <span className="net-badge-label">net</span>
-      <span className="net-badge-mode">{mode}</span>
+      <span className="net-badge-mode" data-testid="network-mode">
+        {mode}
+      </span>
       <span id={tipId} role="tooltip" className="net-tip">
         {lines.map((line) => (
           <span key={line}>{line}</span>
