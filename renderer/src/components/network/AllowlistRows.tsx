@@ -26,7 +26,7 @@ export function AllowlistRows({ draft, problems, onChange, disabled, testPrefix 
   const rowsOk = Object.values(problems.rows).every((row) => row.host === null && row.ports === null);
   return (
     <div className="allowlist" role="group" aria-labelledby={`${id}-title`}>
-      <div className="allowlist-head" aria-hidden={draft.allow.length === 0}>
+      <div className="allowlist-head">
         <span id={`${id}-title`} className="allowlist-title">
           Allowed hosts
         </span>
