@@ -9,6 +9,8 @@ import { useAgentSnapshots } from '../hooks/useAgentSnapshots.js';
 import { useActiveAlerts, useAgentAlerts } from '../hooks/useAgentAlerts.js';
 import { rollbackSnapshot } from '../lib/rollback.js';
 import { AlertBanner } from './guard/AlertBanner.js';
+import { IsolationWarning } from './isolation/IsolationWarning.js';
+import { NetworkBadge } from './network/NetworkBadge.js';
 import { withAgents } from '../stores/actions.js';
 import { useAgentView } from '../stores/agent-view.js';
 import { useProgress } from '../stores/progress.js';
@@ -122,6 +124,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
       data-agent={agent.name}
       data-status={agent.status}
       data-alert={alerting ? 'true' : undefined}
+      data-isolation={agent.isolation.length > 0 ? 'broken' : undefined}
     >
       <header className="card-head">
         <h3 className="card-name" title={agent.name}>
@@ -142,6 +145,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
         )}
         <StatusBadge status={agent.status} />
       </header>
+      <IsolationWarning agent={agent} busy={busy || beingCreated} />
       {alerting && (
         <AlertBanner agent={agent} alerts={alerts} rollback={rollbackSnapshot(snapshots?.snapshots ?? [])} busy={busy || beingCreated} />
       )}
@@ -151,6 +155,12 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
         <div className="fact-wide">
           <dt>Image</dt>
           <dd title={agent.image}>{agent.image || '—'}</dd>
+        </div>
+        <div>
+          <dt>Network</dt>
+          <dd className="fact-badge">
+            <NetworkBadge network={agent.network} />
+          </dd>
         </div>
         <div>
           <dt>Uptime</dt>

@@ -4,12 +4,16 @@ import { AGENT_NAME_RULE, agentNameProblem, suggestAgentName } from '../../../sh
 import { enclave } from '../api.js';
 import { errorMessage } from '../lib/errors.js';
 import { defaultImage, imageChoices } from '../lib/images.js';
+import { FALLBACK_POLICY, type NetworkDraft, draftFromPolicy, draftValid, policyFromDraft } from '../lib/network-form.js';
+import { loadSettings } from '../snapshot-actions.js';
+import { useSettings } from '../stores/settings.js';
 import { useAgents } from '../stores/agents.js';
 import { useImages } from '../stores/images.js';
 import { useProgress } from '../stores/progress.js';
 import { loadImages } from '../sync.js';
 import { InlineError } from './InlineError.js';
 import { Modal } from './Modal.js';
+import { NetworkFields } from './network/NetworkFields.js';
 import { Spinner } from './Spinner.js';
 
 interface Submission {
@@ -24,7 +28,8 @@ function takenNames(): string[] {
 }
 
 /**
- * Asks for a name, an image and a description, then calls agents.create. The dialog closes as
+ * Asks for a name, an image, a description and a network policy (prefilled from the settings'
+ * default), then calls agents.create. The dialog closes as
  * soon as the backend shows it accepted the request (the call returned, or the agent's first
  * progress event or list entry arrived); until then a failure, such as a duplicate name, is
  * shown here. A failure arriving after it closed goes to the agent's pending card.
@@ -40,6 +45,10 @@ export function NewAgentDialog({ onClose }: { onClose(): void }) {
   const [name, setName] = useState(() => suggestAgentName(takenNames()));
   const [image, setImage] = useState('');
   const [description, setDescription] = useState('');
+  const defaultNetwork = useSettings((state) => state.settings?.defaultNetwork ?? null);
+  // Null until the user touches it: the default shown follows the settings until then.
+  const [network, setNetwork] = useState<NetworkDraft | null>(null);
+  const shownNetwork = useMemo(() => network ?? draftFromPolicy(defaultNetwork ?? FALLBACK_POLICY), [network, defaultNetwork]);
   const [submitted, setSubmitted] = useState<Submission | null>(null);
   const [error, setError] = useState<string | null>(null);
   const closed = useRef(false);
@@ -62,6 +71,7 @@ export function NewAgentDialog({ onClose }: { onClose(): void }) {
 
   useEffect(() => {
     void loadImages();
+    if (!useSettings.getState().settings) void loadSettings();
   }, []);
 
   useEffect(() => {
@@ -90,9 +100,10 @@ export function NewAgentDialog({ onClose }: { onClose(): void }) {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (problem || !image || submitted) return;
+    if (problem || !image || submitted || !draftValid(shownNetwork)) return;
     const agentName = name;
     const trimmed = description.trim();
+    const policy = policyFromDraft(shownNetwork);
     setSubmitted({
       name: agentName,
       agentExisted: useAgents.getState().agents.some((agent) => agent.name === agentName),
@@ -100,7 +111,7 @@ export function NewAgentDialog({ onClose }: { onClose(): void }) {
     });
     setError(null);
     enclave
-      .invoke('agents.create', trimmed ? { name: agentName, image, description: trimmed } : { name: agentName, image })
+      .invoke('agents.create', { name: agentName, image, network: policy, ...(trimmed ? { description: trimmed } : {}) })
       .then(
         () => {
           if (!closed.current) close();
@@ -117,7 +128,7 @@ export function NewAgentDialog({ onClose }: { onClose(): void }) {
   }
 
   const busy = submitted !== null;
-  const canCreate = !problem && image !== '' && !busy;
+  const canCreate = !problem && image !== '' && draftValid(shownNetwork) && !busy;
 
   return (
     <Modal testId="new-agent-dialog" labelledBy={titleId} onClose={close} initialFocus={nameInput}>
@@ -190,6 +201,11 @@ export function NewAgentDialog({ onClose }: { onClose(): void }) {
             disabled={busy}
           />
         </div>
+
+        <fieldset className="settings-group network-group" data-testid="new-agent-network">
+          <legend>Network</legend>
+          <NetworkFields draft={shownNetwork} onChange={setNetwork} disabled={busy} testPrefix="new-agent-network" />
+        </fieldset>
 
         {error && (
           <InlineError testId="new-agent-error" message={error} />

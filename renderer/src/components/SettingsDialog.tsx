@@ -1,11 +1,12 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { expiryProblem } from '../../../shared/names.js';
-import type { AgentLimits, GuardSettings } from '../../../shared/types.js';
+import type { AgentLimits, GuardSettings, NetworkPolicy } from '../../../shared/types.js';
 import { desktopNotificationsApply, enableDesktopNotifications } from '../guard-actions.js';
 import { type GuardDraft, guardDraft, guardDraftValid, guardFromDraft } from '../lib/guard-form.js';
 import { GuardFields } from './guard/GuardFields.js';
 import { errorMessage } from '../lib/errors.js';
 import { type LimitsDraft, NO_LIMITS, draftFromLimits, draftValid, limitsFromDraft } from '../lib/limits-form.js';
+import { type NetworkDraft, draftFromPolicy, draftValid as networkDraftValid, policyFromDraft } from '../lib/network-form.js';
 import { type ScheduleDraft, draftFrom, scheduleFromDraft } from '../lib/schedule.js';
 import { keptFor } from '../lib/snapshot-format.js';
 import { useSettings } from '../stores/settings.js';
@@ -14,6 +15,7 @@ import { loadSettings, saveSettings } from '../snapshot-actions.js';
 import { InlineError } from './InlineError.js';
 import { LimitsFields } from './limits/LimitsFields.js';
 import { Modal } from './Modal.js';
+import { NetworkFields } from './network/NetworkFields.js';
 import { ScheduleFields, draftProblems } from './snapshots/ScheduleFields.js';
 import { Spinner } from './Spinner.js';
 
@@ -38,6 +40,8 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           // A backend from before limits sends none: nothing is limited then.
           defaultLimits={settings.defaultLimits ?? NO_LIMITS}
           guardDefaults={settings.guardDefaults ?? null}
+          // A backend from before network policies sends none: new agents got no network then.
+          defaultNetwork={settings.defaultNetwork ?? null}
           onClose={onClose}
         />
       ) : (
@@ -55,22 +59,25 @@ interface SettingsFormProps {
   defaultLimits: AgentLimits;
   /** Null from a backend without a guard: the section is left out. */
   guardDefaults: GuardSettings | null;
+  /** Null from a backend without network policies: the section is left out. */
+  defaultNetwork: NetworkPolicy | null;
   onClose(): void;
 }
 
-function SettingsForm({ schedule, safetyExpiry, defaultLimits, guardDefaults, onClose }: SettingsFormProps) {
+function SettingsForm({ schedule, safetyExpiry, defaultLimits, guardDefaults, defaultNetwork, onClose }: SettingsFormProps) {
   const safetyId = useId();
   const safetyHintId = useId();
   const [draft, setDraft] = useState<ScheduleDraft>(() => draftFrom(schedule));
   const [safety, setSafety] = useState(safetyExpiry);
   const [limits, setLimits] = useState<LimitsDraft>(() => draftFromLimits(defaultLimits));
   const [guard, setGuard] = useState<GuardDraft | null>(() => (guardDefaults ? guardDraft(guardDefaults) : null));
+  const [network, setNetwork] = useState<NetworkDraft | null>(() => (defaultNetwork ? draftFromPolicy(defaultNetwork) : null));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const problems = draftProblems(draft);
   const safetyProblem = expiryProblem(safety);
-  const canSave = !problems.cron && !problems.expiry && !safetyProblem && draftValid(limits) && (!guard || guardDraftValid(guard)) && !saving;
+  const canSave = !problems.cron && !problems.expiry && !safetyProblem && draftValid(limits) && (!guard || guardDraftValid(guard)) && (!network || networkDraftValid(network)) && !saving;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -83,6 +90,7 @@ function SettingsForm({ schedule, safetyExpiry, defaultLimits, guardDefaults, on
         safetyExpiry: safety.trim(),
         defaultLimits: limitsFromDraft(limits),
         ...(guard ? { guardDefaults: guardFromDraft(guard) } : {}),
+        ...(network ? { defaultNetwork: policyFromDraft(network) } : {}),
       });
       showToast({ tone: 'success', message: 'Settings saved.', testId: 'settings-done' });
       onClose();
@@ -129,6 +137,15 @@ function SettingsForm({ schedule, safetyExpiry, defaultLimits, guardDefaults, on
         <p className="section-note">Applied when an agent is created; each agent's own limits are in its panel.</p>
         <LimitsFields draft={limits} onChange={setLimits} disabled={saving} testPrefix="settings-limit" />
       </fieldset>
+      {network && (
+        <fieldset className="settings-group network-group" data-testid="settings-network">
+          <legend>Network of new agents</legend>
+          <p className="section-note">
+            Prefilled in the new agent dialog; each agent's own policy is in its panel, where it changes live.
+          </p>
+          <NetworkFields draft={network} onChange={setNetwork} disabled={saving} testPrefix="settings-network" />
+        </fieldset>
+      )}
       {guard && (
         <fieldset className="settings-group" data-testid="settings-guard">
           <legend>Guard</legend>

@@ -3,6 +3,7 @@ import type { Agent } from '../../../shared/types.js';
 import { DismissButton } from '../components/DismissButton.js';
 import { InlineError } from '../components/InlineError.js';
 import { LimitsEditor } from '../components/limits/LimitsEditor.js';
+import { NetworkEditor } from '../components/network/NetworkEditor.js';
 import { ActivityLog } from '../components/guard/ActivityLog.js';
 import { GuardEditor } from '../components/guard/GuardEditor.js';
 import { StatusBadge } from '../components/StatusBadge.js';
@@ -141,6 +142,13 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
             Limits
           </h3>
           <LimitsEditor agent={agent} />
+        </section>
+
+        <section className="view-section" aria-labelledby={`${titleId}-network`}>
+          <h3 id={`${titleId}-network`} className="section-title">
+            Network
+          </h3>
+          <NetworkEditor agent={agent} />
         </section>
 
         <section className="view-section" aria-labelledby={`${titleId}-guard`}>
