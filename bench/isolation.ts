@@ -92,19 +92,23 @@ async function prepareNetworkFlood(env: PhaseEnv): Promise<{ command: string[]; 
   const base = subnet.replace(/\.0\/24$/, '');
   const net = `i8b-${Math.random().toString(16).slice(2, 8)}`;
   const sink = 'flood-sink';
+  // The sink lives in a project of its own: Enclave restricts its project's NICs to its bridges.
+  const sinkProject = `${env.project}-sink`;
+  await incus(['project', 'create', sinkProject, '-c', 'features.images=false', '-c', 'features.profiles=false']);
   await incus(['network', 'create', net, `ipv4.address=${base}.1/24`, 'ipv4.nat=false', 'ipv6.address=none']);
-  await incus(['launch', env.image, sink, '--project', env.project, '-n', net]);
-  await incus(['config', 'device', 'set', sink, 'eth0', `ipv4.address=${base}.10`, '--project', env.project]);
-  await incus(['restart', '--force', sink, '--project', env.project]);
+  await incus(['launch', env.image, sink, '--project', sinkProject, '-n', net]);
+  await incus(['config', 'device', 'set', sink, 'eth0', `ipv4.address=${base}.10`, '--project', sinkProject]);
+  await incus(['restart', '--force', sink, '--project', sinkProject]);
   await sleep(4000);
-  await incus(['exec', sink, '--project', env.project, '--', 'sh', '-c', "setsid sh -c 'while :; do busybox nc -l -p 5001 >/dev/null; done' </dev/null >/dev/null 2>&1 &"]);
+  await incus(['exec', sink, '--project', sinkProject, '--', 'sh', '-c', "setsid sh -c 'while :; do busybox nc -l -p 5001 >/dev/null; done' </dev/null >/dev/null 2>&1 &"]);
   await env.setOpen(A);
   await sleep(4000);
   return {
     // A loop: a connection cut early (a lease not there yet) is opened again until 10 s are up.
     command: ['sh', '-c', `end=$(($(date +%s) + 10)); while [ $(date +%s) -lt $end ]; do timeout 10 sh -c 'cat /dev/zero | busybox nc ${base}.10 5001' 2>/dev/null; sleep 0.2; done; true`],
     cleanup: async () => {
-      await incus(['delete', '-f', sink, '--project', env.project]).catch(() => '');
+      await incus(['delete', '-f', sink, '--project', sinkProject]).catch(() => '');
+      await incus(['project', 'delete', sinkProject]).catch(() => '');
       await incus(['network', 'delete', net]).catch(() => '');
     },
   };

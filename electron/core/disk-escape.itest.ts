@@ -49,7 +49,7 @@ describe('disk limit: no way out', () => {
   });
 
   it('creates agents with the policy', async () => {
-    expect((await incus('config', 'get', name, 'raw.seccomp', '--project', project.name)).trim()).toBe(agentSeccompPolicy().trim());
+    expect((await incus('config', 'get', name, 'raw.seccomp', '--expanded', '--project', project.name)).trim()).toBe(agentSeccompPolicy().trim());
   });
 
   it('refuses every subvolume and snapshot ioctl with EPERM, plain, with the upper bits set and through i386', async () => {
@@ -83,6 +83,6 @@ describe('disk limit: no way out', () => {
     const clone = `${name}-c`;
     await call('agents.action', { name, action: 'stop', force: true });
     ok<Agent>(await call('agents.clone', { source: name, name: clone }));
-    expect((await incus('config', 'get', clone, 'raw.seccomp', '--project', project.name)).trim()).toBe(agentSeccompPolicy().trim());
+    expect((await incus('config', 'get', clone, 'raw.seccomp', '--expanded', '--project', project.name)).trim()).toBe(agentSeccompPolicy().trim());
   });
 });

@@ -65,7 +65,9 @@ describe("Enclave's profile against the real daemon", () => {
     expect(created.isolation).toEqual([]);
     const inst = await instance(agent);
     expect(inst.profiles).toEqual(['enclave']);
-    expect(Object.keys(inst.expanded_devices ?? {})).toEqual(['root']);
+    // Its root disk, and the NIC its network policy (restricted, the default) gives it.
+    expect(Object.keys(inst.expanded_devices ?? {}).sort()).toEqual(['eth0', 'root']);
+    expect(inst.expanded_devices?.eth0).toMatchObject({ type: 'nic', network: 'enclave-restr' });
     expect(inst.expanded_devices?.root).toMatchObject({ type: 'disk', path: '/', pool: expect.any(String) as string });
     expect(inst.expanded_config).toMatchObject({
       'security.privileged': 'false',

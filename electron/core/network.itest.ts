@@ -20,6 +20,9 @@ const policy = (mode: NetworkPolicy['mode'], allow: NetworkPolicy['allow'] = [])
 // agents, and the host's addresses on Enclave's bridges where this test listens.
 describe('network policy per agent against the real daemon', () => {
   const project = useTestProject();
+  // The test's server lives in a project of its own, as another machine on a network would:
+  // Enclave restricts its project's NICs to Enclave's bridges.
+  const fixtures = useTestProject();
   let backend: Backend;
   const call = (method: string, args: unknown = {}) => dispatch(backend.handlers, method, args);
   const id = suffix();
@@ -28,7 +31,8 @@ describe('network policy per agent against the real daemon', () => {
   let serverAddr = '';
   const listeners: Server[] = [];
   const hostPort = 18_000 + Math.floor(Math.random() * 1000);
-  const sh = (name: string, script: string) => incus('exec', name, '--project', project.name, '--', 'sh', '-c', script);
+  const projectOf = (name: string) => (name === server ? fixtures.name : project.name);
+  const sh = (name: string, script: string) => incus('exec', name, '--project', projectOf(name), '--', 'sh', '-c', script);
   /**
    * Whether `name` gets "ok" from http://addr:port within 2 s. Through nc: busybox-static's
    * wget crashes with -T here, which would read as "unreachable".
@@ -51,10 +55,10 @@ describe('network policy per agent against the real daemon', () => {
     serverAddr = `${base}.10`;
     await incus('network', 'create', testNet, `ipv4.address=${base}.1/24`, 'ipv4.nat=false', 'ipv6.address=none');
     // Deferred steps run before the project's removal: the server goes first, then its bridge.
-    project.defer(() => incus('delete', '-f', server, '--project', project.name).catch(() => '').then(() => incus('network', 'delete', testNet)));
-    await incus('launch', AGENT_IMAGE, server, '--project', project.name, '-n', testNet);
-    await incus('config', 'device', 'set', server, 'eth0', `ipv4.address=${serverAddr}`, '--project', project.name);
-    await incus('restart', server, '--project', project.name, '--force');
+    project.defer(() => incus('delete', '-f', server, '--project', fixtures.name).catch(() => '').then(() => incus('network', 'delete', testNet)));
+    await incus('launch', AGENT_IMAGE, server, '--project', fixtures.name, '-n', testNet);
+    await incus('config', 'device', 'set', server, 'eth0', `ipv4.address=${serverAddr}`, '--project', fixtures.name);
+    await incus('restart', server, '--project', fixtures.name, '--force');
     await leased(server, serverAddr);
     await sh(server, 'mkdir -p /srv && echo ok > /srv/ok && busybox httpd -p 8080 -h /srv && busybox httpd -p 8081 -h /srv');
     // The host answers on its addresses on Enclave's restricted and open bridges.
