@@ -85,8 +85,8 @@ function opened(ws: WebSocket, label: string): Promise<void> {
   });
 }
 
-/** ws's close code for a frame larger than maxPayload. */
-const MESSAGE_TOO_BIG = 1009;
+/** ws's error code for a frame larger than maxPayload. */
+const MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 
 interface Collected {
   /** The whole output once the end marker came. */
@@ -131,10 +131,12 @@ function collect(ws: WebSocket, label: string, cap: number, onOverflow: () => vo
       chunks.push(data);
       size += data.length;
     });
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (!ended && err.code === MESSAGE_TOO_BIG) overflow();
+    });
     ws.on('close', (code) => {
       if (ended) return;
       ended = true;
-      if (code === MESSAGE_TOO_BIG) overflow();
       reject(new Error(`exec ${label} stream ended without its end marker (code ${code})`));
     });
   });
@@ -181,11 +183,16 @@ export async function execCommand(
   const fds = envelope.metadata.metadata?.fds ?? {};
   const what = command[0] ?? 'a command';
 
-  // Settles (rejecting) when a bound is crossed; raced against everything below.
-  let stop: (err: Error) => void = () => undefined;
-  const stopped = new Promise<never>((_, reject) => (stop = reject));
+  // Rejects when a bound is crossed (the first one counts); raced against everything below.
+  let crossed: 'timeout' | 'output' | null = null;
+  let reject: (err: Error) => void = () => undefined;
+  const stopped = new Promise<never>((_, r) => (reject = r));
   stopped.catch(() => undefined);
-  const timer = setTimeout(() => stop(new Error('timeout')), Math.max(0, timeoutMs - (Date.now() - started)));
+  const cross = (limit: 'timeout' | 'output') => {
+    crossed ??= limit;
+    reject(new Error(`exec ${limit}`));
+  };
+  const timer = setTimeout(() => cross('timeout'), Math.max(0, timeoutMs - (Date.now() - started)));
 
   const sockets = new Map<Fd, WebSocket>();
   let out: Collected | null = null;
@@ -199,7 +206,7 @@ export async function execCommand(
     const ws = (fd: Fd) => sockets.get(fd) as WebSocket;
 
     // Attach every handler before yielding to the event loop, so no frame is missed.
-    const overflow = () => stop(new Error('output'));
+    const overflow = () => cross('output');
     out = collect(ws('1'), 'stdout', cap, overflow);
     err = collect(ws('2'), 'stderr', cap, overflow);
     const opens = FDS.map((fd) => opened(ws(fd), fd));
@@ -221,12 +228,11 @@ export async function execCommand(
     // Closing the control socket makes Incus kill the command; cancel in case nothing connected.
     for (const socket of sockets.values()) socket.terminate();
     await cancelOperation(client, id, CANCEL_TIMEOUT_MS).catch(() => undefined);
-    const kind = e instanceof Error && !(e instanceof IncusError) && (e.message === 'timeout' || e.message === 'output') ? e.message : null;
-    if (kind === null && !out?.overflowed) throw e;
+    if (crossed === null) throw e;
     const stdout = out?.kept() ?? Buffer.alloc(0);
     const stderr = err?.kept() ?? Buffer.alloc(0);
     const truncated = Boolean(out?.overflowed || err?.overflowed);
-    if (kind === 'timeout') {
+    if (crossed === 'timeout') {
       throw new ExecLimitError('timeout', `${what} did not finish within ${formatSeconds(timeoutMs)} and was stopped`, stdout, stderr, truncated);
     }
     throw new ExecLimitError('output', `${what} printed more than ${formatBytes(cap)} and was stopped`, stdout, stderr, true);
