@@ -2,7 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../shared/api.js';
 import type { Agent, AgentProgress } from '../../shared/types.js';
 import { execCommand } from '../incus/exec.js';
-import { changeState } from '../incus/instances.js';
+import { readFile } from 'node:fs/promises';
+import { changeState, getInstanceState } from '../incus/instances.js';
+import { containerSubvolume } from '../test-support/btrfs-quota.js';
+import { btrfsSysDir } from './telemetry/btrfs-quota.js';
+import { cgroupName } from './telemetry/cgroup-source.js';
 import { recordEvents, type Recorder } from '../test-support/events.js';
 import { AGENT_IMAGE, suffix, until, useTestProject } from '../test-support/project.js';
 import { testBackend } from '../test-support/backend.js';
@@ -122,5 +126,49 @@ describe('a hostile agent against Enclave’s own commands', () => {
     expect(deleted.ok ? 'ok' : `${deleted.error.code}: ${deleted.error.message}`).toBe('ok');
     await start;
     expect(ok<Agent[]>(await call('agents.list')).some((a) => a.name === agent)).toBe(false);
+  });
+
+  it('the guard takes the init pid from Incus: a decoy first in the agent’s cgroup.procs does not hide its disk use', async () => {
+    const agent = `decoy-${suffix()}`;
+    ok<Agent>(await call('agents.create', { name: agent, image: AGENT_IMAGE }));
+    // A decoy in its own mount namespace, its root a tmpfs; every other process moved into a
+    // child cgroup, so the decoy is what the agent's own cgroup.procs lists.
+    const decoy =
+      'unshare -m sh -c "mkdir -p /tmp/r && mount -t tmpfs none /tmp/r && mkdir /tmp/r/old /tmp/r/bin && cp /bin/busybox /tmp/r/bin/ && ' +
+      'cd /tmp/r && pivot_root . old && exec /bin/busybox sh -c \\"/bin/busybox umount -l /old; exec /bin/busybox sleep 100000\\"" </dev/null >/dev/null 2>&1 & ' +
+      'sleep 1; d=$(ps -eo pid,args | awk \'$2 == "/bin/busybox" && $3 == "sleep" { print $1 }\'); [ -n "$d" ] || exit 9; ' +
+      'mkdir -p /tmp/cg && mount -t cgroup -o pids none /tmp/cg && mkdir -p /tmp/cg/hide && ' +
+      'for p in $(cat /tmp/cg/cgroup.procs); do [ "$p" = "$d" ] || echo "$p" > /tmp/cg/hide/cgroup.procs 2>/dev/null; done; true';
+    const planted = await execCommand(project.client, agent, ['sh', '-c', decoy]);
+    expect(planted.exitCode, planted.stderr.toString()).toBe(0);
+    const procs = (await readFile(`/sys/fs/cgroup/pids/${cgroupName(project.name, agent)}/cgroup.procs`, 'utf8')).trim().split('\n');
+    const { pid } = await getInstanceState(project.client, agent);
+    expect(procs[0], 'the decoy is first in the agent’s cgroup.procs').not.toBe(String(pid));
+
+    // What btrfs counts against the agent's quota: its real root's qgroup.
+    const { pool, subvolid } = await containerSubvolume(pid);
+    const sys = btrfsSysDir(pool.device);
+    expect(sys).not.toBeNull();
+    const referenced = async () => Number(await readFile(`${sys}/qgroups/0_${subvolid}/referenced`, 'utf8'));
+
+    // A backend that meets the agent as it is now (no pid cached from before the decoy).
+    const { backend: fresh } = await testBackend(project, 'hostile-pid');
+    fresh.start();
+    await fresh.ready(15_000);
+    fresh.telemetry.focus(null, agent);
+    const sample = await until(
+      'a sample with the disk use of the agent’s real root',
+      async () => {
+        const last = fresh.telemetry.history(agent, 5).at(-1);
+        const real = await referenced();
+        return last?.diskBytes != null && Math.abs(last.diskBytes - real) <= real * 0.01 ? last : false;
+      },
+      20_000,
+    ).catch((err: unknown) => {
+      console.log('samples:', fresh.telemetry.history(agent, 30).map((s) => s.diskBytes));
+      throw err;
+    });
+    expect(sample.diskBytes).toBeGreaterThan(0);
+    await fresh.stop();
   });
 });
