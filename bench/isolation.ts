@@ -342,7 +342,7 @@ async function main(): Promise<void> {
       let outcome: string;
       try {
         const r = await Promise.race([
-          execCommand(client, A, command),
+          execCommand(client, A, command, { timeoutMs: 40_000 }),
           sleep(40_000).then(() => Promise.reject(new Error('no answer within 40 s'))),
         ]);
         outcome = `exit ${r.exitCode}${r.stderr.length ? `, stderr: ${r.stderr.toString().trim().split('\n').slice(-2).join(' | ').slice(0, 200)}` : ''}`;

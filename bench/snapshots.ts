@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       '-c',
       `mkdir -p /root/work && cd /root/work && for i in $(seq 1 ${Math.max(1, opts.mb / 4)}); do head -c ${opts.mb ? 4 << 20 : 0} /dev/urandom > f$i.bin; done && ` +
         'for i in $(seq 1 200); do echo "line $i" > note$i.txt; done && sync',
-    ]);
+    ], { timeoutMs: 300_000 });
     if (files.exitCode !== 0) throw new Error(`writing files failed: ${files.stderr.toString()}`);
     const base = 'base';
     await call('snapshots.create', { agent, name: base, comment: 'benchmark base' });

@@ -286,6 +286,11 @@ export interface AgentProgress {
   /** Incus's own progress text when it gives one (e.g. "rootfs: 45% (12.3MB/s)"). */
   detail: string;
   error?: string;
+  /**
+   * Text printed inside the agent that `detail` refers to (e.g. its tmux's stderr): bounded,
+   * control characters removed, and shown quoted apart, never as Enclave's own words.
+   */
+  agentOutput?: string;
 }
 
 export type AgentsChange =

@@ -1,9 +1,32 @@
+import type { AgentProgress } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
-import { execCommand } from '../incus/exec.js';
+import { ExecLimitError, execCommand, type ExecResult } from '../incus/exec.js';
+import { AGENT_OUTPUT_CHARS, agentOutputText } from './agent-output.js';
 
 /** The tmux session an agent's process runs in; its terminal tab attaches to it. */
 export const AGENT_TMUX_SESSION = 'agent';
 export const AGENT_HOME = '/root';
+
+/** How long the agent's tmux may take to start its session; it runs inside the agent. */
+export const TMUX_START_TIMEOUT_MS = 15_000;
+/** What the start may print (it prints nothing when all is well). */
+export const TMUX_START_MAX_OUTPUT = 64 * 1024;
+
+/**
+ * The agent's tmux session could not be started. `reason` is Enclave's own words (the exit
+ * code, or the bound the command crossed); `agentOutput` what the agent's tmux printed,
+ * bounded and cleaned (agentOutputText), to be shown quoted apart, never as Enclave's words.
+ */
+export class AgentSessionError extends Error {
+  constructor(
+    agent: string,
+    readonly reason: string,
+    readonly agentOutput: string | null,
+  ) {
+    super(`could not start tmux in ${agent} (${reason})`);
+    this.name = 'AgentSessionError';
+  }
+}
 
 /**
  * Starts the agent's tmux session unless it runs already. tmux daemonizes its server, so the
@@ -17,12 +40,40 @@ export async function ensureAgentSession(client: IncusClient, agent: string, wor
   // fails as a duplicate, and the session is there all the same.
   const has = `tmux has-session -t =${AGENT_TMUX_SESSION} 2>/dev/null`;
   const script = `command -v tmux >/dev/null 2>&1 || exit 3; ${has} && exit 0; tmux -u new-session -d -s ${AGENT_TMUX_SESSION} -c "$1" && exit 0; ${has}`;
-  const result = await execCommand(client, agent, ['sh', '-c', script, 'sh', workdir], {
-    environment: { HOME: AGENT_HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8', USER: 'root', SHELL: '/bin/bash' },
-  });
+  let result: ExecResult;
+  try {
+    result = await execCommand(client, agent, ['sh', '-c', script, 'sh', workdir], {
+      environment: { HOME: AGENT_HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8', USER: 'root', SHELL: '/bin/bash' },
+      timeoutMs: TMUX_START_TIMEOUT_MS,
+      maxOutputBytes: TMUX_START_MAX_OUTPUT,
+    });
+  } catch (err) {
+    if (!(err instanceof ExecLimitError)) throw err;
+    const reason =
+      err.limit === 'timeout'
+        ? `the agent's tmux did not answer within ${TMUX_START_TIMEOUT_MS / 1000} s and was stopped`
+        : `the agent's tmux printed more than ${TMUX_START_MAX_OUTPUT / 1024} KiB and was stopped`;
+    throw new AgentSessionError(agent, reason, agentOutputText(err.stderr.length ? err.stderr : err.stdout));
+  }
   if (result.exitCode === 3) return false;
-  if (result.exitCode !== 0) throw new Error(`could not start tmux in ${agent}: ${result.stderr.toString().trim() || `exit ${result.exitCode}`}`);
+  if (result.exitCode !== 0) throw new AgentSessionError(agent, `exit ${result.exitCode}`, agentOutputText(result.stderr));
   return true;
+}
+
+/**
+ * The progress note for an agent that runs but whose tmux session did not start: Enclave's
+ * sentence in `detail`, what the agent's tmux printed (if anything) apart in `agentOutput`.
+ */
+export function sessionFailureProgress(name: string, err: unknown): AgentProgress {
+  if (err instanceof AgentSessionError) {
+    const detail = `Running, but its tmux session did not start (${err.reason}).`;
+    return err.agentOutput
+      ? { name, stage: 'ready', detail: `${detail} The agent's tmux printed:`, agentOutput: err.agentOutput }
+      : { name, stage: 'ready', detail };
+  }
+  // Incus's or Enclave's own words (a lost stream, the agent stopped meanwhile); bounded all the same.
+  const message = err instanceof Error ? err.message : String(err);
+  return { name, stage: 'ready', detail: `Running, but its tmux session did not start: ${message.slice(0, AGENT_OUTPUT_CHARS)}` };
 }
 
 /** The exit code of a tab's tmux client that detached (Ctrl-b d) from a session still running. */

@@ -123,7 +123,7 @@ describe('Backend and AgentService against the real daemon', () => {
   it('refuses a second concurrent action on the same agent as busy', async () => {
     const [first, second] = await Promise.all([
       call('agents.action', { name, action: 'restart', force: true }),
-      call('agents.action', { name, action: 'freeze' }),
+      call('agents.action', { name, action: 'start' }),
     ]);
     expect(ok<Agent>(first).status).toBe('Running');
     const err = failed(second);
@@ -131,6 +131,17 @@ describe('Backend and AgentService against the real daemon', () => {
     expect(err.message).toContain('being restarted');
     // Free again once the first finished.
     expect(ok<Agent>(await call('agents.action', { name, action: 'freeze' })).status).toBe('Frozen');
+    expect(ok<Agent>(await call('agents.action', { name, action: 'unfreeze' })).status).toBe('Running');
+  });
+
+  it('never refuses Stop, Freeze or Delete as busy: they override other actions', async () => {
+    const [first, second] = await Promise.all([
+      call('agents.action', { name, action: 'restart', force: true }),
+      call('agents.action', { name, action: 'stop', force: true }),
+    ]);
+    // Incus orders the two; whichever it runs last decides the state. Neither is Enclave's "busy".
+    for (const reply of [first, second]) expect(reply.ok || reply.error.code).not.toBe('busy');
+    if ((await getInstance(project.client, name)).status === 'Stopped') ok<Agent>(await call('agents.action', { name, action: 'start' }));
   });
 
   it('keeps Incus message for what Incus refuses', async () => {

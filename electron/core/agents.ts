@@ -10,7 +10,7 @@ import { AgentLocks } from './agent-locks.js';
 import { scheduleConfig } from './snapshot-model.js';
 import { SettingsStore } from './settings.js';
 import { createLimitsSpec } from './limits.js';
-import { ensureAgentSession } from './agent-tmux.js';
+import { ensureAgentSession, sessionFailureProgress } from './agent-tmux.js';
 import type { Connection } from './connection.js';
 import { operationProgressText } from './progress.js';
 import { ActivityLog } from './guard/activity.js';
@@ -52,6 +52,9 @@ const DOING: Record<AgentAction | 'delete' | 'create', string> = {
   delete: 'being deleted',
   create: 'being created',
 };
+
+/** Actions that go through whatever else runs on the agent (see AgentLocks). */
+const OVERRIDES: ReadonlySet<AgentAction | 'delete' | 'create'> = new Set(['stop', 'freeze', 'unfreeze', 'delete']);
 
 /**
  * Agents are the Incus instances of Enclave's project. This keeps a cache that mirrors Incus
@@ -210,7 +213,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     try {
       await ensureAgentSession(client, agent.name, agent.meta.workdir || undefined);
     } catch (err) {
-      this.emit('progress', { name: agent.name, stage: 'ready', detail: `Running, but its tmux session did not start: ${err instanceof Error ? err.message : String(err)}` });
+      this.emit('progress', sessionFailureProgress(agent.name, err));
     }
   }
 
@@ -220,9 +223,13 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     return agent;
   }
 
-  /** Runs `work` as the only action on `name`; a lost daemon is noticed at once. */
+  /**
+   * Runs `work` under the agent's lock (AgentLocks: stop, freeze, unfreeze and delete override
+   * any other action); a lost daemon is noticed at once.
+   */
   private async exclusive<T>(name: string, action: AgentAction | 'delete' | 'create', work: () => Promise<T>): Promise<T> {
-    return this.locks.run(name, DOING[action], async () => {
+    const lock = OVERRIDES.has(action) ? this.locks.override.bind(this.locks) : this.locks.run.bind(this.locks);
+    return lock(name, DOING[action], async () => {
       try {
         return await work();
       } catch (err) {
@@ -237,7 +244,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     if (this.agents.has(args.name)) {
       throw new EnclaveError('conflict', `An agent named "${args.name}" already exists. Choose another name.`);
     }
-    return this.exclusive(args.name, 'create', async () => {
+    const created = await this.exclusive(args.name, 'create', async () => {
       // Incus 6.0 reports a taken name only once the create operation runs, as a 500 about a
       // database constraint: ask first, so the user gets a plain conflict.
       if (await instanceExists(client, args.name)) {
@@ -281,8 +288,6 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         await changeState(client, args.name, 'start');
         const agent = await this.fresh(args.name);
         this.emit('changed', { kind: 'upsert', agent });
-        await this.startAgentSession(client, agent);
-        progress('ready', 'Running');
         return agent;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
@@ -295,12 +300,16 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         if (opId) this.watchedOps.delete(opId);
       }
     });
+    // After the lock: the tmux start runs inside the agent, which must never hold it.
+    await this.startAgentSession(client, created);
+    this.emit('progress', { name: args.name, stage: 'ready', detail: 'Running' });
+    return created;
   }
 
   /** `by` names who asked, for the activity log ("Enclave" for the user's clicks, "guard"…). */
   async action(args: { name: string; action: AgentAction; force?: boolean | undefined }, by = 'Enclave'): Promise<Agent> {
     const client = this.connection.requireClient();
-    return this.exclusive(args.name, args.action, async () => {
+    const agent = await this.exclusive(args.name, args.action, async () => {
       const what = ACTION_EVENTS[args.action];
       this.activity.record(args.name, 'lifecycle', what.text, by, what.events);
       try {
@@ -315,13 +324,15 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         this.activity.record(args.name, 'lifecycle', `${args.action} failed: ${err instanceof Error ? err.message : String(err)}`, by);
         throw err;
       }
-      const agent = await this.fresh(args.name);
-      this.emit('changed', { kind: 'upsert', agent });
-      if ((args.action === 'start' || args.action === 'restart') && agent.status === 'Running') {
-        await this.startAgentSession(client, agent);
-      }
-      return agent;
+      const fresh = await this.fresh(args.name);
+      this.emit('changed', { kind: 'upsert', agent: fresh });
+      return fresh;
     });
+    // After the lock: the tmux start runs inside the agent, which must not hold its lock.
+    if ((args.action === 'start' || args.action === 'restart') && agent.status === 'Running') {
+      await this.startAgentSession(client, agent);
+    }
+    return agent;
   }
 
   /** How a full agent's quota is lifted for `purpose`, said in its activity log and progress. */

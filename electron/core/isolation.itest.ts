@@ -169,7 +169,7 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
     // Not awaited at once: B is probed while it runs. bash, not sh: dash gives up at the first failed fork.
     const bomb: Promise<ExecResult | Error> = execCommand(client, A, [
       'sh', '-c', "timeout 8 bash -c 'while :; do sleep 60 & done' >/dev/null 2>&1",
-    ]).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    ], { timeoutMs: 30_000 }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
     try {
       const flagged = await until('a processes-high or fork-bomb alert for A', newAlertFor(A, ['processes-high', 'fork-bomb'], startEpoch), 10_000);
       const latency = flagged.t - start;
@@ -214,7 +214,7 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
         execCommand(client, A, [
           'timeout', '15', 'sh', '-c',
           'mkdir -p /dev/shm && (mountpoint -q /dev/shm || mount -t tmpfs tmpfs /dev/shm) && dd if=/dev/zero of=/dev/shm/x bs=1M count=400 2>/dev/null',
-        ]),
+        ], { timeoutMs: 30_000 }),
         30_000,
         'the memory hog exec',
       );

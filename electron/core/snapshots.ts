@@ -276,7 +276,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
    */
   async restore(args: { agent: string; name: string }): Promise<RestoreResult> {
     const client = this.client();
-    return this.changing(args.agent, 'being restored', async () => {
+    const result = await this.changing(args.agent, 'being restored', async () => {
       const names = await this.taken(args.agent);
       if (!names.includes(args.name)) throw new EnclaveError('not-found', `${args.agent} has no snapshot named "${args.name}".`);
       const keep = (await this.settings.get()).safetyExpiry;
@@ -307,10 +307,11 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
         this.ops.finished(opId, { error: err });
         throw err;
       }
-      const agent = await this.agents.reload(args.agent);
-      if (agent.status === 'Running') await this.agents.startAgentSession(client, agent);
-      return { agent, safety };
+      return { agent: await this.agents.reload(args.agent), safety };
     });
+    // After the lock: the tmux start runs inside the agent, which must not hold its lock.
+    if (result.agent.status === 'Running') await this.agents.startAgentSession(client, result.agent);
+    return result;
   }
 
   async setSchedule(args: { agent: string } & SnapshotSchedule): Promise<Agent> {
@@ -364,11 +365,12 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
           throw err;
         }
         if (this.network) await this.network.syncRules(client);
-        const agent = await this.agents.reload(args.name);
-        await this.agents.startAgentSession(client, agent);
-        return agent;
+        return this.agents.reload(args.name);
       });
     // A live clone reads the source while it runs: hold the source still meanwhile.
-    return args.snapshot ? work() : this.agents.locks.run(args.source, 'being cloned', work);
+    const agent = await (args.snapshot ? work() : this.agents.locks.run(args.source, 'being cloned', work));
+    // After the locks: the tmux start runs inside the clone (a copy of an agent), which must not hold them.
+    await this.agents.startAgentSession(client, agent);
+    return agent;
   }
 }

@@ -10,12 +10,47 @@ export interface ExecOptions {
   group?: number;
   /** Bytes written to the command's stdin before EOF; none by default. */
   stdin?: Uint8Array;
+  /**
+   * How long the command may take, from the request on, before it is killed and the call fails
+   * with an ExecLimitError; EXEC_TIMEOUT_MS by default. The command runs inside an agent,
+   * which may make it hang: callers that need longer say so, none waits for ever.
+   */
+  timeoutMs?: number;
+  /**
+   * Bytes kept per output stream; EXEC_MAX_OUTPUT_BYTES by default. A command that prints more
+   * is killed at once and the call fails with an ExecLimitError holding what was kept: the
+   * backend never buffers more than this, whatever the agent sends.
+   */
+  maxOutputBytes?: number;
 }
+
+export const EXEC_TIMEOUT_MS = 15_000;
+export const EXEC_MAX_OUTPUT_BYTES = 1024 * 1024;
+/** How long Enclave waits for Incus to cancel a killed command's operation. */
+const CANCEL_TIMEOUT_MS = 5_000;
 
 export interface ExecResult {
   exitCode: number;
   stdout: Buffer;
   stderr: Buffer;
+}
+
+/**
+ * The command went past a bound of its exec and was killed: it ran longer than `timeoutMs`
+ * ('timeout') or printed more than `maxOutputBytes` on a stream ('output'). Holds the output
+ * kept until then (at most the cap per stream), marked truncated when some was dropped.
+ */
+export class ExecLimitError extends Error {
+  constructor(
+    readonly limit: 'timeout' | 'output',
+    message: string,
+    readonly stdout: Buffer,
+    readonly stderr: Buffer,
+    readonly truncated: boolean,
+  ) {
+    super(message);
+    this.name = 'ExecLimitError';
+  }
 }
 
 /** Metadata of a non-interactive exec operation. */
@@ -34,9 +69,10 @@ const FDS: readonly Fd[] = ['control', '0', '1', '2'];
  * still unread. So the output streams never answer pings (Incus does not need the answer);
  * nothing is ever written on them.
  */
-function stream(client: IncusClient, operation: string, secret: string, output: boolean): WebSocket {
+function stream(client: IncusClient, operation: string, secret: string, output: boolean, maxPayload: number): WebSocket {
   const url = `ws+unix://${client.socketPath}:/1.0/operations/${operation}/websocket?secret=${encodeURIComponent(secret)}&project=${encodeURIComponent(client.project)}`;
-  const ws = new WebSocket(url, { perMessageDeflate: false, autoPong: !output });
+  // maxPayload: one frame bigger than the output cap is refused before it is buffered whole.
+  const ws = new WebSocket(url, { perMessageDeflate: false, autoPong: !output, maxPayload });
   ws.on('error', () => undefined); // reported as a close without the end marker
   return ws;
 }
@@ -49,36 +85,76 @@ function opened(ws: WebSocket, label: string): Promise<void> {
   });
 }
 
+/** ws's error code for a frame larger than maxPayload. */
+const MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+
+interface Collected {
+  /** The whole output once the end marker came. */
+  done: Promise<Buffer>;
+  /** What was kept so far (at most the cap). */
+  kept(): Buffer;
+  /** Whether bytes past the cap were dropped. */
+  readonly overflowed: boolean;
+}
+
 /**
- * Collects one output stream as bytes. Incus sends data in binary frames and ends the stream
- * with an empty text frame (the barrier), then drops the connection; a drop before the
- * barrier is a failure.
+ * Collects one output stream as bytes, at most `cap` of them. Incus sends data in binary
+ * frames and ends the stream with an empty text frame (the barrier), then drops the
+ * connection; a drop before the barrier is a failure. Past the cap nothing more is kept and
+ * `onOverflow` runs once (the caller kills the command).
  */
-function collect(ws: WebSocket, label: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let done = false;
+function collect(ws: WebSocket, label: string, cap: number, onOverflow: () => void): Collected {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let overflowed = false;
+  const overflow = () => {
+    if (overflowed) return;
+    overflowed = true;
+    onOverflow();
+  };
+  const done = new Promise<Buffer>((resolve, reject) => {
+    let ended = false;
     ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (done) return;
+      if (ended || overflowed) return;
       if (!isBinary) {
-        done = true;
+        ended = true;
         resolve(Buffer.concat(chunks));
         return;
       }
+      const room = cap - size;
+      if (data.length > room) {
+        if (room > 0) chunks.push(Buffer.from(data.subarray(0, room)));
+        size = cap;
+        overflow();
+        return;
+      }
       chunks.push(data);
+      size += data.length;
+    });
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (!ended && err.code === MESSAGE_TOO_BIG) overflow();
     });
     ws.on('close', (code) => {
-      if (done) return;
-      done = true;
+      if (ended) return;
+      ended = true;
       reject(new Error(`exec ${label} stream ended without its end marker (code ${code})`));
     });
   });
+  return {
+    done,
+    kept: () => Buffer.concat(chunks),
+    get overflowed() {
+      return overflowed;
+    },
+  };
 }
 
 /**
  * Runs a command in an instance without a PTY and returns its exit code and output as bytes.
  * The command is killed by Incus if the control socket closes early, so every socket stays
- * open until the daemon closes it (after the command has ended), except on failure.
+ * open until the daemon closes it (after the command has ended), except on failure. Every
+ * call is bounded (ExecOptions.timeoutMs, maxOutputBytes): past a bound the command is killed
+ * and the call fails with an ExecLimitError.
  */
 export async function execCommand(
   client: IncusClient,
@@ -86,6 +162,9 @@ export async function execCommand(
   command: string[],
   opts: ExecOptions = {},
 ): Promise<ExecResult> {
+  const timeoutMs = opts.timeoutMs ?? EXEC_TIMEOUT_MS;
+  const cap = opts.maxOutputBytes ?? EXEC_MAX_OUTPUT_BYTES;
+  if (!(timeoutMs > 0) || !(cap > 0)) throw new RangeError('execCommand needs a positive timeoutMs and maxOutputBytes');
   const body: Record<string, unknown> = {
     command,
     environment: opts.environment ?? {},
@@ -97,41 +176,77 @@ export async function execCommand(
   if (opts.user !== undefined) body.user = opts.user;
   if (opts.group !== undefined) body.group = opts.group;
 
-  const { envelope } = await client.call<Operation<ExecMetadata>>('POST', `/1.0/instances/${encodeURIComponent(instance)}/exec`, { body });
+  const started = Date.now();
+  const { envelope } = await client.call<Operation<ExecMetadata>>('POST', `/1.0/instances/${encodeURIComponent(instance)}/exec`, { body, timeoutMs });
   if (!envelope.operation) throw new IncusError('Incus answered an exec request without an operation.', 500);
   const id = operationId(envelope.operation);
   const fds = envelope.metadata.metadata?.fds ?? {};
+  const what = command[0] ?? 'a command';
+
+  // Rejects when a bound is crossed (the first one counts); raced against everything below.
+  let crossed: 'timeout' | 'output' | null = null;
+  let reject: (err: Error) => void = () => undefined;
+  const stopped = new Promise<never>((_, r) => (reject = r));
+  stopped.catch(() => undefined);
+  const cross = (limit: 'timeout' | 'output') => {
+    crossed ??= limit;
+    reject(new Error(`exec ${limit}`));
+  };
+  const timer = setTimeout(() => cross('timeout'), Math.max(0, timeoutMs - (Date.now() - started)));
 
   const sockets = new Map<Fd, WebSocket>();
+  let out: Collected | null = null;
+  let err: Collected | null = null;
   try {
     for (const fd of FDS) {
       const secret = fds[fd];
       if (!secret) throw new IncusError(`Incus's exec operation has no "${fd}" stream.`, 500);
-      sockets.set(fd, stream(client, id, secret, fd === '1' || fd === '2'));
+      sockets.set(fd, stream(client, id, secret, fd === '1' || fd === '2', cap + 1));
     }
     const ws = (fd: Fd) => sockets.get(fd) as WebSocket;
 
     // Attach every handler before yielding to the event loop, so no frame is missed.
-    const stdout = collect(ws('1'), 'stdout');
-    const stderr = collect(ws('2'), 'stderr');
+    const overflow = () => cross('output');
+    out = collect(ws('1'), 'stdout', cap, overflow);
+    err = collect(ws('2'), 'stderr', cap, overflow);
     const opens = FDS.map((fd) => opened(ws(fd), fd));
-    const finished = waitOperation<ExecMetadata>(client, id);
+    // Incus's own wait ends a little after ours would: the request never outlives the call by much.
+    const finished = waitOperation<ExecMetadata>(client, id, Math.ceil(timeoutMs / 1000) + 5);
     // Until everything settles, a rejection here is reported by Promise.all below.
-    for (const p of [stdout, stderr, finished, ...opens]) p.catch(() => undefined);
+    for (const p of [out.done, err.done, finished, ...opens]) p.catch(() => undefined);
 
     const stdinOpen = opens[FDS.indexOf('0')] as Promise<void>;
-    await stdinOpen;
+    await Promise.race([stdinOpen, stopped]);
     if (opts.stdin?.byteLength) ws('0').send(opts.stdin, { binary: true });
     ws('0').send('', { binary: false }); // a text frame is EOF on a data stream
 
-    const [op, out, err] = await Promise.all([finished, stdout, stderr, ...opens]);
+    const [op, stdout, stderr] = await Promise.race([Promise.all([finished, out.done, err.done, ...opens]), stopped]);
     const exitCode = op.metadata?.return;
-    if (typeof exitCode !== 'number') throw new IncusError(`exec of ${command[0] ?? ''} ended without an exit code`, 500);
-    return { exitCode, stdout: out, stderr: err };
-  } catch (err) {
+    if (typeof exitCode !== 'number') throw new IncusError(`exec of ${what} ended without an exit code`, 500);
+    return { exitCode, stdout, stderr };
+  } catch (e) {
     // Closing the control socket makes Incus kill the command; cancel in case nothing connected.
     for (const socket of sockets.values()) socket.terminate();
-    await cancelOperation(client, id).catch(() => undefined);
-    throw err;
+    await cancelOperation(client, id, CANCEL_TIMEOUT_MS).catch(() => undefined);
+    if (crossed === null) throw e;
+    const stdout = out?.kept() ?? Buffer.alloc(0);
+    const stderr = err?.kept() ?? Buffer.alloc(0);
+    const truncated = Boolean(out?.overflowed || err?.overflowed);
+    if (crossed === 'timeout') {
+      throw new ExecLimitError('timeout', `${what} did not finish within ${formatSeconds(timeoutMs)} and was stopped`, stdout, stderr, truncated);
+    }
+    throw new ExecLimitError('output', `${what} printed more than ${formatBytes(cap)} and was stopped`, stdout, stderr, true);
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
 }

@@ -40,8 +40,8 @@ export async function waitOperation<M>(client: IncusClient, pathOrId: string, ti
   return op;
 }
 
-export async function cancelOperation(client: IncusClient, id: string): Promise<void> {
-  await client.call('DELETE', `/1.0/operations/${id}`);
+export async function cancelOperation(client: IncusClient, id: string, timeoutMs?: number): Promise<void> {
+  await client.call('DELETE', `/1.0/operations/${id}`, timeoutMs === undefined ? {} : { timeoutMs });
 }
 
 /**

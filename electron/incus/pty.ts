@@ -14,6 +14,9 @@ export interface PtyOptions {
   group?: number;
 }
 
+/** The largest frame accepted from Incus on a PTY's sockets. */
+const PTY_MAX_FRAME = 1024 * 1024;
+
 interface PtyEvents {
   /** Output bytes, exactly as Incus sent them. */
   data: [Buffer];
@@ -88,8 +91,9 @@ export class Pty extends EventEmitter<PtyEvents> {
     if (!fds?.['0'] || !fds.control) throw new IncusError('exec answered without its websockets', 500);
     const url = (secret: string) =>
       `ws+unix://${client.socketPath}:/1.0/operations/${op}/websocket?secret=${encodeURIComponent(secret)}&project=${encodeURIComponent(client.project)}`;
-    const data = new WebSocket(url(fds['0']), { perMessageDeflate: false });
-    const control = new WebSocket(url(fds.control), { perMessageDeflate: false });
+    // Incus sends PTY output in small frames; a bound keeps one odd frame from being buffered whole.
+    const data = new WebSocket(url(fds['0']), { perMessageDeflate: false, maxPayload: PTY_MAX_FRAME });
+    const control = new WebSocket(url(fds.control), { perMessageDeflate: false, maxPayload: PTY_MAX_FRAME });
     const pty = new Pty(client, op, data, control);
     pty.wire();
     try {

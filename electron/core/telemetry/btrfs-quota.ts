@@ -1,5 +1,12 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mountEntries } from '../mountinfo.js';
+import { TOO_BIG, readBounded } from './bounded-read.js';
+
+/**
+ * The most of an agent's /proc/<pid>/mountinfo read (its mounts are its own to add): a few
+ * thousand mounts. Past it the agent's quota is read from Incus instead.
+ */
+export const MOUNTINFO_MAX_BYTES = 256 * 1024;
 
 /** Root disk use as btrfs counts it against the quota, and the quota itself (null: none). */
 export interface QuotaUse {
@@ -41,23 +48,28 @@ function readNumber(path: string): number | null {
  * (Incus's root `size`, a qgroup limit on referenced bytes) is checked against, including the
  * data the agent shares with its image. Incus's own state reports the exclusive bytes only,
  * which stay a whole image short of the quota, so a disk at its limit looked 75% full.
- * Microseconds per read and no daemon call; the subvolume comes from the init's mountinfo.
+ * Microseconds per read and no daemon call; the subvolume comes from the init's mountinfo
+ * (the init's pid is Incus's, its mountinfo read asynchronously and bounded).
  */
 export class BtrfsQuotaSource {
   /** Init pid → its qgroup directory (null: not btrfs, or no qgroup). */
   private readonly dirs = new Map<number, string | null>();
+  private readonly resolving = new Map<number, Promise<string | null>>();
 
   constructor(
     private readonly sysRoot = '/sys/fs/btrfs',
     private readonly procRoot = '/proc',
   ) {}
 
-  read(pid: number): QuotaUse | null {
-    let dir = this.dirs.get(pid);
+  /**
+   * The use of the init's root subvolume; null when there is none (not btrfs, no qgroup);
+   * undefined while it is being found (asynchronously, from the init's mountinfo).
+   */
+  read(pid: number): QuotaUse | null | undefined {
+    const dir = this.dirs.get(pid);
     if (dir === undefined) {
-      dir = this.resolve(pid);
-      if (this.dirs.size > 4096) this.dirs.clear();
-      this.dirs.set(pid, dir);
+      void this.resolve(pid);
+      return undefined;
     }
     if (dir === null) return null;
     const bytes = readNumber(`${dir}/referenced`);
@@ -69,13 +81,28 @@ export class BtrfsQuotaSource {
     return { bytes, limitBytes: max ? max : null };
   }
 
-  private resolve(pid: number): string | null {
-    let mountinfo: string;
-    try {
-      mountinfo = readFileSync(`${this.procRoot}/${pid}/mountinfo`, 'utf8');
-    } catch {
-      return null;
+  /** Finds (once per pid, asynchronously and bounded) the qgroup directory of the init's root. */
+  resolve(pid: number): Promise<string | null> {
+    const known = this.dirs.get(pid);
+    if (known !== undefined) return Promise.resolve(known);
+    let running = this.resolving.get(pid);
+    if (!running) {
+      running = this.find(pid)
+        .catch(() => null)
+        .then((dir) => {
+          if (this.dirs.size > 4096) this.dirs.clear();
+          this.dirs.set(pid, dir);
+          return dir;
+        })
+        .finally(() => this.resolving.delete(pid));
+      this.resolving.set(pid, running);
     }
+    return running;
+  }
+
+  private async find(pid: number): Promise<string | null> {
+    const mountinfo = await readBounded(`${this.procRoot}/${pid}/mountinfo`, MOUNTINFO_MAX_BYTES);
+    if (mountinfo === null || mountinfo === TOO_BIG) return null;
     const root = rootSubvolume(mountinfo);
     const fs = root && btrfsSysDir(root.device, this.sysRoot);
     if (!root || !fs) return null;
@@ -83,4 +110,3 @@ export class BtrfsQuotaSource {
     return existsSync(`${dir}/referenced`) ? dir : null;
   }
 }
-

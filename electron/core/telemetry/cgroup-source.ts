@@ -48,8 +48,8 @@ export function netDevTotals(text: string): { rx: number; tx: number } {
 }
 
 /**
- * Reads a running container's counters straight from its cgroup files: microseconds, no
- * daemon call. cgroup v1 (cpuacct, memory, pids hierarchies) and v2 (the unified tree, at the
+ * Reads a running container's counters straight from its cgroup files (kernel files of a
+ * fixed size, read synchronously): microseconds, no daemon call. cgroup v1 (cpuacct, memory, pids hierarchies) and v2 (the unified tree, at the
  * root or under unified/ on hybrid hosts) are both supported, chosen per file: v1 first.
  * Memory is the working set: usage (memory.usage_in_bytes / memory.current) less the inactive
  * file cache (memory.stat), which the kernel reclaims before it would OOM-kill. Incus reports
@@ -57,9 +57,6 @@ export function netDevTotals(text: string): { rx: number; tx: number } {
  * alert to the guard.
  */
 export class CgroupSource {
-  /** Container name → its init pid, for its network namespace's counters. */
-  private readonly pids = new Map<string, number>();
-
   constructor(private readonly root: string = CGROUP_ROOT) {}
 
   private v1(controller: string, cg: string, file: string): string | null {
@@ -70,8 +67,11 @@ export class CgroupSource {
     return read(`${this.root}/unified/${cg}/${file}`) ?? read(`${this.root}/${cg}/${file}`);
   }
 
-  /** One reading, or null when the container has no cgroup (not running). */
-  read(project: string, name: string, at = Date.now()): Reading | null {
+  /**
+   * One reading, or null when the container has no cgroup (not running). The network counters
+   * are not in a cgroup: the caller passes them (NetCounters).
+   */
+  read(project: string, name: string, at = Date.now(), net: { rx: number; tx: number } = { rx: 0, tx: 0 }): Reading | null {
     const cg = cgroupName(project, name);
     let cpuNs: number | null = null;
     const usage = this.v1('cpuacct', cg, 'cpuacct.usage');
@@ -104,7 +104,6 @@ export class CgroupSource {
     const pidsCurrent = this.v1('pids', cg, 'pids.current') ?? this.v2(cg, 'pids.current');
     const pidsMax = this.v1('pids', cg, 'pids.max') ?? this.v2(cg, 'pids.max');
 
-    const net = this.net(project, name);
     return {
       at,
       cpuNs,
@@ -119,34 +118,6 @@ export class CgroupSource {
     };
   }
 
-  /** The container's init pid as last seen (cached; looked up in its cgroup when unknown), or null. */
-  initPid(project: string, name: string): number | null {
-    let pid = this.pids.get(name);
-    if (pid === undefined) {
-      const cg = cgroupName(project, name);
-      const procs = this.v1('pids', cg, 'cgroup.procs') ?? this.v1('cpuacct', cg, 'cgroup.procs') ?? this.v2(cg, 'cgroup.procs');
-      pid = Number(procs?.split('\n')[0]);
-      if (!(pid > 0)) return null;
-      this.pids.set(name, pid);
-    }
-    return pid;
-  }
-
-  private net(project: string, name: string): { rx: number; tx: number } {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const pid = this.initPid(project, name);
-      if (pid === null) return { rx: 0, tx: 0 };
-      const dev = read(`/proc/${pid}/net/dev`);
-      if (dev !== null) return netDevTotals(dev);
-      this.pids.delete(name); // It exited (a restart): look it up again.
-    }
-    return { rx: 0, tx: 0 };
-  }
-
-  /** Forgets cached pids of agents that are gone or stopped. */
-  forget(name: string): void {
-    this.pids.delete(name);
-  }
 }
 
 /** Usage less the inactive file cache, never below zero. */

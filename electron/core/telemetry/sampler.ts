@@ -8,6 +8,8 @@ import type { ClientLink } from '../client-link.js';
 import type { Connection } from '../connection.js';
 import { BtrfsQuotaSource, type QuotaUse } from './btrfs-quota.js';
 import { CgroupSource, localCgroupsAvailable } from './cgroup-source.js';
+import { InitPids } from './init-pids.js';
+import { NetCounters } from './net-counters.js';
 import { DISK_OTHERS_MS, WRITING_BYTES, diskInterval } from './disk-cadence.js';
 import { METRICS_CACHE_MS, fetchMetricsReadings, type MetricsReading } from './metrics-source.js';
 import { limitCores, toSample, type Reading } from './rates.js';
@@ -52,6 +54,9 @@ export class TelemetrySampler extends EventEmitter<SamplerEvents> {
   private readonly watched = new Set<string>();
   private readonly cgroups = new CgroupSource();
   private readonly quotas = new BtrfsQuotaSource();
+  /** Init pids from Incus (for the agents' /proc files), one state call per start. */
+  private readonly pids = new InitPids(async (name) => (await getInstanceState(this.connection.requireClient(), name)).pid);
+  private readonly nets = new NetCounters((name, pid) => this.pids.stale(name, pid));
   private readonly hostCores = cpus().length || 1;
   private timer: NodeJS.Timeout | null = null;
   private tickNo = 0;
@@ -104,7 +109,8 @@ export class TelemetrySampler extends EventEmitter<SamplerEvents> {
     this.rings.delete(name);
     this.previous.delete(name);
     this.disks.delete(name);
-    this.cgroups.forget(name);
+    this.pids.forget(name);
+    this.nets.forget(name);
   }
 
   /** Sets what one window focuses (null: nothing); forgotten when that window goes away. */
@@ -141,7 +147,9 @@ export class TelemetrySampler extends EventEmitter<SamplerEvents> {
     const samples: TelemetrySample[] = [];
     if (this.local) {
       for (const agent of due) {
-        const reading = this.cgroups.read(this.project, agent.name, now);
+        const pid = this.pids.get(agent, now);
+        const net = pid === null ? { rx: 0, tx: 0 } : this.nets.get(agent.name, pid, now);
+        const reading = this.cgroups.read(this.project, agent.name, now, net);
         if (reading) samples.push(this.record(agent, reading, focused.has(agent.name), now));
         else this.previous.delete(agent.name);
       }
@@ -187,8 +195,12 @@ export class TelemetrySampler extends EventEmitter<SamplerEvents> {
     const limitDisk = Number.isFinite(configured) ? configured : null;
     let diskBytes: number | null;
     let diskLimitBytes: number | null;
-    const quota = this.localQuota(agent.name);
-    if (quota) {
+    const quota = this.localQuota(agent);
+    if (quota === undefined) {
+      // Being resolved (the first rounds after a start): no disk figure rather than a state call.
+      diskBytes = null;
+      diskLimitBytes = limitDisk;
+    } else if (quota) {
       diskBytes = quota.bytes;
       diskLimitBytes = quota.limitBytes ?? limitDisk;
     } else {
@@ -210,11 +222,14 @@ export class TelemetrySampler extends EventEmitter<SamplerEvents> {
     return sample;
   }
 
-  /** Root disk use straight from the kernel's btrfs qgroup files, when the daemon is local and the pool btrfs. */
-  private localQuota(name: string): QuotaUse | null {
+  /**
+   * Root disk use straight from the kernel's btrfs qgroup files, when the daemon is local and
+   * the pool btrfs; undefined while the agent's pid or qgroup is being looked up.
+   */
+  private localQuota(agent: Agent): QuotaUse | null | undefined {
     if (!this.local) return null;
-    const pid = this.cgroups.initPid(this.project, name);
-    return pid === null ? null : this.quotas.read(pid);
+    const pid = this.pids.get(agent);
+    return pid === null ? (this.pids.pending(agent.name) ? undefined : null) : this.quotas.read(pid);
   }
 
   /** The last known root disk use; starts a state call when it is due (never two at once). */

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { EnclaveError } from '../../../shared/errors.js';
 import type { TerminalInfo, TerminalKind, TerminalsChange } from '../../../shared/types.js';
 import { Pty } from '../../incus/pty.js';
-import { AGENT_HOME, ensureAgentSession, tmuxAttachCommand } from '../agent-tmux.js';
+import { AGENT_HOME, AgentSessionError, ensureAgentSession, tmuxAttachCommand } from '../agent-tmux.js';
 import type { AgentService } from '../agents.js';
 import type { CallContext, ClientLink } from '../client-link.js';
 import type { Connection } from '../connection.js';
@@ -71,7 +71,13 @@ export class TerminalService extends EventEmitter<TerminalServiceEvents> {
     let persistent = false;
     let command = LOGIN_SHELL;
     if (args.kind === 'agent') {
-      persistent = await ensureAgentSession(incus, args.agent, cwd);
+      persistent = await ensureAgentSession(incus, args.agent, cwd).catch((err: unknown) => {
+        // The agent's doing, said in Enclave's words only (what it printed is not repeated here).
+        if (err instanceof AgentSessionError) {
+          throw new EnclaveError('unavailable', `Could not open the terminal of ${args.agent}: its tmux session did not start (${err.reason}).`);
+        }
+        throw err;
+      });
       if (persistent) command = tmuxAttachCommand(cwd);
     }
     const n = args.kind === 'shell' ? (this.shellCounter.get(args.agent) ?? 0) + 1 : 0;

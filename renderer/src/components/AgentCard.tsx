@@ -3,7 +3,7 @@ import type { Agent, AgentProgress } from '../../../shared/types.js';
 import { enclave } from '../api.js';
 import { ACTION_LABELS, actionsFor, type CardAction } from '../lib/agent-status.js';
 import { errorMessage } from '../lib/errors.js';
-import { hasDetail } from '../lib/progress.js';
+import { hasDetail, isNote } from '../lib/progress.js';
 import { useAgentBusy } from '../hooks/useAgentBusy.js';
 import { useAgentSnapshots } from '../hooks/useAgentSnapshots.js';
 import { useActiveAlerts, useAgentAlerts } from '../hooks/useAgentAlerts.js';
@@ -20,6 +20,7 @@ import { openAgentTerminal, openShell } from '../terminal/manager.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { InlineError } from './InlineError.js';
 import { ProgressLine } from './ProgressLine.js';
+import { AgentNote } from './AgentNote.js';
 import { RelativeTime } from './RelativeTime.js';
 import { Spinner } from './Spinner.js';
 import { StatusBadge } from './StatusBadge.js';
@@ -215,7 +216,8 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
         <OperationStatus agent={agent.name} />
         {snapshotError && <InlineError testId="snapshot-error" message={snapshotError} onDismiss={() => setSnapshotError(null)} />}
       </section>
-      {progress && (progress.stage !== 'failed' || hasDetail(progress)) && <ProgressLine progress={progress} />}
+      {progress && isNote(progress) && <AgentNote progress={progress} onDismiss={() => dismissProgress(agent.name)} />}
+      {progress && !isNote(progress) && (progress.stage !== 'failed' || hasDetail(progress)) && <ProgressLine progress={progress} />}
       {progress?.stage === 'failed' && (
         <InlineError
           testId="agent-error"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressPercent, progressText } from './progress.js';
+import { isNote, progressPercent, progressText } from './progress.js';
 
 describe('progress text', () => {
   it('joins the stage and Incus detail', () => {
@@ -13,5 +13,15 @@ describe('progress text', () => {
   it('finds the percentage in the detail', () => {
     expect(progressPercent({ name: 'a', stage: 'creating', detail: 'rootfs: 45% (12.3MB/s)' })).toBe(45);
     expect(progressPercent({ name: 'a', stage: 'creating', detail: 'Retrieving image' })).toBeNull();
+  });
+});
+
+describe('progress notes', () => {
+  it('is a note when a ready agent comes with something to say', () => {
+    expect(isNote({ name: 'a', stage: 'ready', detail: 'Running' })).toBe(false);
+    expect(isNote({ name: 'a', stage: 'ready', detail: '' })).toBe(false);
+    expect(isNote({ name: 'a', stage: 'ready', detail: 'Running, but its tmux session did not start (exit 1).' })).toBe(true);
+    expect(isNote({ name: 'a', stage: 'ready', detail: 'Running', agentOutput: 'x' })).toBe(true);
+    expect(isNote({ name: 'a', stage: 'starting', detail: 'Starting the container' })).toBe(false);
   });
 });

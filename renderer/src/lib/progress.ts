@@ -13,6 +13,15 @@ export function hasDetail(progress: AgentProgress): boolean {
   return detail !== '' && detail !== STAGE_LABELS[progress.stage].toLowerCase();
 }
 
+/**
+ * A `ready` progress that says something beyond "Running": a note to keep on the card until
+ * dismissed (e.g. that the agent runs but its tmux session did not start).
+ */
+export function isNote(progress: AgentProgress): boolean {
+  const detail = progress.detail.trim();
+  return progress.stage === 'ready' && (progress.agentOutput !== undefined || (detail !== '' && detail !== 'Running'));
+}
+
 /** "Creating: Unpacking image: 45%", or "Starting…" when Incus gave no detail. */
 export function progressText(progress: AgentProgress): string {
   const label = STAGE_LABELS[progress.stage];

@@ -32,4 +32,18 @@ describe('progress', () => {
     map = applyProgress(map, { name: 'b', stage: 'failed', detail: '', error: 'x' });
     expect(Object.keys(failuresOnly(map))).toEqual(['b']);
   });
+
+  it('keeps a note that the agent runs with a problem, with what the agent printed, until a new stage', () => {
+    const note: AgentProgress = {
+      name: 'a',
+      stage: 'ready',
+      detail: 'Running, but its tmux session did not start (exit 1). The agent\'s tmux printed:',
+      agentOutput: 'tmux: no server',
+    };
+    let map = applyProgress(applyProgress({}, creating), note);
+    map = applyProgress(map, { name: 'a', stage: 'ready', detail: 'Running' });
+    expect(map.a).toEqual(note);
+    expect(applyProgress(map, { name: 'a', stage: 'starting', detail: '' }).a?.stage).toBe('starting');
+    expect(withoutAgent(map, 'a')).toEqual({});
+  });
 });

@@ -1,11 +1,18 @@
 import { create } from 'zustand';
 import type { AgentProgress } from '../../../shared/types.js';
+import { isNote } from '../lib/progress.js';
 
 export type ProgressByAgent = Readonly<Record<string, AgentProgress>>;
 
-/** Keeps the latest progress per agent; `ready` means there is nothing left to show. */
+/**
+ * Keeps the latest progress per agent; a plain `ready` means there is nothing left to show,
+ * except a note (isNote) that came before it, kept until dismissed or a new stage.
+ */
 export function applyProgress(byAgent: ProgressByAgent, progress: AgentProgress): ProgressByAgent {
-  if (progress.stage === 'ready') return withoutAgent(byAgent, progress.name);
+  if (progress.stage === 'ready' && !isNote(progress)) {
+    const known = byAgent[progress.name];
+    return known && isNote(known) ? byAgent : withoutAgent(byAgent, progress.name);
+  }
   return { ...byAgent, [progress.name]: progress };
 }
 

@@ -14,7 +14,7 @@ export function AgentGrid({ onNewAgent }: { onNewAgent(): void }) {
   const pending = useMemo(() => {
     const listed = new Set(agents.map((agent) => agent.name));
     return Object.values(progress)
-      .filter((entry) => !listed.has(entry.name))
+      .filter((entry) => !listed.has(entry.name) && entry.stage !== 'ready')
       .sort((a, b) => compareNames(a.name, b.name));
   }, [agents, progress]);
 
