@@ -255,6 +255,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
       progress('creating', 'Creating the container');
       this.activity.record(args.name, 'lifecycle', `created from ${args.image}`, undefined, ['instance-created', 'instance-started']);
       let opId: string | null = null;
+      /** Past this, a 409 is not a taken name (Incus refuses a start with 409 too, e.g. an address conflict). */
+      let made = false;
       try {
         const isFingerprint = /^[0-9a-f]{12,64}$/.test(args.image);
         const settings = await this.settings.get();
@@ -284,6 +286,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         );
         if (this.network) await this.network.withSpec(args.name, args.network ?? settings.defaultNetwork, make);
         else await make({ config: {}, devices: {} });
+        made = true;
         progress('starting', 'Starting');
         await changeState(client, args.name, 'start');
         const agent = await this.fresh(args.name);
@@ -292,7 +295,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         progress('failed', 'Failed', message);
-        if (err instanceof IncusError && err.status === 409) {
+        if (!made && err instanceof IncusError && err.status === 409) {
           throw new EnclaveError('conflict', `An agent named "${args.name}" already exists: ${message}`, 409);
         }
         throw err;

@@ -75,12 +75,23 @@ export class NetworkService {
     return this.bridges;
   }
 
+  /**
+   * A free address on the bridge. Incus checks a NIC's address only when the instance starts,
+   * so two creates in flight would both pick the first free one: each address handed out is
+   * held here until Incus holds it too (by then a listing shows it), or for a minute.
+   */
   private async allocate(client: IncusClient, bridge: Bridge, skip: number): Promise<string> {
-    const used = addressesOn(await allInstances(client), bridge.name);
+    const now = Date.now();
+    for (const [addr, until] of this.handedOut) if (until < now) this.handedOut.delete(addr);
+    const used = [...addressesOn(await allInstances(client), bridge.name), ...this.handedOut.keys()];
     const address = freeAddress(bridge.gateway, used, skip);
     if (!address) throw new EnclaveError('conflict', `The bridge ${bridge.name} has no free address left for another agent.`);
+    this.handedOut.set(address, now + 60_000);
     return address;
   }
+
+  /** Addresses handed out for creates and changes not yet in Incus, until when they are held. */
+  private readonly handedOut = new Map<string, number>();
 
   /** The policy keys and eth0 for an agent in `policy`; `skip` steps past addresses that turned out taken. */
   async spec(client: IncusClient, policy: NetworkPolicy, skip = 0): Promise<{ config: Record<string, string>; devices: Devices }> {
