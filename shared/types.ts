@@ -204,7 +204,7 @@ export interface GuardAlert {
   action: string | null;
 }
 
-export type ActivityKind = 'lifecycle' | 'guard' | 'limits' | 'snapshot' | 'terminal';
+export type ActivityKind = 'lifecycle' | 'guard' | 'limits' | 'network' | 'isolation' | 'snapshot' | 'terminal';
 
 /** One line of an agent's activity log: what happened, and who did it. */
 export interface ActivityEntry {

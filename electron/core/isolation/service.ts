@@ -182,7 +182,7 @@ export class IsolationService {
         if (!fix.fixed.length) return null;
         this.agents.activity.record(
           args.agent,
-          'lifecycle',
+          'isolation',
           `isolation fixed: ${fix.fixed.map((p) => `${p.item} (${p.value})`).join(', ')}`,
           undefined,
           ['instance-updated'],

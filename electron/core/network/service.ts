@@ -141,7 +141,7 @@ export class NetworkService {
         const running = inst.status === 'Running';
         const notes: string[] = [];
         if (policy.mode === 'none') {
-          this.agents.activity.record(args.agent, 'limits', policyChangeText(before.policy, policy, null, null), undefined, ['instance-updated']);
+          this.agents.activity.record(args.agent, 'network', policyChangeText(before.policy, policy, null, null), undefined, ['instance-updated']);
           await patchInstance(client, args.agent, { config: policyConfig(policy), devices: { [AGENT_NIC]: NO_NIC } });
           if (before.bridge) notes.push(running ? 'The agent has no network now: its NIC was removed and every connection it had is cut.' : 'The agent has no network.');
         } else {
@@ -153,7 +153,7 @@ export class NetworkService {
             const nic = nicDevice(bridge.name, chosen, policy);
             const devices: Devices = sameDevice(inst.devices?.[AGENT_NIC], nic) ? {} : { [AGENT_NIC]: nic };
             try {
-              this.agents.activity.record(args.agent, 'limits', policyChangeText(before.policy, policy, bridge.name, chosen), undefined, ['instance-updated']);
+              this.agents.activity.record(args.agent, 'network', policyChangeText(before.policy, policy, bridge.name, chosen), undefined, ['instance-updated']);
               await patchInstance(client, args.agent, { config: policyConfig(policy), devices });
               address = chosen;
               break;
@@ -208,7 +208,7 @@ export class NetworkService {
       for (const f of resolved.failures) {
         const text = `${f.host} did not resolve (${f.reason}); ${f.kept.length ? `it keeps its last addresses ${f.kept.join(', ')}` : 'it stays unreachable until it resolves'}.`;
         failures.push({ agent: inst.name, text });
-        this.agents.activity.record(inst.name, 'guard', `allowlist: ${text}`);
+        this.agents.activity.record(inst.name, 'network', `allowlist: ${text}`);
       }
       mine.push(...agentAllowRules(project, inst.name, net.address, resolved.allow));
     }
