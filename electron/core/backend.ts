@@ -145,7 +145,7 @@ export class Backend {
     this.terminals.closeAll();
     this.telemetry.stop();
     this.quotaHealth.stop();
-    this.network.stop();
+    await this.network.stop();
     await this.connection.stop();
   }
 }

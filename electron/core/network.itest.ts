@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../shared/api.js';
-import type { Agent, AgentChangeResult, NetworkPolicy } from '../../shared/types.js';
+import type { ActivityEntry, Agent, AgentChangeResult, NetworkPolicy } from '../../shared/types.js';
 import { AGENT_IMAGE, incus, suffix, until, useTestProject } from '../test-support/project.js';
 import { testBackend } from '../test-support/backend.js';
 import { dispatch } from '../transport/dispatch.js';
@@ -85,6 +85,18 @@ describe('network policy per agent against the real daemon', () => {
     const shown = await incus('config', 'device', 'show', restricted, '--project', project.name);
     expect(shown).toMatch(/security.ipv4_filtering: "true"/);
     expect(shown).toMatch(/security.port_isolation: "true"/);
+  });
+
+  it('a blocked connection shows in the agent activity log, once per destination', async () => {
+    const entries = async () =>
+      ok<ActivityEntry[]>(await call('activity.list', { agent: restricted, limit: 200 }))
+        .map((e) => e.message)
+        .filter((m) => m.startsWith('blocked:'));
+    const wanted = `blocked: TCP to ${serverAddr}:8081 (restricted)`;
+    expect(await entries()).not.toContain(wanted);
+    for (let i = 0; i < 3; i++) expect(await reaches(restricted, serverAddr, 8081)).toBe(false);
+    await until(`"${wanted}" in the activity log`, async () => (await entries()).includes(wanted), 15_000);
+    expect((await entries()).filter((m) => m === wanted)).toHaveLength(1);
   });
 
   it('open, changed live: reaches the server and the host, without a restart', async () => {

@@ -4,6 +4,7 @@ import type { IncusClient } from '../../incus/client.js';
 import { getInstance, patchInstance, type Instance } from '../../incus/instances.js';
 import type { AgentService } from '../agents.js';
 import type { Connection } from '../connection.js';
+import { BlockedLog } from './blocked-log.js';
 import { agentAllowRules, keepRule, type AclRule } from './acl-rules.js';
 import { freeAddress } from './addresses.js';
 import { ensureBridges, type Bridge, type BridgeMode, type HostFacts } from './bridges.js';
@@ -18,6 +19,11 @@ export interface NetworkServiceOptions {
   lookup?: Lookup;
   /** How often names on allowlists are looked up again while their agents run. */
   resolveEveryMs?: number;
+  /**
+   * Blocked connections from the kernel log into the activity logs; on by default for the
+   * local host (the log is this machine's), false to turn it off.
+   */
+  blockedLog?: boolean;
 }
 
 /** The local host's routes and interfaces (the daemon is on this machine: its socket is). */
@@ -46,6 +52,8 @@ export class NetworkService {
   private readonly resolver: AllowResolver;
   private timer: NodeJS.Timeout | null = null;
   private readonly host: HostFacts;
+  /** Null unless the daemon is local (its host facts are this machine's) and not turned off. */
+  readonly blocked: BlockedLog | null;
 
   constructor(
     private readonly connection: Connection,
@@ -54,8 +62,10 @@ export class NetworkService {
   ) {
     this.host = opts.host ?? LOCAL_HOST;
     this.resolver = new AllowResolver(opts.lookup);
+    this.blocked = (opts.blockedLog ?? this.host === LOCAL_HOST) ? new BlockedLog(agents, agents.activity) : null;
     connection.on('ready', (client) => {
       this.bridges = null;
+      this.blocked?.start();
       void this.reconcile(client).catch((err: unknown) => this.connection.noteFailure(err));
     });
     agents.on('changed', (c) => {
@@ -242,9 +252,10 @@ export class NetworkService {
     }
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.blocked?.stop();
   }
 }
 
