@@ -139,6 +139,9 @@ describe('network policy per agent against the real daemon', () => {
     expect(await reaches(restricted, serverAddr, 8080)).toBe(true);
     expect(await reaches(restricted, serverAddr, 8081)).toBe(false);
     expect(await reaches(restricted, await gateway('enclave-allow'), hostPort)).toBe(false);
+    // Refused by the bridge's default action, which is logged too.
+    const refused = `blocked: TCP to ${serverAddr}:8081 (allowlist)`;
+    await until(`"${refused}" in the activity log`, () => backend.activity.list(restricted, 200).some((e) => e.message === refused), 15_000);
     const acl = await incus('network', 'acl', 'show', 'enclave-allow');
     expect(acl).toContain(`enclave agent ${project.name}/${restricted}`);
     // Widened in place: same bridge and address, new rules.

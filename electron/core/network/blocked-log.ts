@@ -231,7 +231,7 @@ export class BlockedLog extends EventEmitter<BlockedLogEvents> {
   }
 
   private write(entries: BlockedEntry[]): void {
-    for (const e of entries) this.activity.record(e.agent, 'guard', e.text, 'network policy');
+    for (const e of entries) this.activity.record(e.agent, 'network', e.text, 'network policy');
   }
 
   private problem(message: string): void {

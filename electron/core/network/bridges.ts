@@ -54,6 +54,8 @@ export function bridgeConfig(mode: BridgeMode, acl: string, gateway: string): Re
     'security.acls': acl,
     'security.acls.default.egress.action': actions.egress,
     'security.acls.default.ingress.action': actions.ingress,
+    // The allowlist refuses by its default action: logged, so refusals reach the activity log.
+    'security.acls.default.egress.logged': mode === 'allowlist' ? 'true' : 'false',
     [OWNED_KEY]: 'true',
   };
 }
