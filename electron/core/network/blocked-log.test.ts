@@ -77,6 +77,8 @@ describe('BlockedCoalescer', () => {
     expect(texts(c.offer('a', hit(80), 'x80', 60_001))).toEqual(['x80']);
     expect(texts(c.offer('a', hit(443, '10.1.2.4'), 'y', 60_002))).toEqual(['y']);
     expect(texts(c.offer('b', hit(443), 'b443', 60_003))).toEqual(['b443']);
+    // The same destination refused under another mode (the agent's policy changed) is news.
+    expect(texts(c.offer('a', hit(443), 'x443 (allowlist)', 60_004))).toEqual(['x443 (allowlist)']);
   });
 
   it('caps a port scan at perWindow entries per agent, then one summary when the window ends', () => {

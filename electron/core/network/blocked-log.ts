@@ -130,7 +130,8 @@ export class BlockedCoalescer {
   offer(agent: string, hit: Pick<BlockedHit, 'proto' | 'dst' | 'port'>, text: string, now: number): BlockedEntry[] {
     const out: BlockedEntry[] = [];
     this.close(agent, now, out);
-    const key = `${hit.proto} ${hit.dst} ${hit.port ?? ''}`;
+    // The text names the destination and the mode: refused again under another mode is news.
+    const key = text;
     let seen = this.seen.get(agent);
     if (!seen) this.seen.set(agent, (seen = new Map()));
     const last = seen.get(key);
