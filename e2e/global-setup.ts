@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, startServe, throwawayProject } from './support.js';
 
@@ -12,6 +13,8 @@ export default async function globalSetup(): Promise<void> {
   }
   const project = throwawayProject();
   process.env.ENCLAVE_PROJECT = project;
+  // Settings of the run's own: never the user's ~/.config/enclave, which specs would read and write.
+  process.env.ENCLAVE_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'enclave-e2e-config-'));
   const served = await startServe({ ENCLAVE_PROJECT: project });
   process.env.ENCLAVE_URL = served.url;
   process.env.ENCLAVE_SERVE_PID = String(served.child.pid);

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { dropProject } from './support.js';
 
 export default async function globalTeardown(): Promise<void> {
@@ -10,4 +11,5 @@ export default async function globalTeardown(): Promise<void> {
     }
   }
   if (process.env.ENCLAVE_PROJECT) await dropProject(process.env.ENCLAVE_PROJECT);
+  if (process.env.ENCLAVE_CONFIG_DIR?.includes('enclave-e2e-config-')) rmSync(process.env.ENCLAVE_CONFIG_DIR, { recursive: true, force: true });
 }

@@ -19,7 +19,7 @@ test.beforeEach(async ({ page }) => {
   await expect(page.getByTestId('new-agent').first()).toBeVisible();
 });
 
-/** The mode Settings gives new agents (restricted unless this machine's user changed it). */
+/** The mode Settings gives new agents (restricted: the run has settings of its own). */
 async function defaultMode(page: Page): Promise<string> {
   await page.getByTestId('settings-open').click();
   const fields = page.getByTestId('settings-network-fields');
@@ -123,6 +123,8 @@ test('a host folder mounted with the incus CLI is named on the card and removed 
   try {
     await incus(project(), 'init', 'enclave-agent', 'drifted');
     await expect(card(page, 'drifted')).toBeVisible();
+    // Enclave's project refuses host folders; a user who lifted that by hand can still add one.
+    await incus(project(), 'project', 'set', project(), 'restricted=false');
     await incus(project(), 'config', 'device', 'add', 'drifted', 'hostdisk', 'disk', `source=${folder}`, 'path=/mnt/host', 'readonly=true');
 
     // Needs the isolation backend: drift detection and agents.fixIsolation.

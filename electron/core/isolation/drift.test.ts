@@ -279,3 +279,15 @@ describe('project restrictions', () => {
     expect(restrictionConflicts([ok], [], nets)).toEqual([]);
   });
 });
+
+describe('isolationProblems order', () => {
+  it('lists the worst first: a host folder before the weaker defaults a CLI instance has', () => {
+    const kinds = isolationProblems({
+      config: {},
+      devices: { hostdisk: { type: 'disk', source: '/srv', path: '/mnt' }, root: { type: 'disk', path: '/', pool: 'p' } },
+      profiles: ['default'],
+    }).map((p) => p.kind);
+    expect(kinds[0]).toBe('host-disk');
+    expect(kinds.at(-1)).toBe('profile');
+  });
+});

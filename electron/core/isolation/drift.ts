@@ -101,8 +101,30 @@ function deviceProblems(inst: DriftInput, devices: Devices): IsolationProblem[] 
   return out;
 }
 
-/** What in an instance's expanded config and devices breaks Enclave's isolation. */
+/**
+ * Worst first, so a card that shows the first few shows what matters: a way onto the host
+ * before a weaker default.
+ */
+const SEVERITY: readonly IsolationProblem['kind'][] = [
+  'host-disk',
+  'privileged',
+  'raw-lxc',
+  'nesting',
+  'device',
+  'raw-idmap',
+  'nic-outside-policy',
+  'seccomp',
+  'idmap-shared',
+  'guest-api',
+  'profile',
+];
+
+/** What in an instance's expanded config and devices breaks Enclave's isolation, worst first. */
 export function isolationProblems(inst: DriftInput): IsolationProblem[] {
+  return unordered(inst).sort((a, b) => SEVERITY.indexOf(a.kind) - SEVERITY.indexOf(b.kind));
+}
+
+function unordered(inst: DriftInput): IsolationProblem[] {
   const config = inst.expanded_config ?? inst.config ?? {};
   const devices = inst.expanded_devices ?? inst.devices ?? {};
   const out = [...configProblems(config), ...deviceProblems(inst, devices)];
