@@ -63,8 +63,8 @@ export class Backend {
     this.snapshots = new SnapshotService(this.connection, this.agents, this.operations, this.settings, this.network);
     this.terminals = new TerminalService(this.connection, this.agents);
     this.quotaHealth = new QuotaHealth(this.connection);
-    this.limits = new LimitsService(this.connection, this.agents, this.quotaHealth);
     this.telemetry = new TelemetrySampler(this.connection, this.agents, project);
+    this.limits = new LimitsService(this.connection, this.agents, this.quotaHealth, (agent) => this.telemetry.history(agent, 60).at(-1)?.diskBytes ?? null);
     this.telemetry.on('batch', (b) => this.events.emit('telemetry.samples', b));
     this.guard = new GuardService(this.connection, this.agents, this.settings, this.telemetry, this.activity);
     this.guard.on('alert', (a) => this.events.emit('guard.alert', a));

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../shared/api.js';
 import type { Agent, AgentProgress, LimitsResult } from '../../shared/types.js';
-import { AGENT_IMAGE, incus, suffix, useTestProject } from '../test-support/project.js';
+import { AGENT_IMAGE, incus, suffix, until, useTestProject } from '../test-support/project.js';
 import { testBackend } from '../test-support/backend.js';
 import { containerSubvolume, rescanQuotas } from '../test-support/btrfs-quota.js';
 import { nestedSubvolumes } from '../test-support/btrfs-escape.js';
@@ -88,6 +88,15 @@ describe('a full agent can still be started, have its limit raised and be delete
     expect(shown).toMatch(/limits\.memory: 320MiB/);
     expect(activity().some((m) => m.includes('disk 1280MiB → 2GiB'))).toBe(true);
     expect(ok<Agent>(await call('agents.action', { name, action: 'start' })).limits.disk).toBe('2GiB');
+  });
+
+  it('refuses a disk size below what the agent holds, which would wedge it for good', async () => {
+    const held = await until('a disk sample of the agent', () => backend.telemetry.history(name, 60).at(-1)?.diskBytes ?? undefined, 15_000);
+    expect(held).toBeGreaterThan(2 ** 30);
+    const res = await call('agents.setLimits', { agent: name, limits: { disk: '1GiB' } });
+    expect(res).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    if (!res.ok) expect(res.error.message).toMatch(/holds \d+MiB on its disk; a size of 1GiB is below that/);
+    expect(await incus('config', 'show', name, '--project', project.name)).toMatch(/size: 2GiB/);
   });
 
   it('deletes a full agent holding a nested subvolume, removing its size first, and says so', async () => {

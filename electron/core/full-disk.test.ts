@@ -5,7 +5,7 @@ import type { IncusClient } from '../incus/client.js';
 const incus = vi.hoisted(() => ({ getInstance: vi.fn(), patchInstance: vi.fn() }));
 vi.mock('../incus/instances.js', () => incus);
 
-const { isDiskQuotaExceeded, patchFullAware, quotaLiftText, raisedDiskSize, rootDiskSize, withDiskQuotaLifted } = await import('./full-disk.js');
+const { isDiskQuotaExceeded, patchFullAware, quotaLiftText, raisedDiskSize, rootDiskSize, shrinkProblem, withDiskQuotaLifted } = await import('./full-disk.js');
 
 const client = {} as IncusClient;
 const BACKUP = 'Failed to write backup file: Failed to create file "/var/lib/incus/containers/a/backup.yaml": open /var/lib/incus/containers/a/backup.yaml: disk quota exceeded';
@@ -105,5 +105,19 @@ describe('patchFullAware', () => {
     incus.patchInstance.mockRejectedValue(new IncusError(BACKUP, 400));
     await expect(patchFullAware(client, 'a', { config: { 'limits.memory': '300MiB' } }, '1GiB', [])).rejects.toThrow(/is full \(1GiB\).*Raise its disk limit/);
     expect(incus.patchInstance).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('shrinkProblem', () => {
+  it('refuses a size below what the agent holds, naming both and a size that works', () => {
+    expect(shrinkProblem('a', '1GiB', 1.5 * 2 ** 30)).toBe(
+      'a holds 1536MiB on its disk; a size of 1GiB is below that, and btrfs would then refuse every later change of its quota. Choose at least 1690MiB, or delete files in the agent first.',
+    );
+  });
+
+  it('lets through a size at or above the use, no size, and an unknown use', () => {
+    expect(shrinkProblem('a', '2GiB', 1.5 * 2 ** 30)).toBeNull();
+    expect(shrinkProblem('a', '', 1.5 * 2 ** 30)).toBeNull();
+    expect(shrinkProblem('a', '1GiB', null)).toBeNull();
   });
 });

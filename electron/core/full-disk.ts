@@ -16,6 +16,21 @@ import { getInstance, patchInstance } from '../incus/instances.js';
 import { findRoot, rootDeviceWithSize } from './limits.js';
 
 /** Whether Incus refused because a disk quota is exhausted (its own or btrfs's words). */
+/**
+ * Why a new disk size would wedge the agent, or null: below what the agent holds, btrfs
+ * refuses every later change of the qgroup, raising it included (checked on Incus 6.0.4 with
+ * kernel 6.18), and only deleting files through Incus's file API gets it back.
+ */
+export function shrinkProblem(agent: string, size: string, usedBytes: number | null): string | null {
+  const bytes = sizeBytes(size);
+  if (!size || usedBytes === null || !Number.isFinite(bytes) || bytes >= usedBytes) return null;
+  const mib = (n: number) => `${Math.ceil(n / 2 ** 20)}MiB`;
+  return (
+    `${agent} holds ${mib(usedBytes)} on its disk; a size of ${size} is below that, and btrfs would then refuse ` +
+    `every later change of its quota. Choose at least ${mib(usedBytes * 1.1)}, or delete files in the agent first.`
+  );
+}
+
 export function isDiskQuotaExceeded(err: unknown): boolean {
   return err instanceof Error && /disk quota exceeded/i.test(err.message);
 }

@@ -1,3 +1,4 @@
+import { EnclaveError } from '../../shared/errors.js';
 import type { AgentLimits, LimitsResult } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
 import { getInstance, profileDevices, type Instance } from '../incus/instances.js';
@@ -6,7 +7,7 @@ import type { AgentService } from './agents.js';
 import { toAgent } from './agent-model.js';
 import type { QuotaHealth } from './quota-health.js';
 import type { Connection } from './connection.js';
-import { patchFullAware, rootDiskSize } from './full-disk.js';
+import { patchFullAware, rootDiskSize, shrinkProblem } from './full-disk.js';
 import { ENCLAVE_PROFILE } from './isolation/profile-spec.js';
 
 /**
@@ -108,6 +109,8 @@ export class LimitsService {
     private readonly connection: Connection,
     private readonly agents: AgentService,
     private readonly quotaHealth?: QuotaHealth,
+    /** Bytes the agent's root disk holds now (the quota's own count), when known. */
+    private readonly diskUse: (agent: string) => number | null = () => null,
   ) {}
 
   async set(args: { agent: string; limits: Partial<AgentLimits> }): Promise<LimitsResult> {
@@ -125,6 +128,8 @@ export class LimitsService {
           change.devices = rootDeviceWithSize(inst.devices, inst.expanded_devices, args.limits.disk);
           const pool = Object.values(change.devices)[0]?.pool;
           driver = (await listStoragePools(client)).find((p) => p.name === pool)?.driver ?? null;
+          const shrink = driver === 'btrfs' ? shrinkProblem(args.agent, args.limits.disk, this.diskUse(args.agent)) : null;
+          if (shrink) throw new EnclaveError('conflict', shrink);
         }
         if (change.config || change.devices) {
           this.agents.activity.record(args.agent, 'limits', limitsChangeText(limitsOfInstance(inst), args.limits), undefined, ['instance-updated']);
