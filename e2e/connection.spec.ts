@@ -28,6 +28,11 @@ test('no daemon: a screen says what was tried; the app recovers by itself when I
   await expect(screen).toContainText(proxy.path);
   await expect(screen).toContainText('does not exist');
   await expect(screen).toContainText(/retrying/i);
+  // The problem once, the fix once.
+  expect((await screen.textContent())?.split('does not exist').length).toBe(2);
+  // The real setup brings up the local daemon, not the one INCUS_SOCKET names: not offered.
+  await expect(screen.getByTestId('setup-unavailable')).toContainText(`pointed at ${proxy.path}`);
+  await expect(screen.getByRole('button', { name: 'Set up a local Incus' })).toHaveCount(0);
 
   await proxy.start();
   await expect(page.getByTestId('new-agent')).toBeVisible({ timeout: 10_000 });

@@ -46,7 +46,8 @@ async function main(): Promise<void> {
     callback(CLIPBOARD.has(permission) && ownPage(wc.getURL())),
   );
   session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) => CLIPBOARD.has(permission) && ownPage(origin));
-  const backend = new Backend();
+  // From a checkout, the connection screen may run its setup script; a packaged app has none.
+  const backend = new Backend({ setup: { script: join(__dirname, '..', '..', 'scripts', 'setup-incus.sh') } });
   backend.events.on(
     'guard.alert',
     alertNotifier((notice) => {

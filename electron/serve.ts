@@ -2,6 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Backend } from './core/backend.js';
+import type { SetupRunnerOptions } from './core/setup-runner.js';
 import { startWebHost } from './transport/web-host.js';
 
 export function parsePort(argv: string[]): number | undefined {
@@ -17,17 +18,32 @@ export function parsePort(argv: string[]): number | undefined {
   return port;
 }
 
+/**
+ * The setup the connection screen may run: the checkout's scripts/setup-incus.sh. The e2e
+ * suite names a fake one of its own (ENCLAVE_TEST_SETUP_SCRIPT) that stands for whatever
+ * daemon it points Enclave at; no caller of the contract can choose it.
+ */
+export function setupScript(root: string, env: NodeJS.ProcessEnv = process.env): SetupRunnerOptions {
+  const fake = env.ENCLAVE_TEST_SETUP_SCRIPT;
+  if (fake) return { script: fake, sockets: 'any' };
+  return { script: join(root, 'scripts', 'setup-incus.sh') };
+}
+
 export async function serve(argv: string[], why?: string): Promise<void> {
   const port = parsePort(argv);
   const here = dirname(fileURLToPath(import.meta.url));
-  const backend = new Backend();
+  const backend = new Backend({ setup: setupScript(join(here, '..', '..')) });
   backend.start();
   const host = await startWebHost({ backend, staticDir: join(here, '..', 'renderer'), port });
   if (why) console.log(`Enclave: ${why}`);
   console.log(`Enclave is running in browser mode. Open this URL (it carries your access token):\n\n  ${host.url}\n`);
   let previous = '';
+  let said = '';
   backend.connection.on('status', (s) => {
-    if (s.state === 'unavailable') console.log(`Incus: ${s.message} ${s.hint}`);
+    // Every retry reports the same status again: say it once, until it changes.
+    const line = s.state === 'unavailable' ? `Incus: ${s.message} ${s.hint}` : '';
+    if (line && line !== said) console.log(line);
+    said = line;
     if (s.state === 'connected' && previous !== 'connected') console.log(`Incus: connected on ${s.socketPath} (project ${s.project}, Incus ${s.serverVersion}).`);
     if (s.state === 'connected' && s.warning) console.log(`Incus: ${s.warning}`);
     previous = s.state;

@@ -18,6 +18,10 @@ IMAGE_TAR="$CACHE_DIR/enclave-agent-v$IMAGE_VERSION.tar.gz"
 say() { printf '[setup-incus] %s\n' "$*"; }
 die() { printf '[setup-incus] error: %s\n' "$*" >&2; exit 1; }
 
+# This sets up the local daemon. Were the incus CLI below pointed at another socket, `incus info`
+# would fail there and a second incusd would be started over /var/lib/incus.
+unset INCUS_SOCKET INCUS_DIR
+
 [ "$(id -u)" -eq 0 ] || die "run as root (sudo $0)"
 
 export DEBIAN_FRONTEND=noninteractive

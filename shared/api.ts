@@ -24,6 +24,8 @@ import type {
   TelemetryBatch,
   TelemetrySample,
   RestoreResult,
+  SetupLog,
+  SetupStarted,
   Settings,
   Snapshot,
   SnapshotsChange,
@@ -123,6 +125,8 @@ const bytes = z
 
 export const requests = {
   'system.status': request<ConnectionStatus>()(z.object({}).strict()),
+  /** Runs scripts/setup-incus.sh (only where system.status's setup offer is available); output comes as system.setupLog. */
+  'system.setupIncus': request<SetupStarted>()(z.object({}).strict()),
   'agents.list': request<Agent[]>()(z.object({}).strict()),
   'agents.create': request<Agent>()(
     z
@@ -224,6 +228,7 @@ export const requests = {
 
 export const events = {
   'system.status': event<ConnectionStatus>(),
+  'system.setupLog': event<SetupLog>(),
   'agents.changed': event<AgentsChange>(),
   'agents.progress': event<AgentProgress>(),
   'snapshots.changed': event<SnapshotsChange>(),

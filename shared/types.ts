@@ -274,7 +274,25 @@ export type ConnectionStatus =
       message: string;
       hint: string;
       nextRetryAt: string;
+      /** Whether the screen may offer to set up a local Incus here (system.setupIncus). */
+      setup: SetupOffer;
     };
+
+/**
+ * Enclave can run scripts/setup-incus.sh for the user when it runs as root, the script is
+ * there and no local daemon answers. `reason` says why not, when the offer would have helped.
+ */
+export type SetupOffer = { available: true } | { available: false; reason: string | null };
+
+/** The setup's output, a line at a time (bounded, control characters removed), then its end. */
+export type SetupLog = { line: string } | { done: true; exitCode: number | null; error: string | null };
+
+export interface SetupStarted {
+  /** A run was already under way: this call joined it rather than starting another. */
+  alreadyRunning: boolean;
+  /** Its output so far (the last lines, bounded). */
+  lines: string[];
+}
 
 export type AgentAction = 'start' | 'stop' | 'restart' | 'freeze' | 'unfreeze';
 

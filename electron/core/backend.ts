@@ -8,6 +8,7 @@ import { availableImages } from './images.js';
 import { LimitsService } from './limits.js';
 import { NetworkService, type NetworkServiceOptions } from './network/service.js';
 import { QuotaHealth } from './quota-health.js';
+import { SetupRunner, type SetupRunnerOptions } from './setup-runner.js';
 import { OperationTracker } from './operations.js';
 import { SettingsStore } from './settings.js';
 import { SnapshotService } from './snapshots.js';
@@ -17,6 +18,7 @@ import { ActivityLog } from './guard/activity.js';
 import { GuardService } from './guard/service.js';
 import { IsolationService } from './isolation/service.js';
 import type { LifecycleMetadata } from '../incus/events.js';
+import { EnclaveError } from '../../shared/errors.js';
 
 export const DEFAULT_PROJECT = 'enclave';
 
@@ -40,12 +42,24 @@ export class Backend {
   readonly guard: GuardService;
   readonly quotaHealth: QuotaHealth;
   readonly isolation: IsolationService;
+  readonly setup: SetupRunner;
   readonly events = new EventEmitter<Pushed>();
   readonly handlers: Handlers;
 
-  constructor({ settingsPath, network, ...opts }: Partial<ConnectionOptions> & { settingsPath?: string; network?: NetworkServiceOptions } = {}) {
+  constructor({
+    settingsPath,
+    network,
+    setup,
+    ...opts
+  }: Partial<ConnectionOptions> & { settingsPath?: string; network?: NetworkServiceOptions; setup?: SetupRunnerOptions } = {}) {
     const project = opts.project ?? process.env.ENCLAVE_PROJECT ?? DEFAULT_PROJECT;
-    this.connection = new Connection({ project, ...opts });
+    this.setup = new SetupRunner(setup ?? { script: null });
+    this.connection = new Connection({ project, setupOffer: (problem, path) => this.setup.offer(problem, path), ...opts });
+    // Once the setup ends, look for the daemon at once rather than at the next retry.
+    this.setup.on('log', (log) => {
+      this.events.emit('system.setupLog', log);
+      if ('done' in log) void this.connection.retryNow();
+    });
     this.settings = new SettingsStore(settingsPath);
     this.activity = new ActivityLog();
     // Lifecycle events before the agents' mirror sees them: none is missed or reordered.
@@ -81,6 +95,11 @@ export class Backend {
       'system.status': async () => {
         if (this.connection.status.state !== 'connected') await this.connection.retryNow();
         return this.connection.status;
+      },
+      'system.setupIncus': async () => {
+        const s = this.connection.status;
+        if (s.state !== 'unavailable' && !this.setup.running) throw new EnclaveError('conflict', 'Incus answers: there is nothing to set up.');
+        return this.setup.start(s.state === 'unavailable' ? this.setup.offer(s.problem, s.socketPath) : { available: false, reason: null });
       },
       'agents.list': () => this.agents.list(),
       'agents.create': (args) => this.agents.create(args),
@@ -142,6 +161,7 @@ export class Backend {
   }
 
   async stop(): Promise<void> {
+    this.setup.stop();
     this.terminals.closeAll();
     this.telemetry.stop();
     this.quotaHealth.stop();

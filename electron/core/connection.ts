@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ConnectionStatus } from '../../shared/types.js';
+import type { ConnectionProblem, ConnectionStatus, SetupOffer } from '../../shared/types.js';
 import { IncusClient } from '../incus/client.js';
 import { IncusUnreachableError, classifyConnectError } from '../incus/errors.js';
 import { EventStream, type IncusEvent } from '../incus/events.js';
@@ -11,6 +11,8 @@ export interface ConnectionOptions {
   /** Explicit socket; otherwise discovered like the incus CLI does. */
   socketPath?: string;
   retryMs?: number;
+  /** Whether setting up a local Incus would help with this problem (see SetupRunner). */
+  setupOffer?: (problem: ConnectionProblem, socketPath: string) => SetupOffer;
 }
 
 interface ConnectionEvents {
@@ -207,8 +209,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       tried,
       problem,
       message,
-      hint: hintFor(problem, socketPath),
+      hint: hintFor(problem),
       nextRetryAt: new Date(Date.now() + this.retryMs).toISOString(),
+      setup: this.opts.setupOffer?.(problem, socketPath) ?? { available: false, reason: null },
     });
     if (!this.stopped) {
       if (this.retryTimer) clearTimeout(this.retryTimer);

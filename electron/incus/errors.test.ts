@@ -8,7 +8,7 @@ describe('classifyConnectError', () => {
   it('maps ENOENT to missing', () => {
     const e = classifyConnectError(coded('ENOENT'), '/s');
     expect(e).toBeInstanceOf(IncusUnreachableError);
-    expect(e).toMatchObject({ problem: 'missing', socketPath: '/s', message: 'No Incus socket at /s.' });
+    expect(e).toMatchObject({ problem: 'missing', socketPath: '/s', message: 'The Incus socket /s does not exist.' });
   });
 
   it.each(['EACCES', 'EPERM'])('maps %s to permission-denied', (code) => {

@@ -27,7 +27,7 @@ export function classifyConnectError(err: unknown, socketPath: string): IncusUnr
   let cur: unknown = err;
   for (let depth = 0; cur && depth < 5; depth++) {
     const code = (cur as { code?: unknown }).code;
-    if (code === 'ENOENT') return new IncusUnreachableError('missing', socketPath, `No Incus socket at ${socketPath}.`);
+    if (code === 'ENOENT') return new IncusUnreachableError('missing', socketPath, `The Incus socket ${socketPath} does not exist.`);
     if (code === 'EACCES' || code === 'EPERM')
       return new IncusUnreachableError('permission-denied', socketPath, `Permission denied on ${socketPath}.`);
     if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_SOCKET' || code === 'ENOTSOCK' || code === 'UND_ERR_CLOSED')

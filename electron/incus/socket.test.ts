@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyConnectError } from './errors.js';
 import { chooseSocket, hintFor, probeSocket, socketCandidates } from './socket.js';
 
 const DEFAULTS = ['/var/lib/incus/unix.socket', '/run/incus/unix.socket'];
@@ -89,11 +90,15 @@ describe('probeSocket and chooseSocket', () => {
 });
 
 describe('hintFor', () => {
-  it('gives a hint naming the socket for each problem', () => {
-    for (const problem of ['missing', 'permission-denied', 'not-responding'] as const) {
-      expect(hintFor(problem, '/x/unix.socket')).toContain('/x/unix.socket');
+  it('says the fix only: the problem and its socket are the message, shown beside it', () => {
+    const message = classifyConnectError({ code: 'ENOENT' }, '/x/unix.socket')?.message ?? '';
+    expect(message).toContain('/x/unix.socket');
+    for (const problem of ['missing', 'permission-denied', 'not-responding', 'error'] as const) {
+      expect(hintFor(problem)).not.toContain('/x/unix.socket');
+      expect(hintFor(problem)).not.toContain(message);
     }
-    expect(hintFor('permission-denied', '/s')).toContain('incus-admin');
-    expect(hintFor('error', '/s')).toContain('log');
+    expect(hintFor('missing')).toContain('sudo scripts/setup-incus.sh');
+    expect(hintFor('permission-denied')).toContain('incus-admin');
+    expect(hintFor('error')).toContain('log');
   });
 });

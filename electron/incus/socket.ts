@@ -48,15 +48,19 @@ export async function chooseSocket(candidates: string[]): Promise<{ path: string
   return { path: candidates[0] ?? '/var/lib/incus/unix.socket', probes };
 }
 
-export function hintFor(problem: ConnectionProblem, path: string): string {
+/**
+ * What to do about `problem`: the fix only. The status's message already says what is wrong
+ * and where, and both are shown together.
+ */
+export function hintFor(problem: ConnectionProblem): string {
   switch (problem) {
     case 'missing':
-      return `No Incus socket at ${path}. Install and start Incus (on Debian/Ubuntu: sudo scripts/setup-incus.sh), or point INCUS_SOCKET / INCUS_DIR at your daemon's socket.`;
+      return `Install and start Incus (on Debian/Ubuntu: sudo scripts/setup-incus.sh), or point INCUS_SOCKET / INCUS_DIR at your daemon's socket.`;
     case 'permission-denied':
-      return `Your user may not open ${path}. Add yourself to the incus-admin group (sudo usermod -aG incus-admin $USER, then log in again), or run Enclave as a user that may.`;
+      return `Add yourself to the incus-admin group (sudo usermod -aG incus-admin $USER, then log in again), or run Enclave as a user that may open it.`;
     case 'not-responding':
-      return `The socket ${path} exists but no daemon answers on it. Start incusd (systemctl start incus, or sudo scripts/setup-incus.sh) and check its log.`;
+      return `The socket file is there but no daemon answers on it: start incusd (systemctl start incus, or sudo scripts/setup-incus.sh) and check its log.`;
     case 'error':
-      return `Incus answered with an error. Check the daemon's log (e.g. /var/log/incus/incusd.log).`;
+      return `Check the daemon's log (e.g. /var/log/incus/incusd.log).`;
   }
 }

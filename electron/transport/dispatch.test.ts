@@ -19,6 +19,7 @@ function handlers(overrides: Partial<Handlers> = {}): { h: Handlers; calls: [str
   const status: ConnectionStatus = { state: 'connecting', socketPath: '/x', tried: ['/x'] };
   const h: Handlers = {
     'system.status': async (a) => (calls.push(['system.status', a]), status),
+    'system.setupIncus': unused,
     'agents.list': async (a) => (calls.push(['agents.list', a]), [agent('a')]),
     'agents.create': async (a) => (calls.push(['agents.create', a]), agent(a.name)),
     'agents.action': async (a) => (calls.push(['agents.action', a]), agent(a.name)),

@@ -18,6 +18,7 @@ const unavailable: ConnectionStatus = {
   message: 'no socket',
   hint: 'install incus',
   nextRetryAt: '2025-01-01T00:00:05Z',
+  setup: { available: false, reason: null },
 };
 
 describe('useConnection', () => {

@@ -1,18 +1,12 @@
 import { useState } from 'react';
-import type { ConnectionProblem, ConnectionStatus } from '../../../shared/types.js';
+import type { ConnectionStatus } from '../../../shared/types.js';
 import { InlineError } from '../components/InlineError.js';
 import { Spinner } from '../components/Spinner.js';
 import { useNow } from '../hooks/useNow.js';
 import { errorMessage } from '../lib/errors.js';
 import { secondsUntil } from '../lib/time.js';
 import { loadStatus } from '../sync.js';
-
-const PROBLEM_TITLES: Record<ConnectionProblem, string> = {
-  missing: 'The Incus socket does not exist',
-  'permission-denied': 'Permission denied on the Incus socket',
-  'not-responding': 'Incus is not responding',
-  error: 'Incus answered with an error',
-};
+import { SetupIncus } from './SetupIncus.js';
 
 type Unavailable = Extract<ConnectionStatus, { state: 'unavailable' }>;
 
@@ -45,11 +39,12 @@ export function ConnectionScreen({ status }: { status: Unavailable }) {
     <section className="connection-screen" data-testid="connection-screen" aria-labelledby="connection-title">
       <div className="connection-panel">
         <h1 id="connection-title">Enclave cannot reach Incus</h1>
+        {/* The problem once (the message names the socket), then the fix once. */}
         <p className="connection-problem" data-problem={status.problem}>
-          {PROBLEM_TITLES[status.problem]}
+          {status.message}
         </p>
-        <p className="connection-message">{status.message}</p>
         {status.hint && <p className="connection-hint">{status.hint}</p>}
+        <SetupIncus offer={status.setup} />
         <div className="connection-tried">
           <h2>What was tried</h2>
           <p>
