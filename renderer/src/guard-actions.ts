@@ -13,15 +13,16 @@ import { showToast } from './stores/toasts.js';
 let alertsLoaded = false;
 
 export async function loadAlerts(): Promise<void> {
-  const eventsAtCall = useGuard.getState().events;
+  const loadId = useGuard.getState().beginLoad();
   try {
     const list = await enclave.invoke('guard.alerts', {});
     const before = useGuard.getState().byId;
-    useGuard.getState().loaded(list, eventsAtCall);
+    useGuard.getState().loaded(list, loadId);
     // Alerts that fired while this window was away from the backend still deserve a word.
     if (alertsLoaded) for (const alert of list) if (becameActive(before[alert.id], alert)) announce(alert);
     alertsLoaded = true;
   } catch (error) {
+    useGuard.getState().abandonLoad(loadId);
     console.warn('guard.alerts failed:', errorMessage(error));
   }
 }

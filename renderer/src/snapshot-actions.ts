@@ -26,12 +26,12 @@ export function ensureSnapshots(agent: string): Promise<void> {
 export function loadSnapshots(agent: string): Promise<void> {
   const running = loading.get(agent);
   if (running) return running;
-  const eventsAtCall = useSnapshots.getState().beginLoad(agent);
+  const loadId = useSnapshots.getState().beginLoad(agent);
   const call = enclave
     .invoke('snapshots.list', { agent })
     .then(
-      (list) => useSnapshots.getState().finishLoad(agent, list, eventsAtCall),
-      (error: unknown) => useSnapshots.getState().failLoad(agent, errorMessage(error)),
+      (list) => useSnapshots.getState().finishLoad(agent, list, loadId),
+      (error: unknown) => useSnapshots.getState().failLoad(agent, errorMessage(error), loadId),
     )
     .finally(() => loading.delete(agent));
   loading.set(agent, call);

@@ -7,6 +7,7 @@
 import type { ConnectionStatus } from '../../shared/types.js';
 import { backendLink, enclave } from './api.js';
 import { errorMessage } from './lib/errors.js';
+import { isLoading } from './lib/reconcile.js';
 import { useAgents } from './stores/agents.js';
 import { useActivity } from './stores/activity.js';
 import { useGuard } from './stores/guard.js';
@@ -27,18 +28,21 @@ import type { LinkState } from './ws/link.js';
 function statusChanged(previous: ConnectionStatus | null): void {
   const current = useConnection.getState().status;
   // Incus just came back: agents may have changed while it was away.
-  if (current?.state === 'connected' && previous?.state !== 'connected' && !useAgents.getState().replay) {
+  if (current?.state === 'connected' && previous?.state !== 'connected' && !isLoading(useAgents.getState().loads)) {
     void loadAgents();
     resyncSnapshots();
   }
 }
 
 export async function loadStatus(): Promise<void> {
-  const connection = useConnection.getState();
-  const previous = connection.status;
-  const eventCountAtCall = connection.eventCount;
-  const status = await enclave.invoke('system.status', {});
-  useConnection.getState().receiveReply(status, eventCountAtCall);
+  const previous = useConnection.getState().status;
+  const loadId = useConnection.getState().beginLoad();
+  try {
+    useConnection.getState().receiveReply(await enclave.invoke('system.status', {}), loadId);
+  } catch (error) {
+    useConnection.getState().abandonLoad(loadId);
+    throw error;
+  }
   statusChanged(previous);
 }
 

@@ -1,3 +1,4 @@
+import { NO_LOADS, isLoading } from '../lib/reconcile.js';
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../../shared/types.js';
 import { agentFixture } from '../../../shared/test-fixtures.js';
@@ -39,7 +40,7 @@ describe('applyAgentsChange', () => {
 
 describe('useAgents list loading', () => {
   it('replays changes pushed while agents.list was in flight over its result', () => {
-    useAgents.setState({ agents: [], loaded: false, replay: null, loadId: 0 });
+    useAgents.setState({ agents: [], loaded: false, loads: NO_LOADS });
     const store = useAgents.getState();
     const loadId = store.beginLoad();
     store.apply({ kind: 'upsert', agent: agent('new') });
@@ -49,11 +50,11 @@ describe('useAgents list loading', () => {
     const state = useAgents.getState();
     expect(names(state.agents)).toEqual(['kept', 'new']);
     expect(state.loaded).toBe(true);
-    expect(state.replay).toBeNull();
+    expect(isLoading(state.loads)).toBe(false);
   });
 
   it('ignores the result of a load that a newer load superseded', () => {
-    useAgents.setState({ agents: [], loaded: false, replay: null, loadId: 0 });
+    useAgents.setState({ agents: [], loaded: false, loads: NO_LOADS });
     const first = useAgents.getState().beginLoad();
     const second = useAgents.getState().beginLoad();
     useAgents.getState().finishLoad(first, [agent('stale')]);
@@ -63,7 +64,7 @@ describe('useAgents list loading', () => {
   });
 
   it('a pushed reset counts as loaded', () => {
-    useAgents.setState({ agents: [], loaded: false, replay: null, loadId: 0 });
+    useAgents.setState({ agents: [], loaded: false, loads: NO_LOADS });
     useAgents.getState().apply({ kind: 'reset', agents: [agent('x')] });
     expect(useAgents.getState().loaded).toBe(true);
   });

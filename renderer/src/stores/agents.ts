@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { Agent, AgentsChange } from '../../../shared/types.js';
+import { NO_LOADS, abandonLoad, beginLoad, finishLoad, noteChange, type Loads } from '../lib/reconcile.js';
 
 /** "agent-2" before "agent-10". */
 export function compareNames(a: string, b: string): number {
@@ -28,12 +29,8 @@ interface AgentsState {
   agents: readonly Agent[];
   /** False until the first agents.list (or a pushed reset) arrives. */
   loaded: boolean;
-  /**
-   * Changes pushed while an agents.list call is in flight. The list may have been read from
-   * Incus before some of them happened, so they are replayed over its result.
-   */
-  replay: AgentsChange[] | null;
-  loadId: number;
+  /** agents.list calls and the changes pushed while one is in flight (lib/reconcile.ts). */
+  loads: Loads<AgentsChange>;
   apply(change: AgentsChange): void;
   beginLoad(): number;
   finishLoad(loadId: number, agents: Agent[]): void;
@@ -43,27 +40,24 @@ interface AgentsState {
 export const useAgents = create<AgentsState>()((set, get) => ({
   agents: [],
   loaded: false,
-  replay: null,
-  loadId: 0,
+  loads: NO_LOADS,
   apply(change) {
     set((state) => ({
       agents: applyAgentsChange(state.agents, change),
       loaded: state.loaded || change.kind === 'reset',
-      replay: state.replay ? [...state.replay, change] : null,
+      loads: noteChange(state.loads, change),
     }));
   },
   beginLoad() {
-    const loadId = get().loadId + 1;
-    set({ loadId, replay: [] });
-    return loadId;
+    const { loads, id } = beginLoad(get().loads);
+    set({ loads });
+    return id;
   },
   finishLoad(loadId, agents) {
-    const state = get();
-    if (loadId !== state.loadId) return;
-    const base = applyAgentsChange([], { kind: 'reset', agents });
-    set({ agents: (state.replay ?? []).reduce(applyAgentsChange, base), loaded: true, replay: null });
+    const done = finishLoad(get().loads, loadId, applyAgentsChange([], { kind: 'reset', agents }), applyAgentsChange);
+    if (done) set({ agents: done.value, loaded: true, loads: done.loads });
   },
   abandonLoad(loadId) {
-    if (loadId === get().loadId) set({ replay: null });
+    set((state) => ({ loads: abandonLoad(state.loads, loadId) }));
   },
 }));

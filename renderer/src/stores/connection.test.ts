@@ -1,3 +1,4 @@
+import { NO_LOADS } from '../lib/reconcile.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../../../shared/types.js';
 import { useConnection } from './connection.js';
@@ -22,18 +23,27 @@ const unavailable: ConnectionStatus = {
 };
 
 describe('useConnection', () => {
-  beforeEach(() => useConnection.setState({ status: null, eventCount: 0 }));
+  beforeEach(() => useConnection.setState({ status: null, loads: NO_LOADS }));
 
   it('applies a reply when no event came in meanwhile', () => {
-    const count = useConnection.getState().eventCount;
-    useConnection.getState().receiveReply(connected, count);
+    const id = useConnection.getState().beginLoad();
+    useConnection.getState().receiveReply(connected, id);
     expect(useConnection.getState().status).toBe(connected);
   });
 
   it('keeps a pushed status over a reply to a call sent before it', () => {
-    const count = useConnection.getState().eventCount;
+    const id = useConnection.getState().beginLoad();
     useConnection.getState().receiveEvent(unavailable);
-    useConnection.getState().receiveReply(connected, count);
+    useConnection.getState().receiveReply(connected, id);
     expect(useConnection.getState().status).toBe(unavailable);
+  });
+
+  it('drops the reply of a call a newer one superseded', () => {
+    const first = useConnection.getState().beginLoad();
+    const second = useConnection.getState().beginLoad();
+    useConnection.getState().receiveReply(unavailable, first);
+    expect(useConnection.getState().status).toBeNull();
+    useConnection.getState().receiveReply(connected, second);
+    expect(useConnection.getState().status).toBe(connected);
   });
 });

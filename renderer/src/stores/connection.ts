@@ -1,23 +1,36 @@
 import { create } from 'zustand';
 import type { ConnectionStatus } from '../../../shared/types.js';
+import { NO_LOADS, abandonLoad, beginLoad, finishLoad, noteChange, type Loads } from '../lib/reconcile.js';
 
 interface ConnectionState {
   /** Null until the first system.status reply or event. */
   status: ConnectionStatus | null;
-  /** Counts pushed statuses, so a reply overtaken by an event does not overwrite it. */
-  eventCount: number;
+  /** system.status calls and the statuses pushed while one is in flight (lib/reconcile.ts). */
+  loads: Loads<ConnectionStatus>;
   receiveEvent(status: ConnectionStatus): void;
-  /** `eventCountAtCall` is `eventCount` read when the call was sent. */
-  receiveReply(status: ConnectionStatus, eventCountAtCall: number): void;
+  /** A system.status call starts; hand the id back with its reply. */
+  beginLoad(): number;
+  receiveReply(status: ConnectionStatus, loadId: number): void;
+  abandonLoad(loadId: number): void;
 }
 
 export const useConnection = create<ConnectionState>()((set, get) => ({
   status: null,
-  eventCount: 0,
+  loads: NO_LOADS,
   receiveEvent(status) {
-    set((state) => ({ status, eventCount: state.eventCount + 1 }));
+    set((state) => ({ status, loads: noteChange(state.loads, status) }));
   },
-  receiveReply(status, eventCountAtCall) {
-    if (get().eventCount === eventCountAtCall) set({ status });
+  beginLoad() {
+    const { loads, id } = beginLoad(get().loads);
+    set({ loads });
+    return id;
+  },
+  receiveReply(status, loadId) {
+    // A status pushed meanwhile is newer than the reply: it wins.
+    const done = finishLoad(get().loads, loadId, status, (_reply, pushed) => pushed);
+    if (done) set({ status: done.value, loads: done.loads });
+  },
+  abandonLoad(loadId) {
+    set((state) => ({ loads: abandonLoad(state.loads, loadId) }));
   },
 }));

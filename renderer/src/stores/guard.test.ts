@@ -1,3 +1,4 @@
+import { NO_LOADS } from '../lib/reconcile.js';
 import { describe, expect, it } from 'vitest';
 import type { GuardAlert } from '../../../shared/types.js';
 import {
@@ -57,14 +58,14 @@ describe('guard alerts', () => {
   });
 
   it('keeps pushed alerts over an older guard.alerts reply', () => {
-    useGuard.setState({ byId: {}, events: 0 });
-    const events = useGuard.getState().events;
+    useGuard.setState({ byId: {}, loads: NO_LOADS });
+    const id = useGuard.getState().beginLoad();
     useGuard.getState().apply(alert('a', { active: false }));
-    useGuard.getState().loaded([alert('a'), alert('b')], events);
+    useGuard.getState().loaded([alert('a'), alert('b')], id);
     expect(useGuard.getState().byId.a?.active).toBe(false);
     expect(useGuard.getState().byId.b?.active).toBe(true);
     // Without pushes in between the reply is the whole truth.
-    useGuard.getState().loaded([alert('c')], useGuard.getState().events);
+    useGuard.getState().loaded([alert('c')], useGuard.getState().beginLoad());
     expect(Object.keys(useGuard.getState().byId)).toEqual(['c']);
   });
 });

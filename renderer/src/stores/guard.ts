@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { GuardAlert } from '../../../shared/types.js';
+import { NO_LOADS, abandonLoad, beginLoad, finishLoad, noteChange, type Loads } from '../lib/reconcile.js';
 
 /** Every alert this window knows, by id: active ones and recent cleared ones. */
 export type AlertsById = Readonly<Record<string, GuardAlert>>;
@@ -49,30 +50,37 @@ export function becameActive(before: GuardAlert | undefined, alert: GuardAlert):
 
 interface GuardState {
   byId: AlertsById;
-  /** Counts pushed alerts: a guard.alerts reply overtaken by one is merged rather than trusted. */
-  events: number;
+  /** guard.alerts calls and the alerts pushed while one is in flight (lib/reconcile.ts). */
+  loads: Loads<GuardAlert>;
   /** Applies a pushed alert; returns the alert as it was before (undefined when new). */
   apply(alert: GuardAlert): GuardAlert | undefined;
+  beginLoad(): number;
   /** A guard.alerts reply; alerts pushed since the call was sent win over it. */
-  loaded(list: readonly GuardAlert[], eventsAtCall: number): void;
+  loaded(list: readonly GuardAlert[], loadId: number): void;
+  abandonLoad(loadId: number): void;
   dismiss(id: string): void;
   forget(agent: string): void;
 }
 
 export const useGuard = create<GuardState>()((set, get) => ({
   byId: {},
-  events: 0,
+  loads: NO_LOADS,
   apply(alert) {
     const before = get().byId[alert.id];
-    set((state) => ({ byId: applyAlert(state.byId, alert), events: state.events + 1 }));
+    set((state) => ({ byId: applyAlert(state.byId, alert), loads: noteChange(state.loads, alert) }));
     return before;
   },
-  loaded(list, eventsAtCall) {
-    set((state) => {
-      if (state.events === eventsAtCall) return { byId: replaceAlerts(list) };
-      // Pushed alerts arrived meanwhile: they are newer than the reply's copies of them.
-      return { byId: { ...replaceAlerts(list), ...state.byId } };
-    });
+  beginLoad() {
+    const { loads, id } = beginLoad(get().loads);
+    set({ loads });
+    return id;
+  },
+  loaded(list, loadId) {
+    const done = finishLoad(get().loads, loadId, replaceAlerts(list), applyAlert);
+    if (done) set({ byId: done.value, loads: done.loads });
+  },
+  abandonLoad(loadId) {
+    set((state) => ({ loads: abandonLoad(state.loads, loadId) }));
   },
   dismiss(id) {
     set((state) => ({ byId: dismissAlert(state.byId, id) }));

@@ -27,32 +27,41 @@ const names = (byAgent: SnapshotsByAgent, agent = 'web') => byAgent[agent]?.snap
 
 describe('snapshots store', () => {
   it('loads an agent lazily: loading, then the list, oldest first', () => {
-    let state = beginSnapshotsLoad({}, 'web');
-    expect(state.web?.state).toBe('loading');
-    state = receiveSnapshotsList(state, 'web', [snap('b', 2), snap('a', 1)], 0);
+    const begun = beginSnapshotsLoad({}, 'web');
+    expect(begun.byAgent.web?.state).toBe('loading');
+    const state = receiveSnapshotsList(begun.byAgent, 'web', [snap('b', 2), snap('a', 1)], begun.loadId);
     expect(state.web?.state).toBe('ready');
     expect(names(state)).toEqual(['a', 'b']);
   });
 
   it('does not reset a known agent when asked to load it again', () => {
-    const state = receiveSnapshotsList(beginSnapshotsLoad({}, 'web'), 'web', [snap('a', 1)], 0);
-    expect(beginSnapshotsLoad(state, 'web')).toBe(state);
+    const first = beginSnapshotsLoad({}, 'web');
+    const state = receiveSnapshotsList(first.byAgent, 'web', [snap('a', 1)], first.loadId);
+    const again = beginSnapshotsLoad(state, 'web').byAgent;
+    expect(again.web).toMatchObject({ state: 'ready', snapshots: state.web?.snapshots });
   });
 
   it('takes pushed lists whole, and drops a list reply that a push overtook', () => {
-    let state = beginSnapshotsLoad({}, 'web');
-    const eventsAtCall = state.web?.events ?? 0;
-    state = applySnapshotsChange(state, { agent: 'web', snapshots: [snap('a', 1), snap('new', 5)] });
-    state = receiveSnapshotsList(state, 'web', [snap('a', 1)], eventsAtCall);
+    const begun = beginSnapshotsLoad({}, 'web');
+    let state = applySnapshotsChange(begun.byAgent, { agent: 'web', snapshots: [snap('a', 1), snap('new', 5)] });
+    state = receiveSnapshotsList(state, 'web', [snap('a', 1)], begun.loadId);
     expect(names(state)).toEqual(['a', 'new']);
     expect(state.web?.state).toBe('ready');
   });
 
+  it('keeps a snapshot a reply created during a list call in flight', () => {
+    const ready = applySnapshotsChange({}, { agent: 'web', snapshots: [snap('a', 1)] });
+    const begun = beginSnapshotsLoad(ready, 'web');
+    const state = upsertSnapshot(begun.byAgent, snap('mine', 9));
+    // The list was read before "mine" was taken, and no push followed (yet).
+    expect(names(receiveSnapshotsList(state, 'web', [snap('a', 1)], begun.loadId))).toEqual(['a', 'mine']);
+  });
+
   it('keeps what is known when a reload fails; shows a first failure', () => {
-    const failedFirst = snapshotsLoadFailed(beginSnapshotsLoad({}, 'web'), 'web', 'Incus is not responding');
+    const failedFirst = snapshotsLoadFailed(beginSnapshotsLoad({}, 'web').byAgent, 'web', 'Incus is not responding');
     expect(failedFirst.web).toMatchObject({ state: 'failed', error: 'Incus is not responding' });
     // Retrying a failed agent loads it again.
-    expect(beginSnapshotsLoad(failedFirst, 'web').web?.state).toBe('loading');
+    expect(beginSnapshotsLoad(failedFirst, 'web').byAgent.web?.state).toBe('loading');
 
     const ready = applySnapshotsChange({}, { agent: 'web', snapshots: [snap('a', 1)] });
     expect(snapshotsLoadFailed(ready, 'web', 'x')).toBe(ready);

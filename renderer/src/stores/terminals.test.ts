@@ -1,3 +1,4 @@
+import { NO_LOADS, isLoading } from '../lib/reconcile.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TerminalInfo } from '../../../shared/types.js';
 import { applyTerminalsChange, useTerminals } from './terminals.js';
@@ -45,7 +46,7 @@ describe('applyTerminalsChange', () => {
 });
 
 describe('useTerminals', () => {
-  beforeEach(() => useTerminals.setState({ terminals: [], loaded: false, replay: null, loadId: 0 }));
+  beforeEach(() => useTerminals.setState({ terminals: [], loaded: false, loads: NO_LOADS }));
 
   it('replays changes pushed while terminals.list was in flight over its result', () => {
     const store = useTerminals.getState();
@@ -58,7 +59,7 @@ describe('useTerminals', () => {
     const state = useTerminals.getState();
     expect(ids(state.terminals)).toEqual(['kept', 'new']);
     expect(state.loaded).toBe(true);
-    expect(state.replay).toBeNull();
+    expect(isLoading(state.loads)).toBe(false);
   });
 
   it('ignores a superseded load', () => {

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { TerminalInfo, TerminalsChange } from '../../../shared/types.js';
 import { byCreation } from '../terminal/layout.js';
+import { NO_LOADS, abandonLoad, beginLoad, finishLoad, noteChange, type Loads } from '../lib/reconcile.js';
 
 /** The sessions the backend holds, in the order they were opened. */
 export function applyTerminalsChange(terminals: readonly TerminalInfo[], change: TerminalsChange): readonly TerminalInfo[] {
@@ -23,9 +24,8 @@ interface TerminalsState {
   terminals: readonly TerminalInfo[];
   /** False until the first terminals.list answers. */
   loaded: boolean;
-  /** Changes pushed while terminals.list is in flight, replayed over its (possibly older) result. */
-  replay: TerminalsChange[] | null;
-  loadId: number;
+  /** terminals.list calls and the changes pushed while one is in flight (lib/reconcile.ts). */
+  loads: Loads<TerminalsChange>;
   apply(change: TerminalsChange): void;
   /** A reply (open, attach) about a session: taken only if no event has told us about it yet. */
   learn(info: TerminalInfo): void;
@@ -37,12 +37,11 @@ interface TerminalsState {
 export const useTerminals = create<TerminalsState>()((set, get) => ({
   terminals: [],
   loaded: false,
-  replay: null,
-  loadId: 0,
+  loads: NO_LOADS,
   apply(change) {
     set((state) => ({
       terminals: applyTerminalsChange(state.terminals, change),
-      replay: state.replay ? [...state.replay, change] : null,
+      loads: noteChange(state.loads, change),
     }));
   },
   learn(info) {
@@ -51,17 +50,16 @@ export const useTerminals = create<TerminalsState>()((set, get) => ({
     get().apply({ kind: 'upsert', terminal: info });
   },
   beginLoad() {
-    const loadId = get().loadId + 1;
-    set({ loadId, replay: [] });
-    return loadId;
+    const { loads, id } = beginLoad(get().loads);
+    set({ loads });
+    return id;
   },
   finishLoad(loadId, list) {
-    const state = get();
-    if (loadId !== state.loadId) return;
-    set({ terminals: (state.replay ?? []).reduce(applyTerminalsChange, terminalsFromList(list)), loaded: true, replay: null });
+    const done = finishLoad(get().loads, loadId, terminalsFromList(list), applyTerminalsChange);
+    if (done) set({ terminals: done.value, loaded: true, loads: done.loads });
   },
   abandonLoad(loadId) {
-    if (loadId === get().loadId) set({ replay: null });
+    set((state) => ({ loads: abandonLoad(state.loads, loadId) }));
   },
 }));
 
