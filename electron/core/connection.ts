@@ -13,6 +13,8 @@ export interface ConnectionOptions {
   retryMs?: number;
   /** Whether setting up a local Incus would help with this problem (see SetupRunner). */
   setupOffer?: (problem: ConnectionProblem, socketPath: string) => SetupOffer;
+  /** ms a request to Incus may wait for its reply (default IncusClient's 30 s). */
+  requestTimeoutMs?: number;
 }
 
 interface ConnectionEvents {
@@ -119,7 +121,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       socketPath = chosen.path;
       if (!this.client || this.client.socketPath !== socketPath) {
         void this.client?.close().catch(() => undefined);
-        this.client = new IncusClient({ socketPath, project: this.opts.project });
+        this.client = new IncusClient({ socketPath, project: this.opts.project, ...(this.opts.requestTimeoutMs ? { timeoutMs: this.opts.requestTimeoutMs } : {}) });
       }
       const client = this.client;
       const info = await serverInfo(client);

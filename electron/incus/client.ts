@@ -27,21 +27,26 @@ export interface Response<T> {
   etag: string | undefined;
 }
 
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
 /** Typed Incus REST client over the daemon's unix socket. */
 export class IncusClient {
   readonly socketPath: string;
   readonly project: string;
   private readonly dispatcher: Dispatcher;
+  /** ms a request may wait for its reply when it does not say (a stalled daemon must not hang callers). */
+  readonly timeoutMs: number;
 
-  constructor(opts: { socketPath: string; project: string; dispatcher?: Dispatcher }) {
+  constructor(opts: { socketPath: string; project: string; dispatcher?: Dispatcher; timeoutMs?: number }) {
     this.socketPath = opts.socketPath;
     this.project = opts.project;
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.dispatcher = opts.dispatcher ?? new Agent({ connect: { socketPath: opts.socketPath }, keepAliveTimeout: 30_000 });
   }
 
   /** The same daemon, another project; shares the connection pool. */
   withProject(project: string): IncusClient {
-    return new IncusClient({ socketPath: this.socketPath, project, dispatcher: this.dispatcher });
+    return new IncusClient({ socketPath: this.socketPath, project, dispatcher: this.dispatcher, timeoutMs: this.timeoutMs });
   }
 
   url(path: string, query: Record<string, string> = {}, project: string | null = this.project): string {
@@ -58,7 +63,7 @@ export class IncusClient {
       body = JSON.stringify(opts.body);
       headers['content-type'] = 'application/json';
     }
-    const timeout = opts.timeoutMs ?? 30_000;
+    const timeout = opts.timeoutMs ?? this.timeoutMs;
     let res: Dispatcher.ResponseData;
     try {
       res = await request(this.url(path, opts.query, opts.project === undefined ? this.project : opts.project), {
@@ -92,7 +97,7 @@ export class IncusClient {
 
   /** A plain-text GET (e.g. /1.0/metrics, which answers in Prometheus text, not JSON). */
   async getText(path: string, opts: Pick<RequestOptions, 'query' | 'project' | 'timeoutMs'> = {}): Promise<string> {
-    const timeout = opts.timeoutMs ?? 30_000;
+    const timeout = opts.timeoutMs ?? this.timeoutMs;
     let res: Dispatcher.ResponseData;
     try {
       res = await request(this.url(path, opts.query, opts.project === undefined ? this.project : opts.project), {

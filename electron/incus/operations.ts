@@ -25,19 +25,28 @@ export function operationId(path: string): string {
 }
 
 /**
- * Waits for an operation to end. The wait request holds its body until then, so it runs with
- * no client-side timeout; failure arrives as status_code 400 with `err`, not as an HTTP error.
+ * Waits for an operation to end. Incus holds the wait request's reply until then, or until the
+ * wait's own timeout: it is asked in slices (half the client's request timeout each), so a
+ * daemon that stalls without closing the socket fails the wait with a timeout instead of
+ * hanging it forever; a slice that ends with the operation still running asks again. Failure
+ * arrives as status_code 400 with `err`, not as an HTTP error. `timeoutSec` < 0: no limit.
  */
 export async function waitOperation<M>(client: IncusClient, pathOrId: string, timeoutSec = -1): Promise<Operation<M>> {
   const id = pathOrId.includes('/') ? operationId(pathOrId) : pathOrId;
-  const op = await client.get<Operation<M>>(`/1.0/operations/${id}/wait`, {
-    query: { timeout: String(timeoutSec) },
-    timeoutMs: 0,
-  });
-  if (op.status_code === OPERATION_FAILURE || op.status_code === OPERATION_CANCELLED) {
-    throw new IncusError(op.err || `operation ${op.description} ${op.status}`, op.status_code);
+  const slice = Math.max(1, Math.floor(client.timeoutMs / 2000));
+  const deadline = timeoutSec < 0 ? Infinity : Date.now() + timeoutSec * 1000;
+  for (;;) {
+    const left = Math.ceil((deadline - Date.now()) / 1000);
+    const wait = Math.max(0, Math.min(slice, left));
+    const op = await client.get<Operation<M>>(`/1.0/operations/${id}/wait`, {
+      query: { timeout: String(wait) },
+      timeoutMs: client.timeoutMs + wait * 1000,
+    });
+    if (op.status_code === OPERATION_FAILURE || op.status_code === OPERATION_CANCELLED) {
+      throw new IncusError(op.err || `operation ${op.description} ${op.status}`, op.status_code);
+    }
+    if (op.status_code === OPERATION_SUCCESS || Date.now() >= deadline) return op;
   }
-  return op;
 }
 
 export async function cancelOperation(client: IncusClient, id: string, timeoutMs?: number): Promise<void> {

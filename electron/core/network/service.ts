@@ -24,6 +24,12 @@ export interface NetworkServiceOptions {
    * local host (the log is this machine's), false to turn it off.
    */
   blockedLog?: boolean;
+  /**
+   * False: never create or repair Enclave's bridges (agents in mode `none` only). For a second
+   * daemon on this host (the fault tests'): it shares the host's network namespace, where the
+   * first daemon's bridges already have these names.
+   */
+  bridges?: boolean;
 }
 
 /** The local host's routes and interfaces (the daemon is on this machine: its socket is). */
@@ -75,6 +81,9 @@ export class NetworkService {
 
   /** Enclave's bridges, created or repaired once per connection. */
   ensure(client: IncusClient): Promise<Record<BridgeMode, Bridge>> {
+    if (this.opts.bridges === false) {
+      return Promise.reject(new EnclaveError('unavailable', 'This backend makes no bridges: give agents network mode none.'));
+    }
     if (!this.bridges) {
       const p = ensureBridges(client, this.host, MODE_BRIDGES);
       this.bridges = p;
@@ -200,6 +209,7 @@ export class NetworkService {
    * Returns the names that did not resolve (also written to the agents' activity logs).
    */
   async syncRules(client: IncusClient): Promise<{ agent: string; text: string }[]> {
+    if (this.opts.bridges === false) return [];
     const bridges = await this.ensure(client);
     const acl = bridges.allowlist.name;
     const everything = await allInstances(client);
@@ -239,6 +249,7 @@ export class NetworkService {
 
   /** On connect: bridges ensured, rules rebuilt, names looked up again from time to time. */
   async reconcile(client: IncusClient): Promise<void> {
+    if (this.opts.bridges === false) return;
     await this.ensure(client);
     await this.syncRules(client);
     if (!this.timer) {

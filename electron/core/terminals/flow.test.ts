@@ -108,3 +108,20 @@ describe('FlowGate', () => {
     expect(gate.isPaused).toBe(false);
   });
 });
+
+describe('FlowGate: who holds it', () => {
+  it('names the readers over high, and when the pause began', () => {
+    const gate = new FlowGate(100, 20);
+    gate.add('fast');
+    gate.add('stalled');
+    expect(gate.pausedAt).toBe(0);
+    gate.sent('fast', 150);
+    expect(gate.sent('stalled', 150)).toBeNull(); // already paused by fast
+    expect(gate.pausedAt).toBeGreaterThan(0);
+    expect(gate.behindReaders().sort()).toEqual(['fast', 'stalled']);
+    gate.acked('fast', 150);
+    expect(gate.behindReaders()).toEqual(['stalled']);
+    expect(gate.remove('stalled')).toBe('resume');
+    expect(gate.pausedAt).toBe(0);
+  });
+});

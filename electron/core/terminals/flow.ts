@@ -2,11 +2,14 @@
  * Output flow control for one terminal with several readers. Each reader acknowledges what it
  * has rendered; when any reader is more than `high` bytes behind, the source is paused, and it
  * resumes once every reader is below `low`. A reader that never acks therefore holds back the
- * program (as a slow terminal would), never the backend's memory.
+ * program (as a slow terminal would), never the backend's memory. Its owner detaches a reader
+ * that stays behind (see `behindReaders`), so one stalled window cannot hold the others.
  */
 export class FlowGate {
   private readonly behind = new Map<string, number>();
   private paused = false;
+  /** When the current pause began (Date.now()), 0 while not paused. */
+  pausedAt = 0;
 
   constructor(
     readonly high: number,
@@ -34,6 +37,7 @@ export class FlowGate {
     this.behind.set(reader, now);
     if (!this.paused && now > this.high) {
       this.paused = true;
+      this.pausedAt = Date.now();
       return 'pause';
     }
     return null;
@@ -47,10 +51,16 @@ export class FlowGate {
     return this.check();
   }
 
+  /** Readers more than `high` bytes behind: the ones holding the source paused. */
+  behindReaders(): string[] {
+    return [...this.behind].filter(([, b]) => b > this.high).map(([r]) => r);
+  }
+
   private check(): 'resume' | null {
     if (!this.paused) return null;
     for (const b of this.behind.values()) if (b > this.low) return null;
     this.paused = false;
+    this.pausedAt = 0;
     return 'resume';
   }
 }

@@ -11,6 +11,12 @@ import { FlowGate } from './flow.js';
 export const SCROLLBACK_BYTES = 2 * 1024 * 1024;
 export const FLOW_HIGH = 1024 * 1024;
 export const FLOW_LOW = 256 * 1024;
+/**
+ * A window that keeps the output paused this long (over FLOW_HIGH behind, e.g. a stalled or
+ * hidden tab) is detached, with a message, so the other windows' output goes on.
+ */
+export const STALL_DETACH_MS = 5_000;
+export const STALLED_MESSAGE = 'This window fell behind the terminal\'s output and was detached so the other windows could go on; reattach to continue.';
 /** Replayed scrollback goes out in pieces this size, like live output. */
 const REPLAY_CHUNK = 64 * 1024;
 
@@ -38,6 +44,7 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryMs = 250;
   private connecting = false;
+  private stallTimer: NodeJS.Timeout | null = null;
 
   constructor(
     info: Omit<TerminalInfo, 'state' | 'exitCode' | 'message'>,
@@ -114,8 +121,31 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
     this.ring.push(chunk);
     for (const [id, { link }] of this.readers) {
       link.push('terminals.data', { id: this.info.id, data: chunk });
-      if (this.gate.sent(id, chunk.length) === 'pause') this.pty?.pause();
+      if (this.gate.sent(id, chunk.length) === 'pause') this.paused();
     }
+  }
+
+  /** The gate paused the program: a window that does not catch up in time is let go. */
+  private paused(delay = STALL_DETACH_MS): void {
+    this.pty?.pause();
+    if (this.stallTimer) return;
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = null;
+      if (!this.gate.isPaused) return;
+      // This pause may have begun after the one that set the timer: give it its full time.
+      const left = this.gate.pausedAt + STALL_DETACH_MS - Date.now();
+      if (left > 0) {
+        this.paused(left);
+        return;
+      }
+      for (const id of this.gate.behindReaders()) {
+        const reader = this.readers.get(id);
+        if (!reader) continue;
+        this.detach(id);
+        reader.link.push('terminals.changed', { kind: 'upsert', terminal: { ...this.info, message: STALLED_MESSAGE } });
+      }
+    }, delay);
+    this.stallTimer.unref?.();
   }
 
   private reconnectLater(message: string): void {
@@ -153,7 +183,7 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
     for (let at = 0; at < past.length; at += REPLAY_CHUNK) {
       const piece = past.subarray(at, Math.min(at + REPLAY_CHUNK, past.length));
       link.push('terminals.data', { id: this.info.id, data: piece });
-      if (this.gate.sent(link.id, piece.length) === 'pause') this.pty?.pause();
+      if (this.gate.sent(link.id, piece.length) === 'pause') this.paused();
     }
   }
 
@@ -188,6 +218,8 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
   /** Ends the session: a shell is hung up, a tmux client detached (the agent keeps running). */
   close(): void {
     this.closing = true;
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = null;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     if (this.pty) {
