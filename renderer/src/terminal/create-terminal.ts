@@ -18,6 +18,9 @@ export const TERMINAL_FONT_FAMILY =
 export const SCROLLBACK_LINES = 10_000;
 
 export interface CreateTerminalOptions {
+  /** The grid to parse output into until a fit: the size the backend's PTY has. */
+  cols: number;
+  rows: number;
   theme: ITheme;
   fontSize: number;
   allowOsc52: boolean;
@@ -47,6 +50,9 @@ export function createTerminal(options: CreateTerminalOptions): TerminalBundle {
     // Unicode11Addon switches term.unicode and SearchAddon highlights with decorations: both
     // are xterm's "proposed" API, refused unless this is set.
     allowProposedApi: true,
+    // Not xterm's 80×24: output that arrives before the first fit was written for the PTY's size.
+    cols: options.cols,
+    rows: options.rows,
     // Window manipulation and reports (CSI t) all off. This is xterm's default; stated so it
     // stays that way. harden.ts swallows CSI t entirely as well.
     windowOptions: {},

@@ -12,12 +12,16 @@ import { useBackend } from '../stores/backend.js';
 import { useTerminalUi } from '../stores/terminal-ui.js';
 import { terminalById, useTerminals } from '../stores/terminals.js';
 import { useTheme } from '../stores/theme.js';
-import { type SessionContext, TerminalSession } from './session.js';
+import { type SessionContext, TerminalSession, type TerminalProbe, type TerminalSize } from './session.js';
 
 declare global {
   interface Window {
     /** For end-to-end tests: the text of a terminal's buffer, whatever renders it. */
     __enclaveTerminalText?: (id: string) => string;
+    /** For end-to-end tests: the size xterm draws a terminal at, or null when it has none. */
+    __enclaveTerminalSize?: (id: string) => { cols: number; rows: number } | null;
+    /** For bench/keystroke.ts: hooks into a terminal's xterm. */
+    __enclaveTerminalProbe?: (id: string) => TerminalProbe | null;
   }
 }
 
@@ -26,8 +30,11 @@ const sessions = new Map<string, TerminalSession>();
 const gone = new Set<string>();
 /** Counts backend connections: an attachment made on an earlier one no longer exists. */
 let epoch = 0;
-/** terminals.open calls in flight: their output may arrive before their reply names them. */
-const opening = new Set<Promise<unknown>>();
+/**
+ * terminals.open calls in flight, with the size each asked for: their output may arrive
+ * before their reply names them, and must be parsed at that size.
+ */
+const opening = new Map<Promise<unknown>, TerminalSize>();
 /** Agents whose agent terminal is being opened (one at a time). */
 const openingAgent = new Map<string, Promise<TerminalInfo>>();
 
@@ -62,8 +69,8 @@ const context: SessionContext = {
   activity: (id) => useTerminalUi.getState().markActivity(id),
 };
 
-function create(id: string): TerminalSession {
-  const session = new TerminalSession(id, context);
+function create(id: string, openedAt: TerminalSize | null = null): TerminalSession {
+  const session = new TerminalSession(id, context, openedAt);
   sessions.set(id, session);
   return session;
 }
@@ -94,8 +101,9 @@ export function receiveData({ id, data }: TerminalData): void {
   let session = sessions.get(id);
   if (!session) {
     if (gone.has(id)) return;
-    // Output of a terminal we are opening, ahead of the reply that names it.
-    session = create(id);
+    // Output of a terminal we are opening, ahead of the reply that names it: drawn at the
+    // size that open asked for (the latest, should several be in flight).
+    session = create(id, [...opening.values()].at(-1) ?? null);
     session.adopt(epoch);
   }
   session.write(data);
@@ -113,7 +121,7 @@ export function receiveChange(change: TerminalsChange): void {
 export async function ensureAttached(id: string): Promise<void> {
   const session = ensureSession(id);
   if (session.attachedEpoch === epoch || session.getSnapshot().attach === 'attaching') return;
-  if (opening.size > 0) await Promise.allSettled([...opening]);
+  if (opening.size > 0) await Promise.allSettled([...opening.keys()]);
   if (session.disposed || session.attachedEpoch === epoch || session.getSnapshot().attach === 'attaching') return;
   if (useBackend.getState().link !== 'connected') return;
   const epochAtCall = epoch;
@@ -155,8 +163,9 @@ export function focusTerminal(id: string): void {
 /** Opens a new session of `kind` in `agent`, and shows it. */
 export async function openTerminal(agent: string, kind: TerminalKind): Promise<TerminalInfo> {
   const epochAtCall = epoch;
-  const call = enclave.invoke('terminals.open', { agent, kind, ...estimateSize() });
-  opening.add(call);
+  const size = estimateSize();
+  const call = enclave.invoke('terminals.open', { agent, kind, ...size });
+  opening.set(call, size);
   let info: TerminalInfo;
   try {
     info = await call;
@@ -239,6 +248,7 @@ export function startTerminals(): void {
       const session = sessions.get(info.id);
       const was = before.get(info.id);
       if (!session || was === info) continue;
+      if (was?.cols !== info.cols || was.rows !== info.rows) session.backendSized({ cols: info.cols, rows: info.rows });
       if (info.state !== 'open') session.dropPendingInput();
       else if (was?.state !== 'open') session.sendSize();
       session.setEnded(info.state === 'exited');
@@ -256,4 +266,6 @@ export function startTerminals(): void {
     if (state.allowOsc52 !== previous.allowOsc52) for (const s of sessions.values()) s.applyOsc52(state.allowOsc52);
   });
   window.__enclaveTerminalText = (id: string) => sessions.get(id)?.text() ?? '';
+  window.__enclaveTerminalSize = (id: string) => sessions.get(id)?.drawnSize() ?? null;
+  window.__enclaveTerminalProbe = (id: string) => sessions.get(id)?.probe() ?? null;
 }

@@ -41,6 +41,24 @@ export interface SessionContext {
   activity(id: string): void;
 }
 
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
+
+/** What bench/keystroke.ts watches of one terminal's xterm (`window.__enclaveTerminalProbe`). */
+export interface TerminalProbe {
+  renderer: 'webgl' | 'dom';
+  /** Called after xterm parsed a write; returns how to stop. */
+  onWriteParsed(listener: () => void): () => void;
+  /** Called when xterm drew rows (in its animation frame); returns how to stop. */
+  onRender(listener: () => void): () => void;
+  /** The character in the cell left of the cursor. */
+  charBeforeCursor(): string;
+}
+
+/** xterm's own default, for a terminal whose PTY size nobody knows yet. */
+const FALLBACK_SIZE: TerminalSize = { cols: 80, rows: 24 };
 const FIT_DELAY_MS = 30;
 const NATIVE_PASTE_WAIT_MS = 100;
 const RESIZE_DELAY_MS = 50;
@@ -92,6 +110,11 @@ export class TerminalSession {
   private fitTimer: ReturnType<typeof setTimeout> | null = null;
   private resizeTimer: ReturnType<typeof setTimeout> | null = null;
   private toastTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * The size last asked of the backend, until its terminals.changed reports a size: then that
+   * is what the backend has (ours, or another window's that came later).
+   */
+  private requested: TerminalSize | null = null;
   private snapshot: SessionSnapshot = {
     attach: 'idle',
     error: null,
@@ -102,9 +125,14 @@ export class TerminalSession {
   };
   private readonly listeners = new Set<() => void>();
 
+  /**
+   * `openedAt`: the size the backend was asked to open this terminal with, for output that
+   * arrives before the reply that names it (and so before the store knows its size).
+   */
   constructor(
     readonly id: string,
     private readonly ctx: SessionContext,
+    private readonly openedAt: TerminalSize | null = null,
   ) {
     this.host = document.createElement('div');
     this.host.className = 'terminal-host';
@@ -195,6 +223,7 @@ export class TerminalSession {
   /** The backend connection was replaced: whatever this window was attached to is gone. */
   connectionLost(): void {
     this.attachedEpoch = -1;
+    this.requested = null;
     this.attachSeq++;
     this.replaying = false;
     this.inputQueue.clear();
@@ -236,6 +265,9 @@ export class TerminalSession {
     this.bundle.setVisible(true);
     this.observer = new ResizeObserver(() => this.scheduleFit());
     this.observer.observe(container);
+    // Fit now, in the layout effect that mounted us: output from here on is drawn at the
+    // fitted size, and the backend hears of it without waiting for a timer.
+    if (this.fitNow()) this.sendSize();
     this.scheduleFit(0);
   }
 
@@ -261,16 +293,19 @@ export class TerminalSession {
     }, delay);
   }
 
-  private fitNow(): void {
-    if (this.disposed || !this.container || !this.bundle.isOpen) return;
-    if (this.host.clientWidth === 0 || this.host.clientHeight === 0) return;
+  /** Fits xterm to its pane; false when the pane cannot be measured (yet). */
+  private fitNow(): boolean {
+    if (this.disposed || !this.container || !this.bundle.isOpen) return false;
+    if (this.host.clientWidth === 0 || this.host.clientHeight === 0) return false;
     try {
       this.bundle.fit.fit();
     } catch {
       // Not measurable yet (fonts loading, hidden): the next resize fits.
+      return false;
     }
     // The backend may hold another size (another window, or the size we opened with).
     this.scheduleResize();
+    return true;
   }
 
   private scheduleResize(): void {
@@ -281,21 +316,70 @@ export class TerminalSession {
     }, RESIZE_DELAY_MS);
   }
 
-  /** Tells the backend our size when it differs; only a terminal on screen decides its size. */
+  /**
+   * Tells the backend the size xterm draws at whenever that differs from the size the backend
+   * has (what it last reported, or what we asked since); only a terminal on screen decides.
+   */
   sendSize(): void {
     if (this.disposed || !this.container || !this.bundle.isOpen) return;
     const info = this.ctx.info(this.id);
     if (!info || info.state === 'exited' || this.ctx.link() !== 'connected') return;
     const cols = Math.min(1000, Math.max(2, this.bundle.term.cols));
     const rows = Math.min(500, Math.max(2, this.bundle.term.rows));
-    if (info.cols === cols && info.rows === rows) return;
+    const backend = this.requested ?? info;
+    if (backend.cols === cols && backend.rows === rows) return;
+    this.requested = { cols, rows };
     this.ctx.resize(this.id, cols, rows);
   }
 
+  /**
+   * The backend reported the terminal's size (terminals.changed). Off screen, xterm follows
+   * it, so output parsed while hidden is laid out as the program wrote it. On screen nothing
+   * is sent back: two windows showing one terminal at different sizes would resize it in turn
+   * forever; the next fit of either sends its size.
+   */
+  backendSized(size: TerminalSize): void {
+    if (this.disposed) return;
+    this.requested = null;
+    if (!this.container) this.matchSize(size);
+  }
+
+  /** The size the backend's PTY has, as far as this window knows. */
+  private backendSize(): TerminalSize {
+    const info = this.ctx.info(this.id);
+    return this.requested ?? (info ? { cols: info.cols, rows: info.rows } : (this.openedAt ?? FALLBACK_SIZE));
+  }
+
+  private matchSize({ cols, rows }: TerminalSize): void {
+    const { term } = this.bundle;
+    if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
+  }
+
   /** The size to open a new terminal with, when this one is on screen. */
-  currentSize(): { cols: number; rows: number } | null {
+  currentSize(): TerminalSize | null {
     if (!this.container || !this.bundle.isOpen) return null;
     return { cols: this.bundle.term.cols, rows: this.bundle.term.rows };
+  }
+
+  /** The grid xterm parses output into, on screen or not. */
+  drawnSize(): TerminalSize {
+    return { cols: this.bundle.term.cols, rows: this.bundle.term.rows };
+  }
+
+  /** For benchmarks: when xterm parsed output and when it drew rows, and what it holds. */
+  probe(): TerminalProbe {
+    const { term } = this.bundle;
+    const off = (d: { dispose(): void }) => () => d.dispose();
+    return {
+      renderer: this.bundle.renderer,
+      onWriteParsed: (listener) => off(term.onWriteParsed(listener)),
+      onRender: (listener) => off(term.onRender(listener)),
+      charBeforeCursor: () => {
+        const buffer = term.buffer.active;
+        const x = Math.min(buffer.cursorX, term.cols) - 1;
+        return x < 0 ? '' : (buffer.getLine(buffer.baseY + buffer.cursorY)?.getCell(x)?.getChars() ?? '');
+      },
+    };
   }
 
   // --- preferences ------------------------------------------------------------------------
@@ -450,6 +534,7 @@ export class TerminalSession {
 
   private makeBundle(): TerminalBundle {
     const bundle = createTerminal({
+      ...this.backendSize(),
       theme: TERMINAL_THEMES[this.ctx.theme()],
       fontSize: this.ctx.fontSize(),
       allowOsc52: this.ctx.allowOsc52(),
