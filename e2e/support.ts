@@ -2,6 +2,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { IncusClient } from '../electron/incus/client.js';
+import { deleteProject } from '../electron/incus/projects.js';
 
 const run = promisify(execFile);
 export const root = join(import.meta.dirname, '..');
@@ -28,7 +30,10 @@ export async function dropProject(project: string): Promise<void> {
   try {
     const names = (await incus(project, 'list', '-c', 'n', '-f', 'csv')).split('\n').filter(Boolean);
     for (const name of names) await incus(project, 'delete', '--force', name).catch(() => undefined);
-    await run('incus', ['project', 'delete', project]).catch(() => undefined);
+    // With its own profiles (Enclave's), which `incus project delete` would refuse to leave.
+    const client = new IncusClient({ socketPath: process.env.INCUS_SOCKET || '/var/lib/incus/unix.socket', project: 'default' });
+    await deleteProject(client, project).catch(() => undefined);
+    await client.close().catch(() => undefined);
   } catch {
     // Project never created.
   }

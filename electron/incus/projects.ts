@@ -98,7 +98,18 @@ export function listProfiles(client: IncusClient, project: string): Promise<Prof
   return client.get<Profile[]>('/1.0/profiles', { project, query: { recursion: '1' } });
 }
 
+/**
+ * Deletes a project: its own profiles first (Incus removes only empty projects), never the
+ * default project's, which a project without profiles of its own lists as its. Its instances
+ * must be gone already.
+ */
 export async function deleteProject(client: IncusClient, name: string): Promise<void> {
+  const project = await getProject(client, name);
+  if (ownsProfiles(project)) {
+    for (const p of await listProfiles(client, name)) {
+      if (p.name !== 'default') await client.call('DELETE', `/1.0/profiles/${encodeURIComponent(p.name)}`, { project: name });
+    }
+  }
   await client.call('DELETE', `/1.0/projects/${encodeURIComponent(name)}`, { project: null });
 }
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { IncusClient } from '../incus/client.js';
 import { IncusError } from '../incus/errors.js';
 import { changeState, deleteInstance, listInstances } from '../incus/instances.js';
-import { deleteProject, ensureProject, getProject, listProfiles, ownsProfiles } from '../incus/projects.js';
+import { deleteProject, ensureProject } from '../incus/projects.js';
 
 /** The daemon the integration tests use (override with INCUS_SOCKET). */
 export const INCUS_SOCKET = process.env.INCUS_SOCKET || '/var/lib/incus/unix.socket';
@@ -36,17 +36,6 @@ export async function destroyProject(client: IncusClient, project: string): Prom
       }
     }),
   );
-  // Incus removes only empty projects: its own profiles (Enclave's) go first, never the
-  // default project's, which a project without profiles of its own lists as its.
-  try {
-    if (ownsProfiles(await getProject(client, project))) {
-      for (const p of await listProfiles(client, project)) {
-        if (p.name !== 'default') await client.call('DELETE', `/1.0/profiles/${encodeURIComponent(p.name)}`, { project }).catch((err: unknown) => failures.push(err));
-      }
-    }
-  } catch (err) {
-    if (!(err instanceof IncusError && err.status === 404)) failures.push(err);
-  }
   try {
     await deleteProject(client, project);
   } catch (err) {
