@@ -269,9 +269,12 @@ async function main() {
   const scratch = mkdtempSync(join(tmpdir(), 'enclave-shots-'));
   cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
   const configDir = join(scratch, 'config');
-  const hostFolder = join(scratch, 'host-folder');
+  // Paths that show in the images read as a user's, not as this run's scratch folder.
+  const hostFolder = '/srv/my-project';
+  const madeHostFolder = !existsSync(hostFolder);
   mkdirSync(configDir);
-  mkdirSync(hostFolder);
+  mkdirSync(hostFolder, { recursive: true });
+  if (madeHostFolder) cleanups.push(() => rmSync(hostFolder, { recursive: true, force: true }));
   cleanups.push(() => dropProject(project));
   mkdirSync(OUT, { recursive: true });
   for (const f of readdirSync(OUT)) if (f.endsWith('.png')) rmSync(join(OUT, f));
@@ -279,7 +282,7 @@ async function main() {
   log(`project ${project}`);
   const url = await startServe({ ENCLAVE_PROJECT: project, ENCLAVE_CONFIG_DIR: configDir });
   // Enclave never finds a daemon here: the connection screen.
-  const missingSocket = join(scratch, 'no-incus', 'unix.socket');
+  const missingSocket = '/run/incus-not-installed/unix.socket';
   const offlineUrl = await startServe({ ENCLAVE_PROJECT: project, ENCLAVE_CONFIG_DIR: configDir, INCUS_SOCKET: missingSocket });
 
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
