@@ -79,7 +79,7 @@ export interface IsolationProblem {
   kind: IsolationProblemKind;
   /** The config key or device name, e.g. "security.nesting" or "hostdisk". */
   item: string;
-  /** What Incus holds there, quoted for the user (a device's source path, a key's value). */
+  /** What Incus holds there, quoted for the user (a device's source path, a key's value); '' when unset. */
   value: string;
   /** What the fix does, e.g. "removes the device". */
   fix: string;

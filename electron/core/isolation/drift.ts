@@ -44,7 +44,7 @@ export function nicWithinPolicy(inst: DriftInput, name: string, nic: Record<stri
 function configProblems(config: Record<string, string>): IsolationProblem[] {
   const out: IsolationProblem[] = [];
   const add = (kind: IsolationProblem['kind'], item: string, fix: string, needsRestart = true) =>
-    out.push({ kind, item, value: quote(config[item] ?? '(not set)'), fix, needsRestart });
+    out.push({ kind, item, value: quote(config[item] ?? ''), fix, needsRestart });
   if (isTrue(config['security.privileged'])) add('privileged', 'security.privileged', 'makes it unprivileged again');
   if (isTrue(config['security.nesting'])) add('nesting', 'security.nesting', 'turns nesting off');
   if (config['raw.lxc']) add('raw-lxc', 'raw.lxc', 'removes the raw LXC configuration');
@@ -62,7 +62,7 @@ function configProblems(config: Record<string, string>): IsolationProblem[] {
     out.push({
       kind: 'seccomp',
       item: 'raw.seccomp',
-      value: seccomp ? quote(seccomp) : '(not set)',
+      value: seccomp ? quote(seccomp) : '',
       fix: "restores Enclave's seccomp policy",
       needsRestart: true,
     });
@@ -133,7 +133,7 @@ function unordered(inst: DriftInput): IsolationProblem[] {
     out.push({
       kind: 'profile',
       item: 'profiles',
-      value: profiles.length ? quote(profiles.join(', ')) : '(none)',
+      value: quote(profiles.join(', ')),
       fix: `uses only Enclave's profile "${ENCLAVE_PROFILE}"`,
       needsRestart: false,
     });

@@ -14,7 +14,7 @@ describe('isolation problems as shown', () => {
   it('shows a value only where it says more than the title', () => {
     expect(shownValue(disk)).toBe('/srv/data');
     expect(shownValue(nesting)).toBeNull();
-    expect(shownValue({ ...disk, value: '  ' })).toBeNull();
+    expect(shownValue({ ...disk, value: '  ' })).toBe(''); // unset: the line says (not set)
     expect(shownValue({ ...disk, value: 'hostdisk' })).toBeNull();
   });
 

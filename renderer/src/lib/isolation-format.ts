@@ -22,7 +22,7 @@ export const PROBLEM_TITLES: Record<IsolationProblemKind, string> = {
 /** Items that hold a value worth showing; a bare "true" says nothing the title does not. */
 export function shownValue(problem: IsolationProblem): string | null {
   const value = problem.value.trim();
-  if (value === '' || value === 'true' || value === problem.item) return null;
+  if (value === 'true' || value === problem.item) return null;
   return value;
 }
 

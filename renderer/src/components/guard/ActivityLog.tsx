@@ -6,11 +6,11 @@ import { filterActivity, useActivity } from '../../stores/activity.js';
 import { InlineError } from '../InlineError.js';
 
 const KINDS: { kind: ActivityKind; label: string; icon: string }[] = [
-  { kind: 'lifecycle', label: 'Lifecycle', icon: '⏻' },
+  { kind: 'lifecycle', label: 'Lifecycle', icon: '▶' },
   { kind: 'guard', label: 'Guard', icon: '⚠' },
   { kind: 'limits', label: 'Limits', icon: '⚙' },
   { kind: 'network', label: 'Network', icon: '⇄' },
-  { kind: 'isolation', label: 'Isolation', icon: '⛨' },
+  { kind: 'isolation', label: 'Isolation', icon: '◆' },
   { kind: 'snapshot', label: 'Snapshots', icon: '◉' },
   { kind: 'terminal', label: 'Terminals', icon: '›' },
 ];

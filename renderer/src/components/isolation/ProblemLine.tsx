@@ -10,7 +10,8 @@ export function ProblemLine({ problem }: { problem: IsolationProblem }) {
       <code className="quoted" data-testid="problem-item">
         {problem.item}
       </code>
-      {value !== null && (
+      {value === '' && <span className="problem-value-wrap"> (not set)</span>}
+      {value !== null && value !== '' && (
         <>
           {' '}
           <span className="problem-value-wrap">
