@@ -20,7 +20,7 @@ import { useProgress } from './stores/progress.js';
 import { useSnapshots } from './stores/snapshots.js';
 import { useTelemetry } from './stores/telemetry.js';
 import { useTerminals } from './stores/terminals.js';
-import { loadSettings, resyncSnapshots } from './snapshot-actions.js';
+import { loadSettings, loadSnapshots, resyncSnapshots } from './snapshot-actions.js';
 import { resyncTelemetry } from './telemetry-actions.js';
 import { receiveChange, receiveData, reconcile, startTerminals } from './terminal/manager.js';
 import type { LinkState } from './ws/link.js';
@@ -97,6 +97,11 @@ function resync(reconnected: boolean): void {
 export function startSync(): void {
   enclave.on('agents.changed', (change) => {
     useAgents.getState().apply(change);
+    // A list that failed (the agent was still being made, Incus was busy) is tried again once
+    // the agent changes, rather than showing the failure for good.
+    if (change.kind === 'upsert' && useSnapshots.getState().byAgent[change.agent.name]?.state === 'failed') {
+      void loadSnapshots(change.agent.name);
+    }
     if (change.kind === 'removed') {
       useSnapshots.getState().forget(change.name);
       useTelemetry.getState().forget(change.name);
