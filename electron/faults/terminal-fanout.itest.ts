@@ -3,7 +3,9 @@
  * floods output, one of them stalled (it stops reading its socket, as a frozen tab does).
  *
  * Before the fix, flow control paused the program while any window was over 1 MiB behind: the
- * stalled window stopped the output of all ten. Now a window that holds the output paused for
+ * stalled window stopped the output of all ten. It also found the web host refusing acks past
+ * its cap on calls in flight (a window acks every frame, and ws hands over a TCP chunk's frames
+ * at once): refused acks left every reading window "behind" for good. Now a window that holds the output paused for
  * STALL_DETACH_MS is detached and told why (a terminals.changed pushed to it alone), the others
  * go on, and the backend's memory stays bounded (the stalled socket's queue is capped by the
  * web host's MAX_BUFFERED_BYTES too).
@@ -23,11 +25,7 @@ import { ok } from '../test-support/terminal-link.js';
 import { startWebHost } from '../transport/web-host.js';
 import { useFaultRig } from './support.js';
 
-// OPEN: this still fails after the STALL_DETACH_MS change in session.ts (measured: the nine
-// reading windows stop at ~1.07 MiB each and crawl by 64 KiB every ~10 s; the stalled one got
-// 0), so the detach path is not yet what releases the gate. Run it with ENCLAVE_FAULTS_FANOUT=1
-// while fixing; it is off by default so the suite stays green meanwhile.
-const skipped = spareIncusdSkipReason() ?? (process.env.ENCLAVE_FAULTS_FANOUT ? null : 'the fan-out fix is unfinished (set ENCLAVE_FAULTS_FANOUT=1)');
+const skipped = spareIncusdSkipReason();
 const TITLE = 'ten windows on one flooding terminal, one stalled';
 if (skipped) {
   describe(TITLE, () => {

@@ -21,6 +21,12 @@ export const MAX_CLIENTS = 32;
 /** Unanswered calls per connection; more get `busy`. */
 export const MAX_CALLS_IN_FLIGHT = 64;
 /**
+ * Calls that answer at once and cost next to nothing, sent in bursts (a window acks every
+ * frame it renders; ws delivers a TCP chunk's frames in one go): never counted, since a
+ * refused ack would leave its window "behind" for good and hold the terminal for everyone.
+ */
+const UNCOUNTED = new Set(['terminals.ack', 'terminals.input', 'terminals.resize']);
+/**
  * Bytes queued for a connection that does not read. Terminal output is flow-controlled well
  * below this; past it the window has stopped reading and is cut off (it reconnects by itself).
  */
@@ -188,12 +194,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         send({ t: 'reply', id: -1, reply: { ok: false, error: new EnclaveError('invalid-arguments', `Malformed frame: ${reason}`).toInfo() } });
         return;
       }
-      if (inFlight >= MAX_CALLS_IN_FLIGHT) {
+      const counted = !UNCOUNTED.has(String(frame.method));
+      if (counted && inFlight >= MAX_CALLS_IN_FLIGHT) {
         const busy = new EnclaveError('busy', `This window has ${MAX_CALLS_IN_FLIGHT} calls unanswered; wait for some to finish.`);
         send({ t: 'reply', id: frame.id, reply: { ok: false, error: busy.toInfo() } });
         return;
       }
-      inFlight++;
+      if (counted) inFlight++;
       try {
         // A text frame's size is its arguments' size, so it need not be serialized again; a
         // binary frame carries raw bytes besides, which the contract's schemas bound.
@@ -203,7 +210,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         });
         send({ t: 'reply', id: frame.id, reply });
       } finally {
-        inFlight--;
+        if (counted) inFlight--;
       }
     }
   }
