@@ -319,7 +319,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
         }
         let agent = await this.agents.reload(args.agent);
         // Restored to a safety snapshot (an undo): its config brought its own key back.
-        if (agent.meta['restoring-to'] !== undefined) {
+        if (agent.meta[RESTORING_TO_KEY.slice(META_PREFIX.length)] !== undefined) {
           await patchConfig(client, args.agent, { [RESTORING_TO_KEY]: '' });
           agent = await this.agents.reload(args.agent);
         }

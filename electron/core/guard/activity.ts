@@ -68,7 +68,7 @@ interface Claim {
   /** Lifecycle actions not seen yet; each claims one event. */
   expects: string[];
   /** Its events seen while it ran: logged (as its own) only if it fails, else its entry says it all. */
-  held: Omit<ActivityEntry, 'id'>[];
+  held: Omit<ActivityEntry, 'id' | 'agent'>[];
   /** Infinity while it runs; then the end of its grace. */
   until: number;
   failed: boolean;
@@ -123,7 +123,8 @@ export class ActivityLog extends EventEmitter<ActivityEvents> {
     } catch (err) {
       claim.failed = true;
       claim.until = this.clock() + GRACE_MS;
-      for (const entry of claim.held) this.add({ id: randomUUID(), ...entry });
+      // Under the agent's name now (it may have been renamed meanwhile).
+      for (const entry of claim.held) this.add({ id: randomUUID(), agent: claim.agent, ...entry });
       claim.held = [];
       this.record(claim.agent, action.kind, `${action.failed}: ${reasonOf(err)}`, by);
       throw err;
@@ -145,16 +146,16 @@ export class ActivityLog extends EventEmitter<ActivityEvents> {
     if (meta.action === 'instance-renamed' && typeof oldName === 'string') this.move(oldName, target.name);
     const detail = decodeURIComponent(target.rest.replace(/^\/snapshots\//, ''));
     const message = shown.text(detail, meta.context ?? {});
-    const entry = { agent: target.name, at: now, kind: shown.kind, message };
+    const entry = { at: now, kind: shown.kind, message };
     // The oldest action on this agent still expecting such an event caused it.
     const claim = this.claims.find((c) => c.agent === target.name && c.expects.includes(meta.action));
     if (claim) {
       claim.expects.splice(claim.expects.indexOf(meta.action), 1);
       if (claim.until === Infinity) claim.held.push({ ...entry, actor: claim.by });
-      else if (claim.failed) return this.add({ id: randomUUID(), ...entry, actor: claim.by });
+      else if (claim.failed) return this.add({ id: randomUUID(), agent: target.name, ...entry, actor: claim.by });
       return null;
     }
-    return this.add({ id: randomUUID(), ...entry, actor: actorOf(meta) });
+    return this.add({ id: randomUUID(), agent: target.name, ...entry, actor: actorOf(meta) });
   }
 
   /** Drops the claims of actions whose grace is over. */
