@@ -268,6 +268,12 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
       [undo.safety.name, safety.name],
       ['after-undo', null],
     ]);
+
+    // A clone of a safety snapshot: its source as a fact, and none of the snapshot's restore key.
+    const clone = ok<Agent>(await call('agents.clone', { source: name, snapshot: safety.name, name: `facts-${suffix()}` }));
+    expect(clone.clonedFrom).toEqual({ agent: name, snapshot: safety.name });
+    expect((await getInstance(project.client, clone.name)).config['user.enclave.restoring-to']).toBeUndefined();
+    ok(await call('agents.delete', { name: clone.name }));
     ok(await call('agents.delete', { name }));
   });
 

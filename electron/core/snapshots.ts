@@ -373,6 +373,8 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
                   [`${META_PREFIX}cloned-from`]: from,
                   [`${META_PREFIX}created-at`]: new Date().toISOString(),
                   [`${META_PREFIX}created-by`]: 'enclave',
+                  // A safety snapshot's config holds its restore's target; the copy is no restore ('' drops the key).
+                  [RESTORING_TO_KEY]: '',
                 },
               },
               (id) => {
