@@ -447,7 +447,7 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
       const kind = ['clone', 'sched', 'facts'].find((prefix) => who.startsWith(`${prefix}-`)) ?? who;
       actions.add(`${seq[0]?.action}:${kind}`);
     }
-    expect(actions).toEqual(new Set([`snapshot:${agent}`, `restore:${agent}`, 'clone:clone', 'snapshot:sched', 'snapshot:facts', 'restore:facts']));
+    expect(actions).toEqual(new Set([`snapshot:${agent}`, `restore:${agent}`, 'clone:clone', 'snapshot:sched', 'snapshot:facts', 'restore:facts', 'clone:facts']));
     expect(progress.filter((p) => p.action === 'restore' && p.state === 'done').length).toBeGreaterThanOrEqual(4);
     expect(progress.filter((p) => p.action === 'clone' && p.state === 'done').length).toBe(2);
 
