@@ -16,8 +16,8 @@ export interface Agent {
   description: string;
   /** The user.enclave.* keys, without the prefix. */
   meta: Record<string, string>;
-  /** "agent" or "agent/snapshot" this agent was cloned from. */
-  clonedFrom: string | null;
+  /** The agent (and its snapshot; null: the live agent) this one was cloned from. */
+  clonedFrom: CloneSource | null;
   snapshotSchedule: SnapshotSchedule;
   /** Its resource limits as Incus holds them ('' = unlimited). */
   limits: AgentLimits;
@@ -28,6 +28,12 @@ export interface Agent {
    * privileged mode, nesting, raw.lxc, a NIC outside its policy, …); empty when none.
    */
   isolation: IsolationProblem[];
+}
+
+/** Where a clone came from: an agent's snapshot, or the live agent (snapshot null). */
+export interface CloneSource {
+  agent: string;
+  snapshot: string | null;
 }
 
 /**
@@ -158,6 +164,8 @@ export interface Snapshot {
   comment: string;
   /** Null where the storage driver does not report it. */
   sizeBytes: number | null;
+  /** A safety snapshot's restore: the snapshot it went to (null for other kinds). Kept in Incus, not in the comment. */
+  restoredTo: string | null;
 }
 
 export interface SnapshotsChange {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Instance } from '../incus/instances.js';
-import { instanceFromSource, toAgent } from './agent-model.js';
+import { cloneSourceOf, cloneSourceText, instanceFromSource, toAgent } from './agent-model.js';
 
 function instance(over: Partial<Instance> = {}): Instance {
   return {
@@ -111,6 +111,22 @@ describe('toAgent', () => {
       expect(label({})).toBe('unknown');
       expect(label({ 'user.enclave.image': '', 'image.description': '' })).toBe('unknown');
     });
+  });
+});
+
+describe('clone sources', () => {
+  it('reads user.enclave.cloned-from once, into agent and snapshot', () => {
+    expect(toAgent(instance({ config: { 'user.enclave.cloned-from': 'web/snap-1' } })).clonedFrom).toEqual({ agent: 'web', snapshot: 'snap-1' });
+    expect(toAgent(instance({ config: { 'user.enclave.cloned-from': 'web' } })).clonedFrom).toEqual({ agent: 'web', snapshot: null });
+    expect(toAgent(instance()).clonedFrom).toBeNull();
+  });
+
+  it('knows no source in a hand-edited value', () => {
+    for (const v of [undefined, '', '/snap', 'web/', 'a/b/c', 'we b', ' web']) expect(cloneSourceOf(v)).toBeNull();
+  });
+
+  it('writes what it reads', () => {
+    for (const s of [{ agent: 'web', snapshot: 'snap-1' }, { agent: 'web', snapshot: null }]) expect(cloneSourceOf(cloneSourceText(s))).toEqual(s);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Agent, AgentLimits, AgentStatus } from '../../shared/types.js';
+import type { Agent, AgentLimits, AgentStatus, CloneSource } from '../../shared/types.js';
 import type { Instance } from '../incus/instances.js';
 import { isolationProblems } from './isolation/drift.js';
 import { networkOf } from './network/policy-model.js';
@@ -43,6 +43,22 @@ function limitsOf(inst: Instance): AgentLimits {
   };
 }
 
+/**
+ * Where a clone came from, out of its `user.enclave.cloned-from`: the Incus copy source
+ * Enclave wrote, "agent" or "agent/snapshot" (Incus allows no "/" in either name). Anything
+ * else (a hand-edited key) is no known source.
+ */
+export function cloneSourceOf(value: string | undefined): CloneSource | null {
+  const m = value?.match(/^([^/\s]+)(?:\/([^/\s]+))?$/);
+  if (!m?.[1]) return null;
+  return { agent: m[1], snapshot: m[2] ?? null };
+}
+
+/** The value `cloneSourceOf` reads back, and the copy source Incus takes. */
+export function cloneSourceText(source: CloneSource): string {
+  return source.snapshot === null ? source.agent : `${source.agent}/${source.snapshot}`;
+}
+
 /** An Incus instance as the renderer sees it: derived purely from the instance object. */
 export function toAgent(inst: Instance): Agent {
   const meta: Record<string, string> = {};
@@ -59,7 +75,7 @@ export function toAgent(inst: Instance): Agent {
     managed: Object.keys(meta).length > 0,
     description: inst.description ?? '',
     meta,
-    clonedFrom: meta['cloned-from'] || null,
+    clonedFrom: cloneSourceOf(meta['cloned-from']),
     snapshotSchedule: { schedule: inst.config?.['snapshots.schedule'] ?? '', expiry: inst.config?.['snapshots.expiry'] ?? '' },
     limits: limitsOf(inst),
     network: networkOf(inst),

@@ -34,11 +34,14 @@ async function instanceExists(client: IncusClient, name: string): Promise<boolea
   }
 }
 
-/** The lifecycle events an action causes, and how the activity log words it. */
+/**
+ * The lifecycle events an action may cause, and how the activity log words it. A start or
+ * restart may lift a full disk's quota on the way (instance-updated, see full-disk.ts).
+ */
 const ACTION_EVENTS: Record<AgentAction, { text: string; events: string[] }> = {
-  start: { text: 'started', events: ['instance-started'] },
+  start: { text: 'started', events: ['instance-started', 'instance-updated'] },
   stop: { text: 'stopped', events: ['instance-stopped', 'instance-shutdown'] },
-  restart: { text: 'restarted', events: ['instance-restarted', 'instance-stopped', 'instance-started', 'instance-shutdown'] },
+  restart: { text: 'restarted', events: ['instance-restarted', 'instance-stopped', 'instance-started', 'instance-shutdown', 'instance-updated'] },
   freeze: { text: 'frozen', events: ['instance-paused'] },
   unfreeze: { text: 'unfrozen', events: ['instance-resumed'] },
 };
@@ -253,7 +256,6 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
       const progress = (stage: AgentProgress['stage'], detail: string, error?: string) =>
         this.emit('progress', error ? { name: args.name, stage, detail, error } : { name: args.name, stage, detail });
       progress('creating', 'Creating the container');
-      this.activity.record(args.name, 'lifecycle', `created from ${args.image}`, undefined, ['instance-created', 'instance-started']);
       let opId: string | null = null;
       /** Past this, a 409 is not a taken name (Incus refuses a start with 409 too, e.g. an address conflict). */
       let made = false;
@@ -284,11 +286,17 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             this.watchedOps.set(id, args.name);
           },
         );
-        if (this.network) await this.network.withSpec(args.name, args.network ?? settings.defaultNetwork, make);
-        else await make({ config: {}, devices: {} });
-        made = true;
-        progress('starting', 'Starting');
-        await changeState(client, args.name, 'start');
+        await this.activity.track(
+          args.name,
+          { kind: 'lifecycle', done: `created from ${args.image}`, failed: `create from ${args.image} failed`, expects: ['instance-created', 'instance-started'] },
+          async () => {
+            if (this.network) await this.network.withSpec(args.name, args.network ?? settings.defaultNetwork, make);
+            else await make({ config: {}, devices: {} });
+            made = true;
+            progress('starting', 'Starting');
+            await changeState(client, args.name, 'start');
+          },
+        );
         const agent = await this.fresh(args.name);
         this.emit('changed', { kind: 'upsert', agent });
         return agent;
@@ -314,8 +322,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     const client = this.connection.requireClient();
     const agent = await this.exclusive(args.name, args.action, async () => {
       const what = ACTION_EVENTS[args.action];
-      this.activity.record(args.name, 'lifecycle', what.text, by, what.events);
-      try {
+      await this.activity.track(args.name, { kind: 'lifecycle', done: what.text, failed: `${args.action} failed`, by, expects: what.events }, async () => {
         const change = () => changeState(client, args.name, args.action, { force: args.force ?? false });
         if (args.action === 'start' || args.action === 'restart') {
           // A failed restart leaves the agent stopped: the retry starts it.
@@ -323,10 +330,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
         } else {
           await change();
         }
-      } catch (err) {
-        this.activity.record(args.name, 'lifecycle', `${args.action} failed: ${err instanceof Error ? err.message : String(err)}`, by);
-        throw err;
-      }
+      });
       const fresh = await this.fresh(args.name);
       this.emit('changed', { kind: 'upsert', agent: fresh });
       return fresh;
@@ -341,7 +345,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
   /** How a full agent's quota is lifted for `purpose`, said in its activity log and progress. */
   private quotaLiftOpts(client: IncusClient, name: string, purpose: LiftPurpose, by = 'Enclave') {
     const tell = (text: string) => {
-      this.activity.record(name, 'limits', text, by, ['instance-updated']);
+      // Done by now; its instance-updated event is claimed by the action it is part of.
+      this.activity.record(name, 'limits', text, by);
       if (purpose === 'start') this.emit('progress', { name, stage: 'starting', detail: text });
     };
     return { client, name, purpose, tell };
@@ -352,10 +357,12 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     const client = this.connection.requireClient();
     return this.exclusive(args.name, 'delete', async () => {
       const inst = await getInstance(client, args.name);
-      this.activity.record(args.name, 'lifecycle', 'deleted', undefined, ['instance-resumed', 'instance-stopped', 'instance-shutdown', 'instance-deleted']);
-      if (inst.status === 'Frozen') await changeState(client, args.name, 'unfreeze');
-      if (inst.status !== 'Stopped') await changeState(client, args.name, 'stop', { force: true });
-      await withDiskQuotaLifted(this.quotaLiftOpts(client, args.name, 'delete'), () => deleteInstance(client, args.name));
+      const expects = ['instance-resumed', 'instance-stopped', 'instance-shutdown', 'instance-deleted', 'instance-updated'];
+      await this.activity.track(args.name, { kind: 'lifecycle', done: 'deleted', failed: 'delete failed', expects }, async () => {
+        if (inst.status === 'Frozen') await changeState(client, args.name, 'unfreeze');
+        if (inst.status !== 'Stopped') await changeState(client, args.name, 'stop', { force: true });
+        await withDiskQuotaLifted(this.quotaLiftOpts(client, args.name, 'delete'), () => deleteInstance(client, args.name));
+      });
       if (this.apply(args.name, null)) this.emit('changed', { kind: 'removed', name: args.name });
       return { name: args.name };
     });

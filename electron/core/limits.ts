@@ -132,8 +132,12 @@ export class LimitsService {
           if (shrink) throw new EnclaveError('conflict', shrink);
         }
         if (change.config || change.devices) {
-          this.agents.activity.record(args.agent, 'limits', limitsChangeText(limitsOfInstance(inst), args.limits), undefined, ['instance-updated']);
-          await patchFullAware(client, args.agent, change, rootDiskSize(inst), notes);
+          // A full disk takes two updates (see patchFullAware).
+          await this.agents.activity.track(
+            args.agent,
+            { kind: 'limits', done: limitsChangeText(limitsOfInstance(inst), args.limits), failed: 'limits change failed', expects: ['instance-updated', 'instance-updated'] },
+            () => patchFullAware(client, args.agent, change, rootDiskSize(inst), notes),
+          );
         }
         const agent = await this.agents.reload(args.agent);
         notes.push(...limitsNotes(keys, inst.status === 'Running', driver));

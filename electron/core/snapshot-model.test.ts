@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InstanceSnapshot } from '../incus/snapshots.js';
 import {
+  RESTORING_TO_KEY,
   SAFETY_PREFIX,
   SCHEDULED_PATTERN,
   compareTimes,
@@ -52,7 +53,18 @@ describe('toSnapshot', () => {
       expiresAt: null,
       comment: 'a comment',
       sizeBytes: 4096,
+      restoredTo: null,
     });
+  });
+
+  it("reads a safety snapshot's restore target from its own config, never from its comment", () => {
+    const config = { [RESTORING_TO_KEY]: 'snap-1', 'limits.cpu': '2' };
+    expect(toSnapshot('a', snap({ name: 'safety-1', config }), 'whatever the user wrote').restoredTo).toBe('snap-1');
+    expect(toSnapshot('a', snap({ name: 'safety-1' }), 'Safety snapshot before restoring to snap-1').restoredTo).toBeNull();
+    expect(toSnapshot('a', snap({ name: 'safety-1', config: { [RESTORING_TO_KEY]: '' } }), '').restoredTo).toBeNull();
+    // A copy of the key another kind inherited (taken right after an undo) is no restore.
+    expect(toSnapshot('a', snap({ name: 'snap-2', config }), '').restoredTo).toBeNull();
+    expect(toSnapshot('a', snap({ name: 'auto-3', config }), '').restoredTo).toBeNull();
   });
 
   it("reads Incus's zero time as no expiry", () => {

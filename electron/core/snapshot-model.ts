@@ -1,5 +1,6 @@
 import type { Snapshot, SnapshotKind, SnapshotSchedule } from '../../shared/types.js';
 import type { InstanceSnapshot } from '../incus/snapshots.js';
+import { META_PREFIX } from './agent-model.js';
 
 export const SAFETY_PREFIX = 'safety-';
 /** Incus names scheduled snapshots after `snapshots.pattern`; Enclave sets it to this. */
@@ -12,6 +13,21 @@ export function snapshotKind(name: string): SnapshotKind {
   return 'manual';
 }
 
+/**
+ * Where a restore went, kept in Incus rather than in words: Enclave sets this key on the
+ * instance just before it takes the safety snapshot, and a snapshot keeps the instance's
+ * config as it was then, which Incus lets no one change afterwards (Incus 6.0.4 ignores a
+ * config in a snapshot PUT, and the volume snapshot takes none). The restore itself replaces
+ * the instance's config with the target's, which drops the key again.
+ */
+export const RESTORING_TO_KEY = `${META_PREFIX}restoring-to`;
+
+/** The snapshot a safety snapshot's restore went to; null for other kinds (a copy of the key inherited by one is no restore of its). */
+export function restoredTo(name: string, config: Record<string, string> | undefined): string | null {
+  if (snapshotKind(name) !== 'safety') return null;
+  return config?.[RESTORING_TO_KEY] || null;
+}
+
 export function toSnapshot(agent: string, snap: InstanceSnapshot, comment: string): Snapshot {
   const expires = snap.expires_at && !snap.expires_at.startsWith('0001-01-01') ? snap.expires_at : null;
   return {
@@ -22,6 +38,7 @@ export function toSnapshot(agent: string, snap: InstanceSnapshot, comment: strin
     expiresAt: expires,
     comment,
     sizeBytes: typeof snap.size === 'number' && snap.size >= 0 ? snap.size : null,
+    restoredTo: restoredTo(snap.name, snap.config),
   };
 }
 

@@ -237,6 +237,46 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
       .toEqual(['', '']);
   });
 
+  it("keeps a restore's target in Incus: editing the safety snapshot's comment (in Enclave or by hand) leaves the restore on the timeline", async () => {
+    const name = `facts-${suffix()}`;
+    ok<Agent>(await call('agents.create', { name, image: AGENT_IMAGE }));
+    ok(await call('snapshots.create', { agent: name, name: 'target' }));
+    const { safety } = ok<RestoreResult>(await call('snapshots.restore', { agent: name, name: 'target' }));
+    expect(safety).toMatchObject({ kind: 'safety', restoredTo: 'target' });
+    // On the safety snapshot itself, and no longer on the instance.
+    expect((await getSnapshot(project.client, name, safety.name)).config?.['user.enclave.restoring-to']).toBe('target');
+    expect((await getInstance(project.client, name)).config['user.enclave.restoring-to']).toBeUndefined();
+
+    const updated = ok<Snapshot>(await call('snapshots.update', { agent: name, name: safety.name, comment: 'before the big refactor' }));
+    expect(updated).toMatchObject({ comment: 'before the big refactor', restoredTo: 'target' });
+    // By hand: the comment is the volume snapshot's description.
+    const pool = await rootPool(project.client, name);
+    await incus('query', '-X', 'PATCH', `/1.0/storage-pools/${pool}/volumes/container/${name}/snapshots/${safety.name}?project=${project.name}`, '-d', '{"description":"hand-edited"}');
+    await expect.poll(async () => (await list(name)).find((s) => s.name === safety.name)?.comment).toBe('hand-edited');
+    expect((await list(name)).find((s) => s.name === safety.name)?.restoredTo).toBe('target');
+
+    // An undo restores a safety snapshot, whose config holds the key: it does not stay on the instance.
+    const undo = ok<RestoreResult>(await call('snapshots.restore', { agent: name, name: safety.name }));
+    expect(undo.safety.restoredTo).toBe(safety.name);
+    expect(undo.agent.meta['restoring-to']).toBeUndefined();
+    expect((await getInstance(project.client, name)).config['user.enclave.restoring-to']).toBeUndefined();
+    const after = ok<Snapshot>(await call('snapshots.create', { agent: name, name: 'after-undo' }));
+    expect(after.restoredTo).toBeNull();
+    expect((await list(name)).map((s) => [s.name, s.restoredTo])).toEqual([
+      ['target', null],
+      [safety.name, 'target'],
+      [undo.safety.name, safety.name],
+      ['after-undo', null],
+    ]);
+
+    // A clone of a safety snapshot: its source as a fact, and none of the snapshot's restore key.
+    const clone = ok<Agent>(await call('agents.clone', { source: name, snapshot: safety.name, name: `facts-${suffix()}` }));
+    expect(clone.clonedFrom).toEqual({ agent: name, snapshot: safety.name });
+    expect((await getInstance(project.client, clone.name)).config['user.enclave.restoring-to']).toBeUndefined();
+    ok(await call('agents.delete', { name: clone.name }));
+    ok(await call('agents.delete', { name }));
+  });
+
   it('reattaches an open agent terminal by itself after a restore', async () => {
     const link = new TestLink(backend.handlers);
     const term = await openTerminal(link, agent, 'agent');
@@ -358,7 +398,7 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     let t = performance.now();
     const c1 = ok<Agent>(await call('agents.clone', { source: agent, snapshot: 'for-clone', name: fromSnap }));
     const snapMs = performance.now() - t;
-    expect(c1).toMatchObject({ name: fromSnap, status: 'Running', clonedFrom: `${agent}/for-clone`, image: AGENT_IMAGE });
+    expect(c1).toMatchObject({ name: fromSnap, status: 'Running', clonedFrom: { agent, snapshot: 'for-clone' }, image: AGENT_IMAGE });
     expect(await readMarker(fromSnap)).toBe('at-snapshot');
     expect(await hasTmux(fromSnap)).toBe(true);
     const inst1 = await getInstance(project.client, fromSnap);
@@ -373,7 +413,7 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     t = performance.now();
     const c2 = ok<Agent>(await call('agents.clone', { source: agent, name: live }));
     const liveMs = performance.now() - t;
-    expect(c2).toMatchObject({ name: live, status: 'Running', clonedFrom: agent });
+    expect(c2).toMatchObject({ name: live, status: 'Running', clonedFrom: { agent, snapshot: null } });
     expect(await readMarker(live)).toBe('live');
     expect(await hasTmux(live)).toBe(true);
     expect(own(await getInstance(project.client, live))).toEqual(own(source));
@@ -404,11 +444,12 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
       expect(new Set(seq.map((p) => p.agent)).size).toBe(1);
       expect(new Set(seq.map((p) => p.action)).size).toBe(1);
       const who = seq[0]?.agent ?? '';
-      actions.add(`${seq[0]?.action}:${who.startsWith('clone-') ? 'clone' : who.startsWith('sched-') ? 'sched' : who}`);
+      const kind = ['clone', 'sched', 'facts'].find((prefix) => who.startsWith(`${prefix}-`)) ?? who;
+      actions.add(`${seq[0]?.action}:${kind}`);
     }
-    expect(actions).toEqual(new Set([`snapshot:${agent}`, `restore:${agent}`, 'clone:clone', 'snapshot:sched']));
+    expect(actions).toEqual(new Set([`snapshot:${agent}`, `restore:${agent}`, 'clone:clone', 'snapshot:sched', 'snapshot:facts', 'restore:facts', 'clone:facts']));
     expect(progress.filter((p) => p.action === 'restore' && p.state === 'done').length).toBeGreaterThanOrEqual(4);
-    expect(progress.filter((p) => p.action === 'clone' && p.state === 'done').length).toBe(2);
+    expect(progress.filter((p) => p.action === 'clone' && p.state === 'done').length).toBe(3); // the clone test's two, and the restore test's one
 
     const err = failed(await call('operations.cancel', { id: '00000000-0000-4000-8000-000000000000' }));
     expect(err.code).toBe('not-found');

@@ -18,12 +18,12 @@ import {
   setSnapshotExpiry,
   snapshotDescriptions,
 } from '../incus/snapshots.js';
-import { META_PREFIX, instanceFromSource } from './agent-model.js';
+import { META_PREFIX, cloneSourceText, instanceFromSource } from './agent-model.js';
 import type { AgentService } from './agents.js';
 import type { Connection } from './connection.js';
 import type { OperationTracker } from './operations.js';
 import type { SettingsStore } from './settings.js';
-import { SAFETY_PREFIX, compareTimes, decodeComment, encodeComment, scheduleConfig, timestampName, toSnapshot } from './snapshot-model.js';
+import { RESTORING_TO_KEY, SAFETY_PREFIX, compareTimes, decodeComment, encodeComment, scheduleConfig, timestampName, toSnapshot } from './snapshot-model.js';
 
 /** Oldest first, as Incus took them. */
 function sorted(list: Snapshot[]): Snapshot[] {
@@ -227,8 +227,11 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
         throw new EnclaveError('conflict', `${args.agent} already has a snapshot named "${args.name}".`);
       }
       const name = args.name ?? timestampName('snap-', new Date(), names);
-      this.agents.activity.record(args.agent, 'snapshot', `snapshot ${name} taken`, undefined, ['instance-snapshot-created']);
-      return this.take(client, args.agent, name, args.comment ?? '', null);
+      return this.agents.activity.track(
+        args.agent,
+        { kind: 'snapshot', done: `snapshot ${name} taken`, failed: `snapshot ${name} failed`, expects: ['instance-snapshot-created'] },
+        () => this.take(client, args.agent, name, args.comment ?? '', null),
+      );
     });
   }
 
@@ -263,8 +266,11 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
   async delete(args: { agent: string; name: string }): Promise<void> {
     const client = this.client();
     await this.changing(args.agent, 'deleting a snapshot', async () => {
-      this.agents.activity.record(args.agent, 'snapshot', `snapshot ${args.name} deleted`, undefined, ['instance-snapshot-deleted']);
-      await deleteSnapshot(client, args.agent, args.name);
+      await this.agents.activity.track(
+        args.agent,
+        { kind: 'snapshot', done: `snapshot ${args.name} deleted`, failed: `deleting snapshot ${args.name} failed`, expects: ['instance-snapshot-deleted'] },
+        () => deleteSnapshot(client, args.agent, args.name),
+      );
       this.applied(args.agent, (list) => list.filter((s) => s.name !== args.name));
     });
   }
@@ -281,33 +287,44 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
       if (!names.includes(args.name)) throw new EnclaveError('not-found', `${args.agent} has no snapshot named "${args.name}".`);
       const keep = (await this.settings.get()).safetyExpiry;
       const expiresAt = keep ? new Date(Date.now() + expiryMs(keep)).toISOString() : null;
-      this.agents.activity.record(args.agent, 'snapshot', `restored to ${args.name} (safety snapshot taken first)`, undefined, [
-        'instance-snapshot-created',
-        'instance-restored',
-        'instance-stopped',
-        'instance-started',
-        'instance-restarted',
-        'instance-shutdown',
-      ]);
-      const safety = await this.take(
-        client,
-        args.agent,
-        timestampName(SAFETY_PREFIX, new Date(), names),
-        `Safety snapshot before restoring to ${args.name}`,
-        expiresAt,
-      );
-      let opId: string | null = null;
-      try {
-        await restoreSnapshot(client, args.agent, args.name, (id) => {
-          opId = id;
-          this.ops.started(id, args.agent, 'restore', `Restoring ${args.agent} to ${args.name}`);
-        });
-        this.ops.finished(opId);
-      } catch (err) {
-        this.ops.finished(opId, { error: err });
-        throw err;
-      }
-      return { agent: await this.agents.reload(args.agent), safety };
+      const safetyName = timestampName(SAFETY_PREFIX, new Date(), names);
+      const action = {
+        kind: 'snapshot' as const,
+        done: `restored to ${args.name} (state before kept in ${safetyName})`,
+        failed: `restore to ${args.name} failed`,
+        // The key set and cleared (see RESTORING_TO_KEY), the safety snapshot, the restore and the restart it brings.
+        expects: ['instance-updated', 'instance-updated', 'instance-snapshot-created', 'instance-restored', 'instance-stopped', 'instance-started', 'instance-restarted', 'instance-shutdown'],
+      };
+      return this.agents.activity.track(args.agent, action, async () => {
+        // The safety snapshot keeps the config it is taken with: the restore's target goes in first.
+        await patchConfig(client, args.agent, { [RESTORING_TO_KEY]: args.name });
+        let safety: Snapshot;
+        try {
+          safety = await this.take(client, args.agent, safetyName, `Safety snapshot before restoring to ${args.name}`, expiresAt);
+          let opId: string | null = null;
+          try {
+            await restoreSnapshot(client, args.agent, args.name, (id) => {
+              opId = id;
+              this.ops.started(id, args.agent, 'restore', `Restoring ${args.agent} to ${args.name}`);
+            });
+            this.ops.finished(opId);
+          } catch (err) {
+            this.ops.finished(opId, { error: err });
+            throw err;
+          }
+        } catch (err) {
+          // Not restored: the key would otherwise stay on the instance.
+          await patchConfig(client, args.agent, { [RESTORING_TO_KEY]: '' }).catch(() => undefined);
+          throw err;
+        }
+        let agent = await this.agents.reload(args.agent);
+        // Restored to a safety snapshot (an undo): its config brought its own key back.
+        if (agent.meta[RESTORING_TO_KEY.slice(META_PREFIX.length)] !== undefined) {
+          await patchConfig(client, args.agent, { [RESTORING_TO_KEY]: '' });
+          agent = await this.agents.reload(args.agent);
+        }
+        return { agent, safety };
+      });
     });
     // After the lock: the tmux start runs inside the agent, which must not hold its lock.
     if (result.agent.status === 'Running') await this.agents.startAgentSession(client, result.agent);
@@ -317,8 +334,11 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
   async setSchedule(args: { agent: string } & SnapshotSchedule): Promise<Agent> {
     const client = this.client();
     return this.agents.locks.run(args.agent, 'having its schedule changed', async () => {
-      this.agents.activity.record(args.agent, 'snapshot', `snapshot schedule set to ${args.schedule || 'off'}`, undefined, ['instance-updated']);
-      await patchConfig(client, args.agent, scheduleConfig(args));
+      await this.agents.activity.track(
+        args.agent,
+        { kind: 'snapshot', done: `snapshot schedule set to ${args.schedule || 'off'}`, failed: `setting the snapshot schedule to ${args.schedule || 'off'} failed`, expects: ['instance-updated'] },
+        () => patchConfig(client, args.agent, scheduleConfig(args)),
+      );
       return this.agents.reload(args.agent);
     });
   }
@@ -332,38 +352,42 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
     if (await this.agents.exists(args.name)) {
       throw new EnclaveError('conflict', `An agent named "${args.name}" already exists. Choose another name.`);
     }
-    const from = args.snapshot ? `${args.source}/${args.snapshot}` : args.source;
+    const from = cloneSourceText({ agent: args.source, snapshot: args.snapshot ?? null });
     const work = () =>
       this.agents.locks.run(args.name, 'being created', async () => {
         let opId: string | null = null;
-        this.agents.activity.record(args.name, 'lifecycle', `cloned from ${from}`, undefined, ['instance-created', 'instance-started']);
-        try {
-          // The copy would hold the source's NIC address: it gets its own.
-          const devices = this.network ? await this.network.cloneDevices(from) : {};
-          await createInstance(
-            client,
-            {
-              name: args.name,
-              source: { type: 'copy', source: from, instance_only: true },
-              devices,
-              // Started by the same operation: one round trip less than a separate start.
-              start: true,
-              config: {
-                [`${META_PREFIX}cloned-from`]: from,
-                [`${META_PREFIX}created-at`]: new Date().toISOString(),
-                [`${META_PREFIX}created-by`]: 'enclave',
+        const action = { kind: 'lifecycle' as const, done: `cloned from ${from}`, failed: `clone from ${from} failed`, expects: ['instance-created', 'instance-started'] };
+        await this.agents.activity.track(args.name, action, async () => {
+          try {
+            // The copy would hold the source's NIC address: it gets its own.
+            const devices = this.network ? await this.network.cloneDevices(from) : {};
+            await createInstance(
+              client,
+              {
+                name: args.name,
+                source: { type: 'copy', source: from, instance_only: true },
+                devices,
+                // Started by the same operation: one round trip less than a separate start.
+                start: true,
+                config: {
+                  [`${META_PREFIX}cloned-from`]: from,
+                  [`${META_PREFIX}created-at`]: new Date().toISOString(),
+                  [`${META_PREFIX}created-by`]: 'enclave',
+                  // A safety snapshot's config holds its restore's target; the copy is no restore ('' drops the key).
+                  [RESTORING_TO_KEY]: '',
+                },
               },
-            },
-            (id) => {
-              opId = id;
-              this.ops.started(id, args.name, 'clone', `Cloning ${from} into ${args.name}`);
-            },
-          );
-          this.ops.finished(opId);
-        } catch (err) {
-          this.ops.finished(opId, { error: err });
-          throw err;
-        }
+              (id) => {
+                opId = id;
+                this.ops.started(id, args.name, 'clone', `Cloning ${from} into ${args.name}`);
+              },
+            );
+            this.ops.finished(opId);
+          } catch (err) {
+            this.ops.finished(opId, { error: err });
+            throw err;
+          }
+        });
         if (this.network) await this.network.syncRules(client);
         return this.agents.reload(args.name);
       });

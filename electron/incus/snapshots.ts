@@ -10,6 +10,8 @@ export interface InstanceSnapshot {
   stateful: boolean;
   /** -1 when the storage driver does not report it. */
   size: number;
+  /** The instance's config as it was when the snapshot was taken; Incus lets nothing change it afterwards. */
+  config?: Record<string, string>;
 }
 
 /** A storage volume snapshot: where Incus 6.0 keeps a snapshot's description. */

@@ -3,7 +3,6 @@ import { alertNotifier, type DesktopNotice } from './notifier.js';
 import type { GuardAlert, GuardRule, GuardSettings, TelemetrySample } from '../../../shared/types.js';
 import { sampleFixture } from '../../../shared/test-fixtures.js';
 import { DEFAULT_SETTINGS } from '../settings.js';
-import { ActivityLog, DEDUPE_MS, actorOf } from './activity.js';
 import { evaluate, pinnedFor } from './rules.js';
 import { guardPatch, guardSettingsOf } from './service.js';
 
@@ -117,55 +116,6 @@ describe('guard settings on an agent', () => {
       autoFreeze: true,
     });
     expect(guardPatch({ memoryPercent: 70, autoFreeze: true })).toEqual({ 'user.enclave.guard.memory-percent': '70', 'user.enclave.guard.auto-freeze': 'true' });
-  });
-});
-
-describe('activity log', () => {
-  const meta = (action: string, protocol = 'unix', source = '/1.0/instances/worker') => ({ action, source, requestor: { username: 'root', protocol, address: '@' } });
-
-  it('drops the lifecycle event of an action Enclave recorded, once, within the window', () => {
-    const log = new ActivityLog();
-    log.record('worker', 'lifecycle', 'stopped', 'Enclave', ['instance-stopped'], 1000);
-    expect(log.onLifecycle(meta('instance-stopped'), 2000)).toBeNull();
-    // The same action again is someone else's.
-    expect(log.onLifecycle(meta('instance-stopped'), 2500)).toMatchObject({ message: 'stopped', actor: 'incus CLI / another client (root)' });
-    expect(log.list('worker').map((e) => e.actor)).toEqual(['Enclave', 'incus CLI / another client (root)']);
-  });
-
-  it('does not dedupe after the window, or for another agent or action', () => {
-    const log = new ActivityLog();
-    log.record('worker', 'lifecycle', 'frozen', 'Enclave', ['instance-paused'], 1000);
-    expect(log.onLifecycle(meta('instance-paused', 'unix', '/1.0/instances/other'), 1100)).not.toBeNull();
-    expect(log.onLifecycle(meta('instance-started'), 1100)).not.toBeNull();
-    expect(log.onLifecycle(meta('instance-paused'), 1000 + DEDUPE_MS + 1)).not.toBeNull();
-  });
-
-  it('follows a rename: the history moves to the new name, with the rename on it', () => {
-    const log = new ActivityLog();
-    log.record('worker', 'limits', 'limits changed: memory 1GiB → 2GiB', 'Enclave', [], 1000);
-    log.onLifecycle(meta('instance-started'), 2000);
-    const renamed = { ...meta('instance-renamed', 'unix', '/1.0/instances/builder'), context: { old_name: 'worker' } };
-    expect(log.onLifecycle(renamed, 3000)).toMatchObject({ agent: 'builder', message: 'renamed from worker' });
-    expect(log.list('worker')).toEqual([]);
-    expect(log.list('builder').map((e) => [e.agent, e.message])).toEqual([
-      ['builder', 'limits changed: memory 1GiB → 2GiB'],
-      ['builder', 'started'],
-      ['builder', 'renamed from worker'],
-    ]);
-  });
-
-  it('words snapshots and names actors; ignores unlisted actions; bounded, newest last', () => {
-    const log = new ActivityLog(3);
-    expect(log.onLifecycle(meta('instance-snapshot-created', 'tls', '/1.0/instances/worker/snapshots/s1'))).toMatchObject({
-      kind: 'snapshot',
-      message: 'snapshot s1 taken',
-      actor: 'root (@)',
-    });
-    expect(actorOf({ action: 'instance-snapshot-created' })).toBe('Incus (schedule)');
-    expect(log.onLifecycle(meta('instance-exec'))).toBeNull();
-    for (const m of ['a', 'b', 'c']) log.record('worker', 'guard', m, 'guard');
-    expect(log.list('worker').map((e) => e.message)).toEqual(['a', 'b', 'c']);
-    expect(log.list('worker', 2).map((e) => e.message)).toEqual(['b', 'c']);
   });
 });
 

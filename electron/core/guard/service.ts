@@ -109,9 +109,9 @@ export class GuardService extends EventEmitter<GuardEvents> {
     const client = this.connection.requireClient();
     const config = guardPatch(args.settings);
     if (Object.keys(config).length) {
-      this.activity.record(args.agent, 'guard', `guard settings changed: ${describeChange(args.settings)}`, undefined, ['instance-updated']);
+      const text = `guard settings changed: ${describeChange(args.settings)}`;
       try {
-        await patchConfig(client, args.agent, config);
+        await this.activity.track(args.agent, { kind: 'guard', done: text, failed: 'guard settings change failed', expects: ['instance-updated'] }, () => patchConfig(client, args.agent, config));
       } catch (err) {
         this.connection.noteFailure(err);
         throw err;

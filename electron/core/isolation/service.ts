@@ -180,25 +180,18 @@ export class IsolationService {
         const inst = envelope.metadata;
         const fix = isolationFix(inst);
         if (!fix.fixed.length) return null;
-        this.agents.activity.record(
-          args.agent,
-          'isolation',
-          `isolation fixed: ${fix.fixed.map((p) => `${p.item} (${p.value})`).join(', ')}`,
-          undefined,
-          ['instance-updated'],
-        );
-        await mutate(client, 'PUT', path, {
-          body: {
-            architecture: inst.architecture,
-            config: fix.config,
-            devices: fix.devices,
-            profiles: fix.profiles,
-            ephemeral: inst.ephemeral,
-            stateful: inst.stateful,
-            description: inst.description,
-          },
-          headers: etag ? { 'If-Match': etag } : {},
-        });
+        const fixed = fix.fixed.map((p) => `${p.item} (${p.value})`).join(', ');
+        const action = { kind: 'isolation' as const, done: `isolation fixed: ${fixed}`, failed: `fixing isolation (${fixed}) failed`, expects: ['instance-updated'] };
+        const body = {
+          architecture: inst.architecture,
+          config: fix.config,
+          devices: fix.devices,
+          profiles: fix.profiles,
+          ephemeral: inst.ephemeral,
+          stateful: inst.stateful,
+          description: inst.description,
+        };
+        await this.agents.activity.track(args.agent, action, () => mutate(client, 'PUT', path, { body, headers: etag ? { 'If-Match': etag } : {} }));
         return { fix, running: inst.status === 'Running' || inst.status === 'Frozen' };
       } catch (err) {
         this.connection.noteFailure(err);

@@ -160,27 +160,31 @@ export class NetworkService {
         const running = inst.status === 'Running';
         const notes: string[] = [];
         if (policy.mode === 'none') {
-          this.agents.activity.record(args.agent, 'network', policyChangeText(before.policy, policy, null, null), undefined, ['instance-updated']);
-          await patchInstance(client, args.agent, { config: policyConfig(policy), devices: { [AGENT_NIC]: NO_NIC } });
+          await this.agents.activity.track(
+            args.agent,
+            { kind: 'network', done: policyChangeText(before.policy, policy, null, null), failed: 'network change to none failed', expects: ['instance-updated'] },
+            () => patchInstance(client, args.agent, { config: policyConfig(policy), devices: { [AGENT_NIC]: NO_NIC } }),
+          );
           if (before.bridge) notes.push(running ? 'The agent has no network now: its NIC was removed and every connection it had is cut.' : 'The agent has no network.');
         } else {
           const bridge = (await this.ensure(client))[policy.mode];
           const kept = before.bridge === bridge.name ? before.address : null;
-          let address = kept;
-          for (let attempt = 0; ; attempt++) {
-            const chosen = kept ?? (await this.allocate(client, bridge, attempt));
-            const nic = nicDevice(bridge.name, chosen, policy);
-            const devices: Devices = sameDevice(inst.devices?.[AGENT_NIC], nic) ? {} : { [AGENT_NIC]: nic };
-            try {
-              this.agents.activity.record(args.agent, 'network', policyChangeText(before.policy, policy, bridge.name, chosen), undefined, ['instance-updated']);
-              await patchInstance(client, args.agent, { config: policyConfig(policy), devices });
-              address = chosen;
-              break;
-            } catch (err) {
-              if (kept === null && attempt < 3 && isAddressConflict(err)) continue;
-              throw explainNicError(err);
+          // Each attempt is one update; a conflict refuses it without changing anything.
+          const change = { kind: 'network' as const, failed: `network change to ${policy.mode} failed`, expects: ['instance-updated'] };
+          const address = await this.agents.activity.track(args.agent, { ...change, done: (chosen: string) => policyChangeText(before.policy, policy, bridge.name, chosen) }, async () => {
+            for (let attempt = 0; ; attempt++) {
+              const chosen = kept ?? (await this.allocate(client, bridge, attempt));
+              const nic = nicDevice(bridge.name, chosen, policy);
+              const devices: Devices = sameDevice(inst.devices?.[AGENT_NIC], nic) ? {} : { [AGENT_NIC]: nic };
+              try {
+                await patchInstance(client, args.agent, { config: policyConfig(policy), devices });
+                return chosen;
+              } catch (err) {
+                if (kept === null && attempt < 3 && isAddressConflict(err)) continue;
+                throw explainNicError(err);
+              }
             }
-          }
+          });
           if (before.bridge !== bridge.name) {
             notes.push(
               running

@@ -10,6 +10,7 @@ const snap = (name: string, kind: SnapshotKind, createdAt: string): Snapshot => 
   expiresAt: null,
   comment: '',
   sizeBytes: null,
+  restoredTo: null,
 });
 
 describe('rollbackSnapshot', () => {

@@ -7,7 +7,6 @@ import {
   layoutTimeline,
   markerKind,
   newestSnapshots,
-  restoreTarget,
   spreadPositions,
   timeTicks,
   timeToX,
@@ -17,27 +16,18 @@ import {
 const T0 = Date.parse('2026-11-29T10:00:00Z');
 const min = (n: number) => new Date(T0 + n * 60_000).toISOString();
 
-function snap(name: string, at: number, kind: Snapshot['kind'] = 'manual', comment = ''): Snapshot {
-  return { agent: 'web', name, kind, createdAt: min(at), expiresAt: null, comment, sizeBytes: null };
+function snap(name: string, at: number, kind: Snapshot['kind'] = 'manual', comment = '', restoredTo: string | null = null): Snapshot {
+  return { agent: 'web', name, kind, createdAt: min(at), expiresAt: null, comment, sizeBytes: null, restoredTo };
 }
 
 const web = { name: 'web', createdAt: min(0), clonedFrom: null };
-
-describe('restoreTarget', () => {
-  it('reads the target from a safety snapshot comment', () => {
-    expect(restoreTarget({ kind: 'safety', comment: 'Safety snapshot before restoring to snap-1' })).toBe('snap-1');
-  });
-  it('ignores other kinds and other comments', () => {
-    expect(restoreTarget({ kind: 'manual', comment: 'Safety snapshot before restoring to snap-1' })).toBeNull();
-    expect(restoreTarget({ kind: 'safety', comment: 'made by hand' })).toBeNull();
-  });
-});
+const from = (agent: string, snapshot: string | null = null) => ({ agent, snapshot });
 
 describe('deriveTimeline', () => {
   const snapshots = [
     snap('snap-1', 10),
     snap('auto-1', 20, 'scheduled'),
-    snap('safety-1', 30, 'safety', 'Safety snapshot before restoring to snap-1'),
+    snap('safety-1', 30, 'safety', 'Safety snapshot before restoring to snap-1', 'snap-1'),
   ];
 
   it('has creation, snapshots and a restore right after its safety snapshot, oldest first', () => {
@@ -48,13 +38,21 @@ describe('deriveTimeline', () => {
     expect(events.map(markerKind)).toEqual(['created', 'manual', 'scheduled', 'safety', 'restore']);
   });
 
+  it('takes a restore from restoredTo alone: the comment says what the user wants', () => {
+    const edited = [snap('snap-1', 10), snap('safety-1', 30, 'safety', 'before the big refactor', 'snap-1')];
+    expect(deriveTimeline({ agent: web, snapshots: edited, agents: [web] }).find((e) => e.type === 'restore')).toMatchObject({ safety: 'safety-1', target: 'snap-1' });
+    // The old wording in a comment is no restore.
+    const worded = [snap('snap-1', 10), snap('safety-1', 30, 'safety', 'Safety snapshot before restoring to snap-1')];
+    expect(deriveTimeline({ agent: web, snapshots: worded, agents: [web] }).some((e) => e.type === 'restore')).toBe(false);
+  });
+
   it('branches clones at their snapshot, or at their creation for live clones', () => {
     const agents = [
       web,
-      { name: 'web-snap-1', createdAt: min(50), clonedFrom: 'web/snap-1' },
-      { name: 'web-clone', createdAt: min(60), clonedFrom: 'web' },
-      { name: 'other', createdAt: min(5), clonedFrom: 'webby/snap-1' },
-      { name: 'gone-snap', createdAt: min(70), clonedFrom: 'web/deleted' },
+      { name: 'web-snap-1', createdAt: min(50), clonedFrom: from('web', 'snap-1') },
+      { name: 'web-clone', createdAt: min(60), clonedFrom: from('web') },
+      { name: 'other', createdAt: min(5), clonedFrom: from('webby', 'snap-1') },
+      { name: 'gone-snap', createdAt: min(70), clonedFrom: from('web', 'deleted') },
     ];
     const clones = deriveTimeline({ agent: web, snapshots, agents }).filter((e) => e.type === 'clone');
     expect(clones).toEqual([
@@ -116,9 +114,9 @@ describe('layoutTimeline', () => {
   const snapshots = [
     snap('snap-1', 10),
     snap('snap-2', 11),
-    snap('safety-1', 40, 'safety', 'Safety snapshot before restoring to snap-1'),
+    snap('safety-1', 40, 'safety', 'Safety snapshot before restoring to snap-1', 'snap-1'),
   ];
-  const agents = [web, { name: 'fork', createdAt: min(50), clonedFrom: 'web/snap-2' }];
+  const agents = [web, { name: 'fork', createdAt: min(50), clonedFrom: from('web', 'snap-2') }];
   const events = deriveTimeline({ agent: web, snapshots, agents });
   const range = { start: Date.parse(min(0)), end: Date.parse(min(60)) };
 

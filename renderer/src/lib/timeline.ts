@@ -3,15 +3,11 @@
  * snapshots, the safety snapshots restores leave behind, and the agents cloned from it), and
  * where each event goes on a time axis. Pure, so it is tested without a DOM.
  */
-import type { Agent, Snapshot, SnapshotKind } from '../../../shared/types.js';
+import type { Agent, CloneSource, Snapshot, SnapshotKind } from '../../../shared/types.js';
 
-/** The comment the backend gives every safety snapshot (electron/core/snapshots.ts). */
-const RESTORE_COMMENT = /^Safety snapshot before restoring to (\S+)$/;
-
-/** The snapshot a restore went to, read from the comment of the safety snapshot it took first. */
-export function restoreTarget(snapshot: Pick<Snapshot, 'kind' | 'comment'>): string | null {
-  if (snapshot.kind !== 'safety') return null;
-  return RESTORE_COMMENT.exec(snapshot.comment.trim())?.[1] ?? null;
+/** "web/snap-1" (a snapshot of web) or "web" (the live agent), for labels. */
+export function cloneSourceLabel(source: CloneSource): string {
+  return source.snapshot === null ? source.agent : `${source.agent}/${source.snapshot}`;
 }
 
 /**
@@ -19,7 +15,7 @@ export function restoreTarget(snapshot: Pick<Snapshot, 'kind' | 'comment'>): str
  * pass them in `extra` and they are placed and drawn like the others.
  */
 export type TimelineEvent =
-  | { type: 'created'; key: string; time: number; agent: string; clonedFrom: string | null }
+  | { type: 'created'; key: string; time: number; agent: string; clonedFrom: CloneSource | null }
   | { type: 'snapshot'; key: string; time: number; snapshot: Snapshot }
   /** Placed right after the safety snapshot it left; `target` is the snapshot it went back to. */
   | { type: 'restore'; key: string; time: number; safety: string; target: string }
@@ -67,16 +63,16 @@ export function deriveTimeline({ agent, snapshots, agents, extra = [] }: Timelin
   for (const snapshot of snapshots) {
     const time = timeOf(snapshot.createdAt);
     events.push({ type: 'snapshot', key: `snapshot:${snapshot.name}`, time, snapshot });
-    const target = restoreTarget(snapshot);
+    const target = snapshot.restoredTo;
     if (target) events.push({ type: 'restore', key: `restore:${snapshot.name}`, time, safety: snapshot.name, target });
   }
   for (const other of agents) {
-    if (other.name === agent.name || !other.clonedFrom) continue;
+    if (other.name === agent.name || other.clonedFrom?.agent !== agent.name) continue;
     const clonedAt = timeOf(other.createdAt);
-    if (other.clonedFrom === agent.name) {
+    const snapshot = other.clonedFrom.snapshot;
+    if (snapshot === null) {
       events.push({ type: 'clone', key: `clone:${other.name}`, time: clonedAt, clone: other.name, snapshot: null, clonedAt });
-    } else if (other.clonedFrom.startsWith(`${agent.name}/`)) {
-      const snapshot = other.clonedFrom.slice(agent.name.length + 1);
+    } else {
       const anchor = byName.get(snapshot);
       const time = anchor ? timeOf(anchor.createdAt) : clonedAt;
       events.push({ type: 'clone', key: `clone:${other.name}`, time, clone: other.name, snapshot, clonedAt });

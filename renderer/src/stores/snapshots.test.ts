@@ -20,6 +20,7 @@ function snap(name: string, minute: number, comment = ''): Snapshot {
     expiresAt: null,
     comment,
     sizeBytes: null,
+    restoredTo: null,
   };
 }
 

@@ -1,12 +1,11 @@
+import type { CloneSource } from '../../../../shared/types.js';
 import { useAgents } from '../../stores/agents.js';
 import { useAgentView } from '../../stores/agent-view.js';
 import { MarkerGlyph } from './MarkerGlyph.js';
 
 /** "cloned from web/snap-1": the source opens its timeline (at that snapshot) while it exists. */
-export function ClonedFrom({ value }: { value: string }) {
-  const slash = value.indexOf('/');
-  const source = slash === -1 ? value : value.slice(0, slash);
-  const snapshot = slash === -1 ? null : value.slice(slash + 1);
+export function ClonedFrom({ value }: { value: CloneSource }) {
+  const { agent: source, snapshot } = value;
   const exists = useAgents((state) => state.agents.some((agent) => agent.name === source));
   const openView = useAgentView((state) => state.openView);
   return (

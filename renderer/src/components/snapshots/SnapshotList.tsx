@@ -6,7 +6,6 @@ import { useNow } from '../../hooks/useNow.js';
 import { errorMessage } from '../../lib/errors.js';
 import { KIND_LABELS, formatBytes, formatExpiry, restoreMessage } from '../../lib/snapshot-format.js';
 import { formatExact } from '../../lib/time.js';
-import { restoreTarget } from '../../lib/timeline.js';
 import { useAgentView } from '../../stores/agent-view.js';
 import { useSettings } from '../../stores/settings.js';
 import { deleteSnapshot, restoreSnapshot, updateSnapshot } from '../../snapshot-actions.js';
@@ -67,7 +66,7 @@ function SnapshotRow({ agent, snapshot, names, selected, onSelect }: RowProps) {
   const [pending, setPending] = useState<Pending | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const target = restoreTarget(snapshot);
+  const target = snapshot.restoredTo;
 
   useEffect(() => {
     if (selected) row.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });

@@ -1,7 +1,7 @@
 import type { CSSProperties } from 'react';
 import { formatExact, formatRelative } from '../../lib/time.js';
 import { KIND_LABELS, formatExpiry } from '../../lib/snapshot-format.js';
-import type { TimelineEvent } from '../../lib/timeline.js';
+import { cloneSourceLabel, type TimelineEvent } from '../../lib/timeline.js';
 
 /** One line naming an event, for screen readers (aria-label) and as the tooltip's title. */
 export function eventLabel(event: TimelineEvent): string {
@@ -16,7 +16,7 @@ export function eventLabel(event: TimelineEvent): string {
     case 'clone':
       return `Cloned into ${event.clone} from ${event.snapshot ?? 'the live agent'}, ${formatExact(new Date(event.clonedAt).toISOString())}`;
     case 'created':
-      return `Created${event.clonedFrom ? ` as a clone of ${event.clonedFrom}` : ''}, ${at}`;
+      return `Created${event.clonedFrom ? ` as a clone of ${cloneSourceLabel(event.clonedFrom)}` : ''}, ${at}`;
     case 'alert':
       return `${event.title}, ${at}`;
   }
@@ -76,7 +76,7 @@ export function TimelineTip({ id, event, now, style }: TipProps) {
         <>
           <span className="tip-title">Created</span>
           {when}
-          {event.clonedFrom && <span className="tip-muted">Cloned from {event.clonedFrom}</span>}
+          {event.clonedFrom && <span className="tip-muted">Cloned from {cloneSourceLabel(event.clonedFrom)}</span>}
         </>
       );
       break;
