@@ -220,6 +220,12 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     }
   }
 
+  /** Starts the agent, with a new address if another client's agent took its own meanwhile. */
+  private startReaddressing(client: IncusClient, name: string): Promise<unknown> {
+    const start = () => changeState(client, name, 'start');
+    return this.network ? this.network.startReaddressing(client, name, start) : start();
+  }
+
   private async fresh(name: string): Promise<Agent> {
     const agent = toAgent(await getInstance(this.connection.requireClient(), name));
     this.apply(name, agent);
@@ -294,7 +300,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
             else await make({ config: {}, devices: {} });
             made = true;
             progress('starting', 'Starting');
-            await changeState(client, args.name, 'start');
+            await this.startReaddressing(client, args.name);
           },
         );
         const agent = await this.fresh(args.name);
@@ -323,10 +329,11 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
     const agent = await this.exclusive(args.name, args.action, async () => {
       const what = ACTION_EVENTS[args.action];
       await this.activity.track(args.name, { kind: 'lifecycle', done: what.text, failed: `${args.action} failed`, by, expects: what.events }, async () => {
-        const change = () => changeState(client, args.name, args.action, { force: args.force ?? false });
+        const change = () =>
+          args.action === 'start' ? this.startReaddressing(client, args.name) : changeState(client, args.name, args.action, { force: args.force ?? false });
         if (args.action === 'start' || args.action === 'restart') {
           // A failed restart leaves the agent stopped: the retry starts it.
-          await withDiskQuotaLifted(this.quotaLiftOpts(client, args.name, 'start', by), change, () => changeState(client, args.name, 'start'));
+          await withDiskQuotaLifted(this.quotaLiftOpts(client, args.name, 'start', by), change, () => this.startReaddressing(client, args.name));
         } else {
           await change();
         }

@@ -151,6 +151,21 @@ describe('network policy per agent against the real daemon', () => {
     expect(backend.activity.list(restricted, 50).map((e) => e.message).join('\n')).toMatch(/network open → allowlist/);
   });
 
+  it("starts an agent whose address another client's instance took meanwhile, with a new one", async () => {
+    const agent = `re-${id}`;
+    const created = ok<Agent>(await call('agents.create', { name: agent, image: AGENT_IMAGE }));
+    const taken = created.network.address!;
+    ok<Agent>(await call('agents.action', { name: agent, action: 'stop', force: true }));
+    // Another client (the CLI, in a project of its own) creates an instance on that address:
+    // Incus checks addresses on start and update, not on create, so now neither may start.
+    const thief = `thief-${id}`;
+    await incus('init', AGENT_IMAGE, thief, '--project', fixtures.name, '-n', created.network.bridge!, '-d', `eth0,ipv4.address=${taken}`);
+    const started = ok<Agent>(await call('agents.action', { name: agent, action: 'start' }));
+    expect(started.status).toBe('Running');
+    expect(started.network.address).not.toBe(taken);
+    await leased(agent, started.network.address!);
+  });
+
   it('none: no interface; its allowlist rules are gone', async () => {
     const res = ok<AgentChangeResult>(await call('agents.setNetwork', { agent: restricted, policy: policy('none') }));
     expect(res.agent.network).toMatchObject({ bridge: null, address: null, policy: { mode: 'none' } });

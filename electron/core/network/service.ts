@@ -112,6 +112,28 @@ export class NetworkService {
   /** Addresses handed out for creates and changes not yet in Incus, until when they are held. */
   private readonly handedOut = new Map<string, number>();
 
+  /**
+   * Runs `start`; when Incus refuses it because another NIC holds the agent's address (another
+   * client gave it out meanwhile: Incus checks addresses only at start), gives the agent a free
+   * one and tries again.
+   */
+  async startReaddressing<T>(client: IncusClient, name: string, start: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await start();
+      } catch (err) {
+        if (attempt >= 3 || !isAddressConflict(err)) throw err;
+        const inst = await getInstance(client, name);
+        const nic = inst.devices?.[AGENT_NIC];
+        const mode = policyOf(inst).mode;
+        if (!nic || mode === 'none' || nicBridge(nic) === null) throw err;
+        const address = await this.allocate(client, (await this.ensure(client))[mode], attempt);
+        await patchInstance(client, name, { devices: { [AGENT_NIC]: { ...nic, 'ipv4.address': address } } });
+        if (mode === 'allowlist') await this.syncRules(client);
+      }
+    }
+  }
+
   /** The policy keys and eth0 for an agent in `policy`; `skip` steps past addresses that turned out taken. */
   async spec(client: IncusClient, policy: NetworkPolicy, skip = 0): Promise<{ config: Record<string, string>; devices: Devices }> {
     if (policy.mode === 'none') return { config: policyConfig(policy), devices: { [AGENT_NIC]: NO_NIC } };
