@@ -28,6 +28,9 @@ export async function dropProject(project: string): Promise<void> {
   try {
     const names = (await incus(project, 'list', '-c', 'n', '-f', 'csv')).split('\n').filter(Boolean);
     for (const name of names) await incus(project, 'delete', '--force', name).catch(() => undefined);
+    // Incus removes only empty projects: the profiles the backend made in it (Enclave's) go first.
+    const profiles = (await incus(project, 'profile', 'list', '-c', 'n', '-f', 'csv')).split('\n').filter((n) => n && n !== 'default');
+    for (const name of profiles) await incus(project, 'profile', 'delete', name).catch(() => undefined);
     await run('incus', ['project', 'delete', project]).catch(() => undefined);
   } catch {
     // Project never created.
