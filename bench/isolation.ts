@@ -71,7 +71,7 @@ interface Attack {
   /** Not a load under which B is measured, but a check of its own that prints its line. */
   check?: true;
   /** Sets the phase up; its command replaces `command`, its cleanup runs after the phase. */
-  prepare?: (env: PhaseEnv) => Promise<{ command: string[]; cleanup: () => Promise<void> }>;
+  prepare?: (env: PhaseEnv) => Promise<{ command: string[]; cleanup: () => Promise<void>; report?: () => Promise<string> }>;
 }
 
 interface PhaseEnv {
@@ -84,7 +84,7 @@ interface PhaseEnv {
  * network-flood: A (open mode) floods a sibling container on the phase's own no-NAT bridge
  * (a subnet colliding with nothing) with busybox nc from /dev/zero for 10 s.
  */
-async function prepareNetworkFlood(env: PhaseEnv): Promise<{ command: string[]; cleanup: () => Promise<void> }> {
+async function prepareNetworkFlood(env: PhaseEnv): Promise<{ command: string[]; cleanup: () => Promise<void>; report?: () => Promise<string> }> {
   const { candidateSubnets, freeSubnet, localAddresses, localRoutes } = await import('../electron/core/network/subnets.js');
   const nets = JSON.parse(await incus(['network', 'list', '--format', 'json'])) as { config?: Record<string, string> }[];
   const subnet = freeSubnet([...(await localRoutes()), ...localAddresses().v4, ...nets.map((n) => n.config?.['ipv4.address'] ?? '')], candidateSubnets(221, 240));
@@ -100,12 +100,22 @@ async function prepareNetworkFlood(env: PhaseEnv): Promise<{ command: string[]; 
   await incus(['config', 'device', 'set', sink, 'eth0', `ipv4.address=${base}.10`, '--project', sinkProject]);
   await incus(['restart', '--force', sink, '--project', sinkProject]);
   await sleep(4000);
-  await incus(['exec', sink, '--project', sinkProject, '--', 'sh', '-c', "setsid sh -c 'while :; do busybox nc -l -p 5001 >/dev/null; done' </dev/null >/dev/null 2>&1 &"]);
+  // The listener's stdin never ends (a FIFO held open by a writer that writes nothing): busybox
+  // nc closes the connection once its stdin ends, which with /dev/null cut each flood at once.
+  await incus(['exec', sink, '--project', sinkProject, '--', 'sh', '-c',
+    "mkfifo /tmp/hold && setsid sh -c 'sleep infinity > /tmp/hold' </dev/null >/dev/null 2>&1 & sleep 0.2; setsid sh -c 'while :; do busybox nc -l -p 5001 </tmp/hold >/dev/null; done' </dev/null >/dev/null 2>&1 &"]);
+  // The sink's received bytes (its NIC's counter), so the phase shows the flood really moved data.
+  const received = async () => Number((await incus(['exec', sink, '--project', sinkProject, '--', 'cat', '/sys/class/net/eth0/statistics/rx_bytes'])).trim());
+  const receivedBefore = await received();
   await env.setOpen(A);
   await sleep(4000);
   return {
     // A loop: a connection cut early (a lease not there yet) is opened again until 10 s are up.
     command: ['sh', '-c', `end=$(($(date +%s) + 10)); while [ $(date +%s) -lt $end ]; do timeout 10 sh -c 'cat /dev/zero | busybox nc ${base}.10 5001' 2>/dev/null; sleep 0.2; done; true`],
+    report: async () => {
+      const bytes = (await received()) - receivedBefore;
+      return `flood moved ${(bytes / 2 ** 20).toFixed(0)} MiB to the sink (${(bytes / 2 ** 20 / 10).toFixed(0)} MiB/s)`;
+    },
     cleanup: async () => {
       await incus(['delete', '-f', sink, '--project', sinkProject]).catch(() => '');
       await incus(['project', 'delete', sinkProject]).catch(() => '');
@@ -328,8 +338,9 @@ async function main(): Promise<void> {
       }
       let command = attack.command;
       let cleanup = async () => undefined as void;
+      let report: (() => Promise<string>) | undefined;
       if (attack.prepare) {
-        ({ command, cleanup } = await attack.prepare({
+        ({ command, cleanup, report } = await attack.prepare({
           project,
           image: opts.image,
           setOpen: async (agent) => (await call('agents.setNetwork', { agent, policy: { mode: 'open', allow: [], ingress: '', egress: '' } })).agent.network.address ?? '',
@@ -382,6 +393,7 @@ async function main(): Promise<void> {
       const ratio = b.length && before.b.length ? percentile(b, 99) / percentile(before.b, 99) : NaN;
       const hostRatio = host.length && before.host.length ? percentile(host, 99) / percentile(before.host, 99) : NaN;
       console.log(`  host \`true\` during/before p99: ${hostRatio.toFixed(2)}`);
+      if (report) console.log(`  ${await report().catch((err: unknown) => `no count from the sink: ${String(err)}`)}`);
       await cleanup();
       results.push(`bench isolation-${attack.key === 'network-flood' ? 'network' : attack.key}: ratio ${ratio.toFixed(2)}`);
       console.log(results[results.length - 1]);
