@@ -48,6 +48,8 @@ async function main(): Promise<void> {
       await backend.ready();
       const listed = await dispatch(backend.handlers, 'agents.list', {});
       if (!listed.ok) throw new Error(`agents.list failed: ${listed.error.message}`);
+      // As in the app at rest: its bridges were ensured when it connected, long before a click.
+      await backend.network.ensure(backend.connection.requireClient());
 
       if (opts.trace) tracer.begin();
       const t0 = performance.now();
@@ -65,12 +67,15 @@ async function main(): Promise<void> {
     }
   };
 
-  /** The incus CLI: `incus launch`, then `incus exec -- true`. */
+  /**
+   * The incus CLI: `incus launch` of the same container (Enclave's profile, a NIC on the bridge
+   * of Enclave's default network mode), then `incus exec -- true`.
+   */
   const cliRun = async (): Promise<number> => {
     const name = nextName('c');
     try {
       const t0 = performance.now();
-      await incus(['launch', opts.image, name, '--project', project]);
+      await incus(['launch', opts.image, name, '--project', project, '--profile', 'enclave', '-n', 'enclave-restr']);
       await incus(['exec', name, '--project', project, '--', 'true']);
       return performance.now() - t0;
     } finally {
