@@ -3,14 +3,13 @@ import type { Agent } from '../../../../shared/types.js';
 import { errorMessage } from '../../lib/errors.js';
 import { type LimitsDraft, changedLimits, draftFromLimits, draftValid } from '../../lib/limits-form.js';
 import { applyLimits } from '../../limits-actions.js';
-import { InlineError } from '../InlineError.js';
+import { ApplyOutcome, useApplyOutcome } from '../ApplyOutcome.js';
 import { Spinner } from '../Spinner.js';
 import { LimitsFields } from './LimitsFields.js';
 
 /** The agent's resource limits: edited as a draft, applied (changed fields only) with Apply. */
 export function LimitsEditor({ agent }: { agent: Agent }) {
-  const [notes, setNotes] = useState<string[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const outcome = useApplyOutcome();
   const { cpu, memory, processes, disk } = agent.limits;
 
   return (
@@ -19,23 +18,10 @@ export function LimitsEditor({ agent }: { agent: Agent }) {
       <LimitsForm
         key={`${cpu}|${memory}|${processes}|${disk}`}
         agent={agent}
-        onApplied={(result) => {
-          setNotes(result);
-          setError(null);
-        }}
-        onFailed={(message) => {
-          setError(message);
-          setNotes([]);
-        }}
+        onApplied={outcome.applied}
+        onFailed={outcome.failed}
       />
-      {notes.length > 0 && (
-        <ul className="limits-notes" data-testid="limits-notes" role="status">
-          {notes.map((note) => (
-            <li key={note}>{note}</li>
-          ))}
-        </ul>
-      )}
-      {error && <InlineError testId="limits-error" message={error} onDismiss={() => setError(null)} />}
+      <ApplyOutcome prefix="limits" outcome={outcome} />
     </div>
   );
 }

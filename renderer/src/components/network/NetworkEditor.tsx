@@ -3,14 +3,13 @@ import type { Agent, NetworkPolicy } from '../../../../shared/types.js';
 import { errorMessage } from '../../lib/errors.js';
 import { type NetworkDraft, draftFromPolicy, draftValid, policyFromDraft, samePolicy } from '../../lib/network-form.js';
 import { applyNetwork } from '../../network-actions.js';
-import { InlineError } from '../InlineError.js';
+import { ApplyOutcome, useApplyOutcome } from '../ApplyOutcome.js';
 import { Spinner } from '../Spinner.js';
 import { NetworkFields } from './NetworkFields.js';
 
 /** The agent's network policy, changed live with Apply; notes say what Enclave did or what waits. */
 export function NetworkEditor({ agent }: { agent: Agent }) {
-  const [notes, setNotes] = useState<string[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const outcome = useApplyOutcome();
   const { address, bridge, policy } = agent.network;
 
   return (
@@ -28,23 +27,10 @@ export function NetworkEditor({ agent }: { agent: Agent }) {
       <NetworkForm
         key={JSON.stringify(policy)}
         agent={agent}
-        onApplied={(result) => {
-          setNotes(result);
-          setError(null);
-        }}
-        onFailed={(message) => {
-          setError(message);
-          setNotes([]);
-        }}
+        onApplied={outcome.applied}
+        onFailed={outcome.failed}
       />
-      {notes.length > 0 && (
-        <ul className="limits-notes" data-testid="network-notes" role="status">
-          {notes.map((note) => (
-            <li key={note}>{note}</li>
-          ))}
-        </ul>
-      )}
-      {error && <InlineError testId="network-error" message={error} onDismiss={() => setError(null)} />}
+      <ApplyOutcome prefix="network" outcome={outcome} />
     </div>
   );
 }
