@@ -10,7 +10,10 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 
 interface Piped {
   client: Socket;
-  /** Opened on the client's first byte: Incus reads the first bytes of a connection in its accept loop. */
+  /**
+   * Opened at once, or, for a connection accepted while stalled, on the client's first byte:
+   * Incus reads the first bytes of a connection in its accept loop.
+   */
   upstream: Socket | null;
   /** What the daemon sent while stalled. */
   held: Buffer[];
@@ -40,7 +43,7 @@ export class SocketProxy {
    * From now on nothing is forwarded, on open connections and on new ones (still accepted):
    * requests get no reply, the events stream goes silent, and nothing is closed. What the
    * daemon sends meanwhile is read and held, so the daemon itself never waits on the proxy.
-   * (A new connection is opened upstream only once the client sends its first bytes: Incus
+   * (A connection accepted now is opened upstream only once the client sends its first bytes: Incus
    * 6.0 peeks at every connection's first bytes inside its accept loop, so one silent
    * connection stops it from accepting any other until that peek times out.)
    */
@@ -84,6 +87,7 @@ export class SocketProxy {
       const p: Piped = { client, upstream: null, held: [] };
       this.piped.add(p);
       if (this.isStalled) client.pause();
+      else this.openUpstream(p);
       client.on('data', (chunk: Buffer) => {
         const upstream = p.upstream ?? this.openUpstream(p);
         if (!upstream.write(chunk)) {
