@@ -15,6 +15,12 @@ export interface ConnectionOptions {
   setupOffer?: (problem: ConnectionProblem, socketPath: string) => SetupOffer;
   /** ms a request to Incus may wait for its reply (default IncusClient's 30 s). */
   requestTimeoutMs?: number;
+  /**
+   * ms between checks that the daemon still answers while connected (default 10 s). A hung
+   * daemon keeps its sockets open and the events stream just goes quiet: without asking, the
+   * status would say connected for ever.
+   */
+  heartbeatMs?: number;
 }
 
 interface ConnectionEvents {
@@ -37,6 +43,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private client: IncusClient | null = null;
   private events: EventStream | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
   private connectedAt = 0;
   private attempting = false;
   private stopped = false;
@@ -83,7 +90,30 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   private setStatus(status: ConnectionStatus): void {
     this.current = status;
+    if (status.state === 'connected') this.beat();
+    else if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     this.emit('status', status);
+  }
+
+  /** Asks the daemon for its info every heartbeatMs while connected; no answer in time is a loss. */
+  private beat(): void {
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    const client = this.client;
+    this.heartbeatTimer = setTimeout(() => {
+      this.heartbeatTimer = null;
+      if (!client || client !== this.client || this.current.state !== 'connected') return;
+      serverInfo(client).then(
+        () => {
+          if (client === this.client && this.current.state === 'connected' && !this.heartbeatTimer) this.beat();
+        },
+        (err: unknown) => {
+          if (client !== this.client) return;
+          this.noteFailure(classifyConnectError(err, client.socketPath) ?? err);
+          if (this.current.state === 'connected' && !this.heartbeatTimer) this.beat();
+        },
+      );
+    }, this.opts.heartbeatMs ?? 10_000);
+    this.heartbeatTimer.unref();
   }
 
   /** A problem of the host's storage that only shows later (see QuotaHealth), joined to the pool warning. */
@@ -224,6 +254,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     this.events?.stop();
     await this.client?.close().catch(() => undefined);
     this.client = null;

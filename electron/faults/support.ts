@@ -15,12 +15,19 @@ import { SpareIncusd } from '../test-support/spare-incusd.js';
 export const NO_NETWORK: NetworkPolicy = { mode: 'none', allow: [], ingress: '', egress: '' };
 export const FAULTS_PROJECT = 'enclave-faults';
 
+export interface BackendOpts {
+  socketPath?: string;
+  requestTimeoutMs?: number;
+  retryMs?: number;
+  heartbeatMs?: number;
+}
+
 export interface FaultRig {
   daemon: SpareIncusd;
   backend: Backend;
   rec: Recorder;
   /** A second backend on the same daemon and settings (e.g. one built with other options). */
-  backendWith(opts: { socketPath?: string; requestTimeoutMs?: number; retryMs?: number }): Promise<Backend>;
+  backendWith(opts: BackendOpts): Promise<Backend>;
 }
 
 /**
@@ -31,12 +38,13 @@ export function useFaultRig(opts: { poolSize?: string } = {}): FaultRig {
   const backends: Backend[] = [];
   let configDir = '';
   const rig = {} as FaultRig;
-  const make = async (o: { socketPath?: string; requestTimeoutMs?: number; retryMs?: number } = {}) => {
+  const make = async (o: BackendOpts = {}) => {
     const backend = new Backend({
       project: FAULTS_PROJECT,
       socketPath: o.socketPath ?? rig.daemon.socketPath,
       retryMs: o.retryMs ?? 200,
       ...(o.requestTimeoutMs ? { requestTimeoutMs: o.requestTimeoutMs } : {}),
+      ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}),
       settingsPath: join(configDir, 'settings.json'),
       network: { bridges: false, blockedLog: false },
     });

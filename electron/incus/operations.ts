@@ -31,6 +31,11 @@ export function operationId(path: string): string {
  * hanging it forever; a slice that ends with the operation still running asks again. Failure
  * arrives as status_code 400 with `err`, not as an HTTP error. `timeoutSec` < 0: no limit.
  */
+/** The error Incus gives a wait whose `timeout` passed with the operation still running. */
+function isWaitTimeout(err: unknown): boolean {
+  return err instanceof IncusError && err.status === 500 && /context deadline exceeded/.test(err.message);
+}
+
 export async function waitOperation<M>(client: IncusClient, pathOrId: string, timeoutSec = -1): Promise<Operation<M>> {
   const id = pathOrId.includes('/') ? operationId(pathOrId) : pathOrId;
   const slice = Math.max(1, Math.floor(client.timeoutMs / 2000));
@@ -38,10 +43,18 @@ export async function waitOperation<M>(client: IncusClient, pathOrId: string, ti
   for (;;) {
     const left = Math.ceil((deadline - Date.now()) / 1000);
     const wait = Math.max(0, Math.min(slice, left));
-    const op = await client.get<Operation<M>>(`/1.0/operations/${id}/wait`, {
-      query: { timeout: String(wait) },
-      timeoutMs: client.timeoutMs + wait * 1000,
-    });
+    let op: Operation<M>;
+    try {
+      op = await client.get<Operation<M>>(`/1.0/operations/${id}/wait`, {
+        query: { timeout: String(wait) },
+        timeoutMs: client.timeoutMs + wait * 1000,
+      });
+    } catch (err) {
+      // Incus 6.0 answers a wait whose own timeout passed with an error, not the running
+      // operation: that is a slice ending, not the operation failing.
+      if (!isWaitTimeout(err) || Date.now() >= deadline) throw err;
+      continue;
+    }
     if (op.status_code === OPERATION_FAILURE || op.status_code === OPERATION_CANCELLED) {
       throw new IncusError(op.err || `operation ${op.description} ${op.status}`, op.status_code);
     }
