@@ -13,7 +13,7 @@ import { createLimitsSpec } from './limits.js';
 import { ensureAgentSession, sessionFailureProgress } from './agent-tmux.js';
 import type { Connection } from './connection.js';
 import { operationProgressText } from './progress.js';
-import { ActivityLog } from './guard/activity.js';
+import { ActivityLog } from './activity/activity-log.js';
 import { withDiskQuotaLifted, type LiftPurpose } from './full-disk.js';
 import type { NetworkService } from './network/service.js';
 import type { NetworkPolicy } from '../../shared/types.js';

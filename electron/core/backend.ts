@@ -14,7 +14,7 @@ import { SettingsStore } from './settings.js';
 import { SnapshotService } from './snapshots.js';
 import { TelemetrySampler } from './telemetry/sampler.js';
 import { TerminalService } from './terminals/service.js';
-import { ActivityLog } from './guard/activity.js';
+import { ActivityLog } from './activity/activity-log.js';
 import { GuardService } from './guard/service.js';
 import { IsolationService } from './isolation/service.js';
 import type { LifecycleMetadata } from '../incus/events.js';

@@ -8,7 +8,7 @@ import type { AgentService } from '../agents.js';
 import type { Connection } from '../connection.js';
 import type { SettingsStore } from '../settings.js';
 import type { TelemetrySampler } from '../telemetry/sampler.js';
-import type { ActivityLog } from './activity.js';
+import type { ActivityLog } from '../activity/activity-log.js';
 import { evaluate, windowSeconds } from './rules.js';
 
 /** Alerts kept for `guard.alerts`, active ones included; the oldest inactive go first. */

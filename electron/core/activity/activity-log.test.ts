@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ActivityLog, GRACE_MS, actorOf, reasonOf } from './activity.js';
+import { ActivityLog, GRACE_MS, actorOf, reasonOf } from './activity-log.js';
 
 const meta = (action: string, protocol = 'unix', source = '/1.0/instances/worker') => ({ action, source, requestor: { username: 'root', protocol, address: '@' } });
 const CLI = 'incus CLI / another client (root)';
