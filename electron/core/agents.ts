@@ -7,6 +7,7 @@ import type { IncusEvent, LifecycleMetadata } from '../incus/events.js';
 import { changeState, createInstance, deleteInstance, getInstance, listInstances } from '../incus/instances.js';
 import { META_PREFIX, instanceFromSource, toAgent } from './agent-model.js';
 import { AgentLocks } from './agent-locks.js';
+import type { AgentActions, AgentMirror, AgentSessions } from './agent-mirror.js';
 import { scheduleConfig } from './snapshot-model.js';
 import { SettingsStore } from './settings.js';
 import { createLimitsSpec } from './limits.js';
@@ -64,7 +65,7 @@ const OVERRIDES: ReadonlySet<AgentAction | 'delete' | 'create'> = new Set(['stop
  * through lifecycle events (resynced whenever the events stream reopens) and performs
  * lifecycle actions, one at a time per agent.
  */
-export class AgentService extends EventEmitter<AgentServiceEvents> {
+export class AgentService extends EventEmitter<AgentServiceEvents> implements AgentMirror, AgentSessions, AgentActions {
   private readonly agents = new Map<string, Agent>();
   /** Refreshes in flight per name, and whether another event arrived meanwhile. */
   private readonly refreshing = new Map<string, boolean>();

@@ -3,7 +3,9 @@ import type { AgentLimits, LimitsResult } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
 import { getInstance, profileDevices, type Instance } from '../incus/instances.js';
 import { listStoragePools } from '../incus/projects.js';
-import type { AgentService } from './agents.js';
+import type { ActivityLog } from './activity/activity-log.js';
+import type { AgentLocks } from './agent-locks.js';
+import type { AgentMirror } from './agent-mirror.js';
 import { toAgent } from './agent-model.js';
 import type { QuotaHealth } from './quota-health.js';
 import type { Connection } from './connection.js';
@@ -33,7 +35,7 @@ export async function createLimitsSpec(
 export class LimitsService {
   constructor(
     private readonly connection: Connection,
-    private readonly agents: AgentService,
+    private readonly deps: { agents: Pick<AgentMirror, 'reload'>; locks: Pick<AgentLocks, 'run'>; activity: Pick<ActivityLog, 'track'> },
     private readonly quotaHealth?: QuotaHealth,
     /** Bytes the agent's root disk holds now (the quota's own count), when known. */
     private readonly diskUse: (agent: string) => number | null = () => null,
@@ -42,7 +44,7 @@ export class LimitsService {
   async set(args: { agent: string; limits: Partial<AgentLimits> }): Promise<LimitsResult> {
     const client = this.connection.requireClient();
     const keys = (Object.keys(args.limits) as (keyof AgentLimits)[]).filter((k) => args.limits[k] !== undefined);
-    return this.agents.locks.run(args.agent, 'having its limits changed', async () => {
+    return this.deps.locks.run(args.agent, 'having its limits changed', async () => {
       try {
         const inst: Instance = await getInstance(client, args.agent);
         const change: { config?: Record<string, string>; devices?: Record<string, Record<string, string>> } = {};
@@ -59,13 +61,13 @@ export class LimitsService {
         }
         if (change.config || change.devices) {
           // A full disk takes two updates (see patchFullAware).
-          await this.agents.activity.track(
+          await this.deps.activity.track(
             args.agent,
             { kind: 'limits', done: limitsChangeText(limitsOfInstance(inst), args.limits), failed: 'limits change failed', expects: ['instance-updated', 'instance-updated'] },
             () => patchFullAware(client, args.agent, change, rootDiskSize(inst), notes),
           );
         }
-        const agent = await this.agents.reload(args.agent);
+        const agent = await this.deps.agents.reload(args.agent);
         notes.push(...limitsNotes(keys, inst.status === 'Running', driver));
         const quotaProblem = driver === 'btrfs' ? this.quotaHealth?.check() : null;
         if (quotaProblem) notes.push(quotaProblem);

@@ -13,7 +13,9 @@ import {
   patchProjectConfig,
   type Profile,
 } from '../../incus/projects.js';
-import type { AgentService } from '../agents.js';
+import type { ActivityLog } from '../activity/activity-log.js';
+import type { AgentLocks } from '../agent-locks.js';
+import type { AgentMirror } from '../agent-mirror.js';
 import type { Connection } from '../connection.js';
 import { MODE_BRIDGES } from '../network/policy-model.js';
 import { fixNotes, isolationFix } from './fix.js';
@@ -44,7 +46,7 @@ export class IsolationService {
 
   constructor(
     private readonly connection: Connection,
-    private readonly agents: AgentService,
+    private readonly deps: { agents: Pick<AgentMirror, 'reload'>; locks: Pick<AgentLocks, 'run'>; activity: Pick<ActivityLog, 'track'> },
     private readonly project: string,
     private readonly opts: IsolationOptions = {},
   ) {
@@ -174,7 +176,7 @@ export class IsolationService {
   async fix(args: { agent: string }): Promise<AgentChangeResult> {
     const client = this.connection.requireClient();
     const path = `/1.0/instances/${encodeURIComponent(args.agent)}`;
-    const done = await this.agents.locks.run(args.agent, 'having its isolation fixed', async () => {
+    const done = await this.deps.locks.run(args.agent, 'having its isolation fixed', async () => {
       try {
         const { envelope, etag } = await client.call<Instance & { architecture?: string }>('GET', path);
         const inst = envelope.metadata;
@@ -191,14 +193,14 @@ export class IsolationService {
           stateful: inst.stateful,
           description: inst.description,
         };
-        await this.agents.activity.track(args.agent, action, () => mutate(client, 'PUT', path, { body, headers: etag ? { 'If-Match': etag } : {} }));
+        await this.deps.activity.track(args.agent, action, () => mutate(client, 'PUT', path, { body, headers: etag ? { 'If-Match': etag } : {} }));
         return { fix, running: inst.status === 'Running' || inst.status === 'Frozen' };
       } catch (err) {
         this.connection.noteFailure(err);
         throw err;
       }
     });
-    if (!done) return { agent: await this.agents.reload(args.agent), notes: ['Nothing to fix: its isolation holds.'] };
+    if (!done) return { agent: await this.deps.agents.reload(args.agent), notes: ['Nothing to fix: its isolation holds.'] };
     // Outside the lock: the network service takes the agent's lock itself.
     let nic: 'reapplied' | 'unfixed' | 'none' = 'none';
     if (done.fix.reapplyNic) {
@@ -211,7 +213,7 @@ export class IsolationService {
     }
     // With this agent fixed, the project may be restricted at last.
     if (this.conflicted) await this.recheck();
-    const agent = await this.agents.reload(args.agent);
+    const agent = await this.deps.agents.reload(args.agent);
     return { agent, notes: fixNotes(done.fix.fixed, done.running, nic) };
   }
 }
