@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { EventName, EventOf } from '../../shared/api.js';
-import type { Handlers } from '../transport/dispatch.js';
+import type { Handlers } from '../../shared/handlers.js';
 import { AgentService } from './agents.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { AgentLocks } from './agent-locks.js';
