@@ -3,7 +3,7 @@ import { EnclaveError } from '../../shared/errors.js';
 import type { Agent, AgentAction, AgentProgress, AgentsChange } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
 import { IncusError } from '../incus/errors.js';
-import type { IncusEvent, LifecycleMetadata } from '../incus/events.js';
+import type { IncusEvent, OperationEvent } from '../incus/events.js';
 import { changeState, createInstance, deleteInstance, getInstance, listInstances } from '../incus/instances.js';
 import { META_PREFIX, instanceFromSource, toAgent } from './agent-model.js';
 import { AgentLocks } from './agent-locks.js';
@@ -144,26 +144,26 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
       return;
     }
     if (e.type !== 'lifecycle') return;
-    const meta = e.metadata as unknown as LifecycleMetadata;
-    if (!meta.action?.startsWith('instance-')) return;
-    const target = instanceFromSource(meta.source ?? '');
+    const meta = e.metadata;
+    if (!meta.action.startsWith('instance-')) return;
+    const target = instanceFromSource(meta.source);
     if (!target) return;
     if (meta.action === 'instance-deleted' && target.rest === '') {
       if (this.apply(target.name, null)) this.emit('changed', { kind: 'removed', name: target.name });
       return;
     }
     if (meta.action === 'instance-renamed') {
-      const old = meta.context?.old_name;
+      const old = meta.context.old_name;
       if (typeof old === 'string' && this.apply(old, null)) this.emit('changed', { kind: 'removed', name: old });
     }
     void this.refresh(target.name);
   }
 
-  private onOperation(e: IncusEvent): void {
-    const op = e.metadata as { id?: string; metadata?: Record<string, unknown> | null };
-    const name = op.id ? this.watchedOps.get(op.id) : undefined;
+  private onOperation(e: OperationEvent): void {
+    const op = e.metadata;
+    const name = this.watchedOps.get(op.id);
     if (!name) return;
-    const detail = operationProgressText(op.metadata ?? null);
+    const detail = operationProgressText(op.metadata);
     if (detail) this.emit('progress', { name, stage: 'creating', detail });
   }
 

@@ -17,7 +17,6 @@ import { TerminalService } from './terminals/service.js';
 import { ActivityLog } from './activity/activity-log.js';
 import { GuardService } from './guard/service.js';
 import { IsolationService } from './isolation/service.js';
-import type { LifecycleMetadata } from '../incus/events.js';
 import { EnclaveError } from '../../shared/errors.js';
 
 export const DEFAULT_PROJECT = 'enclave';
@@ -64,7 +63,7 @@ export class Backend {
     this.activity = new ActivityLog();
     // Lifecycle events before the agents' mirror sees them: none is missed or reordered.
     this.connection.on('event', (e) => {
-      if (e.type === 'lifecycle') this.activity.onLifecycle(e.metadata as unknown as LifecycleMetadata);
+      if (e.type === 'lifecycle') this.activity.onLifecycle(e.metadata);
     });
     const locks = new AgentLocks();
     this.agents = new AgentService(this.connection, locks, this.settings, this.activity);

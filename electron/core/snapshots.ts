@@ -4,7 +4,7 @@ import { expiryMs } from '../../shared/names.js';
 import { EnclaveError } from '../../shared/errors.js';
 import type { Agent, RestoreResult, Snapshot, SnapshotSchedule, SnapshotsChange } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
-import type { IncusEvent, LifecycleMetadata } from '../incus/events.js';
+import type { IncusEvent } from '../incus/events.js';
 import { createInstance, patchConfig } from '../incus/instances.js';
 import {
   createSnapshot,
@@ -161,14 +161,14 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
 
   private onEvent(e: IncusEvent): void {
     if (e.type !== 'lifecycle') return;
-    const meta = e.metadata as unknown as LifecycleMetadata;
-    const action = meta.action ?? '';
+    const meta = e.metadata;
+    const action = meta.action;
     let name: string | undefined;
     if (action.startsWith('instance-snapshot-') || action === 'instance-restored') {
-      name = instanceFromSource(meta.source ?? '')?.name;
+      name = instanceFromSource(meta.source)?.name;
     } else if (action.startsWith('storage-volume-snapshot-')) {
       // A comment (the volume snapshot's description) changed, by Enclave or anyone.
-      const m = (meta.source ?? '').match(/^\/1\.0\/storage-pools\/[^/]+\/volumes\/container\/([^/?]+)\//);
+      const m = meta.source.match(/^\/1\.0\/storage-pools\/[^/]+\/volumes\/container\/([^/?]+)\//);
       name = m?.[1] ? decodeURIComponent(m[1]) : undefined;
     }
     if (!name || !this.watched.has(name)) return;

@@ -1,7 +1,7 @@
 import type { AgentChangeResult } from '../../../shared/types.js';
 import type { IncusClient } from '../../incus/client.js';
 import { IncusError } from '../../incus/errors.js';
-import type { IncusEvent, LifecycleMetadata } from '../../incus/events.js';
+import type { IncusEvent } from '../../incus/events.js';
 import { listInstances, type Instance } from '../../incus/instances.js';
 import { mutate } from '../../incus/operations.js';
 import {
@@ -64,8 +64,7 @@ export class IsolationService {
 
   private onEvent(e: IncusEvent): void {
     if (e.type !== 'lifecycle') return;
-    const meta = e.metadata as unknown as LifecycleMetadata;
-    const action = meta.action ?? '';
+    const action = e.metadata.action;
     // A change of a profile fires profile-* (and instance-updated per instance using it, which
     // the agents' mirror already re-reads): put Enclave's back, and re-check the restrictions.
     const profileChange = action.startsWith('profile-');
