@@ -54,7 +54,7 @@ class FakeConnection extends EventEmitter {
 }
 
 function lifecycle(action: string, name: string): IncusEvent {
-  return { type: 'lifecycle', timestamp: '', metadata: { action, source: `/1.0/instances/${name}` } } as unknown as IncusEvent;
+  return { type: 'lifecycle', timestamp: '', metadata: { action, source: `/1.0/instances/${name}`, context: {}, requestor: null } };
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));

@@ -3,17 +3,18 @@ import { EnclaveError } from '../../shared/errors.js';
 import type { Agent, AgentAction, AgentProgress, AgentsChange } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
 import { IncusError } from '../incus/errors.js';
-import type { IncusEvent, LifecycleMetadata } from '../incus/events.js';
+import type { IncusEvent, OperationEvent } from '../incus/events.js';
 import { changeState, createInstance, deleteInstance, getInstance, listInstances } from '../incus/instances.js';
 import { META_PREFIX, instanceFromSource, toAgent } from './agent-model.js';
 import { AgentLocks } from './agent-locks.js';
+import type { AgentActions, AgentMirror, AgentSessions } from './agent-mirror.js';
 import { scheduleConfig } from './snapshot-model.js';
 import { SettingsStore } from './settings.js';
 import { createLimitsSpec } from './limits.js';
 import { ensureAgentSession, sessionFailureProgress } from './agent-tmux.js';
 import type { Connection } from './connection.js';
 import { operationProgressText } from './progress.js';
-import { ActivityLog } from './guard/activity.js';
+import { ActivityLog } from './activity/activity-log.js';
 import { withDiskQuotaLifted, type LiftPurpose } from './full-disk.js';
 import type { NetworkService } from './network/service.js';
 import type { NetworkPolicy } from '../../shared/types.js';
@@ -64,7 +65,7 @@ const OVERRIDES: ReadonlySet<AgentAction | 'delete' | 'create'> = new Set(['stop
  * through lifecycle events (resynced whenever the events stream reopens) and performs
  * lifecycle actions, one at a time per agent.
  */
-export class AgentService extends EventEmitter<AgentServiceEvents> {
+export class AgentService extends EventEmitter<AgentServiceEvents> implements AgentMirror, AgentSessions, AgentActions {
   private readonly agents = new Map<string, Agent>();
   /** Refreshes in flight per name, and whether another event arrived meanwhile. */
   private readonly refreshing = new Map<string, boolean>();
@@ -143,26 +144,26 @@ export class AgentService extends EventEmitter<AgentServiceEvents> {
       return;
     }
     if (e.type !== 'lifecycle') return;
-    const meta = e.metadata as unknown as LifecycleMetadata;
-    if (!meta.action?.startsWith('instance-')) return;
-    const target = instanceFromSource(meta.source ?? '');
+    const meta = e.metadata;
+    if (!meta.action.startsWith('instance-')) return;
+    const target = instanceFromSource(meta.source);
     if (!target) return;
     if (meta.action === 'instance-deleted' && target.rest === '') {
       if (this.apply(target.name, null)) this.emit('changed', { kind: 'removed', name: target.name });
       return;
     }
     if (meta.action === 'instance-renamed') {
-      const old = meta.context?.old_name;
+      const old = meta.context.old_name;
       if (typeof old === 'string' && this.apply(old, null)) this.emit('changed', { kind: 'removed', name: old });
     }
     void this.refresh(target.name);
   }
 
-  private onOperation(e: IncusEvent): void {
-    const op = e.metadata as { id?: string; metadata?: Record<string, unknown> | null };
-    const name = op.id ? this.watchedOps.get(op.id) : undefined;
+  private onOperation(e: OperationEvent): void {
+    const op = e.metadata;
+    const name = this.watchedOps.get(op.id);
     if (!name) return;
-    const detail = operationProgressText(op.metadata ?? null);
+    const detail = operationProgressText(op.metadata);
     if (detail) this.emit('progress', { name, stage: 'creating', detail });
   }
 

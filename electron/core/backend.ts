@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { EventName, EventOf } from '../../shared/api.js';
-import type { Handlers } from '../transport/dispatch.js';
+import type { Handlers } from '../../shared/handlers.js';
 import { AgentService } from './agents.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { AgentLocks } from './agent-locks.js';
@@ -14,10 +14,9 @@ import { SettingsStore } from './settings.js';
 import { SnapshotService } from './snapshots.js';
 import { TelemetrySampler } from './telemetry/sampler.js';
 import { TerminalService } from './terminals/service.js';
-import { ActivityLog } from './guard/activity.js';
+import { ActivityLog } from './activity/activity-log.js';
 import { GuardService } from './guard/service.js';
 import { IsolationService } from './isolation/service.js';
-import type { LifecycleMetadata } from '../incus/events.js';
 import { EnclaveError } from '../../shared/errors.js';
 
 export const DEFAULT_PROJECT = 'enclave';
@@ -64,21 +63,24 @@ export class Backend {
     this.activity = new ActivityLog();
     // Lifecycle events before the agents' mirror sees them: none is missed or reordered.
     this.connection.on('event', (e) => {
-      if (e.type === 'lifecycle') this.activity.onLifecycle(e.metadata as unknown as LifecycleMetadata);
+      if (e.type === 'lifecycle') this.activity.onLifecycle(e.metadata);
     });
-    this.agents = new AgentService(this.connection, new AgentLocks(), this.settings, this.activity);
-    this.network = new NetworkService(this.connection, this.agents, network);
+    const locks = new AgentLocks();
+    this.agents = new AgentService(this.connection, locks, this.settings, this.activity);
+    // What the services use of the agents: the mirror, their locks and the activity log, each given apart.
+    const agentDeps = { agents: this.agents, locks, activity: this.activity };
+    this.network = new NetworkService(this.connection, agentDeps, network);
     this.agents.network = this.network;
     // Enclave's profile and the project's restrictions, ensured on every connect before agents are read.
-    this.isolation = new IsolationService(this.connection, this.agents, project, {
+    this.isolation = new IsolationService(this.connection, agentDeps, project, {
       reapplyNetwork: async (name) => this.network.set({ agent: name, policy: (await this.agents.get(name)).network.policy }),
     });
     this.operations = new OperationTracker(this.connection);
-    this.snapshots = new SnapshotService(this.connection, this.agents, this.operations, this.settings, this.network);
+    this.snapshots = new SnapshotService(this.connection, agentDeps, this.operations, this.settings, this.network);
     this.terminals = new TerminalService(this.connection, this.agents);
     this.quotaHealth = new QuotaHealth(this.connection);
     this.telemetry = new TelemetrySampler(this.connection, this.agents, project);
-    this.limits = new LimitsService(this.connection, this.agents, this.quotaHealth, (agent) => this.telemetry.history(agent, 60).at(-1)?.diskBytes ?? null);
+    this.limits = new LimitsService(this.connection, agentDeps, this.quotaHealth, (agent) => this.telemetry.history(agent, 60).at(-1)?.diskBytes ?? null);
     this.telemetry.on('batch', (b) => this.events.emit('telemetry.samples', b));
     this.guard = new GuardService(this.connection, this.agents, this.settings, this.telemetry, this.activity);
     this.guard.on('alert', (a) => this.events.emit('guard.alert', a));

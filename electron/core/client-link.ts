@@ -1,19 +1,13 @@
-import type { EventName, EventOf } from '../../shared/api.js';
+import type { ContractLink } from '../../shared/handlers.js';
 import type { Disposable } from './disposable.js';
+
+export type { CallContext } from '../../shared/handlers.js';
 
 /**
  * One connected renderer (a WebSocket client, or an Electron page load) as the services see
- * it: where targeted events such as terminal output go, and when it goes away.
+ * it: the contract's link (shared/handlers.ts), its registrations the backend's Disposable.
  */
-export interface ClientLink {
-  readonly id: string;
-  push<E extends EventName>(event: E, payload: EventOf<E>): void;
+export interface ClientLink extends ContractLink {
   /** Called once when the renderer goes away; dispose the result when no longer interested. */
   onClose(listener: () => void): Disposable;
-}
-
-/** What a handler learns about its caller. */
-export interface CallContext {
-  /** Absent when a call comes from inside the process (tests, benchmarks) with no renderer. */
-  client: ClientLink | null;
 }

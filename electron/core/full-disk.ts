@@ -13,9 +13,8 @@ import { EnclaveError } from '../../shared/errors.js';
 import { sizeBytes } from '../../shared/limits.js';
 import type { IncusClient } from '../incus/client.js';
 import { getInstance, patchInstance } from '../incus/instances.js';
-import { findRoot, rootDeviceWithSize } from './limits.js';
+import { findRoot, rootDeviceWithSize } from './limits-model.js';
 
-/** Whether Incus refused because a disk quota is exhausted (its own or btrfs's words). */
 /**
  * Why a new disk size would wedge the agent, or null: below what the agent holds, btrfs
  * refuses every later change of the qgroup, raising it included (checked on Incus 6.0.4 with
@@ -31,6 +30,7 @@ export function shrinkProblem(agent: string, size: string, usedBytes: number | n
   );
 }
 
+/** Whether Incus refused because a disk quota is exhausted (its own or btrfs's words). */
 export function isDiskQuotaExceeded(err: unknown): boolean {
   return err instanceof Error && /disk quota exceeded/i.test(err.message);
 }

@@ -10,12 +10,6 @@ interface TrackerEvents {
   progress: [OperationProgress];
 }
 
-interface OperationEventMetadata {
-  id?: string;
-  may_cancel?: boolean;
-  metadata?: Record<string, unknown> | null;
-}
-
 /**
  * Incus operations the user started (snapshot, restore, clone): their progress from the
  * operation events, their end, and cancelling them where Incus allows it.
@@ -59,10 +53,10 @@ export class OperationTracker extends EventEmitter<TrackerEvents> {
 
   private onEvent(e: IncusEvent): void {
     if (e.type !== 'operation') return;
-    const op = e.metadata as OperationEventMetadata;
-    const p = op.id ? this.running.get(op.id) : undefined;
-    if (!p || !op.id) return;
-    const detail = operationProgressText(op.metadata ?? null) ?? p.detail;
+    const op = e.metadata;
+    const p = this.running.get(op.id);
+    if (!p) return;
+    const detail = operationProgressText(op.metadata) ?? p.detail;
     const mayCancel = op.may_cancel === true;
     if (detail === p.detail && mayCancel === p.mayCancel) return;
     const next = { ...p, detail, mayCancel };

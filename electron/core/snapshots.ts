@@ -4,7 +4,7 @@ import { expiryMs } from '../../shared/names.js';
 import { EnclaveError } from '../../shared/errors.js';
 import type { Agent, RestoreResult, Snapshot, SnapshotSchedule, SnapshotsChange } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
-import type { IncusEvent, LifecycleMetadata } from '../incus/events.js';
+import type { IncusEvent } from '../incus/events.js';
 import { createInstance, patchConfig } from '../incus/instances.js';
 import {
   createSnapshot,
@@ -19,7 +19,9 @@ import {
   snapshotDescriptions,
 } from '../incus/snapshots.js';
 import { META_PREFIX, cloneSourceText, instanceFromSource } from './agent-model.js';
-import type { AgentService } from './agents.js';
+import type { ActivityLog } from './activity/activity-log.js';
+import type { AgentLocks } from './agent-locks.js';
+import type { AgentMirror, AgentSessions } from './agent-mirror.js';
 import type { Connection } from './connection.js';
 import type { OperationTracker } from './operations.js';
 import type { SettingsStore } from './settings.js';
@@ -57,7 +59,11 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
 
   constructor(
     private readonly connection: Connection,
-    private readonly agents: AgentService,
+    private readonly deps: {
+      agents: Pick<AgentMirror, 'reload' | 'exists' | 'on'> & AgentSessions;
+      locks: Pick<AgentLocks, 'run'>;
+      activity: Pick<ActivityLog, 'track'>;
+    },
     private readonly ops: OperationTracker,
     private readonly settings: SettingsStore,
     private readonly network: NetworkService | null = null,
@@ -67,7 +73,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
     connection.on('ready', () => {
       for (const agent of this.watched.keys()) void this.refresh(agent).catch(() => undefined);
     });
-    agents.on('changed', (c) => {
+    deps.agents.on('changed', (c) => {
       if (c.kind !== 'removed') return;
       this.watched.delete(c.name);
       this.versions.delete(c.name);
@@ -155,14 +161,14 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
 
   private onEvent(e: IncusEvent): void {
     if (e.type !== 'lifecycle') return;
-    const meta = e.metadata as unknown as LifecycleMetadata;
-    const action = meta.action ?? '';
+    const meta = e.metadata;
+    const action = meta.action;
     let name: string | undefined;
     if (action.startsWith('instance-snapshot-') || action === 'instance-restored') {
-      name = instanceFromSource(meta.source ?? '')?.name;
+      name = instanceFromSource(meta.source)?.name;
     } else if (action.startsWith('storage-volume-snapshot-')) {
       // A comment (the volume snapshot's description) changed, by Enclave or anyone.
-      const m = (meta.source ?? '').match(/^\/1\.0\/storage-pools\/[^/]+\/volumes\/container\/([^/?]+)\//);
+      const m = meta.source.match(/^\/1\.0\/storage-pools\/[^/]+\/volumes\/container\/([^/?]+)\//);
       name = m?.[1] ? decodeURIComponent(m[1]) : undefined;
     }
     if (!name || !this.watched.has(name)) return;
@@ -174,7 +180,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
 
   /** Runs a change of the agent's snapshots under its lock; events meanwhile bring one re-read after. */
   private async changing<T>(agent: string, doing: string, work: () => Promise<T>): Promise<T> {
-    return this.agents.locks.run(agent, doing, async () => {
+    return this.deps.locks.run(agent, doing, async () => {
       this.changingNow.add(agent);
       try {
         return await work();
@@ -229,7 +235,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
         throw new EnclaveError('conflict', `${args.agent} already has a snapshot named "${args.name}".`);
       }
       const name = args.name ?? timestampName('snap-', new Date(), names);
-      return this.agents.activity.track(
+      return this.deps.activity.track(
         args.agent,
         { kind: 'snapshot', done: `snapshot ${name} taken`, failed: `snapshot ${name} failed`, expects: ['instance-snapshot-created'] },
         () => this.take(client, args.agent, name, args.comment ?? '', null),
@@ -268,7 +274,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
   async delete(args: { agent: string; name: string }): Promise<void> {
     const client = this.client();
     await this.changing(args.agent, 'deleting a snapshot', async () => {
-      await this.agents.activity.track(
+      await this.deps.activity.track(
         args.agent,
         { kind: 'snapshot', done: `snapshot ${args.name} deleted`, failed: `deleting snapshot ${args.name} failed`, expects: ['instance-snapshot-deleted'] },
         () => deleteSnapshot(client, args.agent, args.name),
@@ -301,7 +307,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
         // The key set and cleared (see RESTORING_TO_KEY), the safety snapshot, the restore and the restart it brings.
         expects: ['instance-updated', 'instance-updated', 'instance-snapshot-created', 'instance-restored', 'instance-stopped', 'instance-started', 'instance-restarted', 'instance-shutdown'],
       };
-      return this.agents.activity.track(args.agent, action, async () => {
+      return this.deps.activity.track(args.agent, action, async () => {
         // The safety snapshot keeps the config it is taken with: the restore's target goes in first.
         await patchConfig(client, args.agent, { [RESTORING_TO_KEY]: args.name });
         let safety: Snapshot;
@@ -323,11 +329,11 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
           await patchConfig(client, args.agent, { [RESTORING_TO_KEY]: '' }).catch(() => undefined);
           throw err;
         }
-        let agent = await this.agents.reload(args.agent);
+        let agent = await this.deps.agents.reload(args.agent);
         // Restored to a safety snapshot (an undo): its config brought its own key back.
         if (agent.meta[RESTORING_TO_KEY.slice(META_PREFIX.length)] !== undefined) {
           await patchConfig(client, args.agent, { [RESTORING_TO_KEY]: '' });
-          agent = await this.agents.reload(args.agent);
+          agent = await this.deps.agents.reload(args.agent);
         }
         return { agent, safety };
       });
@@ -336,7 +342,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
     // reply does not wait for it: the agent runs restored already, a terminal attaching
     // meanwhile starts the same session (new-session -A), and a failure is reported as progress.
     if (result.agent.status === 'Running') {
-      const start = this.agents.startAgentSession(client, result.agent).finally(() => {
+      const start = this.deps.agents.startAgentSession(client, result.agent).finally(() => {
         if (this.sessionStarts.get(args.agent) === start) this.sessionStarts.delete(args.agent);
       });
       this.sessionStarts.set(args.agent, start);
@@ -346,13 +352,13 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
 
   async setSchedule(args: { agent: string } & SnapshotSchedule): Promise<Agent> {
     const client = this.client();
-    return this.agents.locks.run(args.agent, 'having its schedule changed', async () => {
-      await this.agents.activity.track(
+    return this.deps.locks.run(args.agent, 'having its schedule changed', async () => {
+      await this.deps.activity.track(
         args.agent,
         { kind: 'snapshot', done: `snapshot schedule set to ${args.schedule || 'off'}`, failed: `setting the snapshot schedule to ${args.schedule || 'off'} failed`, expects: ['instance-updated'] },
         () => patchConfig(client, args.agent, scheduleConfig(args)),
       );
-      return this.agents.reload(args.agent);
+      return this.deps.agents.reload(args.agent);
     });
   }
 
@@ -362,15 +368,15 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
    */
   async clone(args: { source: string; snapshot?: string | undefined; name: string }): Promise<Agent> {
     const client = this.client();
-    if (await this.agents.exists(args.name)) {
+    if (await this.deps.agents.exists(args.name)) {
       throw new EnclaveError('conflict', `An agent named "${args.name}" already exists. Choose another name.`);
     }
     const from = cloneSourceText({ agent: args.source, snapshot: args.snapshot ?? null });
     const work = () =>
-      this.agents.locks.run(args.name, 'being created', async () => {
+      this.deps.locks.run(args.name, 'being created', async () => {
         let opId: string | null = null;
         const action = { kind: 'lifecycle' as const, done: `cloned from ${from}`, failed: `clone from ${from} failed`, expects: ['instance-created', 'instance-started'] };
-        await this.agents.activity.track(args.name, action, async () => {
+        await this.deps.activity.track(args.name, action, async () => {
           try {
             // The copy would hold the source's NIC address: it gets its own.
             const devices = this.network ? await this.network.cloneDevices(from) : {};
@@ -402,12 +408,12 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
           }
         });
         if (this.network) await this.network.syncRules(client);
-        return this.agents.reload(args.name);
+        return this.deps.agents.reload(args.name);
       });
     // A live clone reads the source while it runs: hold the source still meanwhile.
-    const agent = await (args.snapshot ? work() : this.agents.locks.run(args.source, 'being cloned', work));
+    const agent = await (args.snapshot ? work() : this.deps.locks.run(args.source, 'being cloned', work));
     // After the locks: the tmux start runs inside the clone (a copy of an agent), which must not hold them.
-    await this.agents.startAgentSession(client, agent);
+    await this.deps.agents.startAgentSession(client, agent);
     return agent;
   }
 }

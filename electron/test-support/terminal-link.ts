@@ -7,7 +7,8 @@ import type { EventName, EventOf, Reply } from '../../shared/api.js';
 import type { ErrorInfo, TerminalInfo, TerminalKind } from '../../shared/types.js';
 import type { ClientLink } from '../core/client-link.js';
 import { Listeners, type Disposable } from '../core/disposable.js';
-import { dispatch, type Handlers } from '../transport/dispatch.js';
+import type { Handlers } from '../../shared/handlers.js';
+import { dispatch } from '../transport/dispatch.js';
 
 let links = 0;
 

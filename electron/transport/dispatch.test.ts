@@ -5,7 +5,8 @@ import { AGENT_NAME_RULE } from '../../shared/names.js';
 import type { Agent, ConnectionStatus } from '../../shared/types.js';
 import { agentFixture } from '../../shared/test-fixtures.js';
 import { IncusError, IncusUnreachableError } from '../incus/errors.js';
-import { dispatch, type Handlers } from './dispatch.js';
+import type { Handlers } from '../../shared/handlers.js';
+import { dispatch } from './dispatch.js';
 
 const agent = (name: string): Agent => agentFixture(name);
 

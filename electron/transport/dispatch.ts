@@ -1,13 +1,8 @@
-import type { z } from 'zod';
-import { MAX_ARGS_BYTES, MAX_TERMINAL_INPUT_BYTES, isRequestName, requests, type Reply, type RequestName, type Requests, type ResultOf } from '../../shared/api.js';
+import { MAX_ARGS_BYTES, MAX_TERMINAL_INPUT_BYTES, isRequestName, requests, type Reply } from '../../shared/api.js';
 import { EnclaveError } from '../../shared/errors.js';
-import type { CallContext, ClientLink } from '../core/client-link.js';
+import type { CallContext, Handlers } from '../../shared/handlers.js';
+import type { ClientLink } from '../core/client-link.js';
 import { toEnclaveError } from '../core/errors.js';
-
-/** What a backend provides: one function per request, typed from the contract. */
-export type Handlers = {
-  [K in RequestName]: (args: z.output<Requests[K]['args']>, ctx: CallContext) => Promise<ResultOf<K>>;
-};
 
 export interface DispatchOptions {
   /** The calling renderer connection, for requests that attach it to something. */

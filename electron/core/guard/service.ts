@@ -4,11 +4,11 @@ import { EnclaveError } from '../../../shared/errors.js';
 import type { Agent, GuardAlert, GuardRule, GuardSettings, TelemetryBatch } from '../../../shared/types.js';
 import { patchConfig } from '../../incus/instances.js';
 import { META_PREFIX } from '../agent-model.js';
-import type { AgentService } from '../agents.js';
+import type { AgentActions, AgentMirror } from '../agent-mirror.js';
 import type { Connection } from '../connection.js';
 import type { SettingsStore } from '../settings.js';
 import type { TelemetrySampler } from '../telemetry/sampler.js';
-import type { ActivityLog } from './activity.js';
+import type { ActivityLog } from '../activity/activity-log.js';
 import { evaluate, windowSeconds } from './rules.js';
 
 /** Alerts kept for `guard.alerts`, active ones included; the oldest inactive go first. */
@@ -77,7 +77,8 @@ export class GuardService extends EventEmitter<GuardEvents> {
 
   constructor(
     private readonly connection: Connection,
-    private readonly agents: AgentService,
+    /** The mirror, and the freeze an alert may ask for. */
+    private readonly agents: Pick<AgentMirror, 'get' | 'reload' | 'cached' | 'on'> & AgentActions,
     private readonly settings: SettingsStore,
     private readonly sampler: TelemetrySampler,
     private readonly activity: ActivityLog,

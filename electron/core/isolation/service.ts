@@ -1,7 +1,7 @@
 import type { AgentChangeResult } from '../../../shared/types.js';
 import type { IncusClient } from '../../incus/client.js';
 import { IncusError } from '../../incus/errors.js';
-import type { IncusEvent, LifecycleMetadata } from '../../incus/events.js';
+import type { IncusEvent } from '../../incus/events.js';
 import { listInstances, type Instance } from '../../incus/instances.js';
 import { mutate } from '../../incus/operations.js';
 import {
@@ -13,7 +13,9 @@ import {
   patchProjectConfig,
   type Profile,
 } from '../../incus/projects.js';
-import type { AgentService } from '../agents.js';
+import type { ActivityLog } from '../activity/activity-log.js';
+import type { AgentLocks } from '../agent-locks.js';
+import type { AgentMirror } from '../agent-mirror.js';
 import type { Connection } from '../connection.js';
 import { MODE_BRIDGES } from '../network/policy-model.js';
 import { fixNotes, isolationFix } from './fix.js';
@@ -44,7 +46,7 @@ export class IsolationService {
 
   constructor(
     private readonly connection: Connection,
-    private readonly agents: AgentService,
+    private readonly deps: { agents: Pick<AgentMirror, 'reload'>; locks: Pick<AgentLocks, 'run'>; activity: Pick<ActivityLog, 'track'> },
     private readonly project: string,
     private readonly opts: IsolationOptions = {},
   ) {
@@ -62,8 +64,7 @@ export class IsolationService {
 
   private onEvent(e: IncusEvent): void {
     if (e.type !== 'lifecycle') return;
-    const meta = e.metadata as unknown as LifecycleMetadata;
-    const action = meta.action ?? '';
+    const action = e.metadata.action;
     // A change of a profile fires profile-* (and instance-updated per instance using it, which
     // the agents' mirror already re-reads): put Enclave's back, and re-check the restrictions.
     const profileChange = action.startsWith('profile-');
@@ -174,7 +175,7 @@ export class IsolationService {
   async fix(args: { agent: string }): Promise<AgentChangeResult> {
     const client = this.connection.requireClient();
     const path = `/1.0/instances/${encodeURIComponent(args.agent)}`;
-    const done = await this.agents.locks.run(args.agent, 'having its isolation fixed', async () => {
+    const done = await this.deps.locks.run(args.agent, 'having its isolation fixed', async () => {
       try {
         const { envelope, etag } = await client.call<Instance & { architecture?: string }>('GET', path);
         const inst = envelope.metadata;
@@ -191,14 +192,14 @@ export class IsolationService {
           stateful: inst.stateful,
           description: inst.description,
         };
-        await this.agents.activity.track(args.agent, action, () => mutate(client, 'PUT', path, { body, headers: etag ? { 'If-Match': etag } : {} }));
+        await this.deps.activity.track(args.agent, action, () => mutate(client, 'PUT', path, { body, headers: etag ? { 'If-Match': etag } : {} }));
         return { fix, running: inst.status === 'Running' || inst.status === 'Frozen' };
       } catch (err) {
         this.connection.noteFailure(err);
         throw err;
       }
     });
-    if (!done) return { agent: await this.agents.reload(args.agent), notes: ['Nothing to fix: its isolation holds.'] };
+    if (!done) return { agent: await this.deps.agents.reload(args.agent), notes: ['Nothing to fix: its isolation holds.'] };
     // Outside the lock: the network service takes the agent's lock itself.
     let nic: 'reapplied' | 'unfixed' | 'none' = 'none';
     if (done.fix.reapplyNic) {
@@ -211,7 +212,7 @@ export class IsolationService {
     }
     // With this agent fixed, the project may be restricted at last.
     if (this.conflicted) await this.recheck();
-    const agent = await this.agents.reload(args.agent);
+    const agent = await this.deps.agents.reload(args.agent);
     return { agent, notes: fixNotes(done.fix.fixed, done.running, nic) };
   }
 }

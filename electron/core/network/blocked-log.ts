@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Agent, NetworkMode } from '../../../shared/types.js';
-import type { ActivityLog } from '../guard/activity.js';
+import type { ActivityLog } from '../activity/activity-log.js';
 import { KmsgFollower, MAX_RECORD, type KmsgOptions } from './kmsg.js';
 import { MODE_BRIDGES } from './policy-model.js';
 

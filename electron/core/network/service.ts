@@ -2,7 +2,9 @@ import { EnclaveError } from '../../../shared/errors.js';
 import type { AgentChangeResult, NetworkPolicy } from '../../../shared/types.js';
 import type { IncusClient } from '../../incus/client.js';
 import { getInstance, patchInstance, type Instance } from '../../incus/instances.js';
-import type { AgentService } from '../agents.js';
+import type { ActivityLog } from '../activity/activity-log.js';
+import type { AgentLocks } from '../agent-locks.js';
+import type { AgentMirror } from '../agent-mirror.js';
 import type { Connection } from '../connection.js';
 import { BlockedLog } from './blocked-log.js';
 import { agentAllowRules, keepRule, type AclRule } from './acl-rules.js';
@@ -63,18 +65,18 @@ export class NetworkService {
 
   constructor(
     private readonly connection: Connection,
-    private readonly agents: AgentService,
+    private readonly deps: { agents: Pick<AgentMirror, 'reload' | 'cached' | 'on'>; locks: Pick<AgentLocks, 'run'>; activity: Pick<ActivityLog, 'track' | 'record'> },
     private readonly opts: NetworkServiceOptions = {},
   ) {
     this.host = opts.host ?? LOCAL_HOST;
     this.resolver = new AllowResolver(opts.lookup);
-    this.blocked = (opts.blockedLog ?? this.host === LOCAL_HOST) ? new BlockedLog(agents, agents.activity) : null;
+    this.blocked = (opts.blockedLog ?? this.host === LOCAL_HOST) ? new BlockedLog(deps.agents, deps.activity) : null;
     connection.on('ready', (client) => {
       this.bridges = null;
       this.blocked?.start();
       void this.reconcile(client).catch((err: unknown) => this.connection.noteFailure(err));
     });
-    agents.on('changed', (c) => {
+    deps.agents.on('changed', (c) => {
       if (c.kind === 'removed') void this.syncRules(this.connection.requireClient()).catch(() => undefined);
     });
   }
@@ -175,14 +177,14 @@ export class NetworkService {
   async set(args: { agent: string; policy: NetworkPolicy }): Promise<AgentChangeResult> {
     const client = this.connection.requireClient();
     const policy = args.policy;
-    return this.agents.locks.run(args.agent, 'having its network changed', async () => {
+    return this.deps.locks.run(args.agent, 'having its network changed', async () => {
       try {
         const inst = await getInstance(client, args.agent);
         const before = networkOf(inst);
         const running = inst.status === 'Running';
         const notes: string[] = [];
         if (policy.mode === 'none') {
-          await this.agents.activity.track(
+          await this.deps.activity.track(
             args.agent,
             { kind: 'network', done: policyChangeText(before.policy, policy, null, null), failed: 'network change to none failed', expects: ['instance-updated'] },
             () => patchInstance(client, args.agent, { config: policyConfig(policy), devices: { [AGENT_NIC]: NO_NIC } }),
@@ -193,7 +195,7 @@ export class NetworkService {
           const kept = before.bridge === bridge.name ? before.address : null;
           // Each attempt is one update; a conflict refuses it without changing anything.
           const change = { kind: 'network' as const, failed: `network change to ${policy.mode} failed`, expects: ['instance-updated'] };
-          const address = await this.agents.activity.track(args.agent, { ...change, done: (chosen: string) => policyChangeText(before.policy, policy, bridge.name, chosen) }, async () => {
+          const address = await this.deps.activity.track(args.agent, { ...change, done: (chosen: string) => policyChangeText(before.policy, policy, bridge.name, chosen) }, async () => {
             for (let attempt = 0; ; attempt++) {
               const chosen = kept ?? (await this.allocate(client, bridge, attempt));
               const nic = nicDevice(bridge.name, chosen, policy);
@@ -220,7 +222,7 @@ export class NetworkService {
         }
         const failures = await this.syncRules(client);
         for (const f of failures.filter((x) => x.agent === args.agent)) notes.push(f.text);
-        const agent = await this.agents.reload(args.agent);
+        const agent = await this.deps.agents.reload(args.agent);
         return { agent, notes };
       } catch (err) {
         this.connection.noteFailure(err);
@@ -254,7 +256,7 @@ export class NetworkService {
       for (const f of resolved.failures) {
         const text = `${f.host} did not resolve (${f.reason}); ${f.kept.length ? `it keeps its last addresses ${f.kept.join(', ')}` : 'it stays unreachable until it resolves'}.`;
         failures.push({ agent: inst.name, text });
-        this.agents.activity.record(inst.name, 'network', `allowlist: ${text}`);
+        this.deps.activity.record(inst.name, 'network', `allowlist: ${text}`);
       }
       mine.push(...agentAllowRules(project, inst.name, net.address, resolved.allow));
     }
@@ -281,7 +283,7 @@ export class NetworkService {
     if (!this.timer) {
       this.timer = setInterval(() => {
         const c = this.connection.status.state === 'connected' ? this.connection.requireClient() : null;
-        if (c && this.agents.cached().some((a) => a.network.policy.mode === 'allowlist' && a.status === 'Running')) {
+        if (c && this.deps.agents.cached().some((a) => a.network.policy.mode === 'allowlist' && a.status === 'Running')) {
           void this.syncRules(c).catch(() => undefined);
         }
       }, this.opts.resolveEveryMs ?? 5 * 60_000);

@@ -3,7 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { sizeBytes } from '../../../shared/limits.js';
 import type { Agent, TelemetryBatch, TelemetrySample } from '../../../shared/types.js';
 import { getInstanceState } from '../../incus/instances.js';
-import type { AgentService } from '../agents.js';
+import type { AgentMirror } from '../agent-mirror.js';
 import type { ClientLink } from '../client-link.js';
 import type { Connection } from '../connection.js';
 import { BtrfsQuotaSource, type QuotaUse } from './btrfs-quota.js';
@@ -68,7 +68,7 @@ export class TelemetrySampler extends EventEmitter<SamplerEvents> {
 
   constructor(
     private readonly connection: Connection,
-    private readonly agents: AgentService,
+    private readonly agents: Pick<AgentMirror, 'cached' | 'on'>,
     private readonly project: string,
     private readonly intervalMs = 1000,
   ) {

@@ -4,7 +4,7 @@ import { EnclaveError } from '../../../shared/errors.js';
 import type { TerminalInfo, TerminalKind, TerminalsChange } from '../../../shared/types.js';
 import { Pty } from '../../incus/pty.js';
 import { AGENT_HOME, AgentSessionError, ensureAgentSession, tmuxAttachCommand } from '../agent-tmux.js';
-import type { AgentService } from '../agents.js';
+import type { AgentMirror } from '../agent-mirror.js';
 import type { CallContext, ClientLink } from '../client-link.js';
 import type { Connection } from '../connection.js';
 import type { Disposable } from '../disposable.js';
@@ -40,7 +40,7 @@ export class TerminalService extends EventEmitter<TerminalServiceEvents> {
 
   constructor(
     private readonly connection: Connection,
-    private readonly agents: AgentService,
+    private readonly agents: Pick<AgentMirror, 'get' | 'on'>,
   ) {
     super();
     connection.on('ready', () => this.kickAll(() => true));

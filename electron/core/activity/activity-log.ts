@@ -138,14 +138,14 @@ export class ActivityLog extends EventEmitter<ActivityEvents> {
   /** An Incus lifecycle event; returns the entry it added, or null (not shown, or Enclave's own). */
   onLifecycle(meta: LifecycleMetadata): ActivityEntry | null {
     const shown = LIFECYCLE[meta.action];
-    const target = instanceFromSource(meta.source ?? '');
+    const target = instanceFromSource(meta.source);
     if (!shown || !target) return null;
     const now = this.clock();
     this.prune(now);
-    const oldName = meta.context?.old_name;
+    const oldName = meta.context.old_name;
     if (meta.action === 'instance-renamed' && typeof oldName === 'string') this.move(oldName, target.name);
     const detail = decodeURIComponent(target.rest.replace(/^\/snapshots\//, ''));
-    const message = shown.text(detail, meta.context ?? {});
+    const message = shown.text(detail, meta.context);
     const entry = { at: now, kind: shown.kind, message };
     // The oldest action on this agent still expecting such an event caused it.
     const claim = this.claims.find((c) => c.agent === target.name && c.expects.includes(meta.action));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limitsConfig, limitsNotes, limitsPatch, rootDeviceWithSize } from './limits.js';
+import { limitsConfig, limitsNotes, limitsPatch, limitsSpec, rootDeviceWithSize } from './limits-model.js';
 
 describe('limits translation', () => {
   it('writes a core count as limits.cpu and a share as limits.cpu.allowance, removing the other', () => {
@@ -28,5 +28,11 @@ describe('limits translation', () => {
     expect(limitsNotes(['memory'], true, null)).toEqual(['CPU, memory and process limits apply now.']);
     expect(limitsNotes(['cpu'], false, null)[0]).toMatch(/next starts/);
     expect(limitsNotes(['disk'], true, 'btrfs')[0]).toMatch(/applies now.*image/);
+  });
+  it('gives a new agent a root device only when it has a disk size', () => {
+    const profile = { root: { type: 'disk', path: '/', pool: 'enclave' } };
+    const limits = { cpu: '2', memory: '', processes: '', disk: '' };
+    expect(limitsSpec(limits, profile)).toEqual({ config: { 'limits.cpu': '2' }, devices: {} });
+    expect(limitsSpec({ ...limits, disk: '4GiB' }, profile).devices).toEqual({ root: { type: 'disk', path: '/', pool: 'enclave', size: '4GiB' } });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ActivityLog, GRACE_MS, actorOf, reasonOf } from './activity.js';
+import { ActivityLog, GRACE_MS, actorOf, reasonOf } from './activity-log.js';
 
-const meta = (action: string, protocol = 'unix', source = '/1.0/instances/worker') => ({ action, source, requestor: { username: 'root', protocol, address: '@' } });
+const meta = (action: string, protocol = 'unix', source = '/1.0/instances/worker') => ({ action, source, context: {}, requestor: { username: 'root', protocol, address: '@' } });
 const CLI = 'incus CLI / another client (root)';
 
 /** A log on a clock the test moves. */
@@ -140,7 +140,7 @@ describe('activity log', () => {
       actor: 'root (@)',
     });
     expect(log.onLifecycle({ ...meta('instance-restored'), context: { snapshot: 'worker/s1' } })).toMatchObject({ message: 'restored to s1' });
-    expect(actorOf({ action: 'instance-snapshot-created' })).toBe('Incus (schedule)');
+    expect(actorOf({ action: 'instance-snapshot-created', requestor: null })).toBe('Incus (schedule)');
     expect(log.onLifecycle(meta('instance-exec'))).toBeNull();
     for (const m of ['a', 'b', 'c']) log.record('worker', 'guard', m, 'guard');
     expect(log.list('worker').map((e) => e.message)).toEqual(['a', 'b', 'c']);
