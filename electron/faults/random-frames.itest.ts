@@ -226,8 +226,44 @@ function statusOver(url: string): Promise<ConnectionStatus> {
   });
 }
 
+/** The reply to one raw text frame, over a fresh connection. */
+function replyTo(url: string, text: string, id: number): Promise<ServerFrame> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`no reply to ${text}`));
+    }, 15_000);
+    ws.once('error', reject);
+    ws.once('open', () => ws.send(text));
+    ws.on('message', (data: Buffer) => {
+      const frame = decodeFrame(String(data)) as ServerFrame;
+      if (frame.t !== 'reply' || frame.id !== id) return;
+      clearTimeout(timer);
+      ws.close();
+      resolve(frame);
+    });
+  });
+}
+
 describe.skipIf(skipped)(TITLE, () => {
   const rig = useFaultRig();
+
+  it('answers a call whose method is an object that cannot become a string', async () => {
+    // Found by the random frames: String({toString: 1}) threw in the web host, the call went
+    // unanswered and the rejection was unhandled.
+    const dir = await mkdtemp(join(tmpdir(), 'enclave-fuzz-'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html>');
+    const host = await startWebHost({ backend: rig.backend, staticDir: dir });
+    try {
+      const url = `ws://127.0.0.1:${host.port}/ws?token=${host.token}`;
+      const frame = await replyTo(url, JSON.stringify({ t: 'call', id: 7, method: { toString: 1 }, args: {} }), 7);
+      expect(frame.t === 'reply' && !frame.reply.ok && frame.reply.error.code).toBe('unknown-method');
+    } finally {
+      await host.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   it('leaves the backend alive and its memory bounded; every connection is answered or closed', async () => {
     const seed = Number(process.env.ENCLAVE_FUZZ_SEED) || Date.now() % 2 ** 31;
