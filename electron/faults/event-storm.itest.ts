@@ -26,7 +26,7 @@ if (skipped) {
 const AGENTS = ['storm-a', 'storm-b', 'storm-c'];
 const LOOPS_PER_AGENT = 4;
 const STORM_MS = 10_000;
-const READ_DELAY_MS = 100;
+const READ_DELAY_MS = 250;
 
 const byName = (agents: Agent[]) => JSON.stringify([...agents].sort((a, b) => a.name.localeCompare(b.name)));
 
