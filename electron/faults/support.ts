@@ -7,13 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import type { NetworkPolicy } from '../../shared/types.js';
 import { Backend } from '../core/backend.js';
 import { recordEvents, type Recorder } from '../test-support/events.js';
 import { SpareIncusd } from '../test-support/spare-incusd.js';
+import { FAULTS_PROJECT, NO_NETWORK } from './support-model.js';
 
-export const NO_NETWORK: NetworkPolicy = { mode: 'none', allow: [], ingress: '', egress: '' };
-export const FAULTS_PROJECT = 'enclave-faults';
+export { FAULTS_PROJECT, NO_NETWORK } from './support-model.js';
 
 export interface BackendOpts {
   socketPath?: string;

@@ -194,7 +194,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         send({ t: 'reply', id: -1, reply: { ok: false, error: new EnclaveError('invalid-arguments', `Malformed frame: ${reason}`).toInfo() } });
         return;
       }
-      const counted = !UNCOUNTED.has(String(frame.method));
+      // Not String(method): a method sent as {"toString": 1} would throw, and the call go unanswered.
+      const counted = !(typeof frame.method === 'string' && UNCOUNTED.has(frame.method));
       if (counted && inFlight >= MAX_CALLS_IN_FLIGHT) {
         const busy = new EnclaveError('busy', `This window has ${MAX_CALLS_IN_FLIGHT} calls unanswered; wait for some to finish.`);
         send({ t: 'reply', id: frame.id, reply: { ok: false, error: busy.toInfo() } });
