@@ -3,7 +3,7 @@
  * loop-backed btrfs, mounted in its folder) takes every free byte, as a runaway agent without
  * a disk limit would.
  *
- * What the user sees: agents.create fails with Incus's error (code `incus`, message "…: no space left
+ * What the user sees: agents.create fails (code `incus`) saying the storage pool is full and what helps, then Incus's words ("…: no space left
  * on device", pinned below), never a spinner and never `internal`; the existing agent keeps running and answers
  * exec; its snapshot and the agent list are untouched; and once space is freed, a create
  * works again (the failed one left nothing in the way).
@@ -58,11 +58,10 @@ describe.skipIf(skipped)(TITLE, () => {
       expect(outcome.ok).toBe(true);
       const err: ErrorInfo = failed((outcome as { ok: true; value: Parameters<typeof failed>[0] }).value);
       console.log(`pool full: agents.create → ${err.code}: ${err.message}`);
-      // What the user sees today: Incus's own words, with a host path in them, e.g. "incus:
-      // write /var/lib/…/containers/enclave-faults_late/backup.yaml: no space left on device".
-      // Clear enough to act on, though not in Enclave's words (no `pool-full` code yet).
+      // What the user sees: what it means and what helps, then Incus's own words ("write
+      // …/containers/enclave-faults_late/backup.yaml: no space left on device").
       expect(err.code).toBe('incus');
-      expect(err.message).toMatch(/no space left on device/);
+      expect(err.message).toMatch(/^The storage pool is full: free space on it .*no space left on device/);
 
       // What exists is untouched and keeps working.
       const agents = ok<Agent[]>(await call('agents.list'));
