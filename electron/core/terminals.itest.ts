@@ -15,7 +15,7 @@ import { startWebHost } from '../transport/web-host.js';
 import { ensureAgentSession } from './agent-tmux.js';
 import { Backend } from './backend.js';
 import { NO_TMUX_NOTICE } from './terminals/service.js';
-import { SCROLLBACK_BYTES } from './terminals/session.js';
+import { FLOW_HIGH, SCROLLBACK_BYTES } from './terminals/session.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const terminalIs = (id: string, pred: (t: TerminalInfo) => boolean) => (c: TerminalsChange) =>
@@ -31,6 +31,9 @@ describe('Terminals against the real daemon', () => {
     const r = await execCommand(project.client, agent, ['sh', '-c', script], stdin ? { stdin } : {});
     return { code: r.exitCode, out: r.stdout.toString('latin1'), err: r.stderr.toString() };
   };
+  /** Whether a process running exactly `args` sleeps: a flood that sleeps is blocked on its write. */
+  const writerBlocked = (args: string) => async () =>
+    (await run('ps -eo stat=,args=')).out.split('\n').some((l) => /^S/.test(l.trim()) && l.trim().replace(/^\S+\s+/, '') === args);
   const newLink = (autoAck = true) => new TestLink(backend.handlers, autoAck);
   const open = (link: TestLink, kind: 'agent' | 'shell', cols = 80, rows = 24, on = agent) =>
     openTerminal(link, on, kind, { cols, rows });
@@ -186,11 +189,13 @@ describe('Terminals against the real daemon', () => {
     const memory = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
     const memoryBefore = memory();
     ok(await link.input(t.id, 'yes\r'));
-    await sleep(2_000);
+    // The positive signal that the flood is held: past the flow-control window, `yes` sleeps,
+    // blocked writing to its terminal.
+    await until('yes to be held', async () => link.total(t.id) > FLOW_HIGH && (await writerBlocked('yes')()), 15_000);
     const held = link.total(t.id);
     expect(held).toBeGreaterThan(512 * 1024);
     expect(held).toBeLessThan(4 * 1024 * 1024);
-    await sleep(300);
+    await until('yes to be seen blocked again', writerBlocked('yes'), 15_000);
     expect(link.total(t.id) - held).toBeLessThan(256 * 1024); // stalled, not slowed
     expect(ok<TerminalInfo[]>(await link.call('terminals.list')).find((i) => i.id === t.id)?.state).toBe('open');
     expect(memory() - memoryBefore).toBeLessThan(32 * 1024 * 1024);
@@ -216,10 +221,10 @@ describe('Terminals against the real daemon', () => {
     const slow = newLink(false);
     ok(await slow.call('terminals.attach', { id: t.id }));
     ok(await watcher.input(t.id, 'yes\r'));
-    await sleep(1_000);
+    await until('yes to be held', async () => slow.total(t.id) > FLOW_HIGH && (await writerBlocked('yes')()), 15_000);
     const held = watcher.total(t.id);
     expect(slow.total(t.id)).toBeLessThan(4 * 1024 * 1024);
-    await sleep(300);
+    await until('yes to be seen blocked again', writerBlocked('yes'), 15_000);
     // The slow window holds back everyone, the one that acks too.
     expect(watcher.total(t.id) - held).toBeLessThan(256 * 1024);
 
@@ -248,7 +253,8 @@ describe('Terminals against the real daemon', () => {
     const from = link.mark(t.id);
     const since = Date.now();
     ok(await link.input(t.id, "head -c 3000000 /dev/zero | tr '\\000' x; printf 'E\\116D'; exit 5\r"));
-    await sleep(2_500);
+    // Held: past the flow-control window, tr sleeps, blocked writing to the terminal.
+    await until('tr to be held', async () => link.total(t.id) - from > FLOW_HIGH && (await writerBlocked('tr \\000 x')()), 15_000);
     expect(link.total(t.id) - from).toBeLessThan(3_000_000);
     expect(ok<TerminalInfo[]>(await link.call('terminals.list')).find((i) => i.id === t.id)?.state).toBe('open');
 

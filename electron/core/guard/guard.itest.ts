@@ -7,6 +7,7 @@ import { testBackend } from '../../test-support/backend.js';
 import { rescanQuotas } from '../../test-support/btrfs-quota.js';
 import { alertNotifier, type DesktopNotice } from './notifier.js';
 import { dispatch } from '../../transport/dispatch.js';
+import type { IncusEvent } from '../../incus/events.js';
 import type { Backend } from '../backend.js';
 
 function ok<T>(reply: Reply): T {
@@ -139,18 +140,35 @@ describe('guard and activity against the real daemon', () => {
     expect(alert.message).toMatch(/disk .* of 1\.0 GiB|disk .* of 1 GiB/);
   });
 
+  /** Resolves once the backend has seen Incus's lifecycle event `action` for `name`. */
+  const lifecycleSeen = (action: string, name: string) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${action} event for ${name} within 15 s`)), 15_000);
+      const onEvent = (e: IncusEvent) => {
+        if (e.type !== 'lifecycle' || e.metadata.action !== action || !new RegExp(`/instances/${name}([?/]|$)`).test(e.metadata.source)) return;
+        clearTimeout(timer);
+        backend.connection.off('event', onEvent);
+        resolve();
+      };
+      backend.connection.on('event', onEvent);
+    });
+
   it('logs who did what: the incus CLI, Enclave (once), and limit changes', async () => {
     await incus('stop', cpu, '--force', '--project', project.name);
     const cli = await until('the CLI stop in the log', () =>
       backend.activity.list(cpu).find((e) => e.message === 'stopped' && e.actor !== 'Enclave'),
     );
     expect(cli.actor).toMatch(/incus CLI/);
+    // The positive signal that a duplicate had its chance: Incus's own event of the start has
+    // reached the backend (and so the activity log, which listens first).
+    const startedEvent = lifecycleSeen('instance-started', cpu);
     ok<Agent>(await call('agents.action', { name: cpu, action: 'start' }));
-    await new Promise((r) => setTimeout(r, 1500));
+    await startedEvent;
     const starts = ok<ActivityEntry[]>(await call('activity.list', { agent: cpu })).filter((e) => e.message === 'started');
     expect(starts).toEqual([expect.objectContaining({ actor: 'Enclave', kind: 'lifecycle' })]);
+    const updatedEvent = lifecycleSeen('instance-updated', cpu);
     await call('agents.setLimits', { agent: cpu, limits: { memory: '256MiB' } });
-    await new Promise((r) => setTimeout(r, 1000));
+    await updatedEvent;
     const log = ok<ActivityEntry[]>(await call('activity.list', { agent: cpu, limit: 5 }));
     expect(log.at(-1)).toMatchObject({ kind: 'limits', actor: 'Enclave', message: 'limits changed: memory 128MiB → 256MiB' });
     expect(log.some((e) => e.message === 'configuration changed')).toBe(false);

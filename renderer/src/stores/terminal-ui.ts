@@ -32,8 +32,29 @@ interface TerminalUiState {
 
 const prefs = loadPrefs();
 
+/**
+ * The active tab survives a reload of this window (sessionStorage is per window): the tab
+ * the user was in comes back, not whichever session happens to be listed first.
+ */
+const ACTIVE_KEY = 'enclave.terminal.active';
+function savedActive(): string | null {
+  try {
+    return sessionStorage.getItem(ACTIVE_KEY);
+  } catch {
+    return null; // no storage (tests, a locked-down browser): nothing to restore
+  }
+}
+function saveActive(id: string | null): void {
+  try {
+    if (id) sessionStorage.setItem(ACTIVE_KEY, id);
+    else sessionStorage.removeItem(ACTIVE_KEY);
+  } catch {
+    // as above
+  }
+}
+
 export const useTerminalUi = create<TerminalUiState>()((set, get) => ({
-  active: null,
+  active: savedActive(),
   recent: [],
   layout: prefs.layout,
   fontSize: prefs.fontSize,
@@ -44,6 +65,7 @@ export const useTerminalUi = create<TerminalUiState>()((set, get) => ({
   activity: {},
   focusRequest: 0,
   activate(id, focus = true) {
+    saveActive(id);
     set((state) => {
       const { [id]: _seen, ...activity } = state.activity;
       return {
@@ -91,6 +113,7 @@ export const useTerminalUi = create<TerminalUiState>()((set, get) => ({
     }
   },
   forget(id) {
+    if (get().active === id) saveActive(null);
     set((state) => {
       const { [id]: _seen, ...activity } = state.activity;
       return {
