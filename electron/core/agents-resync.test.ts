@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AgentsChange } from '../../shared/types.js';
 import type { IncusEvent } from '../incus/events.js';
 import type { Instance } from '../incus/instances.js';
+import { instanceFixture } from '../test-support/instance-fixture.js';
 
 const incus = vi.hoisted(() => ({
   list: [] as ((value: Instance[]) => void)[],
@@ -28,23 +29,7 @@ vi.mock('../incus/instances.js', async (importOriginal) => ({
 
 const { AgentService } = await import('./agents.js');
 
-function instance(name: string, status: string): Instance {
-  return {
-    name,
-    status,
-    status_code: 0,
-    type: 'container',
-    description: '',
-    created_at: '2025-01-01T00:00:00Z',
-    last_used_at: '1970-01-01T00:00:00Z',
-    config: { 'user.enclave.created-by': 'enclave' },
-    devices: {},
-    profiles: [],
-    project: 'p',
-    ephemeral: false,
-    stateful: false,
-  };
-}
+const instance = (name: string, status: string): Instance => instanceFixture(name, { status });
 
 class FakeConnection extends EventEmitter {
   requireClient() {

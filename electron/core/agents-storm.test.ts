@@ -12,6 +12,8 @@ import type { Instance } from '../incus/instances.js';
 const READ_MS = 50;
 const incus = vi.hoisted(() => ({ reads: 0, inFlight: new Map<string, number>(), maxInFlight: 0, version: new Map<string, number>() }));
 
+const { instanceFixture } = await vi.hoisted(() => import('../test-support/instance-fixture.js'));
+
 vi.mock('../incus/instances.js', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../incus/instances.js')>()),
   listInstances: async () => [],
@@ -24,21 +26,7 @@ vi.mock('../incus/instances.js', async (importOriginal) => ({
     return new Promise<Instance>((resolve) =>
       setTimeout(() => {
         incus.inFlight.set(name, (incus.inFlight.get(name) ?? 1) - 1);
-        resolve({
-          name,
-          status: 'Running',
-          status_code: 103,
-          type: 'container',
-          description: `v${incus.version.get(name) ?? 0}`,
-          created_at: '2025-01-01T00:00:00Z',
-          last_used_at: '1970-01-01T00:00:00Z',
-          config: { 'user.enclave.created-by': 'enclave' },
-          devices: {},
-          profiles: [],
-          project: 'p',
-          ephemeral: false,
-          stateful: false,
-        });
+        resolve(instanceFixture(name, { description: `v${incus.version.get(name) ?? 0}` }));
       }, READ_MS),
     );
   },
