@@ -19,15 +19,11 @@
  * Agent and project are deleted at the end, also on failure and Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { chromium, type CDPSession, type Page } from 'playwright';
-import { getProject, listProfiles, ownsProfiles } from '../electron/incus/projects.js';
-import { benchOptions, incus, median, percentile, throwawayProject, type ThrowawayProject } from './support.js';
+import { benchOptions, incus, median, percentile, throwawayProject } from './support.js';
+import { run, startServe } from './browser-mode.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
 const AGENT = 'bench-keys';
 const ECHO_SCRIPT = "stty raw -echo; printf 'ECHO-%s' READY; exec cat";
@@ -46,40 +42,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Milliseconds since the epoch, sub-millisecond; the page's clock reads the same. */
 const epochNow = () => performance.timeOrigin + performance.now();
 
-function run(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
-  });
-}
-
-function startServe(project: string): Promise<{ child: ChildProcess; url: string }> {
-  const entry = join(ROOT, 'dist', 'electron', 'serve.mjs');
-  if (!existsSync(entry)) throw new Error('dist/electron/serve.mjs is missing: run `npm run build` first');
-  const child = spawn(process.execPath, [entry, '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, ENCLAVE_PROJECT: project },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`browser mode printed no URL in 20 s:\n${out}`)), 20_000);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\/\S*/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[0] });
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`browser mode exited (${code}) before printing its URL:\n${out}`));
-    });
-  });
-}
 
 /**
  * Before the app loads: every WebSocket it makes records when it last sent and when a message
@@ -254,26 +216,11 @@ async function cliSide(project: string, children: Set<ChildProcess>) {
 
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 
-/**
- * The backend gave the project a profile of its own (Enclave's agent profile), which keeps
- * Incus from deleting the project: after the agent, the project's own profiles go. Only when
- * the project has profiles of its own: otherwise the list is the default project's.
- */
-async function dropOwnProfiles(bench: ThrowawayProject): Promise<void> {
-  await bench.destroy(AGENT).catch(() => undefined);
-  if (!ownsProfiles(await getProject(bench.admin, bench.name))) return;
-  for (const profile of await listProfiles(bench.admin, bench.name)) {
-    if (profile.name !== 'default') await bench.admin.call('DELETE', `/1.0/profiles/${encodeURIComponent(profile.name)}`, { project: bench.name });
-  }
-}
-
 async function main(): Promise<void> {
   const opts = benchOptions<Options>(process.argv.slice(2), { probes: 200, image: 'enclave-agent', build: true, webgl: true });
   if (opts.build) await run('npm', ['run', 'build']);
   const bench = await throwawayProject('keystroke', 'Enclave keystroke benchmark (throwaway)');
   const children = new Set<ChildProcess>();
-  // Deferred steps run last first: this one after the browser and the backend are gone.
-  bench.defer(() => dropOwnProfiles(bench));
   bench.defer(() => children.forEach((c) => c.kill('SIGKILL')));
   try {
     await incus(['launch', opts.image, AGENT, '--project', bench.name]);

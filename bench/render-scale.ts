@@ -14,16 +14,13 @@
  * `npm run bench:telemetry -- --render` runs the same measurement on its agents instead.
  * Agents and project are deleted at the end, also on failure and Ctrl-C.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { chromium, type CDPSession } from 'playwright';
 import { deleteAgents, launchAgents } from './fleet.js';
 import { median, percentile, throwawayProject, type ThrowawayProject, benchOptions } from './support.js';
+import { run, startServe } from './browser-mode.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
 
 interface Options {
@@ -37,42 +34,6 @@ function parseArgs(argv: string[]): Options {
   return benchOptions(argv, { agents: 100, seconds: 30, image: 'enclave-agent', build: true });
 }
 
-function run(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
-  });
-}
-
-/** Starts browser mode on a free port for `project`; resolves with the URL it printed (token included). */
-function startServe(project: string): Promise<{ child: ChildProcess; url: string }> {
-  const entry = join(ROOT, 'dist', 'electron', 'serve.mjs');
-  if (!existsSync(entry)) throw new Error('dist/electron/serve.mjs is missing: run `npm run build` first');
-  const child = spawn(process.execPath, [entry, '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, ENCLAVE_PROJECT: project },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`browser mode printed no URL in 20 s:\n${out}`)), 20_000);
-    const onData = (d: string) => {
-      out += d;
-      const m = out.match(/https?:\/\/\S+/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[0] });
-      }
-    };
-    child.stdout.setEncoding('utf8').on('data', onData);
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`browser mode exited (${code}) before printing its URL:\n${out}`));
-    });
-  });
-}
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { IncusClient } from '../electron/incus/client.js';
 import { IncusError } from '../electron/incus/errors.js';
 import { changeState, deleteInstance, getInstance, listInstances } from '../electron/incus/instances.js';
-import { deleteProject, ensureProject, getProject, listProfiles, ownsProfiles } from '../electron/incus/projects.js';
+import { deleteProject, ensureProject } from '../electron/incus/projects.js';
 import { chooseSocket, socketCandidates } from '../electron/incus/socket.js';
 
 /**
@@ -153,12 +153,7 @@ export async function throwawayProject(bench: string, description: string): Prom
         try {
           const left = await listInstances(admin).catch(() => []);
           for (const inst of left) await destroy(inst.name).catch(() => undefined);
-          // Incus removes only empty projects: the profiles the backend made in it (Enclave's) go too.
-          if (ownsProfiles(await getProject(admin, name))) {
-            for (const p of await listProfiles(admin, name)) {
-              if (p.name !== 'default') await admin.call('DELETE', `/1.0/profiles/${encodeURIComponent(p.name)}`, { project: name }).catch(() => undefined);
-            }
-          }
+          // deleteProject removes the project's own profiles (Enclave's) first.
           await deleteProject(admin, name);
           lastError = null;
           break;

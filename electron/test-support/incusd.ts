@@ -56,7 +56,7 @@ export async function findIncusd(): Promise<DaemonProcess | null> {
 }
 
 /** Whether the process runs (a zombie waiting for its parent to reap it does not). */
-async function alive(pid: number): Promise<boolean> {
+export async function alive(pid: number): Promise<boolean> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';

@@ -19,7 +19,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { INCUSD } from './incusd.js';
+import { INCUSD, alive } from './incusd.js';
 
 /** The agent image's tarball (scripts/setup-incus.sh builds it). */
 export const AGENT_TARBALL = process.env.ENCLAVE_AGENT_TARBALL || '/var/cache/enclave/enclave-agent-v3.tar.gz';
@@ -47,14 +47,6 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, 
   });
 }
 
-async function alive(pid: number): Promise<boolean> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 export class SpareIncusd {
   private pid: number | null = null;
