@@ -212,7 +212,9 @@ function TimeChart({ agent, spec, seconds, alerts }: TimeChartProps) {
   useEffect(() => {
     const element = host.current;
     if (!element) return;
-    const plot = new uPlot(detailOptions(spec, element.clientWidth || 320, shown, marks), [[], ...spec.series.map(() => [])], element);
+    // The labels drawn on the canvas, also as attributes, for tests and for a look in devtools.
+    const onLabels = (axis: 'xTicks' | 'yTicks', labels: string[]) => (element.dataset[axis] = labels.join('|'));
+    const plot = new uPlot(detailOptions(spec, element.clientWidth || 320, shown, marks, onLabels), [[], ...spec.series.map(() => [])], element);
     chart.current = plot;
     draw.current();
     const resize = new ResizeObserver((entries) => {
@@ -245,6 +247,7 @@ function detailOptions(
   width: number,
   shown: { current: [number, number] },
   marks: { current: readonly AlertMark[] },
+  onLabels: (axis: 'xTicks' | 'yTicks', labels: string[]) => void,
 ): uPlot.Options {
   const axis = chartColor('axis');
   const grid = chartColor('grid');
@@ -252,13 +255,17 @@ function detailOptions(
   const intervals = intervalsFor(PLOT_HEIGHT, Y_TICK_SPACE);
   const top = (max: number) => Math.max(spec.minTop ?? 0, Number.isFinite(max) ? max : 0, 1);
   const suffix = spec.bytes === 'rate' ? '/s' : '';
+  const labelled = (labels: string[]) => {
+    onLabels('yTicks', labels);
+    return labels;
+  };
   const yAxis: uPlot.Axis = {
     stroke: axis,
     font: AXIS_FONT,
     grid: { stroke: grid, width: 1 },
     ticks: { show: false },
     size: Y_AXIS_SIZE,
-    values: (_u, splits) => splits.map((v) => spec.format(v)),
+    values: (_u, splits) => labelled(splits.map((v) => spec.format(v))),
   };
   return {
     width,
@@ -278,12 +285,13 @@ function detailOptions(
       timeAxis(
         { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: X_AXIS_SIZE },
         { left: Y_AXIS_SIZE, right: PAD_RIGHT },
+        (labels) => onLabels('xTicks', labels),
       ),
       spec.bytes
         ? {
             ...yAxis,
             splits: (_u, _axis, _min, max) => byteTicks(max, intervals).ticks,
-            values: (_u, splits) => splits.map((v) => `${formatByteTick(v)}${suffix}`),
+            values: (_u, splits) => labelled(splits.map((v) => `${formatByteTick(v)}${suffix}`)),
           }
         : yAxis,
     ],

@@ -38,8 +38,13 @@ function labelWidthPx(withSeconds: boolean): number {
  * A time x axis whose ticks come from the width it is drawn in (see lib/time-ticks): uPlot
  * hands that width to `space`, which is asked before `splits`. `overhang`: the room beside the
  * plot a label may reach into (under the y axis on the left, the padding on the right).
+ * `onLabels` hears the labels drawn.
  */
-export function timeAxis(base: uPlot.Axis, overhang: { left: number; right: number }): uPlot.Axis {
+export function timeAxis(
+  base: uPlot.Axis,
+  overhang: { left: number; right: number },
+  onLabels?: (labels: string[]) => void,
+): uPlot.Axis {
   let widthPx = 0;
   let withSeconds = false;
   return {
@@ -56,6 +61,10 @@ export function timeAxis(base: uPlot.Axis, overhang: { left: number; right: numb
       withSeconds = ticks.withSeconds;
       return ticks.ticks;
     },
-    values: (_u, splits) => splits.map((v) => timeLabel(v, withSeconds)),
+    values: (_u, splits) => {
+      const labels = splits.map((v) => timeLabel(v, withSeconds));
+      onLabels?.(labels);
+      return labels;
+    },
   };
 }
