@@ -68,6 +68,11 @@ test('the sections answer the arrow keys, keep what was typed, and mark the one 
   await page.keyboard.press('End');
   await expect(page.getByTestId('settings-tab-guard')).toBeFocused();
   await expect(page.getByTestId('settings-guard')).toBeVisible();
+  // Tab stays in the dialog from the selected tab too, not only from the first one.
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.getByTestId('settings-save')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('settings-tab-guard')).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(limitsTab).toBeFocused();
   // From the tab, Tab goes into the section's fields.
