@@ -25,7 +25,7 @@ describe('actorLabel', () => {
   });
 
   it('names another client by its transport, with the name and address Incus gives', () => {
-    expect(actorLabel({ kind: 'client', protocol: 'unix', username: 'root', address: null })).toMatchObject({ tone: 'client', text: 'incus CLI / another client (root)' });
+    expect(actorLabel({ kind: 'client', protocol: 'unix', username: 'root', address: '@' })).toMatchObject({ tone: 'client', text: 'incus CLI / another client (root)' });
     expect(text({ kind: 'client', protocol: 'unix', username: null, address: null })).toBe('incus CLI / another client');
     expect(text({ kind: 'client', protocol: 'tls', username: 'ci', address: '10.1.2.3:51000' })).toBe('a remote Incus client (ci, 10.1.2.3:51000)');
     expect(text({ kind: 'client', protocol: null, username: 'alice', address: null })).toBe('another Incus client (alice)');

@@ -43,12 +43,15 @@ export function actorLabel(actor: ActivityActor): ActorLabel {
 }
 
 function clientWords(actor: Extract<ActivityActor, { kind: 'client' }>): Omit<ActorLabel, 'tone'> {
-  const details = [actor.username, actor.address].filter((x): x is string => !!x);
-  const suffix = details.length ? ` (${details.join(', ')})` : '';
+  const words = (details: (string | null)[]) => {
+    const shown = details.filter((x): x is string => !!x);
+    return shown.length ? ` (${shown.join(', ')})` : '';
+  };
   if (actor.protocol === 'unix') {
-    // The local socket: the incus CLI, or any other program of a local user.
-    return { text: `incus CLI / another client${suffix}`, title: 'Another client on Incus\'s local socket (the incus CLI, a script), not Enclave' };
+    // The local socket: the incus CLI, or any other program of a local user. Its address ("@") says nothing.
+    return { text: `incus CLI / another client${words([actor.username])}`, title: 'Another client on Incus\'s local socket (the incus CLI, a script), not Enclave' };
   }
+  const suffix = words([actor.username, actor.address]);
   if (actor.protocol === 'tls') return { text: `a remote Incus client${suffix}`, title: 'A client connected to Incus over the network (TLS), not Enclave' };
   return { text: `another Incus client${suffix}`, title: 'Another client of Incus, not Enclave' };
 }
