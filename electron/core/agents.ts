@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { EnclaveError } from '../../shared/errors.js';
-import type { Agent, AgentAction, AgentProgress, AgentsChange } from '../../shared/types.js';
+import type { ActivityActor, Agent, AgentAction, AgentProgress, AgentsChange } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
 import { IncusError } from '../incus/errors.js';
 import type { IncusEvent, OperationEvent } from '../incus/events.js';
@@ -14,7 +14,7 @@ import { createLimitsSpec } from './limits.js';
 import { ensureAgentSession, sessionFailureProgress } from './agent-tmux.js';
 import type { Connection } from './connection.js';
 import { operationProgressText } from './progress.js';
-import { ActivityLog } from './activity/activity-log.js';
+import { ActivityLog, USER, automatic } from './activity/activity-log.js';
 import { withDiskQuotaLifted, type LiftPurpose } from './full-disk.js';
 import type { NetworkService } from './network/service.js';
 import type { NetworkPolicy } from '../../shared/types.js';
@@ -295,7 +295,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
         );
         await this.activity.track(
           args.name,
-          { kind: 'lifecycle', done: `created from ${args.image}`, failed: `create from ${args.image} failed`, expects: ['instance-created', 'instance-started'] },
+          { kind: 'lifecycle', done: `created from ${args.image}`, failed: `create from ${args.image} failed`, by: USER, expects: ['instance-created', 'instance-started'] },
           async () => {
             if (this.network) await this.network.withSpec(args.name, args.network ?? settings.defaultNetwork, make);
             else await make({ config: {}, devices: {} });
@@ -324,8 +324,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
     return created;
   }
 
-  /** `by` names who asked, for the activity log ("Enclave" for the user's clicks, "guard"…). */
-  async action(args: { name: string; action: AgentAction; force?: boolean | undefined }, by = 'Enclave'): Promise<Agent> {
+  /** `by` names who asked, for the activity log: the user's click, or the guard freezing it. */
+  async action(args: { name: string; action: AgentAction; force?: boolean | undefined }, by: ActivityActor): Promise<Agent> {
     const client = this.connection.requireClient();
     const agent = await this.exclusive(args.name, args.action, async () => {
       const what = ACTION_EVENTS[args.action];
@@ -334,7 +334,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
           args.action === 'start' ? this.startReaddressing(client, args.name) : changeState(client, args.name, args.action, { force: args.force ?? false });
         if (args.action === 'start' || args.action === 'restart') {
           // A failed restart leaves the agent stopped: the retry starts it.
-          await withDiskQuotaLifted(this.quotaLiftOpts(client, args.name, 'start', by), change, () => this.startReaddressing(client, args.name));
+          await withDiskQuotaLifted(this.quotaLiftOpts(client, args.name, 'start'), change, () => this.startReaddressing(client, args.name));
         } else {
           await change();
         }
@@ -351,10 +351,11 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
   }
 
   /** How a full agent's quota is lifted for `purpose`, said in its activity log and progress. */
-  private quotaLiftOpts(client: IncusClient, name: string, purpose: LiftPurpose, by = 'Enclave') {
+  private quotaLiftOpts(client: IncusClient, name: string, purpose: LiftPurpose) {
     const tell = (text: string) => {
-      // Done by now; its instance-updated event is claimed by the action it is part of.
-      this.activity.record(name, 'limits', text, by);
+      // Done by now, by Enclave on its own (whoever asked for the start or delete); its
+      // instance-updated event is claimed by the action it is part of.
+      this.activity.record(name, 'limits', text, automatic('full-disk'));
       if (purpose === 'start') this.emit('progress', { name, stage: 'starting', detail: text });
     };
     return { client, name, purpose, tell };
@@ -366,7 +367,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
     return this.exclusive(args.name, 'delete', async () => {
       const inst = await getInstance(client, args.name);
       const expects = ['instance-resumed', 'instance-stopped', 'instance-shutdown', 'instance-deleted', 'instance-updated'];
-      await this.activity.track(args.name, { kind: 'lifecycle', done: 'deleted', failed: 'delete failed', expects }, async () => {
+      await this.activity.track(args.name, { kind: 'lifecycle', done: 'deleted', failed: 'delete failed', by: USER, expects }, async () => {
         if (inst.status === 'Frozen') await changeState(client, args.name, 'unfreeze');
         if (inst.status !== 'Stopped') await changeState(client, args.name, 'stop', { force: true });
         await withDiskQuotaLifted(this.quotaLiftOpts(client, args.name, 'delete'), () => deleteInstance(client, args.name));
