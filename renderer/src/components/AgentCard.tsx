@@ -195,7 +195,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
         // Kept as they were, visibly paused: nothing is sampled while Incus is away.
         <div className="card-graphs-paused" data-testid="card-graphs-paused">
           <CardGraphs agent={agent.name} status={agent.status} limits={agent.limits} alerts={alertMarks} />
-          <p className="card-graphs-paused-note">Usage paused: no samples while Incus is unavailable</p>
+          <p className="card-graphs-paused-note">Usage paused while Incus is away</p>
         </div>
       ) : (
         <CardGraphs agent={agent.name} status={agent.status} limits={agent.limits} alerts={alertMarks} />

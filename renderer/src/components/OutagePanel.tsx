@@ -29,8 +29,8 @@ export function OutagePanel({ status, since }: { status: Unavailable | Connectin
           </p>
         )}
         <p className="outage-note">
-          The agents keep running without the Incus daemon. Their cards show the last known state and come back to life
-          when Incus answers; actions that need it wait until then.
+          The agents keep running without the daemon. Below is their last known state; it comes back to life, and the
+          actions that need Incus with it, when Incus answers.
         </p>
       </div>
       <ConnectionRetry nextRetryAt={status.state === 'unavailable' ? status.nextRetryAt : null} />

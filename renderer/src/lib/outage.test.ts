@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../../../shared/types.js';
-import { mainView, nextOutageSince, outageText } from './outage.js';
+import { mainView, nextOutageSince, outageParts, outageText } from './outage.js';
 
 const connected: ConnectionStatus = {
   state: 'connected',
@@ -77,5 +77,13 @@ describe('outageText', () => {
     expect(outageText(LOST, dayLater)).toContain(new Date(LOST).toLocaleString());
     expect(outageText(LOST, Date.parse(LOST) - 5000)).toMatch(/\(for 0 s\)$/);
     expect(outageText('garbage', NOW)).toBe('Incus unavailable');
+  });
+
+  it('fits a card in its short form: the clock without seconds, then how long', () => {
+    expect(outageParts(LOST, NOW, true)).toEqual({
+      at: new Date(LOST).toLocaleTimeString([], { timeStyle: 'short' }),
+      lasting: 'for 2 min 12 s',
+    });
+    expect(outageParts('garbage', NOW, true)).toBeNull();
   });
 });

@@ -42,11 +42,29 @@ export function mainView(status: ConnectionStatus | null, cardsKnown: boolean, s
 /** Tooltip of a control that needs Incus, disabled while it does not answer. */
 export const NEEDS_INCUS = 'Needs Incus, which is not answering: available again once it is back.';
 
-/** "Incus unavailable since 10:31:05 PM (for 2 min 12 s)"; an outage older than a day names the date. */
-export function outageText(since: string, now: number): string {
+/**
+ * The two halves of the outage line: `at` when it began ("10:31:05 PM", or with `short`, a
+ * card's width, "10:31 PM"; an outage older than a day names the date) and `lasting`
+ * ("for 2 min 12 s"), which moves on every second.
+ */
+export function outageParts(since: string, now: number, short = false): { at: string; lasting: string } | null {
   const then = Date.parse(since);
-  if (Number.isNaN(then)) return 'Incus unavailable';
+  if (Number.isNaN(then)) return null;
   const elapsed = Math.max(0, now - then);
-  const at = elapsed >= 24 * 3600_000 ? new Date(then).toLocaleString() : new Date(then).toLocaleTimeString();
-  return `Incus unavailable since ${at} (for ${formatDuration(elapsed)})`;
+  const date = new Date(then);
+  const longAgo = elapsed >= 24 * 3600_000;
+  const at = short
+    ? longAgo
+      ? date.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })
+      : date.toLocaleTimeString([], { timeStyle: 'short' })
+    : longAgo
+      ? date.toLocaleString()
+      : date.toLocaleTimeString();
+  return { at, lasting: `for ${formatDuration(elapsed)}` };
+}
+
+/** "Incus unavailable since 10:31:05 PM (for 2 min 12 s)". */
+export function outageText(since: string, now: number): string {
+  const parts = outageParts(since, now);
+  return parts ? `Incus unavailable since ${parts.at} (${parts.lasting})` : 'Incus unavailable';
 }

@@ -141,7 +141,15 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
           <h3 id={`${titleId}-usage`} className="section-title">
             Usage
           </h3>
-          <AgentCharts agent={agent.name} limits={agent.limits} alerts={alertTimes} />
+          {outageSince ? (
+            // Nothing is sampled while Incus is away: the charts stay, visibly paused.
+            <div className="view-charts-paused" data-testid="view-charts-paused">
+              <p className="view-charts-paused-note">Usage paused while Incus is away: the charts end at its last sample.</p>
+              <AgentCharts agent={agent.name} limits={agent.limits} alerts={alertTimes} />
+            </div>
+          ) : (
+            <AgentCharts agent={agent.name} limits={agent.limits} alerts={alertTimes} />
+          )}
         </section>
 
         <section className="view-section" aria-labelledby={`${titleId}-limits`}>
