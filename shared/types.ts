@@ -285,7 +285,13 @@ export interface ImageInfo {
 export type ConnectionProblem = 'missing' | 'permission-denied' | 'not-responding' | 'error';
 
 export type ConnectionStatus =
-  | { state: 'connecting'; socketPath: string; tried: string[] }
+  | {
+      state: 'connecting';
+      socketPath: string;
+      tried: string[];
+      /** Set when Incus was lost and is being reached again: when it stopped answering (ISO). */
+      since?: string;
+    }
   | {
       state: 'connected';
       socketPath: string;
@@ -303,6 +309,8 @@ export type ConnectionStatus =
       message: string;
       hint: string;
       nextRetryAt: string;
+      /** When Incus stopped answering (ISO): the loss, or the first failed try of a cold start. */
+      since?: string;
       /** Whether the screen may offer to set up a local Incus here (system.setupIncus). */
       setup: SetupOffer;
     };

@@ -77,6 +77,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
   private readonly touched = new Map<string, number>();
   /** The newest resync started; an older one's list, answered later, is stale. */
   private resyncs = 0;
+  /** The resync in flight: after an outage the mirror is the last known state until it lands. */
+  private syncing: Promise<void> | null = null;
   /** Gives new agents their NIC and network policy (set by the Backend). */
   network: NetworkService | null = null;
 
@@ -89,11 +91,14 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
   ) {
     super();
     // A failed resync has already been reported to the connection; never leave it unhandled.
+    // An outage leaves the mirror as it was (the last known agents); the resync on the way back reconciles it.
     connection.on('ready', (client) => void this.resync(client).catch(() => undefined));
     connection.on('event', (e) => this.onEvent(e));
   }
 
   async list(): Promise<Agent[]> {
+    // Back from an outage: answer with Incus's list, not the mirror from before it.
+    if (this.syncing) await this.syncing.catch(() => undefined);
     if (!this.synced) await this.resync(this.connection.requireClient());
     return [...this.agents.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -119,7 +124,15 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
    * that changed after the list was asked for keeps its newer state, and a list overtaken by
    * a newer resync is dropped, so the mirror never goes back in time.
    */
-  private async resync(client: IncusClient): Promise<void> {
+  private resync(client: IncusClient): Promise<void> {
+    const pending = this.listAndApply(client).finally(() => {
+      if (this.syncing === pending) this.syncing = null;
+    });
+    this.syncing = pending;
+    return pending;
+  }
+
+  private async listAndApply(client: IncusClient): Promise<void> {
     const generation = ++this.resyncs;
     const asked = this.seq;
     try {
