@@ -54,8 +54,8 @@ export function App() {
         </div>
         {incusReady && <AgentView />}
       </div>
-      <TerminalDock />
       <Toasts />
+      <TerminalDock />
       {creating && <NewAgentDialog onClose={() => setCreating(false)} />}
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
       <CloneDialogHost />
