@@ -82,10 +82,7 @@ export function TerminalSettings() {
             />
             <span>
               Screen reader mode
-              <small>
-                Terminal text is drawn as an image. This also keeps it as text for screen readers
-                (NVDA, VoiceOver, Orca) and reads new output aloud. Slower with a lot of output.
-              </small>
+              <small>Lets screen readers (NVDA, VoiceOver, Orca) read the terminal&apos;s text and announce new output. Slower when a lot is printed.</small>
             </span>
           </label>
         </div>
