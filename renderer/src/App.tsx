@@ -72,8 +72,8 @@ export function App() {
         </div>
         {(incusReady || view.kind === 'stale-grid') && <AgentView />}
       </div>
-      <TerminalDock />
       <Toasts />
+      <TerminalDock />
       {creating && <NewAgentDialog onClose={() => setCreating(false)} />}
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
       <CloneDialogHost />
