@@ -393,6 +393,18 @@ export interface TerminalInfo {
   cols: number;
   rows: number;
   createdAt: string;
+  /**
+   * The latest restore that restarted the agent under this terminal, set when the terminal
+   * reattached after it (so a window can keep what it showed before); null or absent if none.
+   */
+  rolledBack?: TerminalRollback | null;
+}
+
+/** A restore of a terminal's agent, as the terminal learns of it. */
+export interface TerminalRollback {
+  snapshot: string;
+  /** When the restore began (ISO time). */
+  at: string;
 }
 
 export type TerminalsChange = { kind: 'upsert'; terminal: TerminalInfo } | { kind: 'removed'; id: string };

@@ -78,6 +78,7 @@ export class Backend {
     this.operations = new OperationTracker(this.connection);
     this.snapshots = new SnapshotService(this.connection, agentDeps, this.operations, this.settings, this.network);
     this.terminals = new TerminalService(this.connection, this.agents);
+    this.snapshots.terminals = this.terminals;
     this.quotaHealth = new QuotaHealth(this.connection);
     this.telemetry = new TelemetrySampler(this.connection, this.agents, project);
     this.limits = new LimitsService(this.connection, agentDeps, this.quotaHealth, (agent) => this.telemetry.history(agent, 60).at(-1)?.diskBytes ?? null);

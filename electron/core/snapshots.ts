@@ -1,11 +1,12 @@
 import type { NetworkService } from './network/service.js';
 import { EventEmitter } from 'node:events';
 import { expiryMs } from '../../shared/names.js';
+import { restartsOnRestore } from '../../shared/restore.js';
 import { EnclaveError } from '../../shared/errors.js';
 import type { Agent, RestoreResult, Snapshot, SnapshotSchedule, SnapshotsChange } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
 import type { IncusEvent } from '../incus/events.js';
-import { createInstance, patchConfig } from '../incus/instances.js';
+import { changeState, createInstance, getInstance, patchConfig } from '../incus/instances.js';
 import {
   createSnapshot,
   deleteSnapshot,
@@ -18,13 +19,14 @@ import {
   setSnapshotExpiry,
   snapshotDescriptions,
 } from '../incus/snapshots.js';
-import { META_PREFIX, cloneSourceText, instanceFromSource } from './agent-model.js';
+import { META_PREFIX, cloneSourceText, instanceFromSource, toAgent } from './agent-model.js';
 import { USER, automatic, type ActivityLog } from './activity/activity-log.js';
 import type { AgentLocks } from './agent-locks.js';
 import type { AgentMirror, AgentSessions } from './agent-mirror.js';
 import type { Connection } from './connection.js';
 import type { OperationTracker } from './operations.js';
 import type { SettingsStore } from './settings.js';
+import type { TerminalService } from './terminals/service.js';
 import { RESTORING_TO_KEY, SAFETY_PREFIX, compareTimes, decodeComment, encodeComment, scheduleConfig, timestampName, toSnapshot } from './snapshot-model.js';
 
 /** Oldest first, as Incus took them. */
@@ -56,6 +58,8 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
   private readonly eventsMeanwhile = new Set<string>();
   /** The tmux start a restore left running per agent (it never rejects). */
   private readonly sessionStarts = new Map<string, Promise<void>>();
+  /** The terminals, told of a restore before it restarts their agent (set by the backend). */
+  terminals: Pick<TerminalService, 'expectRollback'> | null = null;
 
   constructor(
     private readonly connection: Connection,
@@ -285,8 +289,11 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
 
   /**
    * Rollback that can itself be undone: a safety snapshot of the current state first (kept
-   * for the configured time), then the restore. Incus restarts a running container; its
-   * persistent terminals reattach by themselves.
+   * for the configured time), then the restore. What the agent is after it (the confirmation
+   * says so, see restoreNotice in the renderer): a running or frozen agent restarts and runs
+   * (everything that ran in it ends; its persistent terminals reattach to a new tmux session);
+   * a stopped one stays stopped. Incus 6.0 does exactly that; Enclave starts the agent itself
+   * should a restore ever leave a running or frozen one otherwise.
    */
   async restore(args: { agent: string; name: string }): Promise<RestoreResult> {
     const client = this.client();
@@ -318,6 +325,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
         expects: ['instance-snapshot-created'],
       };
       return this.deps.activity.track(args.agent, action, async () => {
+        const before = toAgent(await getInstance(client, args.agent)).status;
         // The safety snapshot keeps the config it is taken with: the restore's target goes in first.
         await patchConfig(client, args.agent, { [RESTORING_TO_KEY]: args.name });
         let safety: Snapshot;
@@ -326,6 +334,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
             this.take(client, args.agent, safetyName, `Safety snapshot before restoring to ${args.name}`, expiresAt),
           );
           let opId: string | null = null;
+          const unexpect = this.terminals?.expectRollback(args.agent, args.name);
           try {
             await restoreSnapshot(client, args.agent, args.name, (id) => {
               opId = id;
@@ -333,6 +342,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
             });
             this.ops.finished(opId);
           } catch (err) {
+            unexpect?.();
             this.ops.finished(opId, { error: err });
             throw err;
           }
@@ -342,6 +352,10 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
           throw err;
         }
         let agent = await this.deps.agents.reload(args.agent);
+        if (restartsOnRestore(before) && agent.status !== 'Running') {
+          await changeState(client, args.agent, 'start');
+          agent = await this.deps.agents.reload(args.agent);
+        }
         // Restored to a safety snapshot (an undo): its config brought its own key back.
         if (agent.meta[RESTORING_TO_KEY.slice(META_PREFIX.length)] !== undefined) {
           await patchConfig(client, args.agent, { [RESTORING_TO_KEY]: '' });

@@ -55,6 +55,19 @@ export class TerminalService extends EventEmitter<TerminalServiceEvents> {
     });
   }
 
+  /**
+   * A restore of `agent` to `snapshot` is about to restart it: each of its terminals says so
+   * when it reattaches. Returns how to take that back when the restore fails.
+   */
+  expectRollback(agent: string, snapshot: string): () => void {
+    const rollback = { snapshot, at: new Date().toISOString() };
+    const affected = [...this.sessions.values()].filter((s) => s.info.agent === agent);
+    for (const session of affected) session.expectRollback(rollback);
+    return () => {
+      for (const session of affected) session.dropRollback(rollback);
+    };
+  }
+
   list(): TerminalInfo[] {
     return [...this.sessions.values()].map((s) => ({ ...s.info }));
   }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { EnclaveError } from '../../../shared/errors.js';
-import type { TerminalInfo, TerminalState } from '../../../shared/types.js';
+import type { TerminalInfo, TerminalRollback, TerminalState } from '../../../shared/types.js';
 import type { Pty } from '../../incus/pty.js';
 import type { ClientLink } from '../client-link.js';
 import { ByteRing } from './byte-ring.js';
@@ -45,13 +45,15 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
   private retryMs = 250;
   private connecting = false;
   private stallTimer: NodeJS.Timeout | null = null;
+  /** A restore under way: the next PTY is the restored agent's, and the info says so. */
+  private pendingRollback: TerminalRollback | null = null;
 
   constructor(
     info: Omit<TerminalInfo, 'state' | 'exitCode' | 'message'>,
     private readonly spawn: Spawn,
   ) {
     super();
-    this.info = { ...info, state: 'connecting', exitCode: null, message: null };
+    this.info = { ...info, state: 'connecting', exitCode: null, message: null, rolledBack: null };
   }
 
   get readerCount(): number {
@@ -80,6 +82,11 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
       }
       this.attachPty(pty);
       this.retryMs = 250;
+      // In the same change as 'open', so windows hear of it before any output of the new PTY.
+      if (this.pendingRollback) {
+        this.info.rolledBack = this.pendingRollback;
+        this.pendingRollback = null;
+      }
       this.set('open', null);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -157,6 +164,16 @@ export class TerminalSession extends EventEmitter<SessionEvents> {
       void this.connect();
     }, this.retryMs);
     this.retryMs = Math.min(Math.max(this.retryMs * 2, 250), 5_000);
+  }
+
+  /** The agent is about to be restored (and restarted): the next reattach carries `rollback`. */
+  expectRollback(rollback: TerminalRollback): void {
+    this.pendingRollback = rollback;
+  }
+
+  /** That restore failed: nothing restarted. */
+  dropRollback(rollback: TerminalRollback): void {
+    if (this.pendingRollback === rollback) this.pendingRollback = null;
   }
 
   /** Try to reattach now (Incus is back, or the agent runs again). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeExpiry, formatBytes, formatExpiry, formatSpan, keptFor, restoreMessage } from './snapshot-format.js';
+import type { AgentStatus, TerminalInfo } from '../../../shared/types.js';
+import { describeExpiry, formatBytes, formatExpiry, formatSpan, keptFor, openTerminalCount, restoreNotice } from './snapshot-format.js';
 
 const now = Date.parse('2026-11-29T10:00:00Z');
 const later = (ms: number) => new Date(now + ms).toISOString();
@@ -33,13 +34,53 @@ describe('expiry', () => {
   });
 });
 
-describe('restoreMessage', () => {
-  it('says the safety snapshot comes first, how long it is kept, and what happens to the agent', () => {
-    expect(restoreMessage('web', 'snap-1', '7d', true)).toBe(
-      "Enclave will first take a safety snapshot of web's current state (kept for 7 days), then restore web to snap-1. The agent restarts; its open terminals reattach by themselves.",
+describe('restoreNotice', () => {
+  const notice = (status: AgentStatus, openTerminals = 0, safetyExpiry: string | null = '7d') =>
+    restoreNotice({ agent: 'web', snapshot: 'snap-1', safetyExpiry, status, openTerminals });
+
+  it('says first that a running agent restarts and what ends with it, then what the safety snapshot keeps', () => {
+    expect(notice('Running', 2)).toEqual({
+      lead: "This restarts web: everything running in it ends, its tmux session and that session's scrollback too. Its 2 open terminals lose what runs in them; the output shown so far stays readable above a marker.",
+      detail: "Enclave first takes a safety snapshot of web's files and settings (kept for 7 days; running processes are not kept), then restores web to snap-1 and starts it again.",
+    });
+    expect(notice('Running', 1).lead).toContain('Its open terminal loses what runs in it;');
+    expect(notice('Running', 0).lead).toBe("This restarts web: everything running in it ends, its tmux session and that session's scrollback too.");
+    expect(notice('Starting').lead).toMatch(/^This restarts web/);
+  });
+
+  it('says a frozen agent runs after the restore, as the backend leaves it (not that it stays so)', () => {
+    for (const status of ['Frozen', 'Freezing'] as const) {
+      const { lead, detail } = notice(status, 1);
+      expect(lead).toMatch(/^web is frozen, and this restarts it: everything running in it ends/);
+      expect(lead).toContain('Its open terminal loses what runs in it');
+      expect(detail).toMatch(/and starts it: it runs again, no longer frozen\.$/);
+      expect(`${lead} ${detail}`).not.toContain('stays so');
+    }
+  });
+
+  it('says a stopped agent stays stopped, and nothing about processes ending', () => {
+    const { lead, detail } = notice('Stopped');
+    expect(lead).toBe('web is stopped and stays so: the restore does not start it.');
+    expect(detail).toBe(
+      "Enclave first takes a safety snapshot of web's files and settings (kept for 7 days; running processes are not kept), then restores web to snap-1. Start it when you want it to run.",
     );
-    expect(restoreMessage('web', 'snap-1', '', false)).toContain('(kept until deleted)');
-    expect(restoreMessage('web', 'snap-1', '', false)).toContain('web is not running, and stays so.');
+    expect(notice('Stopping').lead).toBe('web is stopping and stays so: the restore does not start it.');
+    expect(notice('Error').lead).toBe('web is in state Error and stays so: the restore does not start it.');
+    expect(notice('Unknown').lead).toContain('stays so');
+  });
+
+  it('says how long the safety snapshot is kept, or that Settings decide while they are not loaded', () => {
+    expect(notice('Running', 0, '').detail).toContain('(kept until deleted;');
+    expect(notice('Running', 0, null).detail).toContain('(kept as long as Settings say;');
+  });
+
+  it('counts the terminals a restore cuts: the agent\'s own, not ended ones', () => {
+    const term = (id: string, agent: string, state: TerminalInfo['state']): TerminalInfo => ({
+      id, agent, kind: 'agent', title: agent, persistent: true, notice: null, state, exitCode: null, message: null, cols: 80, rows: 24, createdAt: '2026-11-29T10:00:00Z',
+    });
+    const list = [term('a', 'web', 'open'), term('b', 'web', 'reconnecting'), term('c', 'web', 'exited'), term('d', 'api', 'open')];
+    expect(openTerminalCount(list, 'web')).toBe(2);
+    expect(openTerminalCount(list, 'db')).toBe(0);
   });
 });
 

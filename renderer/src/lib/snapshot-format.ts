@@ -1,4 +1,5 @@
-import type { SnapshotKind } from '../../../shared/types.js';
+import { restartsOnRestore } from '../../../shared/restore.js';
+import type { AgentStatus, SnapshotKind, TerminalInfo } from '../../../shared/types.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -60,14 +61,53 @@ export const KIND_LABELS: Record<SnapshotKind, string> = {
   safety: 'Safety',
 };
 
+export interface RestoreFacts {
+  agent: string;
+  snapshot: string;
+  /** Settings' safety expiry; null while settings are not known yet. */
+  safetyExpiry: string | null;
+  status: AgentStatus;
+  /** The agent's terminals open in Enclave now (not ended ones). */
+  openTerminals: number;
+}
+
+/** The cost of a restore, first and plainly, then what Enclave does; said before it happens. */
+export interface RestoreNotice {
+  lead: string;
+  detail: string;
+}
+
+/** The agent's terminals a restore cuts: every one not ended already. */
+export function openTerminalCount(terminals: readonly TerminalInfo[], agent: string): number {
+  return terminals.filter((t) => t.agent === agent && t.state !== 'exited').length;
+}
+
+function terminalsLine(n: number): string {
+  if (n === 0) return '';
+  const these = n === 1 ? 'Its open terminal loses what runs in it' : `Its ${n} open terminals lose what runs in them`;
+  return ` ${these}; the output shown so far stays readable above a marker.`;
+}
+
 /**
- * What a restore does, said before it happens. `safetyExpiry` is null while settings are not
- * known yet.
+ * What a restore does to the agent, by its status now: the words match what the backend does
+ * (shared/restore.ts). A running or frozen agent restarts, so everything running in it ends;
+ * the safety snapshot holds its files and settings, never its processes.
  */
-export function restoreMessage(agent: string, snapshot: string, safetyExpiry: string | null, running: boolean): string {
+export function restoreNotice({ agent, snapshot, safetyExpiry, status, openTerminals }: RestoreFacts): RestoreNotice {
   const kept = safetyExpiry === null ? 'kept as long as Settings say' : keptFor(safetyExpiry);
-  const after = running
-    ? 'The agent restarts; its open terminals reattach by themselves.'
-    : `${agent} is not running, and stays so.`;
-  return `Enclave will first take a safety snapshot of ${agent}'s current state (${kept}), then restore ${agent} to ${snapshot}. ${after}`;
+  const safety = `Enclave first takes a safety snapshot of ${agent}'s files and settings (${kept}; running processes are not kept), then restores ${agent} to ${snapshot}`;
+  const ends = 'everything running in it ends, its tmux session and that session\'s scrollback too.';
+  if (restartsOnRestore(status)) {
+    const lead =
+      status === 'Frozen' || status === 'Freezing'
+        ? `${agent} is frozen, and this restarts it: ${ends}`
+        : `This restarts ${agent}: ${ends}`;
+    const after = status === 'Frozen' || status === 'Freezing' ? ' and starts it: it runs again, no longer frozen.' : ' and starts it again.';
+    return { lead: lead + terminalsLine(openTerminals), detail: safety + after };
+  }
+  const state = status === 'Stopped' ? 'stopped' : status === 'Stopping' ? 'stopping' : `in state ${status}`;
+  return {
+    lead: `${agent} is ${state} and stays so: the restore does not start it.`,
+    detail: `${safety}. Start it when you want it to run.`,
+  };
 }

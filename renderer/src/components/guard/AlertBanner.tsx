@@ -5,12 +5,10 @@ import { enclave } from '../../api.js';
 import { dismissGuardAlert } from '../../guard-actions.js';
 import { alertTitle } from '../../hooks/useTimelineExtras.js';
 import { errorMessage } from '../../lib/errors.js';
-import { restoreMessage } from '../../lib/snapshot-format.js';
 import { formatExact } from '../../lib/time.js';
 import { restoreSnapshot } from '../../snapshot-actions.js';
 import { withAgents } from '../../stores/actions.js';
-import { useSettings } from '../../stores/settings.js';
-import { ConfirmDialog } from '../ConfirmDialog.js';
+import { RestoreConfirm } from '../snapshots/RestoreConfirm.js';
 import { InlineError } from '../InlineError.js';
 import { Spinner } from '../Spinner.js';
 
@@ -31,7 +29,6 @@ export function AlertBanner({ agent, alerts, rollback, busy }: AlertBannerProps)
   const [doing, setDoing] = useState<Doing | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const safetyExpiry = useSettings((state) => state.settings?.safetyExpiry ?? null);
   const head = headlineAlert(alerts);
   if (!head) return null;
   const current = head.alert;
@@ -141,11 +138,10 @@ export function AlertBanner({ agent, alerts, rollback, busy }: AlertBannerProps)
       </div>
       {error && <InlineError testId="agent-alert-error" message={error} onDismiss={() => setError(null)} />}
       {confirming && rollback && (
-        <ConfirmDialog
+        <RestoreConfirm
           title={`Roll back to ${rollback.name}`}
-          message={restoreMessage(agent.name, rollback.name, safetyExpiry, agent.status === 'Running')}
-          confirmLabel="Restore"
-          tone="primary"
+          agent={agent}
+          snapshot={rollback.name}
           onCancel={() => setConfirming(false)}
           onConfirm={() => {
             setConfirming(false);

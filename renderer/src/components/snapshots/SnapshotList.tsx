@@ -4,16 +4,16 @@ import type { Agent, Snapshot } from '../../../../shared/types.js';
 import { useAgentBusy } from '../../hooks/useAgentBusy.js';
 import { useNow } from '../../hooks/useNow.js';
 import { errorMessage } from '../../lib/errors.js';
-import { KIND_LABELS, formatBytes, formatExpiry, restoreMessage } from '../../lib/snapshot-format.js';
+import { KIND_LABELS, formatBytes, formatExpiry } from '../../lib/snapshot-format.js';
 import { formatExact } from '../../lib/time.js';
 import { useAgentView } from '../../stores/agent-view.js';
-import { useSettings } from '../../stores/settings.js';
 import { deleteSnapshot, restoreSnapshot, updateSnapshot } from '../../snapshot-actions.js';
 import { ConfirmDialog } from '../ConfirmDialog.js';
 import { InlineError } from '../InlineError.js';
 import { RelativeTime } from '../RelativeTime.js';
 import { Spinner } from '../Spinner.js';
 import { MarkerGlyph } from './MarkerGlyph.js';
+import { RestoreConfirm } from './RestoreConfirm.js';
 
 interface SnapshotListProps {
   agent: Agent;
@@ -59,7 +59,6 @@ function SnapshotRow({ agent, snapshot, names, selected, onSelect }: RowProps) {
   const row = useRef<HTMLLIElement>(null);
   const now = useNow();
   const { busy } = useAgentBusy(agent.name);
-  const safetyExpiry = useSettings((state) => state.settings?.safetyExpiry ?? null);
   const openClone = useAgentView((state) => state.openClone);
   const [editing, setEditing] = useState<Editing | null>(null);
   const [confirming, setConfirming] = useState<'restore' | 'delete' | null>(null);
@@ -176,11 +175,10 @@ function SnapshotRow({ agent, snapshot, names, selected, onSelect }: RowProps) {
       )}
       {error && <InlineError testId="snapshot-error" message={error} onDismiss={() => setError(null)} />}
       {confirming === 'restore' && (
-        <ConfirmDialog
+        <RestoreConfirm
           title={`Restore ${agent.name} to ${name}`}
-          message={restoreMessage(agent.name, name, safetyExpiry, agent.status === 'Running')}
-          confirmLabel="Restore"
-          tone="primary"
+          agent={agent}
+          snapshot={name}
           onCancel={() => setConfirming(null)}
           onConfirm={() => {
             setConfirming(null);
