@@ -249,6 +249,8 @@ export function startTerminals(): void {
       const session = sessions.get(info.id);
       const was = before.get(info.id);
       if (!session || was === info) continue;
+      // First, before anything of the new session is parsed: keep what the terminal showed.
+      if (was && info.rolledBack && info.rolledBack.at !== was.rolledBack?.at) session.rolledBack(info.rolledBack);
       if (was?.cols !== info.cols || was.rows !== info.rows) session.backendSized({ cols: info.cols, rows: info.rows });
       if (info.state !== 'open') session.dropPendingInput();
       else if (was?.state !== 'open') session.sendSize();

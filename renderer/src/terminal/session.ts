@@ -4,7 +4,7 @@
  * layout change never recreates the terminal or loses its scrollback.
  */
 import type { ISearchOptions } from '@xterm/addon-search';
-import type { TerminalInfo } from '../../../shared/types.js';
+import type { TerminalInfo, TerminalRollback } from '../../../shared/types.js';
 import type { Theme } from '../lib/theme.js';
 import type { LinkState } from '../ws/link.js';
 import { AckScheduler } from './ack.js';
@@ -26,6 +26,38 @@ export interface SessionSnapshot {
   search: { index: number; count: number } | null;
   /** A short notice (e.g. the clipboard could not be read). */
   toast: string | null;
+  /** What the terminal showed before each rollback of its agent (oldest first; see rolledBack). */
+  before: readonly BeforeRollback[];
+}
+
+/** The text a terminal showed when a restore restarted its agent under it. */
+export interface BeforeRollback extends TerminalRollback {
+  /** Plain text (the characters of xterm's cells, no escape sequences), bounded. */
+  text: string;
+}
+
+/** Rollbacks whose earlier output a terminal keeps, and how much text each. */
+export const KEPT_ROLLBACKS = 3;
+export const KEPT_TEXT_CHARS = 200_000;
+/**
+ * Written after the old screen was read: back to the normal buffer, cleared with its
+ * scrollback, so the new session starts on a blank terminal (tmux redraws it anyway).
+ */
+const FRESH_SCREEN = '\x1b[?1049l\x1b[H\x1b[2J\x1b[3J';
+
+/**
+ * The text a terminal shows: the screen of the alternate buffer (tmux draws there, with no
+ * scrollback), else the normal buffer with its scrollback; blank lines around it dropped, and
+ * at most `maxChars` (the newest kept).
+ */
+export function shownText(buffer: { type: string; length: number; baseY: number; getLine(y: number): { translateToString(trim: boolean): string } | undefined }, rows: number, maxChars = KEPT_TEXT_CHARS): string {
+  const from = buffer.type === 'alternate' ? Math.max(0, buffer.length - rows) : 0;
+  const lines: string[] = [];
+  for (let y = from; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
+  while (lines.length > 0 && lines[lines.length - 1]?.trim() === '') lines.pop();
+  while (lines.length > 0 && lines[0]?.trim() === '') lines.shift();
+  const text = lines.join('\n');
+  return text.length > maxChars ? text.slice(text.length - maxChars) : text;
 }
 
 /** What a session needs from the rest of the renderer (the manager supplies it). */
@@ -127,7 +159,10 @@ export class TerminalSession {
     findRequest: 0,
     search: null,
     toast: null,
+    before: [],
   };
+  /** The rollback this window last saw the terminal come back from (TerminalInfo.rolledBack). */
+  private rollbackSeen: string | null;
   private readonly listeners = new Set<() => void>();
 
   /**
@@ -153,6 +188,8 @@ export class TerminalSession {
       () => ctx.activity(id),
     );
     this.watch.hidden();
+    // A window that comes later never saw what was shown before a rollback: nothing to keep.
+    this.rollbackSeen = ctx.info(id)?.rolledBack?.at ?? null;
   }
 
   // --- React glue -------------------------------------------------------------------------
@@ -240,6 +277,32 @@ export class TerminalSession {
     this.inputQueue.clear();
     this.acks.reset();
     if (this.snapshot.attach !== 'idle') this.update({ attach: 'idle' });
+  }
+
+  /**
+   * The backend says the terminal reattached after a restore restarted its agent; nothing of
+   * the new session is written yet (it comes after this change). What xterm shows now is kept
+   * as text, to be shown above a marker (TerminalView), and xterm starts blank for the new one.
+   */
+  rolledBack(rollback: TerminalRollback): void {
+    if (this.disposed || rollback.at === this.rollbackSeen) return;
+    this.rollbackSeen = rollback.at;
+    if (!this.wrote) return;
+    const generation = this.generation;
+    const { term } = this.bundle;
+    // Read once xterm parsed everything written before; the blanking is queued right behind.
+    term.write('', () => {
+      if (generation !== this.generation || this.disposed) return;
+      const text = shownText(term.buffer.active, term.rows);
+      if (!text) return;
+      this.update({ before: [...this.snapshot.before, { ...rollback, text }].slice(-KEPT_ROLLBACKS) });
+    });
+    term.write(FRESH_SCREEN);
+  }
+
+  /** The user put the earlier output away. */
+  dismissBefore(): void {
+    if (this.snapshot.before.length > 0) this.update({ before: [] });
   }
 
   // --- input ------------------------------------------------------------------------------

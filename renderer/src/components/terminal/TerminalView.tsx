@@ -6,6 +6,7 @@ import { useTerminalUi } from '../../stores/terminal-ui.js';
 import { linkHint } from '../../terminal/links.js';
 import { closeTerminal, ensureAttached, ensureSession, reattachAgent, retryAttach } from '../../terminal/manager.js';
 import { Spinner } from '../Spinner.js';
+import { BeforeRollback } from './BeforeRollback.js';
 import { WarningIcon } from './icons.js';
 import { TerminalContextMenu } from './TerminalContextMenu.js';
 import { TerminalSearch } from './TerminalSearch.js';
@@ -87,6 +88,7 @@ export function TerminalView({ info, focused, onActivate, onRequestClose }: Term
           <span>{info.notice}</span>
         </div>
       )}
+      {snapshot.before.length > 0 && <BeforeRollback kept={snapshot.before} onDismiss={() => session.dismissBefore()} />}
       <div className="term-slot" ref={slot} />
 
       {searching && (
