@@ -67,3 +67,93 @@ test('snapshot, roll back from the timeline, undo the rollback, clone the snapsh
   await incus(project(), 'delete', '--force', 'travel-fork');
   await incus(project(), 'delete', '--force', 'travel');
 });
+
+const terminal = (page: Page, agent: string, kind: 'agent' | 'shell') =>
+  page.locator(`[data-testid="terminal"][data-agent="${agent}"][data-kind="${kind}"]`);
+
+/** The xterm's buffer as text, whatever renderer it chose (WebGL, DOM). */
+async function screenText(page: Page, id: string): Promise<string> {
+  return page.evaluate((tid) => (window as unknown as { __enclaveTerminalText(id: string): string }).__enclaveTerminalText(tid), id);
+}
+
+async function typeInto(page: Page, agent: string, kind: 'agent' | 'shell', text: string): Promise<void> {
+  await terminal(page, agent, kind).locator('.xterm').click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Whether a process whose command line matches runs in the agent. */
+async function runs(agent: string, pattern: string): Promise<boolean> {
+  try {
+    await incus(project(), 'exec', agent, '--', 'pgrep', '-f', pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('rolling back a frozen agent says it restarts and runs, and it does; its terminal keeps the earlier output above the marker', async ({ page }) => {
+  await page.goto(url());
+  await page.getByTestId('new-agent').first().click();
+  await page.getByTestId('agent-name').fill('thaw');
+  await page.getByTestId('create-agent').click();
+  await expect(card(page, 'thaw')).toHaveAttribute('data-status', 'Running', { timeout: 60_000 });
+
+  // Output in the agent's terminal, and a process of its own.
+  await card(page, 'thaw').locator('[data-action="terminal"]').click();
+  const agentTerm = terminal(page, 'thaw', 'agent');
+  await expect(agentTerm).toHaveAttribute('data-state', 'open');
+  const id = (await agentTerm.getAttribute('data-terminal-id')) ?? '';
+  await typeInto(page, 'thaw', 'agent', 'sleep 4321 & echo before-$((6*7))');
+  await expect.poll(() => screenText(page, id)).toContain('before-42');
+  expect(await runs('thaw', 'sleep 4321')).toBe(true);
+
+  // A shell tab takes the dock: the agent's tab is not on screen during the rollback.
+  await card(page, 'thaw').locator('[data-action="shell"]').click();
+  await expect(terminal(page, 'thaw', 'shell')).toHaveAttribute('data-state', 'open');
+  await expect(agentTerm).toHaveCount(0);
+
+  // A snapshot, then freeze the agent.
+  await card(page, 'thaw').locator('[data-action="timeline"]').click();
+  const view = page.locator('[data-testid="agent-view"][data-agent="thaw"]');
+  await view.getByTestId('snapshot-name').fill('known-good');
+  await view.getByTestId('snapshot-create').click();
+  const row = view.locator('[data-testid="snapshot-row"][data-snapshot="known-good"]');
+  await expect(row).toBeVisible();
+  await incus(project(), 'pause', 'thaw');
+  await expect(card(page, 'thaw')).toHaveAttribute('data-status', 'Frozen', { timeout: 15_000 });
+
+  // The dialog says what will happen to a frozen agent: it restarts and runs; what runs in it ends.
+  await row.locator('[data-action="restore"]').click();
+  const confirm = page.getByTestId('confirm-dialog');
+  await expect(page.getByTestId('confirm-lead')).toHaveText(
+    'thaw is frozen; this restarts it: every process in it ends, its tmux session and scrollback too, and its 2 open terminals start over.',
+  );
+  await expect(confirm).toContainText('Then thaw runs from known-good, no longer frozen.');
+  await expect(confirm).toContainText('processes are not kept');
+  await expect(confirm).not.toContainText('stays so');
+  await page.getByTestId('confirm').click();
+  await expect(page.getByTestId('restore-done')).toBeVisible({ timeout: 30_000 });
+
+  // And so it is: running, its processes gone.
+  await expect(card(page, 'thaw')).toHaveAttribute('data-status', 'Running');
+  expect((await incus(project(), 'list', 'thaw', '-c', 's', '-f', 'csv')).trim()).toBe('RUNNING');
+  expect(await runs('thaw', 'sleep 4321')).toBe(false);
+
+  // Back to the agent's tab: the earlier output above Enclave's marker, the new session below.
+  await page.keyboard.press('Escape');
+  await page.locator(`[data-testid="terminal-tab"][data-terminal-id="${id}"]`).click();
+  await expect(agentTerm).toHaveAttribute('data-state', 'open', { timeout: 20_000 });
+  await expect(agentTerm.getByTestId('terminal-before-text')).toContainText('before-42');
+  await expect(agentTerm.getByTestId('terminal-rollback-marker')).toContainText('Rolled back to known-good at');
+  await expect(agentTerm.getByTestId('terminal-rollback-marker')).toContainText('processes restarted');
+  const before = await agentTerm.getByTestId('terminal-before-text').boundingBox();
+  const marker = await agentTerm.getByTestId('terminal-rollback-marker').boundingBox();
+  const live = await agentTerm.locator('.xterm').boundingBox();
+  expect(before && marker && live && before.y < marker.y && marker.y < live.y).toBe(true);
+  await typeInto(page, 'thaw', 'agent', 'echo after-$((40+2))');
+  await expect.poll(() => screenText(page, id)).toContain('after-42');
+  expect(await screenText(page, id)).not.toContain('before-42');
+
+  await incus(project(), 'delete', '--force', 'thaw');
+});

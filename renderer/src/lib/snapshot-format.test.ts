@@ -40,33 +40,36 @@ describe('restoreNotice', () => {
 
   it('says first that a running agent restarts and what ends with it, then what the safety snapshot keeps', () => {
     expect(notice('Running', 2)).toEqual({
-      lead: "This restarts web: everything running in it ends, its tmux session and that session's scrollback too. Its 2 open terminals lose what runs in them; the output shown so far stays readable above a marker.",
-      detail: "Enclave first takes a safety snapshot of web's files and settings (kept for 7 days; running processes are not kept), then restores web to snap-1 and starts it again.",
+      lead: 'This restarts web: every process in it ends, its tmux session and scrollback too, and its 2 open terminals start over.',
+      detail:
+        "Enclave first takes a safety snapshot of web's files and settings (kept for 7 days; processes are not kept). Then web runs from snap-1. Terminal output so far stays readable above a marker.",
     });
-    expect(notice('Running', 1).lead).toContain('Its open terminal loses what runs in it;');
-    expect(notice('Running', 0).lead).toBe("This restarts web: everything running in it ends, its tmux session and that session's scrollback too.");
+    expect(notice('Running', 1).lead).toBe('This restarts web: every process in it ends, its tmux session and scrollback too, and its open terminal starts over.');
+    expect(notice('Running', 0)).toEqual({
+      lead: 'This restarts web: every process in it ends, its tmux session and scrollback too.',
+      detail: "Enclave first takes a safety snapshot of web's files and settings (kept for 7 days; processes are not kept). Then web runs from snap-1.",
+    });
     expect(notice('Starting').lead).toMatch(/^This restarts web/);
   });
 
   it('says a frozen agent runs after the restore, as the backend leaves it (not that it stays so)', () => {
     for (const status of ['Frozen', 'Freezing'] as const) {
-      const { lead, detail } = notice(status, 1);
-      expect(lead).toMatch(/^web is frozen, and this restarts it: everything running in it ends/);
-      expect(lead).toContain('Its open terminal loses what runs in it');
-      expect(detail).toMatch(/and starts it: it runs again, no longer frozen\.$/);
-      expect(`${lead} ${detail}`).not.toContain('stays so');
+      expect(notice(status, 1)).toEqual({
+        lead: 'web is frozen; this restarts it: every process in it ends, its tmux session and scrollback too, and its open terminal starts over.',
+        detail:
+          "Enclave first takes a safety snapshot of web's files and settings (kept for 7 days; processes are not kept). Then web runs from snap-1, no longer frozen. Terminal output so far stays readable above a marker.",
+      });
     }
   });
 
   it('says a stopped agent stays stopped, and nothing about processes ending', () => {
-    const { lead, detail } = notice('Stopped');
-    expect(lead).toBe('web is stopped and stays so: the restore does not start it.');
-    expect(detail).toBe(
-      "Enclave first takes a safety snapshot of web's files and settings (kept for 7 days; running processes are not kept), then restores web to snap-1. Start it when you want it to run.",
-    );
+    expect(notice('Stopped')).toEqual({
+      lead: 'web is stopped and stays so: the restore does not start it.',
+      detail: "Enclave first takes a safety snapshot of web's files and settings (kept for 7 days; processes are not kept), then restores web to snap-1. Start it when you want it to run.",
+    });
     expect(notice('Stopping').lead).toBe('web is stopping and stays so: the restore does not start it.');
     expect(notice('Error').lead).toBe('web is in state Error and stays so: the restore does not start it.');
-    expect(notice('Unknown').lead).toContain('stays so');
+    expect(notice('Unknown').lead).toBe('web is in state Unknown and stays so: the restore does not start it.');
   });
 
   it('says how long the safety snapshot is kept, or that Settings decide while they are not loaded', () => {

@@ -82,10 +82,9 @@ export function openTerminalCount(terminals: readonly TerminalInfo[], agent: str
   return terminals.filter((t) => t.agent === agent && t.state !== 'exited').length;
 }
 
-function terminalsLine(n: number): string {
+function terminalsPart(n: number): string {
   if (n === 0) return '';
-  const these = n === 1 ? 'Its open terminal loses what runs in it' : `Its ${n} open terminals lose what runs in them`;
-  return ` ${these}; the output shown so far stays readable above a marker.`;
+  return n === 1 ? ', and its open terminal starts over' : `, and its ${n} open terminals start over`;
 }
 
 /**
@@ -95,19 +94,19 @@ function terminalsLine(n: number): string {
  */
 export function restoreNotice({ agent, snapshot, safetyExpiry, status, openTerminals }: RestoreFacts): RestoreNotice {
   const kept = safetyExpiry === null ? 'kept as long as Settings say' : keptFor(safetyExpiry);
-  const safety = `Enclave first takes a safety snapshot of ${agent}'s files and settings (${kept}; running processes are not kept), then restores ${agent} to ${snapshot}`;
-  const ends = 'everything running in it ends, its tmux session and that session\'s scrollback too.';
+  const safety = `Enclave first takes a safety snapshot of ${agent}'s files and settings (${kept}; processes are not kept)`;
   if (restartsOnRestore(status)) {
-    const lead =
-      status === 'Frozen' || status === 'Freezing'
-        ? `${agent} is frozen, and this restarts it: ${ends}`
-        : `This restarts ${agent}: ${ends}`;
-    const after = status === 'Frozen' || status === 'Freezing' ? ' and starts it: it runs again, no longer frozen.' : ' and starts it again.';
-    return { lead: lead + terminalsLine(openTerminals), detail: safety + after };
+    const frozen = status === 'Frozen' || status === 'Freezing';
+    const cost = `every process in it ends, its tmux session and scrollback too${terminalsPart(openTerminals)}.`;
+    const marker = openTerminals > 0 ? ' Terminal output so far stays readable above a marker.' : '';
+    return {
+      lead: frozen ? `${agent} is frozen; this restarts it: ${cost}` : `This restarts ${agent}: ${cost}`,
+      detail: `${safety}. Then ${agent} runs from ${snapshot}${frozen ? ', no longer frozen' : ''}.${marker}`,
+    };
   }
   const state = status === 'Stopped' ? 'stopped' : status === 'Stopping' ? 'stopping' : `in state ${status}`;
   return {
     lead: `${agent} is ${state} and stays so: the restore does not start it.`,
-    detail: `${safety}. Start it when you want it to run.`,
+    detail: `${safety}, then restores ${agent} to ${snapshot}. Start it when you want it to run.`,
   };
 }

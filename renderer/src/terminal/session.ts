@@ -12,6 +12,7 @@ import { type TerminalBundle, createTerminal } from './create-terminal.js';
 import { InputQueue, binaryStringToBytes, canSendInput } from './input.js';
 import type { TerminalShortcut } from './keys.js';
 import { OutputWatch, screenDigest } from './output-watch.js';
+import { FRESH_SCREEN, shownText } from './shown-text.js';
 import { SEARCH_COLORS, TERMINAL_THEMES } from './themes.js';
 
 export type AttachStatus = 'idle' | 'attaching' | 'attached' | 'failed';
@@ -36,29 +37,8 @@ export interface BeforeRollback extends TerminalRollback {
   text: string;
 }
 
-/** Rollbacks whose earlier output a terminal keeps, and how much text each. */
+/** Rollbacks whose earlier output a terminal keeps. */
 export const KEPT_ROLLBACKS = 3;
-export const KEPT_TEXT_CHARS = 200_000;
-/**
- * Written after the old screen was read: back to the normal buffer, cleared with its
- * scrollback, so the new session starts on a blank terminal (tmux redraws it anyway).
- */
-const FRESH_SCREEN = '\x1b[?1049l\x1b[H\x1b[2J\x1b[3J';
-
-/**
- * The text a terminal shows: the screen of the alternate buffer (tmux draws there, with no
- * scrollback), else the normal buffer with its scrollback; blank lines around it dropped, and
- * at most `maxChars` (the newest kept).
- */
-export function shownText(buffer: { type: string; length: number; baseY: number; getLine(y: number): { translateToString(trim: boolean): string } | undefined }, rows: number, maxChars = KEPT_TEXT_CHARS): string {
-  const from = buffer.type === 'alternate' ? Math.max(0, buffer.length - rows) : 0;
-  const lines: string[] = [];
-  for (let y = from; y < buffer.length; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
-  while (lines.length > 0 && lines[lines.length - 1]?.trim() === '') lines.pop();
-  while (lines.length > 0 && lines[0]?.trim() === '') lines.shift();
-  const text = lines.join('\n');
-  return text.length > maxChars ? text.slice(text.length - maxChars) : text;
-}
 
 /** What a session needs from the rest of the renderer (the manager supplies it). */
 export interface SessionContext {
@@ -293,7 +273,7 @@ export class TerminalSession {
     // Read once xterm parsed everything written before; the blanking is queued right behind.
     term.write('', () => {
       if (generation !== this.generation || this.disposed) return;
-      const text = shownText(term.buffer.active, term.rows);
+      const text = shownText(term.buffer.active, { cols: term.cols, rows: term.rows });
       if (!text) return;
       this.update({ before: [...this.snapshot.before, { ...rollback, text }].slice(-KEPT_ROLLBACKS) });
     });
