@@ -295,17 +295,45 @@ describe('Snapshots, rollback and clones against the real daemon', () => {
     await typeAndWait(link, term.id, 'echo before-restore');
     const isTerm = (pred: (t: TerminalInfo) => boolean) => (c: TerminalsChange) => c.kind === 'upsert' && c.terminal.id === term.id && pred(c.terminal);
 
+    expect(term.rolledBack).toBeNull();
+
     const since = Date.now();
     ok(await call('snapshots.restore', { agent, name: 'for-reattach' }));
     const away = await rec.waitFor('terminals.changed', isTerm((t) => t.state === 'reconnecting'), 5_000, since);
     const back = await rec.waitFor('terminals.changed', isTerm((t) => t.state === 'open'), 10_000, away.at);
     expect(back.at).toBeGreaterThanOrEqual(away.at);
+    // The reattach says which restore brought it (windows keep what they showed before it), in
+    // the same change as 'open', so before any output of the new session.
+    expect(back.payload.kind === 'upsert' && back.payload.terminal.rolledBack).toMatchObject({ snapshot: 'for-reattach' });
+    expect(rec.of('terminals.changed').filter((c) => c.kind === 'upsert' && c.terminal.id === term.id && c.terminal.state === 'reconnecting' && c.terminal.rolledBack)).toEqual([]);
     // Input reaches the restored agent's shell: the marker round trip, and the file is there.
     expect(await typeAndWait(link, term.id, 'cat /root/marker.txt', 5_000)).toContain('reattach-content');
     ok(await link.call('terminals.close', { id: term.id }));
     // The terminal and the restore's own tmux start did not trip over each other.
     const complaints = rec.of('agents.progress').filter((p) => /did not start/.test(p.detail));
     expect(complaints.map((p) => p.detail)).toEqual([]);
+  });
+
+  it('restores a frozen agent to running (its processes ended) and leaves a stopped one stopped, as the confirmation says', async () => {
+    const name = `thaw-${suffix()}`;
+    ok<Agent>(await call('agents.create', { name, image: AGENT_IMAGE }));
+    ok(await call('snapshots.create', { agent: name, name: 'good' }));
+    expect((await sh(name, 'sleep 4321 >/dev/null 2>&1 & echo started')).out).toBe('started');
+    expect((await sh(name, 'pgrep -f "sleep [4]321" || echo none')).out).toMatch(/^\d+$/);
+    ok<Agent>(await call('agents.action', { name, action: 'freeze' }));
+    expect((await getInstance(project.client, name)).status).toBe('Frozen');
+
+    const thawed = ok<RestoreResult>(await call('snapshots.restore', { agent: name, name: 'good' }));
+    expect(thawed.agent.status).toBe('Running');
+    expect((await getInstance(project.client, name)).status).toBe('Running');
+    expect((await sh(name, 'pgrep -f "sleep [4]321" || echo none')).out).toBe('none');
+    await until('the tmux session after restoring a frozen agent', () => hasTmux(name), 15_000);
+
+    ok<Agent>(await call('agents.action', { name, action: 'stop', force: true }));
+    const stayed = ok<RestoreResult>(await call('snapshots.restore', { agent: name, name: 'good' }));
+    expect(stayed.agent.status).toBe('Stopped');
+    expect((await getInstance(project.client, name)).status).toBe('Stopped');
+    ok(await call('agents.delete', { name }));
   });
 
   it('refuses a restore and a snapshot at once as busy, leaving a consistent list', async () => {
