@@ -101,7 +101,8 @@ describe('guard rules', () => {
     expect(rules([sample(0, { processes: 10, processesLimit: null }), sample(10, { processes: 900, processesLimit: null })])).toEqual([]);
     // Stays flagged while pinned at the limit; clears once off it and not climbing.
     const flat = [sample(1, { processes: 100, processesLimit: 100 }), sample(2, { processes: 100, processesLimit: 100 })];
-    expect(rules(flat, G, ['fork-bomb', 'processes-high']).map((x) => x.rule)).toContain('fork-bomb');
+    const held = rules(flat, G, ['fork-bomb', 'processes-high']).find((x) => x.rule === 'fork-bomb');
+    expect(held?.message).toBe('worker: held at its 100-process limit after a fast climb (fork bomb?)');
     expect(rules([sample(2, { processes: 100, processesLimit: 1000 }), sample(3, { processes: 5, processesLimit: 1000 })], G, ['fork-bomb'])).toEqual([]);
   });
 });

@@ -114,7 +114,13 @@ function forkRule(agent: string, samples: readonly TelemetrySample[], settings: 
     rule: 'fork-bomb',
     value: round(rate),
     threshold: settings.forkRatePerSecond,
-    message: pinned && !fastRise ? `${agent}: ${climbing} up to the ${limit}-process limit (fork bomb?)` : `${agent}: ${climbing} (fork bomb?)`,
+    // Once flagged, a flat count at the limit is no climb any more: say what it is.
+    message:
+      pinned && rate <= 0
+        ? `${agent}: held at its ${limit}-process limit after a fast climb (fork bomb?)`
+        : pinned && !fastRise
+          ? `${agent}: ${climbing} up to the ${limit}-process limit (fork bomb?)`
+          : `${agent}: ${climbing} (fork bomb?)`,
   };
 }
 
