@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { LIMIT_PROBLEMS } from './limits.js';
-import { MAX_ALLOW_ENTRIES, MAX_ALLOW_PORTS, NETWORK_MODES, allowHostProblem, bandwidthProblem } from './network.js';
+import { networkPolicy } from './network-schema.js';
+import { ruled } from './ruled.js';
 import { agentNameProblem, expiryProblem, scheduleProblem, snapshotNameProblem } from './names.js';
 import type {
   Agent,
@@ -48,13 +49,6 @@ export const agentName = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-/** A zod string checked by one of shared/names.ts's rules, whose message states the rule. */
-function ruled(problem: (value: string) => string | null) {
-  return z.string().superRefine((value, ctx) => {
-    const p = problem(value);
-    if (p) ctx.addIssue({ code: 'custom', message: p });
-  });
-}
 const snapshotName = ruled(snapshotNameProblem);
 const schedule = ruled(scheduleProblem);
 const expiry = ruled(expiryProblem);
@@ -81,30 +75,7 @@ const limits = z
   })
   .strict();
 
-const bandwidth = ruled(bandwidthProblem);
-const allowEntry = z
-  .object({
-    host: ruled(allowHostProblem),
-    ports: z
-      .array(z.number().int().min(1, 'A port is from 1 to 65535.').max(65535, 'A port is from 1 to 65535.'))
-      .max(MAX_ALLOW_PORTS, `At most ${MAX_ALLOW_PORTS} ports per host.`),
-  })
-  .strict();
-export const networkPolicy = z
-  .object({
-    mode: z.enum(NETWORK_MODES as [string, ...string[]] as ['none', 'restricted', 'allowlist', 'open'], {
-      message: 'The network mode is none, restricted, allowlist or open.',
-    }),
-    allow: z.array(allowEntry).max(MAX_ALLOW_ENTRIES, `At most ${MAX_ALLOW_ENTRIES} allowed hosts.`),
-    ingress: bandwidth,
-    egress: bandwidth,
-  })
-  .strict()
-  .superRefine((p, ctx) => {
-    if (p.mode === 'allowlist' && p.allow.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['allow'], message: 'An allowlist names at least one host.' });
-    }
-  });
+export { networkPolicy };
 
 const imageRef = z
   .string()
