@@ -18,3 +18,11 @@ export interface AgentRunStatus {
   /** Where the state came from: the CLI's hooks, or tmux's view of the pane. */
   source: 'hooks' | 'tmux' | 'none';
 }
+
+/**
+ * Whether a change of state deserves an OS notification: the agent starts waiting for the
+ * user after it was working (not at first sight, not on every poll).
+ */
+export function notifies(previous: AgentRunState | null, next: AgentRunState): boolean {
+  return next === 'waiting' && previous === 'working';
+}

@@ -101,3 +101,20 @@ export function tmuxAttachCommand(cwd: string): string[] {
     `[ "$code" -eq 0 ] && tmux has-session -t =${AGENT_TMUX_SESSION} 2>/dev/null && exit ${TMUX_DETACHED}; exit "$code"`;
   return ['sh', '-c', script, 'sh', cwd];
 }
+
+/**
+ * Runs the session's command again in its (dead) pane, with the session's environment (its
+ * template's variables and secrets, kept by tmux from the start). False: there is no session
+ * to respawn, so the caller starts one.
+ */
+export async function restartPane(client: IncusClient, agent: string): Promise<boolean> {
+  const script = `tmux has-session -t =${AGENT_TMUX_SESSION} 2>/dev/null || exit 4; tmux respawn-pane -k -t '=${AGENT_TMUX_SESSION}:0.0'`;
+  const result = await execCommand(client, agent, ['sh', '-c', script], {
+    environment: { HOME: AGENT_HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+    timeoutMs: TMUX_START_TIMEOUT_MS,
+    maxOutputBytes: TMUX_START_MAX_OUTPUT,
+  });
+  if (result.exitCode === 4) return false;
+  if (result.exitCode !== 0) throw new AgentSessionError(agent, `exit ${result.exitCode}`, agentOutputText(result.stderr));
+  return true;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classify, notifies, parseProbe, PROBE_SEPARATOR as S, QUIET_SECONDS } from './classify.js';
+import { notifies } from '../../../shared/agent-status.js';
+import { classify, parseProbe, PROBE_SEPARATOR as S, QUIET_SECONDS } from './classify.js';
 
 const pane = (dead: string, status: string, activity: string, cmd: string) => [dead, status, activity, cmd].join(S);
 

@@ -79,10 +79,3 @@ export function classify(r: PaneReading, useHooks: boolean): Classified {
   return { state: quiet === null ? 'unknown' : 'waiting', exitCode: null, source: quiet === null ? 'none' : 'tmux' };
 }
 
-/**
- * Whether a change of state deserves an OS notification: the agent starts waiting for the
- * user after it was working (not at first sight, not on every poll).
- */
-export function notifies(previous: AgentRunState | null, next: AgentRunState): boolean {
-  return next === 'waiting' && previous === 'working';
-}
