@@ -14,7 +14,7 @@ import { SettingsStore } from './settings.js';
 import { SnapshotService } from './snapshots.js';
 import { TelemetrySampler } from './telemetry/sampler.js';
 import { TerminalService } from './terminals/service.js';
-import { ActivityLog } from './activity/activity-log.js';
+import { ActivityLog, USER } from './activity/activity-log.js';
 import { GuardService } from './guard/service.js';
 import { IsolationService } from './isolation/service.js';
 import { EnclaveError } from '../../shared/errors.js';
@@ -141,7 +141,7 @@ export class Backend {
       'secrets.delete': async (args) => (await this.secretCall(() => this.secrets.delete(args.name)), this.secrets.info()),
       'agents.runStatus': async () => this.runStatus.list(),
       'agents.restartCommand': (args) => this.restartCommand(args.agent),
-      'agents.action': (args) => this.agents.action(args),
+      'agents.action': (args) => this.agents.action(args, USER),
       'agents.delete': (args) => this.agents.delete(args),
       'agents.setLimits': (args) => this.limits.set(args),
       'agents.setNetwork': (args) => this.network.set(args),
