@@ -97,7 +97,7 @@ export class Backend {
     this.network = new NetworkService(this.connection, agentDeps, network);
     this.agents.network = this.network;
     this.agents.launcher = (client, agent) => this.templates.launch(client, agent);
-    this.runStatus = new AgentStatusService(this.connection, this.agents, { usesHooks: (agent) => this.templates.usesHooks(agent) });
+    this.runStatus = new AgentStatusService(this.connection, this.agents, { readMode: (agent) => this.templates.readMode(agent) });
     this.runStatus.on('changed', (s) => this.events.emit('agents.runStatus', s));
     // Enclave's profile and the project's restrictions, ensured on every connect before agents are read.
     this.isolation = new IsolationService(this.connection, agentDeps, project, {

@@ -27,24 +27,28 @@ describe('parseProbe', () => {
 });
 
 describe('classify', () => {
+  const plain = { hooks: false, command: false };
+  const hooks = { hooks: true, command: true };
   const base = { session: true, dead: false, deadStatus: null, activityAt: 1000, command: 'claude', now: 1000, hook: null };
   it('recent output is working, quiet with a program in front is waiting, a shell in front is idle', () => {
-    expect(classify(base, false).state).toBe('working');
-    expect(classify({ ...base, now: 1000 + QUIET_SECONDS }, false).state).toBe('waiting');
-    expect(classify({ ...base, now: 1000 + QUIET_SECONDS, command: 'bash' }, false).state).toBe('idle');
+    expect(classify(base, plain).state).toBe('working');
+    expect(classify({ ...base, now: 1000 + QUIET_SECONDS }, plain).state).toBe('waiting');
+    expect(classify({ ...base, now: 1000 + QUIET_SECONDS, command: 'bash' }, plain).state).toBe('idle');
+    // A template's command run by bash (a compound line) shows bash in front: still waiting.
+    expect(classify({ ...base, now: 1000 + QUIET_SECONDS, command: 'bash' }, { hooks: false, command: true }).state).toBe('waiting');
   });
   it('a dead pane is exited with its code', () => {
-    expect(classify({ ...base, dead: true, deadStatus: 7 }, false)).toEqual({ state: 'exited', exitCode: 7, source: 'tmux' });
+    expect(classify({ ...base, dead: true, deadStatus: 7 }, plain)).toEqual({ state: 'exited', exitCode: 7, source: 'tmux' });
   });
   it('no session is unknown', () => {
-    expect(classify({ ...base, session: false }, true).state).toBe('unknown');
+    expect(classify({ ...base, session: false }, hooks).state).toBe('unknown');
   });
   it("hooks decide where the template uses them: waiting holds through the prompt's redraws", () => {
-    expect(classify({ ...base, hook: { state: 'waiting', at: 990 } }, true)).toEqual({ state: 'waiting', exitCode: null, source: 'hooks' });
-    expect(classify({ ...base, hook: { state: 'waiting', at: 990 } }, false).state).toBe('working');
-    expect(classify({ ...base, now: 1100, hook: { state: 'working', at: 1000 } }, true).state).toBe('working');
+    expect(classify({ ...base, hook: { state: 'waiting', at: 990 } }, hooks)).toEqual({ state: 'waiting', exitCode: null, source: 'hooks' });
+    expect(classify({ ...base, hook: { state: 'waiting', at: 990 } }, plain).state).toBe('working');
+    expect(classify({ ...base, now: 1100, hook: { state: 'working', at: 1000 } }, hooks).state).toBe('working');
     // A "working" hook older than the last output: tmux decides.
-    expect(classify({ ...base, now: 1100, hook: { state: 'working', at: 900 } }, true)).toEqual({ state: 'waiting', exitCode: null, source: 'tmux' });
+    expect(classify({ ...base, now: 1100, hook: { state: 'working', at: 900 } }, hooks)).toEqual({ state: 'waiting', exitCode: null, source: 'tmux' });
   });
 });
 

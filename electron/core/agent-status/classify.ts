@@ -60,12 +60,20 @@ export interface Classified {
   source: 'hooks' | 'tmux' | 'none';
 }
 
+/** How an agent's state is read: from its CLI's hooks, and whether its session runs a command. */
+export interface ReadMode {
+  hooks: boolean;
+  /** False for a plain login shell: a quiet shell at its prompt is idle, not waiting. */
+  command: boolean;
+}
+
 /**
  * The state from one reading. Hooks (Claude Code's) win while no output came after them;
- * otherwise recent output is working, a shell in front is idle, and a quiet program in front
- * is waiting for input.
+ * otherwise recent output is working; a quiet template command is waiting for input; in a
+ * plain shell, a shell in front is idle and a quiet program waiting.
  */
-export function classify(r: PaneReading, useHooks: boolean): Classified {
+export function classify(r: PaneReading, mode: ReadMode): Classified {
+  const useHooks = mode.hooks;
   if (!r.session) return { state: 'unknown', exitCode: null, source: 'none' };
   if (r.dead) return { state: 'exited', exitCode: r.deadStatus, source: 'tmux' };
   const quiet = r.now !== null && r.activityAt !== null ? r.now - r.activityAt : null;
@@ -75,7 +83,7 @@ export function classify(r: PaneReading, useHooks: boolean): Classified {
     return { state: r.hook.state, exitCode: null, source: 'hooks' };
   }
   if (quiet !== null && quiet < QUIET_SECONDS) return { state: 'working', exitCode: null, source: 'tmux' };
-  if (SHELLS.has(r.command)) return { state: 'idle', exitCode: null, source: 'tmux' };
+  if (!mode.command && SHELLS.has(r.command)) return { state: 'idle', exitCode: null, source: 'tmux' };
   return { state: quiet === null ? 'unknown' : 'waiting', exitCode: null, source: quiet === null ? 'none' : 'tmux' };
 }
 

@@ -3,7 +3,7 @@ import type { AgentRunStatus } from '../../../shared/agent-status.js';
 import type { Agent } from '../../../shared/types.js';
 import type { AgentMirror } from '../agent-mirror.js';
 import type { Connection } from '../connection.js';
-import { classify, type PaneReading } from './classify.js';
+import { classify, type PaneReading, type ReadMode } from './classify.js';
 import { probePane } from './probe.js';
 
 /** The pause between two rounds over every running agent. */
@@ -16,8 +16,8 @@ interface StatusEvents {
 }
 
 export interface AgentStatusOptions {
-  /** Whether the agent's template reads its status from hooks. */
-  usesHooks(agent: Agent): Promise<boolean>;
+  /** How the agent's state is read (its template's hooks, whether it runs a command). */
+  readMode(agent: Agent): Promise<ReadMode>;
   probe?: (agent: Agent) => Promise<PaneReading>;
   intervalMs?: number;
   now?: () => number;
@@ -96,7 +96,7 @@ export class AgentStatusService extends EventEmitter<StatusEvents> {
       // An agent that does not answer in time (or stopped meanwhile) reads as unknown.
       reading = { session: false, dead: false, deadStatus: null, activityAt: null, command: '', now: null, hook: null };
     }
-    const c = classify(reading, await this.opts.usesHooks(agent));
+    const c = classify(reading, await this.opts.readMode(agent));
     const before = this.current.get(agent.name);
     const same = before && before.state === c.state && before.exitCode === c.exitCode && before.command === reading.command;
     if (same) return before;

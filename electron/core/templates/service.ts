@@ -6,6 +6,7 @@ import { execCommand } from '../../incus/exec.js';
 import { CLAUDE_MANAGED_SETTINGS, claudeHooksSettings } from '../agent-status/probe.js';
 import type { SecretStore } from '../secrets/store.js';
 import type { SessionLaunch } from './launch.js';
+import type { ReadMode } from '../agent-status/classify.js';
 import { TemplateRefused, type TemplateStore } from './store.js';
 
 /** The instance key naming an agent's template (user.enclave.template). */
@@ -74,11 +75,11 @@ export class TemplateService {
     };
   }
 
-  /** Whether the agent's template reads its status from the CLI's hooks. */
-  async usesHooks(agent: Agent): Promise<boolean> {
+  /** How the agent's run state is read: its template's hooks, and whether it runs a command. */
+  async readMode(agent: Agent): Promise<ReadMode> {
     const id = agent.meta[TEMPLATE_META];
-    if (!id) return false;
-    return (await this.store.get(id))?.status === 'claude-code-hooks';
+    const t = id ? await this.store.get(id) : null;
+    return { hooks: t?.status === 'claude-code-hooks', command: !!t && t.command !== '' };
   }
 
   /**
