@@ -132,6 +132,8 @@ export const requests = {
   'agents.runStatus': request<AgentRunStatus[]>()(z.object({}).strict()),
   /** Starts the template's command again in the agent's session (after it exited). */
   'agents.restartCommand': request<AgentRunStatus>()(z.object({ agent: agentName }).strict()),
+  /** Turns the agent's "waiting for input" notifications on or off (user.enclave.notify). */
+  'agents.setNotify': request<Agent>()(z.object({ agent: agentName, on: z.boolean() }).strict()),
   /** Changes the agent's network policy; live on a running agent. */
   'agents.setNetwork': request<AgentChangeResult>()(z.object({ agent: agentName, policy: networkPolicy }).strict()),
   /** Removes what breaks Enclave's isolation (the user confirmed the listed problems). */
@@ -239,6 +241,11 @@ export const events = {
   'activity.added': event<ActivityEntry>(),
   /** An agent's run state changed. */
   'agents.runStatus': event<AgentRunStatus>(),
+  /**
+   * Electron only, from the main process to the window whose notification was clicked: open
+   * that agent's terminal. The backend never emits it.
+   */
+  'ui.openAgent': event<{ agent: string }>(),
   'terminals.changed': event<TerminalsChange>(),
   /** Sent only to connections attached to that terminal. */
   'terminals.data': event<TerminalData>(),

@@ -30,6 +30,7 @@ import { SecretRefused, SecretStore } from './secrets/store.js';
 import { TemplateService } from './templates/service.js';
 import { TemplateStore } from './templates/store.js';
 import { restartPane } from './agent-tmux.js';
+import { setNotify } from './agent-status/notify-setting.js';
 
 export const DEFAULT_PROJECT = 'enclave';
 
@@ -141,6 +142,7 @@ export class Backend {
       'secrets.delete': async (args) => (await this.secretCall(() => this.secrets.delete(args.name)), this.secrets.info()),
       'agents.runStatus': async () => this.runStatus.list(),
       'agents.restartCommand': (args) => this.restartCommand(args.agent),
+      'agents.setNotify': (args) => setNotify({ connection: this.connection, agents: this.agents, activity: this.activity }, args),
       'agents.action': (args) => this.agents.action(args, USER),
       'agents.delete': (args) => this.agents.delete(args),
       'agents.setLimits': (args) => this.limits.set(args),

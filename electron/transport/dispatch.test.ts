@@ -54,6 +54,7 @@ function handlers(overrides: Partial<Handlers> = {}): { h: Handlers; calls: [str
     'secrets.delete': unused,
     'agents.runStatus': unused,
     'agents.restartCommand': unused,
+    'agents.setNotify': unused,
     'terminals.list': async (a) => (calls.push(['terminals.list', a]), []),
     'terminals.open': unused,
     'terminals.attach': unused,
