@@ -22,6 +22,8 @@ import { useTelemetry } from './stores/telemetry.js';
 import { useTerminals } from './stores/terminals.js';
 import { loadSettings, loadSnapshots, resyncSnapshots } from './snapshot-actions.js';
 import { resyncTelemetry } from './telemetry-actions.js';
+import { loadRunStatus, openAgentFromNotice, receiveRunStatus } from './run-status-actions.js';
+import { useRunStatus } from './stores/run-status.js';
 import { receiveChange, receiveData, reconcile, startTerminals } from './terminal/manager.js';
 import type { LinkState } from './ws/link.js';
 
@@ -90,6 +92,7 @@ function resync(reconnected: boolean): void {
   // Snapshots of the agents on screen: the backend may be a new one that watches nothing yet.
   resyncSnapshots();
   void loadAlerts();
+  void loadRunStatus();
   resyncActivity();
   if (useImages.getState().state !== 'idle') void loadImages();
 }
@@ -107,8 +110,12 @@ export function startSync(): void {
       useTelemetry.getState().forget(change.name);
       useGuard.getState().forget(change.name);
       useActivity.getState().forget(change.name);
+      useRunStatus.getState().forget(change.name);
     }
   });
+  enclave.on('agents.runStatus', receiveRunStatus);
+  // The desktop app's notification of a waiting agent was clicked.
+  enclave.on('ui.openAgent', ({ agent }) => void openAgentFromNotice(agent));
   enclave.on('telemetry.samples', (batch) => useTelemetry.getState().receive(batch));
   enclave.on('snapshots.changed', (change) => useSnapshots.getState().apply(change));
   enclave.on('guard.alert', receiveAlert);
@@ -127,7 +134,10 @@ export function startSync(): void {
   const onLink = (link: LinkState) => {
     const reconnected = useBackend.getState().everConnected;
     useBackend.getState().setLink(link);
-    if (link !== 'connected') return;
+    if (link !== 'connected') {
+      useRunStatus.getState().unsync();
+      return;
+    }
     if (reconnected) {
       useProgress.getState().dropInFlight();
       // Operations still running are not pushed again: forget them rather than spin forever.
