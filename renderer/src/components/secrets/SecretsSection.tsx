@@ -157,7 +157,7 @@ export function SecretsSection() {
               data-testid="secret-name"
               list={listId}
               value={name}
-              placeholder="ANTHROPIC_API_KEY"
+              placeholder="e.g. ANTHROPIC_API_KEY"
               autoComplete="off"
               spellCheck={false}
               maxLength={128}
@@ -181,6 +181,7 @@ export function SecretsSection() {
               type="password"
               className="mono"
               data-testid="secret-value"
+              placeholder="Paste the key or token"
               autoComplete="new-password"
               spellCheck={false}
               aria-describedby={hintId}
