@@ -54,7 +54,8 @@ export function RunStatusLine({ agent, disabled }: { agent: Agent; disabled: boo
           <span className="run-dot" aria-hidden="true" />
           {runStateLabel(status)}
         </span>
-        {status?.command && (
+        {/* A dead pane has no command in front: the chip would name only the shell it ran in. */}
+        {status?.command && state !== 'exited' && (
           <code className="quoted run-command" data-testid="run-command" title="The command in front in the agent's pane, as the agent reports it">
             {status.command}
           </code>
