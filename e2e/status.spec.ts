@@ -193,3 +193,35 @@ test('the secret can be deleted from Settings, after a confirmation', async ({ p
   await call(page, 'agents.delete', { name: SHELL });
   await call(page, 'templates.delete', { id: template.id });
 });
+
+test('the browser asks for notification permission once, on the first click, never on load', async ({ browser }) => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    const counter = { asked: 0 };
+    (window as unknown as { __asked: typeof counter }).__asked = counter;
+    Object.defineProperty(Notification, 'permission', { get: () => 'default' });
+    Notification.requestPermission = () => {
+      counter.asked += 1;
+      return Promise.resolve('default');
+    };
+  });
+  const page = await context.newPage();
+  const asked = () => page.evaluate(() => (window as unknown as { __asked: { asked: number } }).__asked.asked);
+  try {
+    await page.goto(url());
+    await expect(page.getByTestId('new-agent').first()).toBeVisible();
+    expect(await asked()).toBe(0);
+    await page.getByTestId('settings-open').click();
+    expect(await asked()).toBe(1);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('settings-open').click();
+    expect(await asked()).toBe(1);
+    // Remembered in this browser: a new page load does not ask again.
+    await page.reload();
+    await expect(page.getByTestId('new-agent').first()).toBeVisible();
+    await page.getByTestId('settings-open').click();
+    expect(await asked()).toBe(0);
+  } finally {
+    await context.close();
+  }
+});
