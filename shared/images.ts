@@ -12,6 +12,8 @@ export const IMAGE_VERSION_RULE = 'A version is 1 to 64 letters, digits, dots, d
 export const MAX_SCRIPT_CHARS = 48 * 1024;
 /** The largest image tarball Enclave imports. */
 export const IMAGE_UPLOAD_MAX_BYTES = 16 * 1024 ** 3;
+/** The alias the builder suggests: AGENTS_IMAGE of electron/core/templates/builtin.ts (lead's branch). */
+export const DEFAULT_AGENTS_ALIAS = 'enclave-agents';
 /** The base image builders start from unless the user picks another. */
 export const DEFAULT_BUILD_BASE = 'enclave-agent';
 

@@ -13,6 +13,8 @@ import { useTerminalUi } from './stores/terminal-ui.js';
 import { useTerminals } from './stores/terminals.js';
 import { AgentGrid } from './views/AgentGrid.js';
 import { AgentView } from './views/AgentView.js';
+import { ImagesView } from './views/ImagesView.js';
+import { useView } from './stores/view.js';
 import { ConnectingScreen } from './views/ConnectingScreen.js';
 import { ConnectionScreen } from './views/ConnectionScreen.js';
 import { TerminalDock } from './views/TerminalDock.js';
@@ -26,6 +28,7 @@ export function App() {
   const dockMaximized = useTerminalUi((state) => state.maximized) && hasTerminals;
 
   const incusReady = status?.state === 'connected';
+  const view = useView((state) => state.view);
   const openNewAgent = () => setCreating(true);
   useSnapshotShortcut();
 
@@ -34,6 +37,8 @@ export function App() {
     main = <ConnectingScreen socketPath={status?.socketPath ?? null} />;
   } else if (status.state === 'unavailable') {
     main = <ConnectionScreen status={status} />;
+  } else if (view === 'images') {
+    main = <ImagesView />;
   } else {
     main = <AgentGrid onNewAgent={openNewAgent} />;
   }

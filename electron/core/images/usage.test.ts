@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Image } from '../../incus/images.js';
-import { deleteRefusal, imageUsage, toImageInfos } from './usage.js';
+import { deleteRefusal, imageUsage, toImageInfos, type InstanceRef } from './usage.js';
 
-const inst = (name: string, project: string, fp?: string) => ({ name, project, config: fp ? { 'volatile.base_image': fp } : {} });
+const inst = (name: string, project: string, fp?: string): InstanceRef => ({ name, project, config: fp ? { 'volatile.base_image': fp } : {} });
 const img = (fingerprint: string, props: Record<string, string> = {}, type: Image['type'] = 'container', uploaded = '2026-01-01T00:00:00Z'): Image => ({
   fingerprint,
   aliases: [{ name: `a-${fingerprint}`, description: '' }],
