@@ -124,9 +124,11 @@ export class ImageBuilder extends EventEmitter<Events> {
     };
     const r: Running = { build, log: new TextTail(LOG_KEEP), abort: new AbortController(), pendingText: '', flushTimer: null };
     this.builds.set(build.id, r);
-    this.emit('build', this.snapshot(r));
+    const first = this.snapshot(r);
+    this.emit('build', first);
+    // The reply carries no log: every line reaches the windows once, as images.buildLog.
     void this.run(r, req, base).catch(() => undefined);
-    return this.snapshot(r);
+    return first;
   }
 
   private update(r: Running, change: Partial<ImageBuild>): void {

@@ -77,6 +77,7 @@ describe('agent images against the real daemon', () => {
     ].join('\n');
     const started = ok<ImageBuild>(await call('images.build', { alias, version: '1.2.3', installs: [], script, network: NO_NETWORK }));
     expect(started.state).toBe('starting');
+    expect(started.log).toBe(''); // every line comes once, as images.buildLog
     expect(started.builder).toMatch(/^build-enclave-it-img-/);
     const builder = started.builder as string;
     built = await ended(started.id);
@@ -92,6 +93,7 @@ describe('agent images against the real daemon', () => {
     const log = mine.map((l) => l.text).join('');
     expect(log).toContain('second line of the build');
     expect(log).not.toContain('\x1e'); // the line markers never show
+    expect(log.match(/Creating the builder/g)).toHaveLength(1);
     const kept = ok<ImageBuild[]>(await call('images.builds')).find((b) => b.id === started.id);
     expect(kept?.log).toContain('first line of the build');
     expect(states.filter((s) => s.id === started.id).map((s) => s.state)).toEqual(expect.arrayContaining(['running', 'publishing', 'done']));

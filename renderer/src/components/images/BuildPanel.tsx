@@ -38,7 +38,7 @@ export function BuildPanel({ build }: { build: ImageBuild }) {
       <header className="build-head">
         <div>
           <h3 className="build-title">
-            {build.alias} <span className="image-version">v{build.version}</span>
+            {build.alias} <span className="image-version">{build.version}</span>
           </h3>
           <p className="build-meta">
             from {build.base}

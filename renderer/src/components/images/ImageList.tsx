@@ -36,7 +36,7 @@ function ImageRow({ image }: { image: ImageInfo }) {
           </span>
           {image.version && (
             <span className="image-version" data-testid="image-version" title="The version Enclave published it as">
-              v{image.version}
+              {image.version}
             </span>
           )}
         </div>
