@@ -14,7 +14,7 @@ import { IncusError } from '../../incus/errors.js';
 import { execCommand } from '../../incus/exec.js';
 import { execStreaming } from '../../incus/exec-stream.js';
 import { getAlias, getImage, publishInstance, setAlias } from '../../incus/images.js';
-import { changeState, createInstance, deleteInstance, getInstance } from '../../incus/instances.js';
+import { changeState, createInstance, deleteInstance, getInstance, listInstances } from '../../incus/instances.js';
 import { META_PREFIX } from '../agent-model.js';
 import type { Connection } from '../connection.js';
 import { ENCLAVE_PROFILE } from '../isolation/profile-spec.js';
@@ -177,6 +177,8 @@ export class ImageBuilder extends EventEmitter<Events> {
           source: { type: 'image', fingerprint: baseFingerprint },
           config: {
             [BUILDER_ROLE_KEY]: BUILDER_ROLE,
+            [`${META_PREFIX}build.alias`]: req.alias,
+            [`${META_PREFIX}build.version`]: req.version,
             [`${META_PREFIX}created-by`]: 'enclave',
             [`${META_PREFIX}image`]: req.base,
             [`${META_PREFIX}created-at`]: new Date().toISOString(),
@@ -265,6 +267,36 @@ export class ImageBuilder extends EventEmitter<Events> {
         builder: exists ? name : null,
         endedAt: new Date().toISOString(),
       });
+    }
+  }
+
+  /**
+   * Builders that no build here knows (the backend restarted while one ran, or after it
+   * failed): listed as failed builds without a log, so that they can be dismissed.
+   */
+  async adoptOrphans(client: IncusClient): Promise<void> {
+    const known = new Set([...this.builds.values()].map((r) => r.build.builder));
+    for (const inst of await listInstances(client)) {
+      if (inst.config[BUILDER_ROLE_KEY] !== BUILDER_ROLE || known.has(inst.name)) continue;
+      const build: ImageBuild = {
+        id: randomUUID(),
+        alias: inst.config[`${META_PREFIX}build.alias`] ?? '(unknown)',
+        version: inst.config[`${META_PREFIX}build.version`] ?? '',
+        base: inst.config[`${META_PREFIX}image`] ?? '',
+        installs: [],
+        state: 'failed',
+        stage: 'Interrupted',
+        builder: inst.name,
+        startedAt: inst.config[`${META_PREFIX}created-at`] ?? inst.created_at,
+        endedAt: null,
+        exitCode: null,
+        error: `Enclave restarted while this build ran or after it ended; its log is gone. The builder ${inst.name} is kept until you dismiss this build.`,
+        failedLine: null,
+        fingerprint: null,
+        log: '',
+      };
+      this.builds.set(build.id, { build, log: new TextTail(LOG_KEEP), abort: new AbortController(), pendingText: '', flushTimer: null });
+      this.emit('build', build);
     }
   }
 

@@ -129,6 +129,28 @@ describe('agent images against the real daemon', () => {
     expect(ok<ImageBuild[]>(await call('images.builds')).some((b) => b.id === started.id)).toBe(false);
   });
 
+  it('cancels a running build, keeping the builder until dismissed; a new backend lists a builder it did not start', async () => {
+    const script = ['echo "waiting"', 'sleep 60', 'echo "not reached"', ''].join('\n');
+    const started = ok<ImageBuild>(await call('images.build', { alias: `${alias}-cancel`, installs: [], script, network: NO_NETWORK }));
+    await until('the script to run', () => logs.some((l) => l.id === started.id && l.text.includes('waiting')), 60_000);
+    ok(await call('images.cancelBuild', { id: started.id }));
+    const cancelled = await ended(started.id);
+    expect(cancelled.state).toBe('cancelled');
+    const builder = cancelled.builder as string;
+    expect((await incus('list', '--project', project.name, '-c', 'n', '-f', 'csv')).split('\n')).toContain(builder);
+    expect(refused(await call('images.dismissBuild', { id: '00000000-0000-0000-0000-000000000000' })).code).toBe('not-found');
+
+    // Another backend (Enclave restarted): the builder shows as a build that can be dismissed.
+    const { backend: other } = await testBackend(project, 'img2');
+    other.start();
+    await other.ready(15_000);
+    const adopted = await until('the orphan builder to be listed', () => other.images.builder.list().find((b) => b.builder === builder), 15_000);
+    expect(adopted).toMatchObject({ state: 'failed', alias: `${alias}-cancel` });
+    expect(adopted.error).toMatch(/restarted/);
+    ok(await dispatch(other.handlers, 'images.dismissBuild', { id: adopted.id }));
+    expect((await incus('list', '--project', project.name, '-c', 'n', '-f', 'csv')).split('\n')).not.toContain(builder);
+  });
+
   it('refuses to delete an image while an agent uses it, naming the agent', async () => {
     const fp = built.fingerprint as string;
     const agent = `img-user-${tag}`;

@@ -50,6 +50,7 @@ export class ImageService extends EventEmitter<Events> {
     this.builder.on('build', (b) => this.emit('build', b));
     this.builder.on('log', (l) => this.emit('buildLog', l));
     this.builder.on('published', () => this.changedSoon());
+    connection.on('ready', (client) => void this.builder.adoptOrphans(client).catch(() => undefined));
     // Another client's image changes (and agents made or deleted, which change usage).
     connection.on('event', (e) => {
       if (e.type !== 'lifecycle') return;
