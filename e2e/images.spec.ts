@@ -14,6 +14,7 @@ async function shots(page: Page, name: string): Promise<void> {
   mkdirSync(shotsDir, { recursive: true });
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(400); // the theme's colour transitions settle before the shot
     for (const [w, h] of [
       [1280, 800],
       [1920, 1080],
@@ -34,6 +35,7 @@ async function build(page: Page, alias: string, version: string, script: string)
   const form = page.getByTestId('build-form');
   await form.getByTestId('build-alias').fill(alias);
   await form.getByTestId('build-version').fill(version);
+  for (const box of await form.locator('[data-testid^="build-cli-"][type="checkbox"]').all()) await box.uncheck();
   await form.getByTestId('build-network').selectOption('none');
   await form.getByTestId('build-script').fill(script);
   await form.getByTestId('build-start').click();
@@ -57,6 +59,7 @@ test('the images view lists an image with its agents, builds one with a live log
     await page.getByTestId('build-cli-aider').check();
     await expect(page.getByTestId('build-cli-note')).toContainText('PyPI');
     await expect(page.getByTestId('build-script')).toHaveValue(/pipx install aider-chat/);
+    await shots(page, 'images-build-form');
     await page.getByTestId('build-form').getByRole('button', { name: 'Cancel' }).click();
 
     await build(page, alias, 'e2e.1', ['set -e', 'echo "e2e build begins"', 'echo e2e > /etc/e2e-image', 'sleep 6', 'echo "e2e build ends"', ''].join('\n'));

@@ -76,6 +76,11 @@ export function BuildPanel({ build }: { build: ImageBuild }) {
           {build.error}
         </p>
       )}
+      {ended && build.builder && (
+        <p className="build-meta" data-testid="build-kept">
+          The builder {build.builder} is an agent card on the agents page until you dismiss this build: open a shell there to look inside.
+        </p>
+      )}
       {build.failedLine && (
         <div className="build-failed-line" data-testid="build-failed-line">
           <p className="build-failed-head">
