@@ -5,7 +5,7 @@ import { AgentService } from './agents.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { AgentLocks } from './agent-locks.js';
 import { ImageService } from './images/service.js';
-import { builderPolicy, defaultImageVersion, DEFAULT_BUILD_BASE, provisionScript } from '../../shared/images.js';
+import { buildRequest } from './images/build-request.js';
 import { LimitsService } from './limits.js';
 import { NetworkService, type NetworkServiceOptions } from './network/service.js';
 import { QuotaHealth } from './quota-health.js';
@@ -122,15 +122,7 @@ export class Backend {
       'images.list': () => this.images.list(),
       'images.delete': async (args) => (await this.images.delete(args.fingerprint), {}),
       'images.missing': () => this.images.missing(),
-      'images.build': (args) =>
-        this.images.build({
-          alias: args.alias,
-          version: args.version ?? defaultImageVersion(new Date()),
-          base: args.base ?? DEFAULT_BUILD_BASE,
-          installs: args.installs,
-          script: args.script ?? provisionScript(args.installs),
-          network: args.network ?? builderPolicy(args.installs),
-        }),
+      'images.build': (args) => this.images.build(buildRequest(args, new Date())),
       'images.builds': async () => this.images.builder.list(),
       'images.cancelBuild': async (args) => this.images.builder.cancel(args.id),
       'images.dismissBuild': async (args) => (await this.images.builder.dismiss(args.id), {}),

@@ -106,11 +106,19 @@ export async function execStreaming(client: IncusClient, instance: string, comma
     for (const socket of sockets.values()) socket.terminate();
     await cancelOperation(client, id, CANCEL_TIMEOUT_MS).catch(() => undefined);
     if (crossed === 'abort') throw opts.signal?.reason instanceof Error ? opts.signal.reason : new Error(`${what} was stopped`);
-    if (crossed === 'timeout') throw new ExecLimitError('timeout', `${what} did not finish within ${Math.round(opts.timeoutMs / 60_000)} min and was stopped`, Buffer.alloc(0), Buffer.alloc(0), false);
-    if (crossed === 'output') throw new ExecLimitError('output', `${what} printed more than ${Math.round(opts.maxOutputBytes / 1024 / 1024)} MiB and was stopped`, Buffer.alloc(0), Buffer.alloc(0), true);
+    if (crossed === 'timeout') throw new ExecLimitError('timeout', `${what} did not finish within ${duration(opts.timeoutMs)} and was stopped`, Buffer.alloc(0), Buffer.alloc(0), false);
+    if (crossed === 'output') throw new ExecLimitError('output', `${what} printed more than ${size(opts.maxOutputBytes)} and was stopped`, Buffer.alloc(0), Buffer.alloc(0), true);
     throw e;
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+function duration(ms: number): string {
+  return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+}
+
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }

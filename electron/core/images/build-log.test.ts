@@ -48,6 +48,14 @@ describe('the build log', () => {
     expect(p.end().text).toBe('ab');
   });
 
+  it('walks output full of separators in one pass (a hostile builder cannot stall the backend)', () => {
+    const p = new MarkerParser(N, 10);
+    const flood = '\x1e'.repeat(1024 * 1024) + `${mark(2)}after\n`;
+    const out = p.push(flood);
+    expect(out.text).toBe('after\n');
+    expect(out.marks.map((m) => m.line)).toEqual([2]);
+  });
+
   it('tracks the output of the line that ran last, a loop counting as one line', () => {
     const t = new LineTracker();
     const p = new MarkerParser(N, 10);

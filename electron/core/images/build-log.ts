@@ -64,6 +64,7 @@ export class MarkerParser {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
   private readonly prefix: string;
+  private readonly marker: RegExp;
   private readonly longest: number;
 
   constructor(
@@ -71,6 +72,7 @@ export class MarkerParser {
     private readonly maxLine: number,
   ) {
     this.prefix = `${MARK}${nonce}:`;
+    this.marker = new RegExp(`${this.prefix.replace(/[^A-Za-z0-9:]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}(\\d{1,7})\n`, 'y');
     this.longest = this.prefix.length + 8;
   }
 
@@ -84,42 +86,48 @@ export class MarkerParser {
     return this.drain(true);
   }
 
+  /** Whether `tail` (from a separator to the end of what came) could still become a marker. */
+  private couldBeMarker(tail: string): boolean {
+    if (tail.length >= this.longest) return false;
+    if (this.prefix.startsWith(tail)) return true;
+    return tail.startsWith(this.prefix) && /^\d*$/.test(tail.slice(this.prefix.length));
+  }
+
+  // Walks by index: output full of separators costs one step each, never a copy of the rest.
   private drain(final: boolean): ParsedChunk {
-    let text = '';
+    const s = this.pending;
+    this.pending = '';
     const marks: ParsedChunk['marks'] = [];
-    let segment = '';
+    let text = '';
+    let segStart = 0;
+    let i = 0;
     for (;;) {
-      const at = this.pending.indexOf(MARK);
-      if (at < 0) {
-        segment += this.pending;
-        this.pending = '';
-        break;
+      const at = s.indexOf(MARK, i);
+      if (at < 0) break;
+      this.marker.lastIndex = at;
+      const m = this.marker.exec(s);
+      const line = m?.[1] ? Number(m[1]) : 0;
+      if (m && line >= 1 && line <= this.maxLine) {
+        const before = cleanLog(s.slice(segStart, at));
+        text += before;
+        marks.push({ line, before });
+        segStart = i = this.marker.lastIndex;
+        continue;
       }
-      segment += this.pending.slice(0, at);
-      const rest = this.pending.slice(at);
-      const nl = rest.indexOf('\n');
-      if (nl < 0 && !final && rest.length < this.longest && (this.prefix.startsWith(rest) || rest.startsWith(this.prefix))) {
-        this.pending = rest; // maybe a marker cut in two
-        break;
+      if (m) {
+        // A line out of range: dropped, as if it were not there.
+        text += cleanLog(s.slice(segStart, at));
+        segStart = i = this.marker.lastIndex;
+        continue;
       }
-      const candidate = nl < 0 ? rest : rest.slice(0, nl);
-      const m = candidate.startsWith(this.prefix) ? /^(\d{1,7})$/.exec(candidate.slice(this.prefix.length)) : null;
-      if (m?.[1]) {
-        const line = Number(m[1]);
-        if (line >= 1 && line <= this.maxLine) {
-          const cleaned = cleanLog(segment);
-          text += cleaned;
-          marks.push({ line, before: cleaned });
-          segment = '';
-        }
-        this.pending = nl < 0 ? '' : rest.slice(nl + 1);
-      } else {
-        // Not ours: a stray separator is dropped by cleanLog, the rest is output.
-        segment += rest.slice(0, 1);
-        this.pending = rest.slice(1);
+      if (!final && this.couldBeMarker(s.slice(at))) {
+        this.pending = s.slice(at);
+        text += cleanLog(s.slice(segStart, at));
+        return { text, marks };
       }
+      i = at + 1; // a stray separator: output (cleanLog drops the character itself)
     }
-    text += cleanLog(segment);
+    text += cleanLog(s.slice(segStart));
     return { text, marks };
   }
 }
@@ -136,16 +144,16 @@ export class LineTracker {
     this.out = new TextTail(max);
   }
   add(chunk: ParsedChunk): void {
-    let rest = chunk.text;
+    let pos = 0;
     for (const mark of chunk.marks) {
       this.out.push(mark.before);
-      rest = rest.slice(mark.before.length);
+      pos += mark.before.length;
       if (mark.line !== this.line) {
         this.line = mark.line;
         this.out.reset();
       }
     }
-    this.out.push(rest);
+    this.out.push(chunk.text.slice(pos));
   }
   get output(): string {
     return this.out.value;

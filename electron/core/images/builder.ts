@@ -79,6 +79,8 @@ interface Running {
 
 export class ImageBuilder extends EventEmitter<Events> {
   private readonly builds = new Map<string, Running>();
+  /** How long a script may run and how much it may print before it is stopped. */
+  limits = { timeoutMs: BUILD_TIMEOUT_MS, maxOutputBytes: BUILD_MAX_OUTPUT };
 
   constructor(
     private readonly connection: Connection,
@@ -209,8 +211,8 @@ export class ImageBuilder extends EventEmitter<Events> {
       try {
         code = await execStreaming(client, name, ['bash', '--noprofile', '--norc', '-c', wrapperScript(nonce)], {
           environment: { HOME: '/root', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
-          timeoutMs: BUILD_TIMEOUT_MS,
-          maxOutputBytes: BUILD_MAX_OUTPUT,
+          timeoutMs: this.limits.timeoutMs,
+          maxOutputBytes: this.limits.maxOutputBytes,
           signal,
           onOutput: (_fd, data) => take(parser.push(data)),
         });

@@ -151,6 +151,32 @@ describe('agent images against the real daemon', () => {
     expect((await incus('list', '--project', project.name, '-c', 'n', '-f', 'csv')).split('\n')).not.toContain(builder);
   });
 
+  it('stops a script that floods its log or runs too long, keeping the log bounded', async () => {
+    const limits = backend.images.builder.limits;
+    backend.images.builder.limits = { timeoutMs: 4_000, maxOutputBytes: 2 * 1024 * 1024 };
+    try {
+      const flood = ok<ImageBuild>(await call('images.build', { alias: `${alias}-flood`, installs: [], script: 'yes "flood of output"\n', network: NO_NETWORK }));
+      const flooded = await ended(flood.id);
+      expect(flooded.state).toBe('failed');
+      expect(flooded.error).toMatch(/printed more than 2 MiB and was stopped/);
+      const events = logs.filter((l) => l.id === flood.id);
+      expect(Math.max(...events.map((l) => l.text.length))).toBeLessThanOrEqual(64 * 1024 + 200);
+      const kept = ok<ImageBuild[]>(await call('images.builds')).find((b) => b.id === flood.id);
+      expect(kept?.log.length).toBeLessThanOrEqual(512 * 1024 + 100);
+      expect(kept?.log).toContain('earlier characters not kept');
+      ok(await call('images.dismissBuild', { id: flood.id }));
+
+      const slow = ok<ImageBuild>(await call('images.build', { alias: `${alias}-slow`, installs: [], script: 'echo started\nsleep 60\n', network: NO_NETWORK }));
+      const timedOut = await ended(slow.id);
+      expect(timedOut.state).toBe('failed');
+      expect(timedOut.error).toMatch(/did not finish within 4 s and was stopped/);
+      expect(timedOut.builder).toBeTruthy();
+      ok(await call('images.dismissBuild', { id: slow.id }));
+    } finally {
+      backend.images.builder.limits = limits;
+    }
+  });
+
   it('refuses to delete an image while an agent uses it, naming the agent', async () => {
     const fp = built.fingerprint as string;
     const agent = `img-user-${tag}`;
