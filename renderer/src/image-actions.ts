@@ -10,12 +10,13 @@ import { errorMessage } from './lib/errors.js';
 import { pieces } from './lib/image-builds.js';
 import { useImageBuilds } from './stores/image-builds.js';
 import { useImages } from './stores/images.js';
+import { useView } from './stores/view.js';
 import { loadImages } from './sync.js';
 
 export function startImageSync(): void {
   enclave.on('images.changed', (list) => {
     if (useImages.getState().state !== 'idle') useImages.getState().loaded(list);
-    if (useImageBuilds.getState().missing.length) void loadMissing();
+    if (useView.getState().view === 'images') void loadMissing();
   });
   enclave.on('images.build', (b) => useImageBuilds.getState().receive(b));
   enclave.on('images.buildLog', (l) => useImageBuilds.getState().log(l.id, l.text));
