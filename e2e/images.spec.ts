@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { incus } from './support.js';
@@ -47,6 +48,7 @@ test('the images view lists an image with its agents, builds one with a live log
   const tag = randomBytes(3).toString('hex');
   const alias = `enclave-e2e-img-${tag}`;
   const agent = `img-user-${tag}`;
+  const exportDir = mkdtempSync(join(tmpdir(), 'enclave-e2e-img-'));
   try {
     await page.goto(url());
     await expect(page.getByTestId('new-agent').first()).toBeVisible();
@@ -87,6 +89,23 @@ test('the images view lists an image with its agents, builds one with a live log
     await expect(panel).toHaveCount(0);
     await shots(page, 'images-list');
 
+    // Unused again: deleted from the view; then imported back from a file in this window.
+    const fingerprint = (await mine.getAttribute('data-fingerprint')) ?? '';
+    await incus(project(), 'image', 'export', fingerprint, join(exportDir, 'image'));
+    await incus(project(), 'delete', '--force', agent);
+    await expect(mine.getByTestId('image-used-by')).toHaveText('No agent uses it', { timeout: 15_000 });
+    await mine.getByTestId('image-delete').click();
+    await page.getByTestId('confirm-dialog').getByTestId('confirm').click();
+    await expect(mine).toHaveCount(0);
+    await page.getByTestId('images-import').click();
+    const form = page.getByTestId('import-form');
+    await form.getByTestId('import-file').setInputFiles(join(exportDir, readdirSync(exportDir)[0] as string));
+    await form.getByTestId('import-alias').fill(alias);
+    await form.getByTestId('import-start').click();
+    await expect(form).toHaveCount(0, { timeout: 60_000 });
+    await expect(mine).toHaveAttribute('data-fingerprint', fingerprint);
+    await expect(mine.getByTestId('image-version')).toHaveText('e2e.1');
+
     // A failing script: the failing line and what it printed; the builder is kept until dismissed.
     await build(page, `${alias}-bad`, 'e2e.2', ['set -e', 'echo "before the failure"', 'sh -c "echo the tool broke; exit 4"', 'echo never', ''].join('\n'));
     const failed = page.getByTestId('build-panel').filter({ hasText: `${alias}-bad` }).first();
@@ -104,5 +123,6 @@ test('the images view lists an image with its agents, builds one with a live log
   } finally {
     await incus(project(), 'delete', '--force', agent).catch(() => undefined);
     for (const a of [alias, `${alias}-bad`]) await incus(project(), 'image', 'delete', a).catch(() => undefined);
+    rmSync(exportDir, { recursive: true, force: true });
   }
 });
