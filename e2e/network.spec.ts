@@ -22,6 +22,7 @@ test.beforeEach(async ({ page }) => {
 /** The mode Settings gives new agents (restricted: the run has settings of its own). */
 async function defaultMode(page: Page): Promise<string> {
   await page.getByTestId('settings-open').click();
+  await page.getByTestId('settings-tab-network').click();
   const fields = page.getByTestId('settings-network-fields');
   await expect(fields).toBeVisible();
   const mode = (await fields.getAttribute('data-mode')) ?? '';
@@ -109,12 +110,14 @@ test('the network form names the bad host, port and bandwidth before any call', 
   // The same editor sets the default of new agents in Settings (not saved here: the settings
   // file is the machine's own).
   await page.getByTestId('settings-open').click();
+  await page.getByTestId('settings-tab-network').click();
   const settings = page.getByTestId('settings-network');
   await expect(settings).toBeVisible();
   await settings.getByTestId('settings-network-mode-open').check();
   await settings.getByTestId('settings-network-egress').fill('fast');
   await expect(settings.getByTestId('settings-network-bandwidth-hint')).toContainText('"fast" is not a bandwidth.');
   await expect(page.getByTestId('settings-save')).toBeDisabled();
+  await expect(page.getByTestId('settings-tab-network')).toHaveAttribute('data-invalid', 'true');
   await page.keyboard.press('Escape');
 });
 

@@ -98,3 +98,116 @@ test('a flood in one terminal leaves other cards usable, and Ctrl-C stops it', a
   await expect.poll(() => screenText(page, id), { timeout: 15_000 }).toContain('calm-42');
   await incus(project(), 'delete', '--force', 'bystander');
 });
+
+const tab = (page: Page, agent: string, kind: 'agent' | 'shell') =>
+  page.locator(`[data-testid="terminal-tab"][data-agent="${agent}"][data-kind="${kind}"]`).first();
+
+test('the active tab is kept across a reload, though it is not the first', async ({ page }) => {
+  await page.goto(url());
+  // A fresh window shows the first tab (the agent's); pick the shell, which comes after it.
+  await tab(page, 'term-one', 'shell').click();
+  await expect(tab(page, 'term-one', 'shell')).toHaveAttribute('aria-selected', 'true');
+  await page.reload();
+  await expect(tab(page, 'term-one', 'shell')).toHaveAttribute('aria-selected', 'true');
+  await expect(tab(page, 'term-one', 'agent')).toHaveAttribute('aria-selected', 'false');
+  await expect(terminal(page, 'term-one', 'shell')).toBeVisible();
+});
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/**
+ * A toast from an action taken while a terminal shows (the snapshot shortcut): inside the
+ * window, clear of everything `clearOf` selects.
+ */
+async function expectToastClear(page: Page, toastId: string, clearOf: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+S');
+  const toast = page.getByTestId(toastId).last();
+  await expect(toast).toBeVisible();
+  const box = await toast.boundingBox();
+  const viewport = page.viewportSize();
+  expect(box && viewport).toBeTruthy();
+  if (!box || !viewport) return;
+  expect(box.y).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+  for (const other of await page.locator(clearOf).all()) {
+    const covered = await other.boundingBox();
+    if (covered) expect(overlaps(box, covered), `toast ${JSON.stringify(box)} over ${clearOf} ${JSON.stringify(covered)}`).toBe(false);
+  }
+  await toast.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(toast).toBeHidden();
+}
+
+test('toasts cover no terminal: dock open, dock maximized, agent view open', async ({ page }) => {
+  await page.goto(url());
+  await expect(terminal(page, 'term-one', 'agent')).toHaveAttribute('data-state', 'open');
+  // The snapshot shortcut with nothing focused only explains itself, in a toast.
+  await page.locator('.brand-name').click();
+  await expectToastClear(page, 'toast', '[data-testid="terminal-dock"]');
+
+  await page.getByTestId('dock-maximize').click();
+  await page.locator('.brand-name').click();
+  // Over the header then, but not over its buttons.
+  await expectToastClear(page, 'toast', '[data-testid="terminal"], .header-tools button');
+  await page.getByTestId('dock-maximize').click();
+
+  await card(page, 'term-one').locator('[data-action="open-view"]').click();
+  await expect(page.getByTestId('agent-view')).toBeVisible();
+  await page.getByTestId('agent-view').click({ position: { x: 5, y: 5 } });
+  await expectToastClear(page, 'snapshot-done', '[data-testid="terminal-dock"]');
+});
+
+test('a hidden tmux tab gets the new-output dot from real output, never from a status line redraw', async ({ page }) => {
+  await page.goto(url());
+  const agentView = terminal(page, 'term-one', 'agent');
+  await expect(agentView).toHaveAttribute('data-state', 'open');
+  const id = (await agentView.getAttribute('data-terminal-id')) ?? '';
+  // A clock in the status line that tmux redraws every second.
+  await incus(project(), 'exec', 'term-one', '--', 'tmux', 'set', '-g', 'status-interval', '1');
+  await incus(project(), 'exec', 'term-one', '--', 'tmux', 'set', '-g', 'status-right', 'clock %H:%M:%S');
+  const statusLine = async () => (await screenText(page, id)).split('\n').findLast((line) => line.includes('clock ')) ?? '';
+  await expect.poll(statusLine).toMatch(/clock \d\d:\d\d:\d\d/);
+
+  await tab(page, 'term-one', 'shell').click();
+  await expect(agentView).toHaveCount(0);
+  const dot = tab(page, 'term-one', 'agent').locator('.term-tab-activity');
+  // Three redraws reach the hidden tab's xterm, and none lights the dot.
+  const seen = new Set([await statusLine()]);
+  await expect.poll(async () => seen.add(await statusLine()).size, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
+  await expect(dot).toHaveCount(0);
+
+  await incus(project(), 'exec', 'term-one', '--', 'tmux', 'send-keys', '-t', 'agent', 'echo real-$((3*3))', 'Enter');
+  await expect.poll(() => screenText(page, id)).toContain('real-9');
+  await expect(dot).toBeVisible();
+  await tab(page, 'term-one', 'agent').click();
+  await expect(tab(page, 'term-one', 'agent').locator('.term-tab-activity')).toHaveCount(0);
+});
+
+test('screen reader mode puts the terminal text in the accessibility tree, live and kept', async ({ page }) => {
+  await page.goto(url());
+  const view = terminal(page, 'term-one', 'agent');
+  await expect(view).toHaveAttribute('data-state', 'open');
+  await typeInto(page, 'term-one', 'agent', 'echo before-$((2*4))');
+  await expect(view.locator('.xterm-accessibility-tree')).toHaveCount(0);
+
+  await page.getByTestId('terminal-settings').click();
+  await page.getByTestId('terminal-screen-reader').check();
+  await page.keyboard.press('Escape');
+  // The open terminal switches at once: what it already shows is readable, and new output too.
+  const rows = view.getByRole('list').getByRole('listitem');
+  await expect(rows.filter({ hasText: 'before-8' }).first()).toBeAttached();
+  await typeInto(page, 'term-one', 'agent', 'echo after-$((3*4))');
+  await expect(rows.filter({ hasText: 'after-12' }).first()).toBeAttached();
+
+  await page.reload();
+  await expect(view.locator('.xterm-accessibility-tree')).toHaveCount(1);
+  await page.getByTestId('terminal-settings').click();
+  await expect(page.getByTestId('terminal-screen-reader')).toBeChecked();
+  await page.getByTestId('terminal-screen-reader').uncheck();
+  await expect(view.locator('.xterm-accessibility-tree')).toHaveCount(0);
+});

@@ -1,6 +1,7 @@
 // `npm run screenshots`: every view of the app as a user sees it, against the real backend and a
 // real Incus daemon, in light and dark theme at 1280×800 and 1920×1080, saved as
-// docs/screenshots/<theme>-<size>-<view>.png. Builds nothing: run `npm run build` first.
+// docs/screenshots/<size>/<theme>/<view>.png, with an index (docs/screenshots/README.md) that
+// shows them all. Builds nothing: run `npm run build` first.
 //
 // It starts dist/electron/serve.mjs on a throwaway project and a settings folder of its own,
 // makes the agents the views need (through the UI, plus one made with the incus CLI that holds a
@@ -28,6 +29,27 @@ const SIZES = [
   { name: '1920x1080', width: 1920, height: 1080 },
 ];
 const THEMES = ['light', 'dark'];
+/** Every picture taken, in the index's order: file name, title, what it shows. */
+const VIEWS = [
+  { name: 'empty', title: 'First start', about: 'The dashboard before any agent exists.' },
+  { name: 'dashboard', title: 'Dashboard', about: 'Agents with their network policy, live graphs, snapshots, and an isolation warning.' },
+  { name: 'header', title: 'Header', about: 'The connection, the theme toggle, Settings and New agent (a strip of the window).' },
+  { name: 'network-tooltip', title: 'Network tooltip', about: "An allowlist agent's network badge, hovered." },
+  { name: 'fix-dialog', title: 'Isolation fix', about: 'The Fix dialog of an agent holding a host folder.' },
+  { name: 'new-agent', title: 'New agent', about: 'The new agent dialog with an allowlist, scrolled to Create.' },
+  { name: 'agent-view', title: 'Agent view', about: "An agent's own view: charts and timeline." },
+  { name: 'agent-view-limits', title: 'Agent view: limits', about: 'Its limits, changed live.' },
+  { name: 'agent-view-network', title: 'Agent view: network', about: 'Its network policy, changed live.' },
+  { name: 'agent-view-activity', title: 'Agent view: activity', about: 'Its activity log.' },
+  { name: 'rollback-dialog', title: 'Rollback', about: 'The confirmation before a snapshot is restored.' },
+  { name: 'settings-limits', title: 'Settings: limits', about: 'Limits of new agents.' },
+  { name: 'settings-network', title: 'Settings: network', about: 'The network policy of new agents.' },
+  { name: 'settings-snapshots', title: 'Settings: snapshots', about: 'Automatic snapshots of new agents, and how long safety snapshots are kept.' },
+  { name: 'settings-guard', title: 'Settings: guard', about: 'The guard of agents without settings of their own.' },
+  { name: 'terminal', title: 'Terminal', about: 'A shell in the terminal dock.' },
+  { name: 'connection', title: 'Connection screen', about: 'What Enclave shows when it finds no Incus.' },
+];
+const SETTINGS_SECTIONS = ['limits', 'network', 'snapshots', 'guard'];
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -183,6 +205,53 @@ function repackPng(file) {
   if (packed.length < buf.length) writeFileSync(file, packed);
 }
 
+// ---- the pictures and their index ----
+const shotPath = (size, theme, name) => join(OUT, size.name, theme, `${name}.png`);
+
+/** One picture of the window, or (with clip) of one element of it, such as the header. */
+async function shot(target, size, theme, name, element) {
+  if (!VIEWS.some((view) => view.name === name)) throw new Error(`"${name}" is not in VIEWS`);
+  await target.waitForTimeout(250); // transitions and the tooltip's fade
+  const options = { path: shotPath(size, theme, name), animations: 'disabled', caret: 'hide' };
+  await (element ? element.screenshot(options) : target.screenshot({ ...options, fullPage: false }));
+}
+
+/** Every PNG under the folder, as paths relative to it. */
+function pngsUnder(dir, prefix = '') {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? pngsUnder(join(dir, entry.name), `${prefix}${entry.name}/`) : entry.name.endsWith('.png') ? [`${prefix}${entry.name}`] : [],
+  );
+}
+
+/** docs/screenshots/README.md: a table of every picture, then each view light and dark side by side. */
+function writeIndex() {
+  const label = (size) => size.name.replace('x', '×');
+  const lines = [
+    '# Screenshots',
+    '',
+    'Every view of Enclave as a user sees it, against a real Incus daemon, in light and dark theme at',
+    `${SIZES.map(label).join(' and ')}. Made by \`npm run screenshots\` (scripts/screenshots.mjs, after`,
+    '`npm run build`), which also writes this page: do not edit either by hand.',
+    '',
+    `Files are \`<size>/<theme>/<view>.png\`: ${SIZES.flatMap((size) => THEMES.map((theme) => `[${size.name}/${theme}/](${size.name}/${theme}/)`)).join(', ')}.`,
+    '',
+    `| View | ${SIZES.flatMap((size) => THEMES.map((theme) => `${label(size)} ${theme}`)).join(' | ')} |`,
+    `| --- | ${SIZES.flatMap(() => THEMES.map(() => '---')).join(' | ')} |`,
+    ...VIEWS.map(
+      (view) => `| [${view.title}](#${view.name}) | ${SIZES.flatMap((size) => THEMES.map((theme) => `[png](${size.name}/${theme}/${view.name}.png)`)).join(' | ')} |`,
+    ),
+    '',
+  ];
+  const [small] = SIZES;
+  for (const view of VIEWS) {
+    lines.push(`<a id="${view.name}"></a>`, '', `## ${view.title}`, '', view.about, '');
+    lines.push(THEMES.map((theme) => `<img src="${small.name}/${theme}/${view.name}.png" width="49%" alt="${view.title}, ${theme} theme, ${label(small)}">`).join(' '), '');
+    lines.push(SIZES.slice(1).flatMap((size) => THEMES.map((theme) => `[${label(size)} ${theme}](${size.name}/${theme}/${view.name}.png)`)).join(' · '), '');
+  }
+  writeFileSync(join(OUT, 'README.md'), lines.join('\n'));
+}
+
 // ---- page helpers ----
 const card = (page, name) => page.locator(`[data-testid="agent-card"][data-agent="${name}"]`);
 const visible = (locator, timeout = 15_000) => locator.first().waitFor({ state: 'visible', timeout });
@@ -277,7 +346,9 @@ async function main() {
   if (madeHostFolder) cleanups.push(() => rmSync(hostFolder, { recursive: true, force: true }));
   cleanups.push(() => dropProject(project));
   mkdirSync(OUT, { recursive: true });
-  for (const f of readdirSync(OUT)) if (f.endsWith('.png')) rmSync(join(OUT, f));
+  // Also the flat <theme>-<size>-<view>.png files of the earlier layout.
+  for (const f of pngsUnder(OUT)) rmSync(join(OUT, f));
+  for (const size of SIZES) for (const theme of THEMES) mkdirSync(join(OUT, size.name, theme), { recursive: true });
 
   log(`project ${project}`);
   const url = await startServe({ ENCLAVE_PROJECT: project, ENCLAVE_CONFIG_DIR: configDir });
@@ -292,6 +363,19 @@ async function main() {
   const page = await context.newPage();
   await page.goto(url);
   await visible(page.locator('[data-testid="new-agent"]:not([disabled])'), 30_000);
+
+  // First start: no agent yet.
+  log('the empty dashboard');
+  await visible(page.getByTestId('empty-new-agent'), 30_000);
+  for (const size of SIZES) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    for (const theme of THEMES) {
+      await setTheme(page, theme);
+      await calm(page);
+      await shot(page, size, theme, 'empty');
+    }
+  }
+  await page.setViewportSize({ width: first.width, height: first.height });
 
   // Agents: a plain restricted one, one in allowlist mode (addresses only), one with no network.
   log('creating agents through the UI');
@@ -333,27 +417,23 @@ async function main() {
   await offlinePage.goto(offlineUrl);
   await visible(offlinePage.getByTestId('connection-screen'), 30_000);
 
-  let count = 0;
   for (const size of SIZES) {
     await page.setViewportSize({ width: size.width, height: size.height });
     await offlinePage.setViewportSize({ width: size.width, height: size.height });
     for (const theme of THEMES) {
-      const shot = async (target, name) => {
-        await target.waitForTimeout(250); // transitions and the tooltip's fade
-        await target.screenshot({ path: join(OUT, `${theme}-${size.name}-${name}.png`), fullPage: false, animations: 'disabled', caret: 'hide' });
-        count++;
-      };
+      const take = (target, name, element) => shot(target, size, theme, name, element);
       log(`${theme} ${size.name}`);
       await calm(page);
       await setTheme(page, theme);
       await calm(page);
-      await shot(page, 'dashboard');
+      await take(page, 'dashboard');
+      await take(page, 'header', page.locator('.app-header'));
 
       const badge = card(page, 'fetcher').getByTestId('network-badge');
       await badge.scrollIntoViewIfNeeded();
       await badge.hover();
       await visible(badge.locator('.net-tip'));
-      await shot(page, 'network-tooltip');
+      await take(page, 'network-tooltip');
       await calm(page);
 
       // The dashboard shows the drifted card's isolation warning; here its Fix dialog.
@@ -361,7 +441,7 @@ async function main() {
       await warning.scrollIntoViewIfNeeded();
       await warning.locator('[data-action="fix-isolation"]').click();
       await visible(page.getByTestId('fix-isolation-dialog'));
-      await shot(page, 'fix-dialog');
+      await take(page, 'fix-dialog');
       await page.getByTestId('fix-isolation-dialog').getByTestId('cancel').click();
       await calm(page);
 
@@ -374,27 +454,38 @@ async function main() {
       // Scrolled to its end: the network section, its allowlist rows and the Create button.
       await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
       await page.getByTestId('create-agent').evaluate((el) => el.scrollIntoView({ block: 'end' }));
-      await shot(page, 'new-agent');
+      await take(page, 'new-agent');
       await calm(page);
 
       await card(page, 'builder').locator('[data-action="open-view"]').click();
       await visible(view);
       await page.mouse.move(2, 2);
-      await shot(page, 'agent-view');
+      await take(page, 'agent-view');
       await scrollViewTo(page, 'Limits');
-      await shot(page, 'agent-view-limits');
+      await take(page, 'agent-view-limits');
       await scrollViewTo(page, 'Network');
-      await shot(page, 'agent-view-network');
+      await take(page, 'agent-view-network');
       await scrollViewTo(page, 'Activity');
-      await shot(page, 'agent-view-activity');
+      await take(page, 'agent-view-activity');
+      // The rollback's confirmation, cancelled.
+      const row = view.locator('[data-testid="snapshot-row"][data-snapshot="before-refactor"]');
+      await row.scrollIntoViewIfNeeded();
+      await row.locator('[data-action="restore"]').click();
+      await visible(page.getByTestId('confirm-dialog'));
+      await page.mouse.move(2, 2);
+      await take(page, 'rollback-dialog');
+      await page.getByTestId('confirm-dialog').getByTestId('cancel').click();
+      await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
       await calm(page);
 
       await page.getByTestId('settings-open').click();
-      await visible(page.getByTestId('settings-network'));
-      await page.mouse.move(2, 2);
-      await shot(page, 'settings');
-      await page.getByTestId('settings-network').evaluate((el) => el.scrollIntoView({ block: 'center' }));
-      await shot(page, 'settings-network');
+      await visible(page.getByTestId('settings-limits'));
+      for (const section of SETTINGS_SECTIONS) {
+        await page.getByTestId(`settings-tab-${section}`).click();
+        await visible(page.getByTestId(`settings-${section}`));
+        await page.mouse.move(2, 2);
+        await take(page, `settings-${section}`);
+      }
       await calm(page);
 
       await card(page, 'builder').locator('[data-action="shell"]').click();
@@ -406,7 +497,7 @@ async function main() {
       await page.keyboard.press('Enter');
       await until('hello in the shell', async () => /^hello\s*$/m.test(await page.evaluate((tid) => window.__enclaveTerminalText?.(tid) ?? '', id)), 15_000);
       await page.mouse.move(2, 2);
-      await shot(page, 'terminal');
+      await take(page, 'terminal');
       await page.locator('[data-testid="terminal-tab"]').filter({ has: page.locator('[data-testid="terminal-close"]') }).first().getByTestId('terminal-close').click();
       const confirm = page.getByTestId('confirm');
       if (await confirm.isVisible().catch(() => false)) await confirm.click();
@@ -414,14 +505,17 @@ async function main() {
 
       await setTheme(offlinePage, theme);
       await offlinePage.mouse.move(2, 2);
-      await shot(offlinePage, 'connection');
+      await take(offlinePage, 'connection');
     }
   }
 
-  const files = readdirSync(OUT).filter((f) => f.endsWith('.png'));
+  const files = pngsUnder(OUT);
+  const missing = SIZES.flatMap((size) => THEMES.flatMap((theme) => VIEWS.map((view) => shotPath(size, theme, view.name)))).filter((f) => !existsSync(f));
+  if (missing.length > 0) throw new Error(`no picture at ${missing.join(', ')}`);
   for (const f of files) repackPng(join(OUT, f));
   const bytes = files.reduce((sum, f) => sum + statSync(join(OUT, f)).size, 0);
-  log(`${count} screenshots, ${files.length} files, ${(bytes / 1024 / 1024).toFixed(2)} MB in docs/screenshots`);
+  writeIndex();
+  log(`${files.length} screenshots, ${(bytes / 1024 / 1024).toFixed(2)} MB, and an index in docs/screenshots/README.md`);
 
   // Deleted while the backend runs, so Enclave drops the allowlist agent's rules from its ACL.
   log('deleting the agents');

@@ -9,7 +9,9 @@ import { LIMIT_PROBLEMS } from './limits.js';
 import { networkPolicy } from './network-schema.js';
 import { ruled } from './ruled.js';
 import { IMAGE_UPLOAD_MAX_BYTES, MAX_SCRIPT_CHARS, imageAliasProblem, imageVersionProblem } from './images.js';
-import { AGENT_CLIS, type AgentCli } from './templates.js';
+import { AGENT_CLIS, TEMPLATE_ID_RULE, templateSchema, envNameProblem, type AgentCli, type TemplateInfo, type TemplateList } from './templates.js';
+import type { AgentRunStatus } from './agent-status.js';
+import { secretValueProblem, type SecretsInfo } from './secrets.js';
 import { agentNameProblem, expiryProblem, scheduleProblem, snapshotNameProblem } from './names.js';
 import type {
   Agent,
@@ -118,6 +120,9 @@ const tarballPath = z
   .max(4096, 'A path is at most 4096 characters.')
   .refine((p) => p.startsWith('/'), 'The tarball is named by an absolute path on the computer Enclave runs on.')
   .refine((p) => !p.includes('\0'), 'A path has no NUL characters.');
+const templateId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, TEMPLATE_ID_RULE);
+const secretName = ruled(envNameProblem);
+const secretValue = ruled(secretValueProblem);
 
 const description = z.string().max(1024, 'A description is at most 1024 characters.');
 
@@ -137,9 +142,30 @@ export const requests = {
   'agents.list': request<Agent[]>()(z.object({}).strict()),
   'agents.create': request<Agent>()(
     z
-      .object({ name: agentName, image: imageRef, description: description.optional(), network: networkPolicy.optional() })
-      .strict(),
+      .object({
+        name: agentName,
+        /** With a template, its image is used unless `image` names another. */
+        image: imageRef.optional(),
+        template: templateId.optional(),
+        description: description.optional(),
+        network: networkPolicy.optional(),
+        limits: limits.partial().optional(),
+      })
+      .strict()
+      .refine((a) => a.image !== undefined || a.template !== undefined, { message: 'Choose a template or an image.', path: ['template'] }),
   ),
+  'templates.list': request<TemplateList>()(z.object({}).strict()),
+  /** Creates or replaces one of the user's templates (built-ins are read-only). */
+  'templates.save': request<TemplateInfo>()(z.object({ template: templateSchema }).strict()),
+  'templates.delete': request<Record<string, never>>()(z.object({ id: templateId }).strict()),
+  /** Names and dates only: a secret's value never leaves the backend. */
+  'secrets.list': request<SecretsInfo>()(z.object({}).strict()),
+  'secrets.set': request<SecretsInfo>()(z.object({ name: secretName, value: secretValue }).strict()),
+  'secrets.delete': request<SecretsInfo>()(z.object({ name: secretName }).strict()),
+  /** Every running agent's run state (working, waiting, idle, exited). */
+  'agents.runStatus': request<AgentRunStatus[]>()(z.object({}).strict()),
+  /** Starts the template's command again in the agent's session (after it exited). */
+  'agents.restartCommand': request<AgentRunStatus>()(z.object({ agent: agentName }).strict()),
   /** Changes the agent's network policy; live on a running agent. */
   'agents.setNetwork': request<AgentChangeResult>()(z.object({ agent: agentName, policy: networkPolicy }).strict()),
   /** Removes what breaks Enclave's isolation (the user confirmed the listed problems). */
@@ -294,6 +320,8 @@ export const events = {
   /** Raised, updated (e.g. the action taken) or cleared alerts. */
   'guard.alert': event<GuardAlert>(),
   'activity.added': event<ActivityEntry>(),
+  /** An agent's run state changed. */
+  'agents.runStatus': event<AgentRunStatus>(),
   'terminals.changed': event<TerminalsChange>(),
   /** The whole image list, after any image or agent was added or removed. */
   'images.changed': event<ImageInfo[]>(),

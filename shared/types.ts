@@ -214,6 +214,28 @@ export interface GuardAlert {
 
 export type ActivityKind = 'lifecycle' | 'guard' | 'limits' | 'network' | 'isolation' | 'snapshot' | 'terminal';
 
+/**
+ * What Enclave does on its own, with no click behind it:
+ * - guard-alert: a guard rule fired (the entry is the alert);
+ * - guard-freeze: the guard froze the agent (auto-freeze);
+ * - safety-snapshot: the snapshot a rollback takes first, so the rollback can be undone;
+ * - network-policy: the agent's network policy blocked a connection (the firewall's log);
+ * - allowlist-lookup: looking up an allowlist's names again (a name that did not resolve);
+ * - full-disk: the disk quota lifted because a full disk kept Incus from starting or deleting it.
+ */
+export type AutomaticCause = 'guard-alert' | 'guard-freeze' | 'safety-snapshot' | 'network-policy' | 'allowlist-lookup' | 'full-disk';
+
+/** Who did something to an agent, as far as Enclave and Incus can tell. */
+export type ActivityActor =
+  /** The user, through Enclave (a click, a form). */
+  | { kind: 'user' }
+  /** Enclave on its own. */
+  | { kind: 'automatic'; by: AutomaticCause }
+  /** Incus on its own: a scheduled snapshot, an expired one deleted, or anything else with no requestor. */
+  | { kind: 'incus'; cause: 'schedule' | 'expiry' | 'daemon' }
+  /** Another client of Incus (the incus CLI over the unix socket, a remote over TLS), as its requestor says. */
+  | { kind: 'client'; protocol: 'unix' | 'tls' | null; username: string | null; address: string | null };
+
 /** One line of an agent's activity log: what happened, and who did it. */
 export interface ActivityEntry {
   id: string;
@@ -222,8 +244,7 @@ export interface ActivityEntry {
   at: number;
   kind: ActivityKind;
   message: string;
-  /** "Enclave", "incus CLI", "Incus (schedule)", "guard", … */
-  actor: string;
+  actor: ActivityActor;
 }
 
 export interface Settings {
@@ -318,7 +339,13 @@ export interface MissingImage {
 export type ConnectionProblem = 'missing' | 'permission-denied' | 'not-responding' | 'error';
 
 export type ConnectionStatus =
-  | { state: 'connecting'; socketPath: string; tried: string[] }
+  | {
+      state: 'connecting';
+      socketPath: string;
+      tried: string[];
+      /** Set when Incus was lost and is being reached again: when it stopped answering (ISO). */
+      since?: string;
+    }
   | {
       state: 'connected';
       socketPath: string;
@@ -336,6 +363,8 @@ export type ConnectionStatus =
       message: string;
       hint: string;
       nextRetryAt: string;
+      /** When Incus stopped answering (ISO): the loss, or the first failed try of a cold start. */
+      since?: string;
       /** Whether the screen may offer to set up a local Incus here (system.setupIncus). */
       setup: SetupOffer;
     };

@@ -5,12 +5,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../shared/api.js';
-import type { ActivityEntry, Agent } from '../../shared/types.js';
+import type { ActivityEntry, Agent, RestoreResult, Snapshot } from '../../shared/types.js';
 import { execCommand } from '../incus/exec.js';
 import { testBackend } from '../test-support/backend.js';
 import { AGENT_IMAGE, incus, suffix, until, useTestProject } from '../test-support/project.js';
+import { who } from '../test-support/actor.js';
 import { failed, ok } from '../test-support/terminal-link.js';
 import { dispatch } from '../transport/dispatch.js';
+import { GRACE_MS } from './activity/activity-log.js';
 import type { Backend } from './backend.js';
 
 describe('the activity log against the real daemon', () => {
@@ -18,7 +20,7 @@ describe('the activity log against the real daemon', () => {
   let backend: Backend;
   const call = (method: string, args: unknown = {}): Promise<Reply> => dispatch(backend.handlers, method, args);
   const entries = async (agent: string) => ok<ActivityEntry[]>(await call('activity.list', { agent, limit: 100 }));
-  const lines = (log: ActivityEntry[]) => log.map((e) => `${e.actor}: ${e.message}`);
+  const lines = (log: ActivityEntry[]) => log.map((e) => `${who(e.actor)}: ${e.message}`);
 
   /**
    * What the log holds once Incus's events up to now are in: a config change by the CLI comes
@@ -44,12 +46,12 @@ describe('the activity log against the real daemon', () => {
     // Incus refuses to start a running instance.
     const err = failed(await call('agents.action', { name, action: 'start' }));
     const added = (await entries(name)).slice(before);
-    expect(lines(added)).toEqual([`Enclave: start failed: ${err.message}`]);
+    expect(lines(added)).toEqual([`user: start failed: ${err.message}`]);
     expect(err.message).toMatch(/already running/i);
     expect((await settled(name)).filter((l) => l.endsWith(': started'))).toEqual([]);
   });
 
-  it('logs a graceful stop that takes longer than a few seconds once, by Enclave', async () => {
+  it('logs a graceful stop that takes longer than a few seconds once, as the user\'s', async () => {
     const name = `act-${suffix()}`;
     ok<Agent>(await call('agents.create', { name, image: AGENT_IMAGE }));
     // busybox init runs the shutdown actions of its inittab (re-read on SIGHUP) before it halts.
@@ -60,6 +62,25 @@ describe('the activity log against the real daemon', () => {
     expect(ok<Agent>(await call('agents.action', { name, action: 'stop' })).status).toBe('Stopped');
     console.log(`activity: graceful stop took ${Date.now() - t0} ms`);
     const log = (await settled(name)).slice(before);
-    expect(log).toEqual(['Enclave: stopped', expect.stringMatching(/^incus CLI.*: configuration changed$/)]);
+    expect(log).toEqual(['user: stopped', expect.stringMatching(/^client:unix:.*: configuration changed$/)]);
+  });
+
+  it("tells the user's snapshot and rollback apart from the safety snapshot Enclave takes by itself, and from the CLI's", async () => {
+    const name = `act-${suffix()}`;
+    ok<Agent>(await call('agents.create', { name, image: AGENT_IMAGE }));
+    const before = (await entries(name)).length;
+    ok<Snapshot>(await call('snapshots.create', { agent: name, name: 'mine' }));
+    await incus('snapshot', 'create', name, 'theirs', '--project', project.name);
+    const { safety } = ok<RestoreResult>(await call('snapshots.restore', { agent: name, name: 'mine' }));
+    // The restore may still claim a config change (it expects the key's clearing too) until its grace is over.
+    await new Promise((r) => setTimeout(r, GRACE_MS + 500));
+    const log = (await settled(name)).slice(before);
+    expect(log).toEqual([
+      'user: snapshot mine taken',
+      expect.stringMatching(/^client:unix:.*: snapshot theirs taken$/),
+      `automatic:safety-snapshot: safety snapshot ${safety.name} taken before restoring to mine`,
+      `user: restored to mine (state before kept in ${safety.name})`,
+      expect.stringMatching(/^client:unix:.*: configuration changed$/),
+    ]);
   });
 });

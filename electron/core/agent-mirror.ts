@@ -1,4 +1,4 @@
-import type { Agent, AgentAction, AgentsChange } from '../../shared/types.js';
+import type { ActivityActor, Agent, AgentAction, AgentsChange } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
 
 /**
@@ -25,5 +25,5 @@ export interface AgentSessions {
 
 /** A lifecycle action on an agent, under its lock; `by` names who asked, for the activity log. */
 export interface AgentActions {
-  action(args: { name: string; action: AgentAction; force?: boolean | undefined }, by?: string): Promise<Agent>;
+  action(args: { name: string; action: AgentAction; force?: boolean | undefined }, by: ActivityActor): Promise<Agent>;
 }

@@ -93,4 +93,32 @@ describe('AgentService resync', () => {
     await flush();
     expect(service.cached().map((a) => a.name)).toEqual(['b']);
   });
+
+  it('keeps the last known agents through an outage: nothing is removed, the list answers from the mirror', async () => {
+    const { connection, service } = setup();
+    const changes: AgentsChange[] = [];
+    service.on('changed', (c) => changes.push(c));
+    connection.emit('ready', {});
+    incus.list.shift()?.([instance('a', 'Running'), instance('b', 'Stopped')]);
+    await flush();
+    // Incus goes away: the connection reports it, requests would fail.
+    connection.requireClient = () => {
+      throw new Error('Incus is unavailable');
+    };
+    connection.emit('status', { state: 'unavailable' });
+    expect((await service.list()).map((a) => a.name)).toEqual(['a', 'b']);
+    expect(changes.filter((c) => c.kind !== 'reset' || c.agents.length !== 2)).toEqual([]);
+  });
+
+  it('once Incus is back, the list waits for the resync instead of answering the mirror from before the outage', async () => {
+    const { connection, service } = setup();
+    connection.emit('ready', {});
+    incus.list.shift()?.([instance('a', 'Running'), instance('gone', 'Running')]);
+    await flush();
+    // Back after an outage during which another client deleted "gone".
+    connection.emit('ready', {});
+    const listed = service.list();
+    incus.list.shift()?.([instance('a', 'Running')]);
+    expect((await listed).map((a) => a.name)).toEqual(['a']);
+  });
 });

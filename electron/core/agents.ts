@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { EnclaveError } from '../../shared/errors.js';
-import type { Agent, AgentAction, AgentProgress, AgentsChange } from '../../shared/types.js';
+import type { ActivityActor, Agent, AgentAction, AgentProgress, AgentsChange } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
 import { IncusError } from '../incus/errors.js';
 import type { IncusEvent, OperationEvent } from '../incus/events.js';
@@ -14,10 +14,11 @@ import { createLimitsSpec } from './limits.js';
 import { ensureAgentSession, sessionFailureProgress } from './agent-tmux.js';
 import type { Connection } from './connection.js';
 import { operationProgressText } from './progress.js';
-import { ActivityLog } from './activity/activity-log.js';
+import { ActivityLog, USER, automatic } from './activity/activity-log.js';
 import { withDiskQuotaLifted, type LiftPurpose } from './full-disk.js';
 import type { NetworkService } from './network/service.js';
-import type { NetworkPolicy } from '../../shared/types.js';
+import type { AgentLimits, NetworkPolicy } from '../../shared/types.js';
+import type { SessionLaunch } from './templates/launch.js';
 import { ENCLAVE_PROFILE } from './isolation/profile-spec.js';
 
 interface AgentServiceEvents {
@@ -77,8 +78,12 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
   private readonly touched = new Map<string, number>();
   /** The newest resync started; an older one's list, answered later, is stale. */
   private resyncs = 0;
+  /** The resync in flight: after an outage the mirror is the last known state until it lands. */
+  private syncing: Promise<void> | null = null;
   /** Gives new agents their NIC and network policy (set by the Backend). */
   network: NetworkService | null = null;
+  /** What the agent's tmux session runs at each start: its template's command (set by the Backend). */
+  launcher: ((client: IncusClient, agent: Agent) => Promise<SessionLaunch>) | null = null;
 
   constructor(
     private readonly connection: Connection,
@@ -89,11 +94,14 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
   ) {
     super();
     // A failed resync has already been reported to the connection; never leave it unhandled.
+    // An outage leaves the mirror as it was (the last known agents); the resync on the way back reconciles it.
     connection.on('ready', (client) => void this.resync(client).catch(() => undefined));
     connection.on('event', (e) => this.onEvent(e));
   }
 
   async list(): Promise<Agent[]> {
+    // Back from an outage: answer with Incus's list, not the mirror from before it.
+    if (this.syncing) await this.syncing.catch(() => undefined);
     if (!this.synced) await this.resync(this.connection.requireClient());
     return [...this.agents.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -119,7 +127,15 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
    * that changed after the list was asked for keeps its newer state, and a list overtaken by
    * a newer resync is dropped, so the mirror never goes back in time.
    */
-  private async resync(client: IncusClient): Promise<void> {
+  private resync(client: IncusClient): Promise<void> {
+    const pending = this.listAndApply(client).finally(() => {
+      if (this.syncing === pending) this.syncing = null;
+    });
+    this.syncing = pending;
+    return pending;
+  }
+
+  private async listAndApply(client: IncusClient): Promise<void> {
     const generation = ++this.resyncs;
     const asked = this.seq;
     try {
@@ -215,7 +231,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
   /** Starts the agent's tmux session; a failure there must not fail the start itself. */
   async startAgentSession(client: IncusClient, agent: Agent): Promise<void> {
     try {
-      await ensureAgentSession(client, agent.name, agent.meta.workdir || undefined);
+      const launch = this.launcher ? await this.launcher(client, agent) : undefined;
+      await ensureAgentSession(client, agent.name, agent.meta.workdir || undefined, launch);
     } catch (err) {
       this.emit('progress', sessionFailureProgress(agent.name, err));
     }
@@ -249,7 +266,16 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
     });
   }
 
-  async create(args: { name: string; image: string; description?: string | undefined; network?: NetworkPolicy | undefined }): Promise<Agent> {
+  async create(args: {
+    name: string;
+    image: string;
+    description?: string | undefined;
+    network?: NetworkPolicy | undefined;
+    /** Over the settings' default limits, field by field ('' = unlimited). */
+    limits?: Partial<AgentLimits> | undefined;
+    /** More user.enclave.* keys (without the prefix), e.g. the template. */
+    meta?: Record<string, string> | undefined;
+  }): Promise<Agent> {
     const client = this.connection.requireClient();
     if (this.agents.has(args.name)) {
       throw new EnclaveError('conflict', `An agent named "${args.name}" already exists. Choose another name.`);
@@ -269,7 +295,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
       try {
         const isFingerprint = /^[0-9a-f]{12,64}$/.test(args.image);
         const settings = await this.settings.get();
-        const limits = await createLimitsSpec(client, settings.defaultLimits);
+        const limits = await createLimitsSpec(client, { ...settings.defaultLimits, ...args.limits });
         const make = (net: { config: Record<string, string>; devices: Record<string, Record<string, string>> }) =>
           createInstance(
           client,
@@ -281,6 +307,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
               [`${META_PREFIX}created-by`]: 'enclave',
               [`${META_PREFIX}image`]: args.image,
               [`${META_PREFIX}created-at`]: new Date().toISOString(),
+              ...Object.fromEntries(Object.entries(args.meta ?? {}).map(([k, v]) => [`${META_PREFIX}${k}`, v])),
               ...scheduleConfig(settings.snapshotDefaults),
               ...limits.config,
               ...net.config,
@@ -295,7 +322,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
         );
         await this.activity.track(
           args.name,
-          { kind: 'lifecycle', done: `created from ${args.image}`, failed: `create from ${args.image} failed`, expects: ['instance-created', 'instance-started'] },
+          { kind: 'lifecycle', done: `created from ${args.image}`, failed: `create from ${args.image} failed`, by: USER, expects: ['instance-created', 'instance-started'] },
           async () => {
             if (this.network) await this.network.withSpec(args.name, args.network ?? settings.defaultNetwork, make);
             else await make({ config: {}, devices: {} });
@@ -324,8 +351,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
     return created;
   }
 
-  /** `by` names who asked, for the activity log ("Enclave" for the user's clicks, "guard"…). */
-  async action(args: { name: string; action: AgentAction; force?: boolean | undefined }, by = 'Enclave'): Promise<Agent> {
+  /** `by` names who asked, for the activity log: the user's click, or the guard freezing it. */
+  async action(args: { name: string; action: AgentAction; force?: boolean | undefined }, by: ActivityActor): Promise<Agent> {
     const client = this.connection.requireClient();
     const agent = await this.exclusive(args.name, args.action, async () => {
       const what = ACTION_EVENTS[args.action];
@@ -334,7 +361,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
           args.action === 'start' ? this.startReaddressing(client, args.name) : changeState(client, args.name, args.action, { force: args.force ?? false });
         if (args.action === 'start' || args.action === 'restart') {
           // A failed restart leaves the agent stopped: the retry starts it.
-          await withDiskQuotaLifted(this.quotaLiftOpts(client, args.name, 'start', by), change, () => this.startReaddressing(client, args.name));
+          await withDiskQuotaLifted(this.quotaLiftOpts(client, args.name, 'start'), change, () => this.startReaddressing(client, args.name));
         } else {
           await change();
         }
@@ -351,10 +378,11 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
   }
 
   /** How a full agent's quota is lifted for `purpose`, said in its activity log and progress. */
-  private quotaLiftOpts(client: IncusClient, name: string, purpose: LiftPurpose, by = 'Enclave') {
+  private quotaLiftOpts(client: IncusClient, name: string, purpose: LiftPurpose) {
     const tell = (text: string) => {
-      // Done by now; its instance-updated event is claimed by the action it is part of.
-      this.activity.record(name, 'limits', text, by);
+      // Done by now, by Enclave on its own (whoever asked for the start or delete); its
+      // instance-updated event is claimed by the action it is part of.
+      this.activity.record(name, 'limits', text, automatic('full-disk'));
       if (purpose === 'start') this.emit('progress', { name, stage: 'starting', detail: text });
     };
     return { client, name, purpose, tell };
@@ -366,7 +394,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
     return this.exclusive(args.name, 'delete', async () => {
       const inst = await getInstance(client, args.name);
       const expects = ['instance-resumed', 'instance-stopped', 'instance-shutdown', 'instance-deleted', 'instance-updated'];
-      await this.activity.track(args.name, { kind: 'lifecycle', done: 'deleted', failed: 'delete failed', expects }, async () => {
+      await this.activity.track(args.name, { kind: 'lifecycle', done: 'deleted', failed: 'delete failed', by: USER, expects }, async () => {
         if (inst.status === 'Frozen') await changeState(client, args.name, 'unfreeze');
         if (inst.status !== 'Stopped') await changeState(client, args.name, 'stop', { force: true });
         await withDiskQuotaLifted(this.quotaLiftOpts(client, args.name, 'delete'), () => deleteInstance(client, args.name));

@@ -70,6 +70,13 @@ describe('Connection loss and resync (daemon left running)', () => {
         expect(['missing', 'not-responding']).toContain(s.problem);
         expect(s.message).toMatch(/\w/);
       }
+      // Every status of the outage dates it from the loss, the same instant throughout.
+      const since = new Set(seen.map((s) => (s.state === 'connected' ? null : (s.since ?? null))));
+      expect(since.size).toBe(1);
+      const [outageSince] = [...since];
+      expect(Date.parse(outageSince ?? '')).toBeGreaterThanOrEqual(cutAt);
+      // The agents stay known (the last known state) rather than vanishing with Incus.
+      expect(await dispatch(backend.handlers, 'agents.list', {})).toMatchObject({ ok: true });
       // Requests that need Incus say why they cannot run.
       const refused = (await dispatch(backend.handlers, 'agents.create', { name: 'x', image: AGENT_IMAGE })) as Reply;
       expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable' } });

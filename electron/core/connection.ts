@@ -52,6 +52,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private readonly steps: ConnectStep[] = [];
   private stepWarning: string | null = null;
   private current: ConnectionStatus;
+  /** When the current outage began (ISO); null while connected and before the first try. */
+  private outageSince: string | null = null;
   private readonly retryMs: number;
 
   constructor(private readonly opts: ConnectionOptions) {
@@ -88,8 +90,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (err instanceof IncusUnreachableError && this.current.state === 'connected') this.lost(err);
   }
 
+  /** The start of the outage this status belongs to, the first one of it starting it. */
+  private since(): string {
+    this.outageSince ??= new Date().toISOString();
+    return this.outageSince;
+  }
+
   private setStatus(status: ConnectionStatus): void {
     this.current = status;
+    if (status.state === 'connected') this.outageSince = null;
     if (status.state === 'connected') this.beat();
     else if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     this.emit('status', status);
@@ -224,7 +233,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     // A dropped events stream does not say why (it used to show as an empty 'error' until the
     // next retry): reconnect at once, which finds out (missing, not responding…) or finds the
     // daemon back. A link that drops right after connecting waits out retryMs, so never spins.
-    this.setStatus({ state: 'connecting', socketPath, tried });
+    this.setStatus({ state: 'connecting', socketPath, tried, since: this.since() });
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const wait = Math.max(0, this.connectedAt + this.retryMs - Date.now());
     this.retryTimer = setTimeout(() => void this.attempt(), wait);
@@ -243,6 +252,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       message,
       hint: hintFor(problem),
       nextRetryAt: new Date(Date.now() + this.retryMs).toISOString(),
+      since: this.since(),
       setup: this.opts.setupOffer?.(problem, socketPath) ?? { available: false, reason: null },
     });
     if (!this.stopped) {

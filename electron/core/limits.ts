@@ -3,7 +3,7 @@ import type { AgentLimits, LimitsResult } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
 import { getInstance, profileDevices, type Instance } from '../incus/instances.js';
 import { listStoragePools } from '../incus/projects.js';
-import type { ActivityLog } from './activity/activity-log.js';
+import { USER, type ActivityLog } from './activity/activity-log.js';
 import type { AgentLocks } from './agent-locks.js';
 import type { AgentMirror } from './agent-mirror.js';
 import { toAgent } from './agent-model.js';
@@ -63,7 +63,7 @@ export class LimitsService {
           // A full disk takes two updates (see patchFullAware).
           await this.deps.activity.track(
             args.agent,
-            { kind: 'limits', done: limitsChangeText(limitsOfInstance(inst), args.limits), failed: 'limits change failed', expects: ['instance-updated', 'instance-updated'] },
+            { kind: 'limits', done: limitsChangeText(limitsOfInstance(inst), args.limits), failed: 'limits change failed', by: USER, expects: ['instance-updated', 'instance-updated'] },
             () => patchFullAware(client, args.agent, change, rootDiskSize(inst), notes),
           );
         }

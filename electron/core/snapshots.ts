@@ -19,7 +19,7 @@ import {
   snapshotDescriptions,
 } from '../incus/snapshots.js';
 import { META_PREFIX, cloneSourceText, instanceFromSource } from './agent-model.js';
-import type { ActivityLog } from './activity/activity-log.js';
+import { USER, automatic, type ActivityLog } from './activity/activity-log.js';
 import type { AgentLocks } from './agent-locks.js';
 import type { AgentMirror, AgentSessions } from './agent-mirror.js';
 import type { Connection } from './connection.js';
@@ -237,7 +237,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
       const name = args.name ?? timestampName('snap-', new Date(), names);
       return this.deps.activity.track(
         args.agent,
-        { kind: 'snapshot', done: `snapshot ${name} taken`, failed: `snapshot ${name} failed`, expects: ['instance-snapshot-created'] },
+        { kind: 'snapshot', done: `snapshot ${name} taken`, failed: `snapshot ${name} failed`, by: USER, expects: ['instance-snapshot-created'] },
         () => this.take(client, args.agent, name, args.comment ?? '', null),
       );
     });
@@ -276,7 +276,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
     await this.changing(args.agent, 'deleting a snapshot', async () => {
       await this.deps.activity.track(
         args.agent,
-        { kind: 'snapshot', done: `snapshot ${args.name} deleted`, failed: `deleting snapshot ${args.name} failed`, expects: ['instance-snapshot-deleted'] },
+        { kind: 'snapshot', done: `snapshot ${args.name} deleted`, failed: `deleting snapshot ${args.name} failed`, by: USER, expects: ['instance-snapshot-deleted'] },
         () => deleteSnapshot(client, args.agent, args.name),
       );
       this.applied(args.agent, (list) => list.filter((s) => s.name !== args.name));
@@ -304,15 +304,27 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
         kind: 'snapshot' as const,
         done: `restored to ${args.name} (state before kept in ${safetyName})`,
         failed: `restore to ${args.name} failed`,
-        // The key set and cleared (see RESTORING_TO_KEY), the safety snapshot, the restore and the restart it brings.
-        expects: ['instance-updated', 'instance-updated', 'instance-snapshot-created', 'instance-restored', 'instance-stopped', 'instance-started', 'instance-restarted', 'instance-shutdown'],
+        by: USER,
+        // The key set and cleared (see RESTORING_TO_KEY), the restore and the restart it brings
+        // (the safety snapshot's event is its own action's, below).
+        expects: ['instance-updated', 'instance-updated', 'instance-restored', 'instance-stopped', 'instance-started', 'instance-restarted', 'instance-shutdown'],
+      };
+      // The user asked for the restore; the safety snapshot is Enclave's own, logged as such.
+      const safetyAction = {
+        kind: 'snapshot' as const,
+        done: `safety snapshot ${safetyName} taken before restoring to ${args.name}`,
+        failed: `safety snapshot ${safetyName} before restoring to ${args.name} failed`,
+        by: automatic('safety-snapshot'),
+        expects: ['instance-snapshot-created'],
       };
       return this.deps.activity.track(args.agent, action, async () => {
         // The safety snapshot keeps the config it is taken with: the restore's target goes in first.
         await patchConfig(client, args.agent, { [RESTORING_TO_KEY]: args.name });
         let safety: Snapshot;
         try {
-          safety = await this.take(client, args.agent, safetyName, `Safety snapshot before restoring to ${args.name}`, expiresAt);
+          safety = await this.deps.activity.track(args.agent, safetyAction, () =>
+            this.take(client, args.agent, safetyName, `Safety snapshot before restoring to ${args.name}`, expiresAt),
+          );
           let opId: string | null = null;
           try {
             await restoreSnapshot(client, args.agent, args.name, (id) => {
@@ -355,7 +367,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
     return this.deps.locks.run(args.agent, 'having its schedule changed', async () => {
       await this.deps.activity.track(
         args.agent,
-        { kind: 'snapshot', done: `snapshot schedule set to ${args.schedule || 'off'}`, failed: `setting the snapshot schedule to ${args.schedule || 'off'} failed`, expects: ['instance-updated'] },
+        { kind: 'snapshot', done: `snapshot schedule set to ${args.schedule || 'off'}`, failed: `setting the snapshot schedule to ${args.schedule || 'off'} failed`, by: USER, expects: ['instance-updated'] },
         () => patchConfig(client, args.agent, scheduleConfig(args)),
       );
       return this.deps.agents.reload(args.agent);
@@ -375,7 +387,7 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
     const work = () =>
       this.deps.locks.run(args.name, 'being created', async () => {
         let opId: string | null = null;
-        const action = { kind: 'lifecycle' as const, done: `cloned from ${from}`, failed: `clone from ${from} failed`, expects: ['instance-created', 'instance-started'] };
+        const action = { kind: 'lifecycle' as const, done: `cloned from ${from}`, failed: `clone from ${from} failed`, by: USER, expects: ['instance-created', 'instance-started'] };
         await this.deps.activity.track(args.name, action, async () => {
           try {
             // The copy would hold the source's NIC address: it gets its own.

@@ -2,11 +2,14 @@ import { type ReactNode, useState } from 'react';
 import { BackendBanner } from './components/BackendBanner.js';
 import { Header } from './components/Header.js';
 import { NewAgentDialog } from './components/NewAgentDialog.js';
+import { OutagePanel } from './components/OutagePanel.js';
 import { SettingsDialog } from './components/SettingsDialog.js';
 import { CloneDialogHost } from './components/snapshots/CloneDialog.js';
 import { Toasts } from './components/Toasts.js';
 import { useSnapshotShortcut } from './hooks/useSnapshotShortcut.js';
+import { mainView } from './lib/outage.js';
 import { StorageWarning } from './components/StorageWarning.js';
+import { useAgents } from './stores/agents.js';
 import { useBackend } from './stores/backend.js';
 import { useConnection } from './stores/connection.js';
 import { useTerminalUi } from './stores/terminal-ui.js';
@@ -21,6 +24,8 @@ import { TerminalDock } from './views/TerminalDock.js';
 
 export function App() {
   const status = useConnection((state) => state.status);
+  const outageSince = useConnection((state) => state.outageSince);
+  const cardsKnown = useAgents((state) => state.agents.length > 0);
   const link = useBackend((state) => state.link);
   const [creating, setCreating] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -28,19 +33,30 @@ export function App() {
   const dockMaximized = useTerminalUi((state) => state.maximized) && hasTerminals;
 
   const incusReady = status?.state === 'connected';
-  const view = useView((state) => state.view);
+  const shown = useView((state) => state.view);
   const openNewAgent = () => setCreating(true);
   useSnapshotShortcut();
 
+  const view = mainView(status, cardsKnown, outageSince);
   let main: ReactNode;
-  if (status === null || status.state === 'connecting') {
-    main = <ConnectingScreen socketPath={status?.socketPath ?? null} />;
-  } else if (status.state === 'unavailable') {
-    main = <ConnectionScreen status={status} />;
-  } else if (view === 'images') {
-    main = <ImagesView />;
-  } else {
-    main = <AgentGrid onNewAgent={openNewAgent} />;
+  switch (view.kind) {
+    case 'connecting':
+      main = <ConnectingScreen socketPath={status?.socketPath ?? null} />;
+      break;
+    case 'connection-screen':
+      main = <ConnectionScreen status={view.status} />;
+      break;
+    case 'stale-grid':
+      // The last known cards stay, greyed, under the outage panel (lib/outage.ts).
+      main = (
+        <>
+          <OutagePanel status={view.status} since={view.since} />
+          <AgentGrid onNewAgent={openNewAgent} />
+        </>
+      );
+      break;
+    case 'grid':
+      main = shown === 'images' ? <ImagesView /> : <AgentGrid onNewAgent={openNewAgent} />;
   }
 
   return (
@@ -57,10 +73,10 @@ export function App() {
         <div className="app-scroll">
           <main className="app-main">{main}</main>
         </div>
-        {incusReady && <AgentView />}
+        {(incusReady || view.kind === 'stale-grid') && <AgentView />}
       </div>
-      <TerminalDock />
       <Toasts />
+      <TerminalDock />
       {creating && <NewAgentDialog onClose={() => setCreating(false)} />}
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
       <CloneDialogHost />

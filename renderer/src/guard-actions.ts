@@ -5,8 +5,9 @@
 import type { ActivityEntry, GuardAlert, GuardSettings } from '../../shared/types.js';
 import { enclave, fromPreload } from './api.js';
 import { errorMessage } from './lib/errors.js';
+import { guardToastText } from './lib/guard-headline.js';
 import { useActivity } from './stores/activity.js';
-import { becameActive, useGuard } from './stores/guard.js';
+import { activeAlertsOf, becameActive, useGuard } from './stores/guard.js';
 import { showToast } from './stores/toasts.js';
 
 /** Whether guard.alerts answered once: the first answer is the state at start, not news. */
@@ -32,16 +33,14 @@ export function receiveAlert(alert: GuardAlert): void {
   if (becameActive(before, alert)) announce(alert);
 }
 
-/** A toast in the window, and in a browser an OS notification when the user allowed them. */
+/**
+ * A toast in the window, and in a browser an OS notification when the user allowed them. The
+ * agent's one toast headlines its most severe active alert, as its card's banner does, so a
+ * milder rule firing after a fork bomb does not take the toast over.
+ */
 function announce(alert: GuardAlert): void {
-  const action = alert.action ? ` (${alert.action})` : '';
-  showToast({
-    key: `guard:${alert.agent}`,
-    tone: 'error',
-    testId: 'guard-toast',
-    message: `Guard: ${alert.message}${action}`,
-    timeout: 15_000,
-  });
+  const message = guardToastText(activeAlertsOf(useGuard.getState().byId, alert.agent)) ?? guardToastText([alert]);
+  if (message) showToast({ key: `guard:${alert.agent}`, tone: 'error', testId: 'guard-toast', message, timeout: 15_000 });
   notifyDesktop(alert);
 }
 

@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { ActivityEntry, ActivityKind } from '../../../shared/types.js';
+import type { ActivityActor, ActivityEntry, ActivityKind, AutomaticCause } from '../../../shared/types.js';
 import type { LifecycleMetadata } from '../../incus/events.js';
 import { instanceFromSource } from '../agent-model.js';
 
 /** Entries kept per agent; the oldest go first. */
 export const ACTIVITY_CAPACITY = 500;
-export const ENCLAVE = 'Enclave';
+/** The user, through Enclave: a click, a form. */
+export const USER: ActivityActor = Object.freeze({ kind: 'user' });
+
+/** Enclave on its own, for `by`. */
+export function automatic(by: AutomaticCause): ActivityActor {
+  return { kind: 'automatic', by };
+}
+
+/** A requestor's name or address is Incus's (from a client's certificate or socket): bounded. */
+const REQUESTOR_MAX = 64;
 
 interface ActivityEvents {
   added: [ActivityEntry];
@@ -30,14 +39,20 @@ const LIFECYCLE: Record<string, { kind: ActivityKind; text: (detail: string, ctx
   'instance-snapshot-deleted': { kind: 'snapshot', text: (d) => `snapshot ${d} deleted` },
 };
 
-/** Who asked for a lifecycle change, as far as Incus tells. */
-export function actorOf(meta: Pick<LifecycleMetadata, 'action' | 'requestor'>): string {
+/**
+ * Who asked for a lifecycle change, as far as Incus tells. With no requestor it was Incus
+ * itself: a snapshot it takes on its own is a scheduled one, one it deletes on its own has expired.
+ */
+export function actorOf(meta: Pick<LifecycleMetadata, 'action' | 'requestor'>): ActivityActor {
   const r = meta.requestor;
-  if (!r || (!r.username && !r.protocol)) return meta.action === 'instance-snapshot-created' ? 'Incus (schedule)' : 'Incus';
-  // The local unix socket: the incus CLI, or any other client running as a local user.
-  if (r.protocol === 'unix') return r.username ? `incus CLI / another client (${r.username})` : 'incus CLI / another client';
-  const who = r.username ? `${r.username}` : 'a remote client';
-  return r.address ? `${who} (${r.address})` : who;
+  if (!r || (!r.username && !r.protocol)) {
+    const cause = meta.action === 'instance-snapshot-created' ? 'schedule' : meta.action === 'instance-snapshot-deleted' ? 'expiry' : 'daemon';
+    return { kind: 'incus', cause };
+  }
+  const bounded = (v: string | undefined) => (v ? v.slice(0, REQUESTOR_MAX) : null);
+  // Other protocols (oidc, cluster, …) are other clients too; their name is not shown as a transport.
+  const protocol = r.protocol === 'unix' || r.protocol === 'tls' ? r.protocol : null;
+  return { kind: 'client', protocol, username: bounded(r.username), address: bounded(r.address) };
 }
 
 /** How long after an action ends the events it caused may still arrive (Incus sends them around its reply). */
@@ -52,8 +67,8 @@ export interface ActivityAction<T = unknown> {
   done: string | ((result: T) => string);
   /** What the entry says when it fails, before Incus's reason: "stop failed" → "stop failed: <reason>". */
   failed: string;
-  /** Who asked: "Enclave" (the user's click, the default), "guard", … */
-  by?: string;
+  /** Who asked: the user (a click) or Enclave on its own. */
+  by: ActivityActor;
   /**
    * The Incus lifecycle actions it may cause ('instance-stopped', …): while it runs, and
    * GRACE_MS after, one event of each for this agent is its own, not another client's.
@@ -64,7 +79,7 @@ export interface ActivityAction<T = unknown> {
 /** The events an action in progress (or just ended) claims as its own. */
 interface Claim {
   agent: string;
-  by: string;
+  by: ActivityActor;
   /** Lifecycle actions not seen yet; each claims one event. */
   expects: string[];
   /** Its events seen while it ran: logged (as its own) only if it fails, else its entry says it all. */
@@ -104,7 +119,7 @@ export class ActivityLog extends EventEmitter<ActivityEvents> {
   }
 
   /** Adds an entry for something that has happened. */
-  record(agent: string, kind: ActivityKind, message: string, actor: string = ENCLAVE): ActivityEntry {
+  record(agent: string, kind: ActivityKind, message: string, actor: ActivityActor): ActivityEntry {
     return this.add({ id: randomUUID(), agent, at: this.clock(), kind, message, actor });
   }
 
@@ -114,7 +129,7 @@ export class ActivityLog extends EventEmitter<ActivityEvents> {
    */
   async track<T>(agent: string, action: ActivityAction<T>, work: () => Promise<T>): Promise<T> {
     this.prune();
-    const by = action.by ?? ENCLAVE;
+    const by = action.by;
     const claim: Claim = { agent, by, expects: [...(action.expects ?? [])], held: [], until: Infinity, failed: false };
     this.claims.push(claim);
     let result: T;

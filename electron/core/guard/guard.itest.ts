@@ -112,8 +112,8 @@ describe('guard and activity against the real daemon', () => {
     console.log(`auto-frozen in ${Date.now() - started} ms after ${frozen.rule}`);
     expect((await backend.agents.reload(mem)).status).toBe('Frozen');
     const log = ok<ActivityEntry[]>(await call('activity.list', { agent: mem }));
-    expect(log.some((e) => e.kind === 'guard' && e.actor === 'guard')).toBe(true);
-    expect(log.filter((e) => e.message === 'frozen')).toEqual([expect.objectContaining({ actor: 'guard' })]);
+    expect(log.some((e) => e.kind === 'guard' && e.actor.kind === 'automatic' && e.actor.by === 'guard-alert')).toBe(true);
+    expect(log.filter((e) => e.message === 'frozen')).toEqual([expect.objectContaining({ actor: { kind: 'automatic', by: 'guard-freeze' } })]);
   });
 
   it('flags an OOM kill inside the agent', async () => {
@@ -153,24 +153,24 @@ describe('guard and activity against the real daemon', () => {
       backend.connection.on('event', onEvent);
     });
 
-  it('logs who did what: the incus CLI, Enclave (once), and limit changes', async () => {
+  it('logs who did what: the incus CLI, the user through Enclave (once), and limit changes', async () => {
     await incus('stop', cpu, '--force', '--project', project.name);
     const cli = await until('the CLI stop in the log', () =>
-      backend.activity.list(cpu).find((e) => e.message === 'stopped' && e.actor !== 'Enclave'),
+      backend.activity.list(cpu).find((e) => e.message === 'stopped' && e.actor.kind !== 'user'),
     );
-    expect(cli.actor).toMatch(/incus CLI/);
+    expect(cli.actor).toMatchObject({ kind: 'client', protocol: 'unix' });
     // The positive signal that a duplicate had its chance: Incus's own event of the start has
     // reached the backend (and so the activity log, which listens first).
     const startedEvent = lifecycleSeen('instance-started', cpu);
     ok<Agent>(await call('agents.action', { name: cpu, action: 'start' }));
     await startedEvent;
     const starts = ok<ActivityEntry[]>(await call('activity.list', { agent: cpu })).filter((e) => e.message === 'started');
-    expect(starts).toEqual([expect.objectContaining({ actor: 'Enclave', kind: 'lifecycle' })]);
+    expect(starts).toEqual([expect.objectContaining({ actor: { kind: 'user' }, kind: 'lifecycle' })]);
     const updatedEvent = lifecycleSeen('instance-updated', cpu);
     await call('agents.setLimits', { agent: cpu, limits: { memory: '256MiB' } });
     await updatedEvent;
     const log = ok<ActivityEntry[]>(await call('activity.list', { agent: cpu, limit: 5 }));
-    expect(log.at(-1)).toMatchObject({ kind: 'limits', actor: 'Enclave', message: 'limits changed: memory 128MiB → 256MiB' });
+    expect(log.at(-1)).toMatchObject({ kind: 'limits', actor: { kind: 'user' }, message: 'limits changed: memory 128MiB → 256MiB' });
     expect(log.some((e) => e.message === 'configuration changed')).toBe(false);
   });
 });

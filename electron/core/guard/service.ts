@@ -8,7 +8,7 @@ import type { AgentActions, AgentMirror } from '../agent-mirror.js';
 import type { Connection } from '../connection.js';
 import type { SettingsStore } from '../settings.js';
 import type { TelemetrySampler } from '../telemetry/sampler.js';
-import type { ActivityLog } from '../activity/activity-log.js';
+import { USER, automatic, type ActivityLog } from '../activity/activity-log.js';
 import { evaluate, windowSeconds } from './rules.js';
 
 /** Alerts kept for `guard.alerts`, active ones included; the oldest inactive go first. */
@@ -112,7 +112,7 @@ export class GuardService extends EventEmitter<GuardEvents> {
     if (Object.keys(config).length) {
       const text = `guard settings changed: ${describeChange(args.settings)}`;
       try {
-        await this.activity.track(args.agent, { kind: 'guard', done: text, failed: 'guard settings change failed', expects: ['instance-updated'] }, () => patchConfig(client, args.agent, config));
+        await this.activity.track(args.agent, { kind: 'guard', done: text, failed: 'guard settings change failed', by: USER, expects: ['instance-updated'] }, () => patchConfig(client, args.agent, config));
       } catch (err) {
         this.connection.noteFailure(err);
         throw err;
@@ -176,7 +176,7 @@ export class GuardService extends EventEmitter<GuardEvents> {
       mine.set(f.rule, alert);
       this.keep(alert);
       this.emit('alert', { ...alert });
-      this.activity.record(agent.name, 'guard', f.message, 'guard');
+      this.activity.record(agent.name, 'guard', f.message, automatic('guard-alert'));
       raised.push(alert);
     }
     if (!mine.size) this.active.delete(agent.name);
@@ -188,7 +188,7 @@ export class GuardService extends EventEmitter<GuardEvents> {
     this.freezing.add(name);
     let action: string;
     try {
-      await this.agents.action({ name, action: 'freeze' }, 'guard');
+      await this.agents.action({ name, action: 'freeze' }, automatic('guard-freeze'));
       action = 'frozen automatically';
     } catch (err) {
       action = `could not freeze it: ${err instanceof Error ? err.message : String(err)}`;

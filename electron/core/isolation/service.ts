@@ -13,7 +13,7 @@ import {
   patchProjectConfig,
   type Profile,
 } from '../../incus/projects.js';
-import type { ActivityLog } from '../activity/activity-log.js';
+import { USER, type ActivityLog } from '../activity/activity-log.js';
 import type { AgentLocks } from '../agent-locks.js';
 import type { AgentMirror } from '../agent-mirror.js';
 import type { Connection } from '../connection.js';
@@ -182,7 +182,7 @@ export class IsolationService {
         const fix = isolationFix(inst);
         if (!fix.fixed.length) return null;
         const fixed = fix.fixed.map((p) => `${p.item} (${p.value})`).join(', ');
-        const action = { kind: 'isolation' as const, done: `isolation fixed: ${fixed}`, failed: `fixing isolation (${fixed}) failed`, expects: ['instance-updated'] };
+        const action = { kind: 'isolation' as const, done: `isolation fixed: ${fixed}`, failed: `fixing isolation (${fixed}) failed`, by: USER, expects: ['instance-updated'] };
         const body = {
           architecture: inst.architecture,
           config: fix.config,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivityEntry, ActivityKind } from '../../../shared/types.js';
+import type { ActivityActor, ActivityEntry, ActivityKind } from '../../../shared/types.js';
+import { agentFixture } from '../../../shared/test-fixtures.js';
 import { BlockedCoalescer, BlockedLog, blockedText, parseBlocked } from './blocked-log.js';
 
 const BRIDGES = new Set(['enclave-restr', 'enclave-allow', 'enclave-open']);
@@ -117,9 +118,9 @@ describe('BlockedCoalescer', () => {
 describe('BlockedLog', () => {
   it('says once that it cannot read the kernel log, records nothing, and stops', async () => {
     const recorded: string[] = [];
-    const record = (agent: string, kind: ActivityKind, message: string): ActivityEntry => {
+    const record = (agent: string, kind: ActivityKind, message: string, actor: ActivityActor): ActivityEntry => {
       recorded.push(message);
-      return { id: String(recorded.length), agent, at: 0, kind, message, actor: '' };
+      return { id: String(recorded.length), agent, at: 0, kind, message, actor };
     };
     const log = new BlockedLog({ cached: () => [] }, { record }, { path: '/nonexistent/kmsg' });
     const notes: string[] = [];
@@ -131,5 +132,18 @@ describe('BlockedLog', () => {
     expect(notes).toHaveLength(1);
     expect(log.note).toMatch(/Blocked connections are not shown .*\/nonexistent\/kmsg \(ENOENT\)/);
     expect(recorded).toEqual([]);
+  });
+
+  it("writes a blocked connection to the agent's log as Enclave's automatic entry, never as the user's", () => {
+    const recorded: { agent: string; actor: ActivityActor }[] = [];
+    const record = (agent: string, kind: ActivityKind, message: string, actor: ActivityActor): ActivityEntry => {
+      recorded.push({ agent, actor });
+      return { id: String(recorded.length), agent, at: 0, kind, message, actor };
+    };
+    const worker = agentFixture('worker', { network: { policy: { mode: 'restricted', allow: [], ingress: '', egress: '' }, bridge: 'enclave-restr', address: '10.97.0.2' } });
+    const log = new BlockedLog({ cached: () => [worker] }, { record }, { path: '/nonexistent/kmsg' });
+    // The follower's callback, as a line read from /dev/kmsg reaches it.
+    (log as unknown as { onRecord(record: string): void }).onRecord(TCP);
+    expect(recorded).toEqual([{ agent: 'worker', actor: { kind: 'automatic', by: 'network-policy' } }]);
   });
 });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Agent, NetworkMode } from '../../../shared/types.js';
-import type { ActivityLog } from '../activity/activity-log.js';
+import { automatic, type ActivityLog } from '../activity/activity-log.js';
 import { KmsgFollower, MAX_RECORD, type KmsgOptions } from './kmsg.js';
 import { MODE_BRIDGES } from './policy-model.js';
 
@@ -232,7 +232,7 @@ export class BlockedLog extends EventEmitter<BlockedLogEvents> {
   }
 
   private write(entries: BlockedEntry[]): void {
-    for (const e of entries) this.activity.record(e.agent, 'network', e.text, 'network policy');
+    for (const e of entries) this.activity.record(e.agent, 'network', e.text, automatic('network-policy'));
   }
 
   private problem(message: string): void {

@@ -2,7 +2,7 @@ import { EnclaveError } from '../../../shared/errors.js';
 import type { AgentChangeResult, NetworkPolicy } from '../../../shared/types.js';
 import type { IncusClient } from '../../incus/client.js';
 import { getInstance, patchInstance, type Instance } from '../../incus/instances.js';
-import type { ActivityLog } from '../activity/activity-log.js';
+import { USER, automatic, type ActivityLog } from '../activity/activity-log.js';
 import type { AgentLocks } from '../agent-locks.js';
 import type { AgentMirror } from '../agent-mirror.js';
 import type { Connection } from '../connection.js';
@@ -186,7 +186,7 @@ export class NetworkService {
         if (policy.mode === 'none') {
           await this.deps.activity.track(
             args.agent,
-            { kind: 'network', done: policyChangeText(before.policy, policy, null, null), failed: 'network change to none failed', expects: ['instance-updated'] },
+            { kind: 'network', done: policyChangeText(before.policy, policy, null, null), failed: 'network change to none failed', by: USER, expects: ['instance-updated'] },
             () => patchInstance(client, args.agent, { config: policyConfig(policy), devices: { [AGENT_NIC]: NO_NIC } }),
           );
           if (before.bridge) notes.push(running ? 'The agent has no network now: its NIC was removed and every connection it had is cut.' : 'The agent has no network.');
@@ -194,7 +194,7 @@ export class NetworkService {
           const bridge = (await this.ensure(client))[policy.mode];
           const kept = before.bridge === bridge.name ? before.address : null;
           // Each attempt is one update; a conflict refuses it without changing anything.
-          const change = { kind: 'network' as const, failed: `network change to ${policy.mode} failed`, expects: ['instance-updated'] };
+          const change = { kind: 'network' as const, failed: `network change to ${policy.mode} failed`, by: USER, expects: ['instance-updated'] };
           const address = await this.deps.activity.track(args.agent, { ...change, done: (chosen: string) => policyChangeText(before.policy, policy, bridge.name, chosen) }, async () => {
             for (let attempt = 0; ; attempt++) {
               const chosen = kept ?? (await this.allocate(client, bridge, attempt));
@@ -256,7 +256,7 @@ export class NetworkService {
       for (const f of resolved.failures) {
         const text = `${f.host} did not resolve (${f.reason}); ${f.kept.length ? `it keeps its last addresses ${f.kept.join(', ')}` : 'it stays unreachable until it resolves'}.`;
         failures.push({ agent: inst.name, text });
-        this.deps.activity.record(inst.name, 'network', `allowlist: ${text}`);
+        this.deps.activity.record(inst.name, 'network', `allowlist: ${text}`, automatic('allowlist-lookup'));
       }
       mine.push(...agentAllowRules(project, inst.name, net.address, resolved.allow));
     }

@@ -2,30 +2,16 @@ import { mkdir, readFile, rename, writeFile, chmod } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SecretCipher } from './cipher.js';
 import { envNameProblem } from '../../../shared/templates.js';
+import { secretValueProblem, type SecretInfo, type SecretsInfo } from '../../../shared/secrets.js';
 
-export const MAX_SECRET_BYTES = 16 * 1024;
 export const MAX_SECRETS_STORED = 200;
 
-/** What the renderer may know of a secret: never its value. */
-export interface SecretInfo {
-  name: string;
-  /** Milliseconds since the epoch. */
-  updatedAt: number;
-}
+export class SecretRefused extends Error {}
 
 interface SecretsFile {
   version: 1;
   encrypted: boolean;
   secrets: Record<string, { value: string; updatedAt: number }>;
-}
-
-export class SecretRefused extends Error {}
-
-export function secretValueProblem(value: string): string | null {
-  if (value.length === 0) return 'A secret has a value; to remove it, delete it.';
-  if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES) return `A secret is at most ${MAX_SECRET_BYTES / 1024} KiB.`;
-  if (/[\0\r\n]/.test(value)) return 'A secret is one line (no line breaks or NUL): paste the key or token alone.';
-  return null;
 }
 
 /**
@@ -45,6 +31,17 @@ export class SecretStore {
 
   get encrypted(): boolean {
     return this.cipher.encrypted;
+  }
+
+  /** The list as the renderer sees it, with a sentence on how the values are kept. */
+  async info(): Promise<SecretsInfo> {
+    return {
+      encrypted: this.cipher.encrypted,
+      storage: this.cipher.encrypted
+        ? `Encrypted with the system keychain (Electron safeStorage), in ${this.path}.`
+        : `Not encrypted: browser mode has no keychain to ask, so the values are in ${this.path}, readable only by your user (mode 0600). The desktop app encrypts them.`,
+      secrets: await this.list(),
+    };
   }
 
   async list(): Promise<SecretInfo[]> {

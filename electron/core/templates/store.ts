@@ -24,10 +24,20 @@ export function templateError(file: string, error: z.ZodError): TemplateError {
  */
 export class TemplateStore {
   private writes = 0;
+  /** The last read, reused for a second: the status reader asks for every agent every round. */
+  private recent: { at: number; list: Promise<TemplateList> } | null = null;
 
   constructor(readonly dir: string) {}
 
-  async list(): Promise<TemplateList> {
+  list(): Promise<TemplateList> {
+    const now = Date.now();
+    if (this.recent && now - this.recent.at < 1_000) return this.recent.list.then((l) => structuredClone(l));
+    const list = this.readAll();
+    this.recent = { at: now, list };
+    return list.then((l) => structuredClone(l));
+  }
+
+  private async readAll(): Promise<TemplateList> {
     const templates: TemplateInfo[] = BUILTIN_TEMPLATES.map((t) => ({ ...structuredClone(t), builtin: true }));
     const errors: TemplateError[] = [];
     let names: string[] = [];
@@ -85,6 +95,7 @@ export class TemplateStore {
     const tmp = `${path}.${process.pid}.${++this.writes}.tmp`;
     await writeFile(tmp, JSON.stringify(t, null, 2) + '\n', { mode: 0o600 });
     await rename(tmp, path);
+    this.recent = null;
     return { ...structuredClone(t), builtin: false };
   }
 
@@ -92,6 +103,7 @@ export class TemplateStore {
     if (BUILTIN_TEMPLATES.some((b) => b.id === id)) throw new TemplateRefused(`"${id}" is a built-in template; it cannot be deleted.`);
     try {
       await rm(join(this.dir, `${id}.json`));
+      this.recent = null;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new TemplateRefused(`There is no template "${id}".`);
       throw err;

@@ -3,6 +3,7 @@ import type { Agent, AgentProgress } from '../../../shared/types.js';
 import { enclave } from '../api.js';
 import { ACTION_LABELS, actionsFor, type CardAction } from '../lib/agent-status.js';
 import { errorMessage } from '../lib/errors.js';
+import { NEEDS_INCUS } from '../lib/outage.js';
 import { hasDetail, isNote } from '../lib/progress.js';
 import { useAgentBusy } from '../hooks/useAgentBusy.js';
 import { useAgentSnapshots } from '../hooks/useAgentSnapshots.js';
@@ -14,6 +15,7 @@ import { NetworkBadge } from './network/NetworkBadge.js';
 import { withAgents } from '../stores/actions.js';
 import { useAgentView } from '../stores/agent-view.js';
 import { useProgress } from '../stores/progress.js';
+import { useOutageSince } from '../stores/connection.js';
 import { takeSnapshot } from '../snapshot-actions.js';
 import { useTerminals } from '../stores/terminals.js';
 import { openAgentTerminal, openShell } from '../terminal/manager.js';
@@ -23,6 +25,7 @@ import { ProgressLine } from './ProgressLine.js';
 import { AgentNote } from './AgentNote.js';
 import { RelativeTime } from './RelativeTime.js';
 import { Spinner } from './Spinner.js';
+import { StaleNote } from './StaleNote.js';
 import { StatusBadge } from './StatusBadge.js';
 import { CardTimeline } from './snapshots/CardTimeline.js';
 import { CardGraphs } from './telemetry/CardGraphs.js';
@@ -68,8 +71,13 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
   const alerting = alerts.length > 0;
   const severe = alerting && alerts.some((a) => a.rule === 'fork-bomb' || a.rule === 'oom-kill' || a.action !== null);
 
+  // While Incus is away the card is its last known state: greyed, its Incus actions disabled.
+  const outageSince = useOutageSince();
+  const stale = outageSince !== null;
+  const needsIncus = stale ? NEEDS_INCUS : undefined;
+
   const beingCreated = progress !== undefined && progress.stage !== 'failed';
-  const disabled = running !== null || beingCreated || busy;
+  const disabled = running !== null || beingCreated || busy || stale;
 
   async function perform(action: CardAction) {
     setRunning(action);
@@ -101,8 +109,8 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
     }
   }
 
-  const canOpenTerminal = agent.status === 'Running' && !beingCreated;
-  const terminalTitle = canOpenTerminal ? undefined : 'Start the agent to open a terminal';
+  const canOpenTerminal = agent.status === 'Running' && !beingCreated && !stale;
+  const terminalTitle = canOpenTerminal ? undefined : (needsIncus ?? 'Start the agent to open a terminal');
 
   async function snapshotNow() {
     setSnapshotError(null);
@@ -120,12 +128,15 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
 
   return (
     <article
-      className={['card', viewing && 'is-viewing', alerting && (severe ? 'is-alert is-alert-severe' : 'is-alert')].filter(Boolean).join(' ')}
+      className={['card', viewing && 'is-viewing', alerting && (severe ? 'is-alert is-alert-severe' : 'is-alert'), stale && 'is-stale']
+        .filter(Boolean)
+        .join(' ')}
       data-testid="agent-card"
       data-agent={agent.name}
       data-status={agent.status}
       data-alert={alerting ? 'true' : undefined}
       data-isolation={agent.isolation.length > 0 ? 'broken' : undefined}
+      data-stale={stale ? 'true' : undefined}
     >
       <header className="card-head">
         <h3 className="card-name" title={agent.name}>
@@ -146,9 +157,15 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
         )}
         <StatusBadge status={agent.status} />
       </header>
-      <IsolationWarning agent={agent} busy={busy || beingCreated} />
+      {outageSince !== null && <StaleNote since={outageSince} />}
+      <IsolationWarning agent={agent} busy={busy || beingCreated || stale} />
       {alerting && (
-        <AlertBanner agent={agent} alerts={alerts} rollback={rollbackSnapshot(snapshots?.snapshots ?? [])} busy={busy || beingCreated} />
+        <AlertBanner
+          agent={agent}
+          alerts={alerts}
+          rollback={rollbackSnapshot(snapshots?.snapshots ?? [])}
+          busy={busy || beingCreated || stale}
+        />
       )}
       {agent.description && <p className="card-description">{agent.description}</p>}
       {agent.clonedFrom && <ClonedFrom value={agent.clonedFrom} />}
@@ -174,7 +191,15 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
           </dd>
         </div>
       </dl>
-      <CardGraphs agent={agent.name} status={agent.status} limits={agent.limits} alerts={alertMarks} />
+      {stale ? (
+        // Kept as they were, visibly paused: nothing is sampled while Incus is away.
+        <div className="card-graphs-paused" data-testid="card-graphs-paused">
+          <CardGraphs agent={agent.name} status={agent.status} limits={agent.limits} alerts={alertMarks} />
+          <p className="card-graphs-paused-note">Usage paused while Incus is away</p>
+        </div>
+      ) : (
+        <CardGraphs agent={agent.name} status={agent.status} limits={agent.limits} alerts={alertMarks} />
+      )}
       <section className="card-snapshots" aria-label={`Snapshots of ${agent.name}`}>
         <div className="card-snapshots-head">
           <span className="card-snapshots-title">
@@ -195,7 +220,8 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
         <CardTimeline agent={agent} entry={snapshots} alerts={allAlerts} onOpen={(snapshot) => openView(agent.name, snapshot)} />
         <div className="card-snapshot-tools">
           <SnapshotButton
-            disabled={busy || beingCreated}
+            disabled={busy || beingCreated || stale}
+            disabledReason={needsIncus}
             taking={inFlight?.action === 'snapshot'}
             onSnapshot={() => void snapshotNow()}
             onSnapshotNamed={() => setNaming(true)}
@@ -205,8 +231,8 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
             type="button"
             className="button button-small"
             data-action="clone"
-            disabled={busy || beingCreated}
-            title={`A new agent from ${agent.name} as it is now`}
+            disabled={busy || beingCreated || stale}
+            title={needsIncus ?? `A new agent from ${agent.name} as it is now`}
             onClick={() => openClone({ source: agent.name, snapshot: null })}
           >
             <CloneIcon />
@@ -265,6 +291,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
             className={action === 'delete' ? 'button button-small button-danger-quiet' : 'button button-small'}
             data-action={action}
             disabled={disabled}
+            title={needsIncus}
             aria-busy={running === action}
             onClick={() => onAction(action)}
           >

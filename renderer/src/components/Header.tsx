@@ -1,7 +1,7 @@
 import { ConnectionIndicator } from './ConnectionIndicator.js';
 import { ImagesNavButton } from './images/ImagesNavButton.js';
 import { PlusIcon } from './PlusIcon.js';
-import { GearIcon } from './terminal/icons.js';
+import { SettingsGearIcon } from './HeaderIcons.js';
 import { ThemeToggle } from './ThemeToggle.js';
 
 interface HeaderProps {
@@ -27,14 +27,14 @@ export function Header({ canCreate, onNewAgent, canConfigure, onSettings }: Head
         <ImagesNavButton />
         <button
           type="button"
-          className="icon-button"
+          className="button header-button"
           data-testid="settings-open"
-          aria-label="Settings"
-          title={canConfigure ? 'Settings' : 'Settings are available once the backend is reachable'}
+          title={canConfigure ? 'Settings of new agents, snapshots and the guard' : 'Settings are available once the backend is reachable'}
           disabled={!canConfigure}
           onClick={onSettings}
         >
-          <GearIcon />
+          <SettingsGearIcon />
+          <span className="header-button-label">Settings</span>
         </button>
         <button
           type="button"

@@ -15,8 +15,11 @@ interface ModalProps {
 
 const FOCUSABLE = 'button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
 
+/** What Tab reaches: not disabled, not taken out of the order (a tab list's other tabs), not hidden (another tab's panel). */
 function focusables(root: HTMLElement): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((element) => !element.hasAttribute('disabled'));
+  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (element) => !element.hasAttribute('disabled') && element.tabIndex >= 0 && element.getClientRects().length > 0,
+  );
 }
 
 /** Open dialogs, innermost last: only the innermost one answers the keyboard. */

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { expiryProblem } from '../../../shared/names.js';
 import type { AgentLimits, GuardSettings, NetworkPolicy } from '../../../shared/types.js';
 import { desktopNotificationsApply, enableDesktopNotifications } from '../guard-actions.js';
@@ -8,6 +8,15 @@ import { errorMessage } from '../lib/errors.js';
 import { type LimitsDraft, NO_LIMITS, draftFromLimits, draftValid, limitsFromDraft } from '../lib/limits-form.js';
 import { type NetworkDraft, draftFromPolicy, draftValid as networkDraftValid, policyFromDraft } from '../lib/network-form.js';
 import { type ScheduleDraft, draftFrom, scheduleFromDraft } from '../lib/schedule.js';
+import {
+  type SettingsSectionId,
+  availableSections,
+  draftChanged,
+  fixMessage,
+  sectionForKey,
+  sectionNames,
+  sectionsWhere,
+} from '../lib/settings-sections.js';
 import { keptFor } from '../lib/snapshot-format.js';
 import { useSettings } from '../stores/settings.js';
 import { showToast } from '../stores/toasts.js';
@@ -19,7 +28,10 @@ import { NetworkFields } from './network/NetworkFields.js';
 import { ScheduleFields, draftProblems } from './snapshots/ScheduleFields.js';
 import { Spinner } from './Spinner.js';
 
-/** Enclave's own settings: what new agents get, and how long safety snapshots are kept. */
+/**
+ * Enclave's own settings: what new agents get, how long safety snapshots are kept, and the
+ * guard. One section at a time (a vertical tab list), with Save and Cancel always in view.
+ */
 export function SettingsDialog({ onClose }: { onClose(): void }) {
   const titleId = useId();
   const settings = useSettings((state) => state.settings);
@@ -29,12 +41,10 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   }, []);
 
   return (
-    <Modal testId="settings-dialog" labelledBy={titleId} onClose={onClose} className="modal-wide">
-      <h2 id={titleId} className="modal-title">
-        Settings
-      </h2>
+    <Modal testId="settings-dialog" labelledBy={titleId} onClose={onClose} className="modal-settings">
       {settings ? (
         <SettingsForm
+          titleId={titleId}
           schedule={settings.snapshotDefaults}
           safetyExpiry={settings.safetyExpiry}
           // A backend from before limits sends none: nothing is limited then.
@@ -45,15 +55,30 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           onClose={onClose}
         />
       ) : (
-        <p className="placeholder" role="status">
-          <Spinner /> Loading settings…
-        </p>
+        <>
+          <SettingsHead titleId={titleId} />
+          <p className="placeholder" role="status">
+            <Spinner /> Loading settings…
+          </p>
+        </>
       )}
     </Modal>
   );
 }
 
+function SettingsHead({ titleId }: { titleId: string }) {
+  return (
+    <div className="settings-head">
+      <h2 id={titleId} className="modal-title">
+        Settings
+      </h2>
+      <p className="settings-lede">What new agents get, and how Enclave watches and snapshots them.</p>
+    </div>
+  );
+}
+
 interface SettingsFormProps {
+  titleId: string;
   schedule: { schedule: string; expiry: string };
   safetyExpiry: string;
   defaultLimits: AgentLimits;
@@ -64,20 +89,69 @@ interface SettingsFormProps {
   onClose(): void;
 }
 
-function SettingsForm({ schedule, safetyExpiry, defaultLimits, guardDefaults, defaultNetwork, onClose }: SettingsFormProps) {
+interface Drafts {
+  schedule: ScheduleDraft;
+  safety: string;
+  limits: LimitsDraft;
+  guard: GuardDraft | null;
+  network: NetworkDraft | null;
+}
+
+function SettingsForm({ titleId, schedule, safetyExpiry, defaultLimits, guardDefaults, defaultNetwork, onClose }: SettingsFormProps) {
   const safetyId = useId();
   const safetyHintId = useId();
-  const [draft, setDraft] = useState<ScheduleDraft>(() => draftFrom(schedule));
-  const [safety, setSafety] = useState(safetyExpiry);
-  const [limits, setLimits] = useState<LimitsDraft>(() => draftFromLimits(defaultLimits));
-  const [guard, setGuard] = useState<GuardDraft | null>(() => (guardDefaults ? guardDraft(guardDefaults) : null));
-  const [network, setNetwork] = useState<NetworkDraft | null>(() => (defaultNetwork ? draftFromPolicy(defaultNetwork) : null));
+  const sectionIds = useId();
+  // Every section's draft lives here, so switching sections keeps what was typed.
+  const [initial] = useState<Drafts>(() => ({
+    schedule: draftFrom(schedule),
+    safety: safetyExpiry,
+    limits: draftFromLimits(defaultLimits),
+    guard: guardDefaults ? guardDraft(guardDefaults) : null,
+    network: defaultNetwork ? draftFromPolicy(defaultNetwork) : null,
+  }));
+  const [draft, setDraft] = useState<ScheduleDraft>(initial.schedule);
+  const [safety, setSafety] = useState(initial.safety);
+  const [limits, setLimits] = useState<LimitsDraft>(initial.limits);
+  const [guard, setGuard] = useState<GuardDraft | null>(initial.guard);
+  const [network, setNetwork] = useState<NetworkDraft | null>(initial.network);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  const sections = availableSections({ network: network !== null, guard: guard !== null });
+  const [current, setCurrent] = useState<SettingsSectionId>('limits');
+  const tabs = useRef(new Map<SettingsSectionId, HTMLButtonElement>());
+
   const problems = draftProblems(draft);
   const safetyProblem = expiryProblem(safety);
-  const canSave = !problems.cron && !problems.expiry && !safetyProblem && draftValid(limits) && (!guard || guardDraftValid(guard)) && (!network || networkDraftValid(network)) && !saving;
+  const invalid = sectionsWhere(sections, {
+    limits: !draftValid(limits),
+    network: network !== null && !networkDraftValid(network),
+    snapshots: problems.cron !== null || problems.expiry !== null || safetyProblem !== null,
+    guard: guard !== null && !guardDraftValid(guard),
+  });
+  const changed = sectionsWhere(sections, {
+    limits: draftChanged(initial.limits, limits),
+    network: draftChanged(initial.network, network),
+    snapshots: draftChanged(initial.schedule, draft) || draftChanged(initial.safety, safety),
+    guard: draftChanged(initial.guard, guard),
+  });
+  const canSave = invalid.length === 0 && !saving;
+
+  function select(id: SettingsSectionId, focus: boolean) {
+    setCurrent(id);
+    if (focus) tabs.current.get(id)?.focus();
+  }
+
+  function onTabKey(event: KeyboardEvent<HTMLButtonElement>) {
+    const next = sectionForKey(
+      sections.map((section) => section.id),
+      current,
+      event.key,
+    );
+    if (!next) return;
+    event.preventDefault();
+    select(next, true);
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -100,71 +174,151 @@ function SettingsForm({ schedule, safetyExpiry, defaultLimits, guardDefaults, de
     }
   }
 
+  const tabId = (id: SettingsSectionId) => `${sectionIds}-tab-${id}`;
+  const panelId = (id: SettingsSectionId) => `${sectionIds}-panel-${id}`;
+  const panel = (id: SettingsSectionId) => ({
+    role: 'tabpanel',
+    id: panelId(id),
+    'aria-labelledby': tabId(id),
+    hidden: current !== id,
+    className: 'settings-panel',
+    'data-section': id,
+  });
+  const fix = fixMessage(invalid);
+  const firstInvalid = invalid[0];
+
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate>
-      <fieldset className="settings-group" data-testid="settings-schedule">
-        <legend>Automatic snapshots of new agents</legend>
-        <p className="section-note">Applied when an agent is created; each agent's own schedule is in its timeline.</p>
-        <ScheduleFields draft={draft} onChange={setDraft} disabled={saving} />
-      </fieldset>
-      <fieldset className="settings-group">
-        <legend>Safety snapshots</legend>
-        <p className="section-note">Taken before every restore, so the restore can be undone.</p>
-        <div className="field">
-          <label htmlFor={safetyId}>Keep each for</label>
-          <input
-            id={safetyId}
-            data-testid="settings-safety-expiry"
-            className="mono"
-            value={safety}
-            placeholder="e.g. 7d"
-            onChange={(event) => setSafety(event.target.value)}
-            aria-invalid={safetyProblem !== null}
-            aria-describedby={safetyHintId}
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={100}
-            disabled={saving}
-          />
-          <p id={safetyHintId} className={safetyProblem ? 'field-problem' : 'field-hint'} role={safetyProblem ? 'alert' : undefined}>
-            {safetyProblem ??
-              (safety.trim() ? `Safety snapshots are ${keptFor(safety)}.` : 'Safety snapshots are kept until deleted.')}
-          </p>
+    <form className="settings-form" onSubmit={(event) => void submit(event)} noValidate>
+      <SettingsHead titleId={titleId} />
+      <div className="settings-body">
+        <div className="settings-nav" role="tablist" aria-orientation="vertical" aria-label="Settings sections">
+          {sections.map((section) => {
+            const bad = invalid.includes(section);
+            const edited = changed.includes(section);
+            return (
+              <button
+                key={section.id}
+                ref={(element) => {
+                  if (element) tabs.current.set(section.id, element);
+                  else tabs.current.delete(section.id);
+                }}
+                type="button"
+                role="tab"
+                id={tabId(section.id)}
+                aria-controls={panelId(section.id)}
+                aria-selected={current === section.id}
+                tabIndex={current === section.id ? 0 : -1}
+                className="settings-tab"
+                data-testid={`settings-tab-${section.id}`}
+                data-invalid={bad || undefined}
+                data-changed={edited || undefined}
+                onClick={() => select(section.id, false)}
+                onKeyDown={onTabKey}
+              >
+                <span className="settings-tab-label">
+                  {section.label}
+                  {bad ? (
+                    <span className="settings-tab-mark settings-tab-mark-problem" aria-hidden="true">
+                      !
+                    </span>
+                  ) : (
+                    edited && <span className="settings-tab-mark settings-tab-mark-changed" aria-hidden="true" />
+                  )}
+                </span>
+                <span className="settings-tab-hint">{section.hint}</span>
+                {(bad || edited) && <span className="sr-only">{bad ? ', has a field to fix' : ', changed'}</span>}
+              </button>
+            );
+          })}
         </div>
-      </fieldset>
-      <fieldset className="settings-group" data-testid="settings-limits">
-        <legend>Limits of new agents</legend>
-        <p className="section-note">Applied when an agent is created; each agent's own limits are in its panel.</p>
-        <LimitsFields draft={limits} onChange={setLimits} disabled={saving} testPrefix="settings-limit" />
-      </fieldset>
-      {network && (
-        <fieldset className="settings-group network-group" data-testid="settings-network">
-          <legend>Network of new agents</legend>
-          <p className="section-note">
-            Prefilled in the new agent dialog; each agent's own policy is in its panel, where it changes live.
-          </p>
-          <NetworkFields draft={network} onChange={setNetwork} disabled={saving} testPrefix="settings-network" />
-        </fieldset>
-      )}
-      {guard && (
-        <fieldset className="settings-group" data-testid="settings-guard">
-          <legend>Guard</legend>
-          <p className="section-note">
-            Watches every agent without its own guard settings; thresholds are shares of each agent's limits.
-          </p>
-          <GuardFields draft={guard} onChange={setGuard} disabled={saving} testPrefix="settings-guard" />
-          <DesktopNotifications />
-        </fieldset>
-      )}
-      {error && <InlineError testId="settings-error" message={error} />}
-      <div className="modal-actions">
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" data-testid="settings-save" disabled={!canSave} aria-busy={saving}>
-          {saving && <Spinner />}
-          Save
-        </button>
+        <div className="settings-panels">
+          <section {...panel('limits')} data-testid="settings-limits">
+            <h3 className="settings-panel-title">Limits of new agents</h3>
+            <p className="section-note">Applied when an agent is created; each agent's own limits are in its panel.</p>
+            <LimitsFields draft={limits} onChange={setLimits} disabled={saving} testPrefix="settings-limit" />
+          </section>
+          {network && (
+            <section {...panel('network')} data-testid="settings-network">
+              <h3 className="settings-panel-title">Network of new agents</h3>
+              <p className="section-note">
+                Prefilled in the new agent dialog; each agent's own policy is in its panel, where it changes live.
+              </p>
+              <NetworkFields draft={network} onChange={setNetwork} disabled={saving} testPrefix="settings-network" />
+            </section>
+          )}
+          <section {...panel('snapshots')} data-testid="settings-snapshots">
+            <h3 className="settings-panel-title">Snapshots</h3>
+            <fieldset className="settings-group" data-testid="settings-schedule">
+              <legend>Automatic snapshots of new agents</legend>
+              <p className="section-note">Applied when an agent is created; each agent's own schedule is in its timeline.</p>
+              <ScheduleFields draft={draft} onChange={setDraft} disabled={saving} />
+            </fieldset>
+            <fieldset className="settings-group">
+              <legend>Safety snapshots</legend>
+              <p className="section-note">Taken before every restore, so the restore can be undone.</p>
+              <div className="field">
+                <label htmlFor={safetyId}>Keep each for</label>
+                <input
+                  id={safetyId}
+                  data-testid="settings-safety-expiry"
+                  className="mono"
+                  value={safety}
+                  placeholder="e.g. 7d"
+                  onChange={(event) => setSafety(event.target.value)}
+                  aria-invalid={safetyProblem !== null}
+                  aria-describedby={safetyHintId}
+                  autoComplete="off"
+                  spellCheck={false}
+                  maxLength={100}
+                  disabled={saving}
+                />
+                <p id={safetyHintId} className={safetyProblem ? 'field-problem' : 'field-hint'} role={safetyProblem ? 'alert' : undefined}>
+                  {safetyProblem ??
+                    (safety.trim() ? `Safety snapshots are ${keptFor(safety)}.` : 'Safety snapshots are kept until deleted.')}
+                </p>
+              </div>
+            </fieldset>
+          </section>
+          {guard && (
+            <section {...panel('guard')} data-testid="settings-guard">
+              <h3 className="settings-panel-title">Guard</h3>
+              <p className="section-note">
+                Watches every agent without its own guard settings; thresholds are shares of each agent's limits.
+              </p>
+              <GuardFields draft={guard} onChange={setGuard} disabled={saving} testPrefix="settings-guard" />
+              <DesktopNotifications />
+            </section>
+          )}
+        </div>
+      </div>
+      <div className="settings-footer" data-testid="settings-footer">
+        <div className="settings-footer-status">
+          {error ? (
+            <InlineError testId="settings-error" message={error} />
+          ) : fix && firstInvalid ? (
+            <p className="field-problem" data-testid="settings-fix">
+              {fix}{' '}
+              {firstInvalid.id !== current && (
+                <button type="button" className="link-button" onClick={() => select(firstInvalid.id, true)}>
+                  Show {firstInvalid.label}
+                </button>
+              )}
+            </p>
+          ) : changed.length > 0 ? (
+            <p className="field-hint" data-testid="settings-unsaved">
+              Unsaved changes in {sectionNames(changed)}.
+            </p>
+          ) : null}
+        </div>
+        <div className="settings-footer-actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" data-testid="settings-save" disabled={!canSave} aria-busy={saving}>
+            {saving && <Spinner />}
+            Save
+          </button>
+        </div>
       </div>
     </form>
   );

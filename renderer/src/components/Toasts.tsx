@@ -4,14 +4,20 @@ import { type Toast, useToasts } from '../stores/toasts.js';
 import { DismissButton } from './DismissButton.js';
 import { Spinner } from './Spinner.js';
 
-/** Short news in a corner: what just finished, with an action such as Undo where one exists. */
+/**
+ * Short news in a corner: what just finished, with an action such as Undo where one exists.
+ * The app puts this between the agents and the terminal dock: toasts rise from the dock's top
+ * edge (or the window's bottom without one) and never cover a terminal or tmux's status line.
+ */
 export function Toasts() {
   const toasts = useToasts((state) => state.toasts);
   return (
-    <div className="toasts" aria-live="polite">
-      {toasts.map((toast) => (
-        <ToastView key={toast.id} toast={toast} />
-      ))}
+    <div className="toast-anchor">
+      <div className="toasts" aria-live="polite" data-testid="toasts">
+        {toasts.map((toast) => (
+          <ToastView key={toast.id} toast={toast} />
+        ))}
+      </div>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TelemetrySample } from '../../../shared/types.js';
 import { sampleFixture } from '../../../shared/test-fixtures.js';
-import { SampleRing, columns, fitSpan } from './telemetry-ring.js';
+import { SampleRing } from './telemetry-ring.js';
 
 function sample(at: number, cpu = 1, agent = 'a'): TelemetrySample {
   return sampleFixture(agent, at, { cpuHostPercent: cpu });
@@ -54,21 +54,5 @@ describe('SampleRing', () => {
     expect(ring.since(9.5).map((s) => s.at)).toEqual([10, 11, 12]);
     expect(ring.since(100)).toEqual([]);
     expect(ring.since(0).length).toBe(5);
-  });
-
-  it('makes chart columns in seconds', () => {
-    expect(columns([sample(1000, 3), sample(2000, 4)], [(s) => s.cpuHostPercent, (s) => s.diskBytes])).toEqual([
-      [1, 2],
-      [3, 4],
-      [null, null],
-    ]);
-  });
-});
-
-describe('fitSpan', () => {
-  it('fits young data, at least a minute, at most the span', () => {
-    expect(fitSpan(1000, 1010, 300)).toEqual([950, 1010]);
-    expect(fitSpan(1000, 1120, 300)).toEqual([1000, 1120]);
-    expect(fitSpan(0, 5000, 300)).toEqual([4700, 5000]);
   });
 });

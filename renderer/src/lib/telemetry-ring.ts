@@ -103,24 +103,3 @@ export class SampleRing {
     return this.since(-Infinity);
   }
 }
-
-/**
- * Columns for a chart: x in seconds (uPlot's time unit) and one column per picked value,
- * null where a value is unknown (uPlot draws a gap).
- */
-export function columns(
-  samples: readonly TelemetrySample[],
-  pick: readonly ((s: TelemetrySample) => number | null)[],
-): [number[], ...(number | null)[][]] {
-  const xs = samples.map((s) => s.at / 1000);
-  return [xs, ...pick.map((p) => samples.map(p))];
-}
-
-/**
- * The x range of a chart of the last `span` seconds ending at the newest sample: fitted to the
- * data while there is less of it (so a young agent's graph is not a sliver), at least a minute.
- */
-export function fitSpan(min: number, max: number, span: number): [number, number] {
-  const shown = Math.min(span, Math.max(60, max - min));
-  return [max - shown, max];
-}

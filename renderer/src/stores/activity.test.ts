@@ -8,7 +8,7 @@ const entry = (id: string, at: number, kind: ActivityKind = 'lifecycle', agent =
   at,
   kind,
   message: `m${id}`,
-  actor: 'Enclave',
+  actor: { kind: 'user' },
 });
 
 describe('activity', () => {

@@ -23,7 +23,7 @@ const unavailable: ConnectionStatus = {
 };
 
 describe('useConnection', () => {
-  beforeEach(() => useConnection.setState({ status: null, loads: NO_LOADS }));
+  beforeEach(() => useConnection.setState({ status: null, outageSince: null, loads: NO_LOADS }));
 
   it('applies a reply when no event came in meanwhile', () => {
     const id = useConnection.getState().beginLoad();
@@ -45,5 +45,21 @@ describe('useConnection', () => {
     expect(useConnection.getState().status).toBeNull();
     useConnection.getState().receiveReply(connected, second);
     expect(useConnection.getState().status).toBe(connected);
+  });
+
+  it('dates the outage from the backend and keeps the date through the statuses of the same outage', () => {
+    const since = '2025-01-01T00:00:00.000Z';
+    useConnection.getState().receiveEvent(connected);
+    expect(useConnection.getState().outageSince).toBeNull();
+    useConnection.getState().receiveEvent({ state: 'connecting', socketPath: 'incus/unix.socket', tried: [], since });
+    useConnection.getState().receiveEvent(unavailable);
+    expect(useConnection.getState().outageSince).toBe(since);
+    // A page loaded during the outage learns the date from the reply.
+    useConnection.setState({ status: null, outageSince: null });
+    const id = useConnection.getState().beginLoad();
+    useConnection.getState().receiveReply({ ...unavailable, since }, id);
+    expect(useConnection.getState().outageSince).toBe(since);
+    useConnection.getState().receiveEvent(connected);
+    expect(useConnection.getState().outageSince).toBeNull();
   });
 });

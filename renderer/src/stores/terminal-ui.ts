@@ -10,6 +10,7 @@ interface TerminalUiState {
   layout: TerminalLayout;
   fontSize: number;
   allowOsc52: boolean;
+  screenReaderMode: boolean;
   dockHeight: number;
   maximized: boolean;
   /** Only the tab bar shows. */
@@ -22,6 +23,7 @@ interface TerminalUiState {
   setLayout(layout: TerminalLayout): void;
   zoom(step: 1 | -1 | 0): void;
   setAllowOsc52(allowed: boolean): void;
+  setScreenReaderMode(on: boolean): void;
   setDockHeight(height: number, persist?: boolean): void;
   setMaximized(maximized: boolean): void;
   setCollapsed(collapsed: boolean): void;
@@ -59,6 +61,7 @@ export const useTerminalUi = create<TerminalUiState>()((set, get) => ({
   layout: prefs.layout,
   fontSize: prefs.fontSize,
   allowOsc52: prefs.allowOsc52,
+  screenReaderMode: prefs.screenReaderMode,
   dockHeight: prefs.dockHeight,
   maximized: false,
   collapsed: false,
@@ -89,6 +92,10 @@ export const useTerminalUi = create<TerminalUiState>()((set, get) => ({
   setAllowOsc52(allowOsc52) {
     savePref('allowOsc52', allowOsc52);
     set({ allowOsc52 });
+  },
+  setScreenReaderMode(screenReaderMode) {
+    savePref('screenReaderMode', screenReaderMode);
+    set({ screenReaderMode });
   },
   setDockHeight(height, persist = true) {
     const dockHeight = Math.max(MIN_DOCK_HEIGHT, Math.round(height));

@@ -24,6 +24,8 @@ export interface CreateTerminalOptions {
   theme: ITheme;
   fontSize: number;
   allowOsc52: boolean;
+  /** xterm keeps the screen's text in the DOM for assistive technology (it draws on a canvas). */
+  screenReaderMode: boolean;
   /** The URL under the mouse (to show how to open it), or null when the mouse leaves it. */
   onLinkHover(url: string | null): void;
   /** A shortcut the terminal keeps for itself was pressed (the key never reaches the program). */
@@ -65,6 +67,7 @@ export function createTerminal(options: CreateTerminalOptions): TerminalBundle {
     cursorInactiveStyle: 'outline',
     macOptionIsMeta: true,
     theme: options.theme,
+    screenReaderMode: options.screenReaderMode,
     overviewRuler: { width: 8 },
     // OSC 8 hyperlinks: same policy as plain URLs (http(s) only, Ctrl/Cmd+click).
     linkHandler: {

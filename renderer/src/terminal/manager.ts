@@ -49,6 +49,7 @@ const context: SessionContext = {
   },
   fontSize: () => useTerminalUi.getState().fontSize,
   allowOsc52: () => useTerminalUi.getState().allowOsc52,
+  screenReaderMode: () => useTerminalUi.getState().screenReaderMode,
   input: (id, data) => enclave.invoke('terminals.input', { id, data }),
   ack: (id, bytes) => {
     enclave.invoke('terminals.ack', { id, bytes }).catch(() => {
@@ -239,7 +240,7 @@ export function reconcile(reconnected: boolean): void {
   for (const [id, session] of sessions) if (session.isMounted) void ensureAttached(id);
 }
 
-/** Keeps sessions in step with stores: state changes, theme, font size, OSC 52 permission. */
+/** Keeps sessions in step with stores: state changes, theme, font size, OSC 52, screen reader mode. */
 export function startTerminals(): void {
   useTerminals.subscribe((state, previous) => {
     if (state.terminals === previous.terminals) return;
@@ -264,6 +265,9 @@ export function startTerminals(): void {
   useTerminalUi.subscribe((state, previous) => {
     if (state.fontSize !== previous.fontSize) for (const s of sessions.values()) s.applyFontSize(state.fontSize);
     if (state.allowOsc52 !== previous.allowOsc52) for (const s of sessions.values()) s.applyOsc52(state.allowOsc52);
+    if (state.screenReaderMode !== previous.screenReaderMode) {
+      for (const s of sessions.values()) s.applyScreenReaderMode(state.screenReaderMode);
+    }
   });
   window.__enclaveTerminalText = (id: string) => sessions.get(id)?.text() ?? '';
   window.__enclaveTerminalSize = (id: string) => sessions.get(id)?.drawnSize() ?? null;

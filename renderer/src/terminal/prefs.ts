@@ -6,6 +6,7 @@ export const PREF_KEYS = {
   fontSize: 'enclave.terminal.fontSize',
   allowOsc52: 'enclave.terminal.allowOsc52',
   dockHeight: 'enclave.terminal.dockHeight',
+  screenReaderMode: 'enclave.terminal.screenReaderMode',
 } as const;
 
 export const DEFAULT_FONT_SIZE = 13;
@@ -35,6 +36,8 @@ export interface TerminalPrefs {
   /** OSC 52: programs may write (never read) the clipboard. Off unless the user turns it on. */
   allowOsc52: boolean;
   dockHeight: number;
+  /** xterm's screen reader mode: the terminal's text as DOM rows and a live region. Off by default (it costs with heavy output). */
+  screenReaderMode: boolean;
 }
 
 function read(key: string): string | null {
@@ -51,6 +54,7 @@ export function loadPrefs(): TerminalPrefs {
     fontSize: parseFontSize(read(PREF_KEYS.fontSize)),
     allowOsc52: read(PREF_KEYS.allowOsc52) === 'true',
     dockHeight: parseDockHeight(read(PREF_KEYS.dockHeight)),
+    screenReaderMode: read(PREF_KEYS.screenReaderMode) === 'true',
   };
 }
 

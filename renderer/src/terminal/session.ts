@@ -11,6 +11,7 @@ import { AckScheduler } from './ack.js';
 import { type TerminalBundle, createTerminal } from './create-terminal.js';
 import { InputQueue, binaryStringToBytes, canSendInput } from './input.js';
 import type { TerminalShortcut } from './keys.js';
+import { OutputWatch, screenDigest } from './output-watch.js';
 import { SEARCH_COLORS, TERMINAL_THEMES } from './themes.js';
 
 export type AttachStatus = 'idle' | 'attaching' | 'attached' | 'failed';
@@ -34,10 +35,12 @@ export interface SessionContext {
   theme(): Theme;
   fontSize(): number;
   allowOsc52(): boolean;
+  screenReaderMode(): boolean;
   input(id: string, data: Uint8Array<ArrayBuffer>): Promise<unknown>;
   ack(id: string, bytes: number): void;
   resize(id: string, cols: number, rows: number): void;
   shortcut(id: string, shortcut: TerminalShortcut): void;
+  /** Output changed the screen of this terminal while it was not on screen. */
   activity(id: string): void;
 }
 
@@ -105,6 +108,8 @@ export class TerminalSession {
   private attachSeq = 0;
   private readonly acks: AckScheduler;
   private readonly inputQueue: InputQueue;
+  /** Lights the tab's "new output" dot while hidden, for output beyond a status-line redraw. */
+  private readonly watch: OutputWatch;
   private container: HTMLElement | null = null;
   private observer: ResizeObserver | null = null;
   private fitTimer: ReturnType<typeof setTimeout> | null = null;
@@ -143,6 +148,11 @@ export class TerminalSession {
       (err, dropped) => this.toast(`${dropped} bytes of input were not delivered: ${err instanceof Error ? err.message : String(err)}`),
     );
     this.bundle = this.makeBundle();
+    this.watch = new OutputWatch(
+      () => screenDigest(this.bundle.term.buffer.active, this.bundle.term.rows),
+      () => ctx.activity(id),
+    );
+    this.watch.hidden();
   }
 
   // --- React glue -------------------------------------------------------------------------
@@ -178,9 +188,10 @@ export class TerminalSession {
     const bytes = data.byteLength;
     this.wrote = true;
     this.bundle.term.write(data, () => {
-      if (generation === this.generation) this.acks.consumed(bytes);
+      if (generation !== this.generation) return;
+      this.acks.consumed(bytes);
+      this.watch.parsed();
     });
-    if (!this.container) this.ctx.activity(this.id);
   }
 
   /**
@@ -261,6 +272,7 @@ export class TerminalSession {
     if (this.container === container) return;
     this.container = container;
     container.appendChild(this.host);
+    this.watch.shown();
     if (!this.bundle.isOpen) this.bundle.open(this.host);
     this.bundle.setVisible(true);
     this.observer = new ResizeObserver(() => this.scheduleFit());
@@ -278,6 +290,7 @@ export class TerminalSession {
     this.bundle.setVisible(false);
     if (this.host.parentNode === container) container.removeChild(this.host);
     this.container = null;
+    this.watch.hidden();
     if (this.snapshot.linkHover) this.update({ linkHover: null });
   }
 
@@ -398,6 +411,10 @@ export class TerminalSession {
     this.bundle.setOsc52(allowed);
   }
 
+  applyScreenReaderMode(on: boolean): void {
+    this.bundle.term.options.screenReaderMode = on;
+  }
+
   // --- user actions -----------------------------------------------------------------------
 
   hasSelection(): boolean {
@@ -508,6 +525,7 @@ export class TerminalSession {
     for (const timer of [this.fitTimer, this.resizeTimer, this.toastTimer]) if (timer) clearTimeout(timer);
     this.acks.reset();
     this.inputQueue.clear();
+    this.watch.dispose();
     this.bundle.dispose();
     this.host.remove();
     this.listeners.clear();
@@ -528,6 +546,8 @@ export class TerminalSession {
       this.bundle.open(this.host);
       this.bundle.setVisible(true);
       this.scheduleFit(0);
+    } else {
+      this.watch.hidden();
     }
     this.update({ search: null, linkHover: null });
   }
@@ -538,6 +558,7 @@ export class TerminalSession {
       theme: TERMINAL_THEMES[this.ctx.theme()],
       fontSize: this.ctx.fontSize(),
       allowOsc52: this.ctx.allowOsc52(),
+      screenReaderMode: this.ctx.screenReaderMode(),
       onLinkHover: (url) => {
         if (url !== this.snapshot.linkHover) this.update({ linkHover: url });
       },

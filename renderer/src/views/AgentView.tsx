@@ -6,6 +6,7 @@ import { LimitsEditor } from '../components/limits/LimitsEditor.js';
 import { NetworkEditor } from '../components/network/NetworkEditor.js';
 import { ActivityLog } from '../components/guard/ActivityLog.js';
 import { GuardEditor } from '../components/guard/GuardEditor.js';
+import { StaleNote } from '../components/StaleNote.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { ClonedFrom } from '../components/snapshots/ClonedFrom.js';
 import { FullTimeline } from '../components/snapshots/FullTimeline.js';
@@ -20,6 +21,8 @@ import { useTimelineExtras } from '../hooks/useTimelineExtras.js';
 import { useAgentAlerts } from '../hooks/useAgentAlerts.js';
 import { useAgentView } from '../stores/agent-view.js';
 import { useAgents } from '../stores/agents.js';
+import { useOutageSince } from '../stores/connection.js';
+import { NEEDS_INCUS } from '../lib/outage.js';
 import { loadSnapshots } from '../snapshot-actions.js';
 import { focusTelemetry } from '../telemetry-actions.js';
 
@@ -51,6 +54,8 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
   const alerts = useAgentAlerts(agent.name);
   const alertTimes = useMemo(() => alerts.map((a) => ({ at: a.at, active: a.active })), [alerts]);
   const { busy } = useAgentBusy(agent.name);
+  // While Incus is away the view stays (with what was typed in it), marked as the last known state.
+  const outageSince = useOutageSince();
 
   useEffect(() => {
     panel.current?.focus({ preventScroll: true });
@@ -84,9 +89,10 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
   return (
     <aside
       ref={panel}
-      className="agent-view"
+      className={outageSince ? 'agent-view is-stale' : 'agent-view'}
       data-testid="agent-view"
       data-agent={agent.name}
+      data-stale={outageSince ? 'true' : undefined}
       aria-labelledby={titleId}
       tabIndex={-1}
       onKeyDown={onKeyDown}
@@ -103,8 +109,8 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
             type="button"
             className="button button-small"
             data-action="clone-live"
-            disabled={busy}
-            title={`A new agent from ${agent.name} as it is now`}
+            disabled={busy || outageSince !== null}
+            title={outageSince ? NEEDS_INCUS : `A new agent from ${agent.name} as it is now`}
             onClick={() => openClone({ source: agent.name, snapshot: null })}
           >
             Clone live agent
@@ -113,6 +119,7 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
         </div>
       </header>
       <div className="view-body">
+        {outageSince && <StaleNote since={outageSince} />}
         {agent.clonedFrom && <ClonedFrom value={agent.clonedFrom} />}
         <OperationStatus agent={agent.name} />
 
@@ -134,7 +141,15 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
           <h3 id={`${titleId}-usage`} className="section-title">
             Usage
           </h3>
-          <AgentCharts agent={agent.name} limits={agent.limits} alerts={alertTimes} />
+          {outageSince ? (
+            // Nothing is sampled while Incus is away: the charts stay, visibly paused.
+            <div className="view-charts-paused" data-testid="view-charts-paused">
+              <p className="view-charts-paused-note">Usage paused while Incus is away: the charts end at its last sample.</p>
+              <AgentCharts agent={agent.name} limits={agent.limits} alerts={alertTimes} />
+            </div>
+          ) : (
+            <AgentCharts agent={agent.name} limits={agent.limits} alerts={alertTimes} />
+          )}
         </section>
 
         <section className="view-section" aria-labelledby={`${titleId}-limits`}>

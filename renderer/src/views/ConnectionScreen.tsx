@@ -1,38 +1,14 @@
-import { useState } from 'react';
 import type { ConnectionStatus } from '../../../shared/types.js';
-import { InlineError } from '../components/InlineError.js';
-import { Spinner } from '../components/Spinner.js';
-import { useNow } from '../hooks/useNow.js';
-import { errorMessage } from '../lib/errors.js';
-import { secondsUntil } from '../lib/time.js';
-import { loadStatus } from '../sync.js';
+import { ConnectionRetry } from '../components/ConnectionRetry.js';
 import { SetupIncus } from './SetupIncus.js';
 
 type Unavailable = Extract<ConnectionStatus, { state: 'unavailable' }>;
 
-function RetryCountdown({ at }: { at: string }) {
-  const now = useNow();
-  const seconds = secondsUntil(at, now);
-  return <span aria-live="polite">{seconds > 0 ? `Retrying automatically in ${seconds} s` : 'Retrying…'}</span>;
-}
-
-/** Replaces the grid while Incus cannot be reached: what was tried, what failed, what to do. */
+/**
+ * Replaces the grid while Incus cannot be reached and no agent is known (with cards, the
+ * OutagePanel sits above them instead): what was tried, what failed, what to do.
+ */
 export function ConnectionScreen({ status }: { status: Unavailable }) {
-  const [retrying, setRetrying] = useState(false);
-  const [retryError, setRetryError] = useState<string | null>(null);
-
-  async function retry() {
-    setRetrying(true);
-    setRetryError(null);
-    try {
-      await loadStatus();
-    } catch (error) {
-      setRetryError(errorMessage(error));
-    } finally {
-      setRetrying(false);
-    }
-  }
-
   const tried = status.tried.filter((path) => path !== status.socketPath);
 
   return (
@@ -63,14 +39,7 @@ export function ConnectionScreen({ status }: { status: Unavailable }) {
             </>
           )}
         </div>
-        <div className="connection-retry">
-          <RetryCountdown at={status.nextRetryAt} />
-          <button type="button" className="button button-primary" onClick={() => void retry()} disabled={retrying}>
-            {retrying && <Spinner />}
-            Retry now
-          </button>
-        </div>
-        {retryError && <InlineError testId="retry-error" message={retryError} onDismiss={() => setRetryError(null)} />}
+        <ConnectionRetry nextRetryAt={status.nextRetryAt} />
       </div>
     </section>
   );

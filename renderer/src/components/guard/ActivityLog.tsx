@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ActivityKind } from '../../../../shared/types.js';
+import type { ActivityActor, ActivityKind } from '../../../../shared/types.js';
 import { loadActivity } from '../../guard-actions.js';
+import { actorLabel, type ActorTone } from '../../lib/activity-actor.js';
 import { errorMessage } from '../../lib/errors.js';
 import { filterActivity, useActivity } from '../../stores/activity.js';
 import { InlineError } from '../InlineError.js';
@@ -85,11 +86,58 @@ export function ActivityLog({ agent }: { agent: string }) {
                 {ICONS[entry.kind] ?? '•'}
               </span>
               <span className="activity-message">{entry.message}</span>
-              <span className="activity-actor">by {entry.actor}</span>
+              <ActorBadge actor={entry.actor} />
             </li>
           ))}
         </ol>
       )}
     </div>
   );
+}
+
+/** "by you", "by Enclave, automatically (…)", …, with a glyph per kind of actor. */
+function ActorBadge({ actor }: { actor: ActivityActor }) {
+  const label = actorLabel(actor);
+  return (
+    <span className={`activity-actor activity-actor-${label.tone}`} data-testid="activity-actor" data-actor={label.tone} title={label.title}>
+      <ActorGlyph tone={label.tone} />
+      by {label.text}
+    </span>
+  );
+}
+
+function ActorGlyph({ tone }: { tone: ActorTone }) {
+  const common = { viewBox: '0 0 16 16', width: 11, height: 11, 'aria-hidden': true, className: 'activity-actor-glyph', fill: 'none', stroke: 'currentColor', strokeWidth: 1.6, strokeLinecap: 'round', strokeLinejoin: 'round' } as const;
+  switch (tone) {
+    case 'user':
+      // A person.
+      return (
+        <svg {...common}>
+          <circle cx="8" cy="5" r="2.6" />
+          <path d="M2.8 14c.6-2.9 2.6-4.4 5.2-4.4s4.6 1.5 5.2 4.4" />
+        </svg>
+      );
+    case 'automatic':
+      // A bolt: done by itself.
+      return (
+        <svg {...common}>
+          <path d="M9 1.5 3.5 9h4l-1 5.5L12.5 7h-4Z" />
+        </svg>
+      );
+    case 'incus':
+      // A clock: Incus's own timers (schedule, expiry).
+      return (
+        <svg {...common}>
+          <circle cx="8" cy="8" r="6" />
+          <path d="M8 4.5V8l2.5 1.5" />
+        </svg>
+      );
+    case 'client':
+      // A prompt: another program talking to Incus.
+      return (
+        <svg {...common}>
+          <path d="m3 4.5 3.5 3.5L3 11.5M8.5 12H13" />
+        </svg>
+      );
+  }
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { headlineAlert } from '../../../../shared/guard-severity.js';
 import type { Agent, GuardAlert, Snapshot } from '../../../../shared/types.js';
 import { enclave } from '../../api.js';
 import { dismissGuardAlert } from '../../guard-actions.js';
@@ -17,7 +18,7 @@ type Doing = 'freeze' | 'stop' | 'rollback' | 'dismiss';
 
 interface AlertBannerProps {
   agent: Agent;
-  /** Active alerts, newest first; the banner shows the newest and counts the rest. */
+  /** Active alerts; the banner headlines the most severe (shared/guard-severity.ts) and counts the rest. */
   alerts: readonly GuardAlert[];
   /** Where "Roll back" goes: the newest snapshot that is not a safety one, or null. */
   rollback: Snapshot | null;
@@ -31,9 +32,9 @@ export function AlertBanner({ agent, alerts, rollback, busy }: AlertBannerProps)
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const safetyExpiry = useSettings((state) => state.settings?.safetyExpiry ?? null);
-  const alert = alerts[0];
-  if (!alert) return null;
-  const current = alert;
+  const head = headlineAlert(alerts);
+  if (!head) return null;
+  const current = head.alert;
 
   async function run(what: Doing, work: () => Promise<unknown>) {
     setDoing(what);
@@ -78,7 +79,7 @@ export function AlertBanner({ agent, alerts, rollback, busy }: AlertBannerProps)
         <strong className="alert-banner-title">
           <AlertIcon />
           {alertTitle(current)}
-          {alerts.length > 1 && <span className="alert-banner-more"> +{alerts.length - 1} more</span>}
+          {head.others > 0 && <span className="alert-banner-more"> +{head.others} more</span>}
         </strong>
         <span className="alert-banner-message" data-testid="agent-alert-message" title={formatExact(new Date(current.at).toISOString())}>
           {current.message}

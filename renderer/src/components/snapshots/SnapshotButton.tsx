@@ -5,6 +5,8 @@ import { Spinner } from '../Spinner.js';
 
 interface SnapshotButtonProps {
   disabled: boolean;
+  /** Why it is disabled, as its tooltip (e.g. Incus is unavailable). */
+  disabledReason?: string | undefined;
   taking: boolean;
   /** Takes a snapshot at once, named by time. */
   onSnapshot(): void;
@@ -14,7 +16,7 @@ interface SnapshotButtonProps {
 }
 
 /** "Snapshot" takes one now; Shift+click or the menu beside it asks for a name and comment first. */
-export function SnapshotButton({ disabled, taking, onSnapshot, onSnapshotNamed, onOpenTimeline }: SnapshotButtonProps) {
+export function SnapshotButton({ disabled, disabledReason, taking, onSnapshot, onSnapshotNamed, onOpenTimeline }: SnapshotButtonProps) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const firstItem = useRef<HTMLButtonElement>(null);
@@ -57,7 +59,7 @@ export function SnapshotButton({ disabled, taking, onSnapshot, onSnapshotNamed, 
         data-action="snapshot"
         disabled={disabled}
         aria-busy={taking}
-        title={`Take a snapshot now (${snapshotShortcutLabel(isMacPlatform)}); Shift+click to name it`}
+        title={disabledReason ?? `Take a snapshot now (${snapshotShortcutLabel(isMacPlatform)}); Shift+click to name it`}
         onClick={click}
       >
         {taking ? <Spinner /> : <CameraIcon />}

@@ -3,7 +3,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { AgentLimits, TelemetrySample } from '../../../../shared/types.js';
 import { cancelFrame, inNextFrame } from '../../lib/frame.js';
-import { columns, fitSpan } from '../../lib/telemetry-ring.js';
+import { byteTicks, formatByteTick, intervalsFor } from '../../lib/byte-ticks.js';
+import { gappedColumns, timeWindow } from '../../lib/telemetry-window.js';
 import {
   cpuText,
   diskText,
@@ -18,6 +19,7 @@ import { useEffectiveTheme } from '../../stores/theme.js';
 import { telemetryRing, useTelemetry } from '../../stores/telemetry.js';
 import { type AlertMark, alertMarkersPlugin } from './alert-markers.js';
 import { type ChartColor, chartColor } from './chart-colors.js';
+import { AXIS_FONT, timeAxis } from './time-axis.js';
 
 const RANGES = [
   { id: '5m', label: '5 min', seconds: 5 * 60 },
@@ -39,6 +41,8 @@ interface ChartSpec {
   series: SeriesSpec[];
   /** At least this top (e.g. 100 for percentages). */
   minTop?: number;
+  /** A y axis in bytes ('size') or bytes per second ('rate'), on binary steps (lib/byte-ticks). */
+  bytes?: 'size' | 'rate';
 }
 
 const count = (v: number) => String(Math.round(v));
@@ -59,6 +63,7 @@ const CHARTS: ChartSpec[] = [
     title: 'Memory',
     format: formatBytes,
     minTop: 1024 ** 2,
+    bytes: 'size',
     series: [
       { label: 'used', color: 'memory', pick: (s) => s.memoryBytes },
       { label: 'limit', color: 'limit', pick: (s) => s.memoryLimitBytes, dash: true },
@@ -79,6 +84,7 @@ const CHARTS: ChartSpec[] = [
     title: 'Disk',
     format: formatBytes,
     minTop: 1024 ** 2,
+    bytes: 'size',
     series: [
       { label: 'used', color: 'disk', pick: (s) => s.diskBytes },
       { label: 'size', color: 'limit', pick: (s) => s.diskLimitBytes, dash: true },
@@ -89,6 +95,7 @@ const CHARTS: ChartSpec[] = [
     title: 'Network',
     format: formatRate,
     minTop: 1024,
+    bytes: 'rate',
     series: [
       { label: 'rx', color: 'rx', pick: (s) => s.netRxBytesPerSec },
       { label: 'tx', color: 'tx', pick: (s) => s.netTxBytesPerSec },
@@ -161,6 +168,16 @@ export function AgentCharts({ agent, limits, alerts = NO_MARKS }: { agent: strin
 }
 
 const HEIGHT = 120;
+const X_AXIS_SIZE = 28;
+const Y_AXIS_SIZE = 64;
+const PAD_TOP = 6;
+const PAD_RIGHT = 10;
+/** The plot area's height, fixed, so the y range and its ticks agree from the first draw. */
+const PLOT_HEIGHT = HEIGHT - X_AXIS_SIZE - PAD_TOP;
+/** Room for a tick label (11 px) and air between two. */
+const Y_TICK_SPACE = 26;
+/** Without samples the window still moves on (an outage, a stop), so a gap grows as it lasts. */
+const SLIDE_MS = 5000;
 
 interface TimeChartProps {
   agent: string;
@@ -178,6 +195,7 @@ function TimeChart({ agent, spec, seconds, alerts }: TimeChartProps) {
   span.current = seconds;
   const marks = useRef(alerts);
   marks.current = alerts;
+  const shown = useRef<[number, number]>(timeWindow(Date.now(), undefined, seconds));
 
   const draw = useRef(() => {});
   draw.current = () => {
@@ -185,16 +203,18 @@ function TimeChart({ agent, spec, seconds, alerts }: TimeChartProps) {
     if (!plot) return;
     inNextFrame(plot, () => {
       const ring = telemetryRing(agent);
-      const end = ring?.latest?.at ?? Date.now();
-      const samples = ring?.since(end - span.current * 1000) ?? [];
-      plot.setData(columns(samples, spec.series.map((s) => s.pick)));
+      shown.current = timeWindow(Date.now(), ring?.latest?.at, span.current);
+      const samples = ring?.since(shown.current[0] * 1000) ?? [];
+      plot.setData(gappedColumns(samples, spec.series.map((s) => s.pick)));
     });
   };
 
   useEffect(() => {
     const element = host.current;
     if (!element) return;
-    const plot = new uPlot(detailOptions(spec, element.clientWidth || 320, span, marks), [[], ...spec.series.map(() => [])], element);
+    // The labels drawn on the canvas, also as attributes, for tests and for a look in devtools.
+    const onLabels = (axis: 'xTicks' | 'yTicks', labels: string[]) => (element.dataset[axis] = labels.join('|'));
+    const plot = new uPlot(detailOptions(spec, element.clientWidth || 320, shown, marks, onLabels), [[], ...spec.series.map(() => [])], element);
     chart.current = plot;
     draw.current();
     const resize = new ResizeObserver((entries) => {
@@ -202,13 +222,18 @@ function TimeChart({ agent, spec, seconds, alerts }: TimeChartProps) {
       if (width > 0 && width !== plot.width) plot.setSize({ width, height: HEIGHT });
     });
     resize.observe(element);
+    const slide = setInterval(() => {
+      const newest = telemetryRing(agent)?.latest?.at ?? 0;
+      if (Date.now() - newest >= SLIDE_MS) draw.current();
+    }, SLIDE_MS);
     return () => {
+      clearInterval(slide);
       resize.disconnect();
       cancelFrame(plot);
       plot.destroy();
       chart.current = null;
     };
-  }, [spec, theme]);
+  }, [agent, spec, theme]);
 
   useEffect(() => draw.current(), [version, seconds]);
   // New or cleared alerts: the same data, drawn again with the markers.
@@ -220,46 +245,55 @@ function TimeChart({ agent, spec, seconds, alerts }: TimeChartProps) {
 function detailOptions(
   spec: ChartSpec,
   width: number,
-  span: { current: number },
+  shown: { current: [number, number] },
   marks: { current: readonly AlertMark[] },
+  onLabels: (axis: 'xTicks' | 'yTicks', labels: string[]) => void,
 ): uPlot.Options {
   const axis = chartColor('axis');
   const grid = chartColor('grid');
   const show = (v: number | null | undefined) => (v === null || v === undefined ? '—' : spec.format(v));
+  const intervals = intervalsFor(PLOT_HEIGHT, Y_TICK_SPACE);
+  const top = (max: number) => Math.max(spec.minTop ?? 0, Number.isFinite(max) ? max : 0, 1);
+  const suffix = spec.bytes === 'rate' ? '/s' : '';
+  const labelled = (labels: string[]) => {
+    onLabels('yTicks', labels);
+    return labels;
+  };
+  const yAxis: uPlot.Axis = {
+    stroke: axis,
+    font: AXIS_FONT,
+    grid: { stroke: grid, width: 1 },
+    ticks: { show: false },
+    size: Y_AXIS_SIZE,
+    values: (_u, splits) => labelled(splits.map((v) => spec.format(v))),
+  };
   return {
     width,
     height: HEIGHT,
-    padding: [6, 8, 0, 0],
+    padding: [PAD_TOP, PAD_RIGHT, 0, 0],
     cursor: { drag: { x: false, y: false } },
     legend: { live: true },
     plugins: [alertMarkersPlugin(marks)],
     scales: {
-      x: { range: (_u, min, max) => fitSpan(min, max, span.current) },
-      y: { range: (_u, _min, max) => [0, Math.max(spec.minTop ?? 0, max * 1.1, 1)] },
+      // Wall-clock time over the chosen span, however much of it has samples.
+      x: { range: () => shown.current },
+      y: {
+        range: (_u, _min, max) => (spec.bytes ? [0, byteTicks(top(max), intervals).top] : [0, Math.max(top(max), max * 1.1)]),
+      },
     },
     axes: [
-      {
-        stroke: axis,
-        grid: { stroke: grid, width: 1 },
-        ticks: { stroke: grid, width: 1 },
-        size: 28,
-        space: 70,
-        values: (_u, splits) =>
-          splits.map((v) =>
-            new Date(v * 1000).toLocaleTimeString([], {
-              hour: '2-digit',
-              minute: '2-digit',
-              ...(span.current <= 300 ? { second: '2-digit' } : {}),
-            }),
-          ),
-      },
-      {
-        stroke: axis,
-        grid: { stroke: grid, width: 1 },
-        ticks: { show: false },
-        size: 64,
-        values: (_u, splits) => splits.map((v) => spec.format(v)),
-      },
+      timeAxis(
+        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: X_AXIS_SIZE },
+        { left: Y_AXIS_SIZE, right: PAD_RIGHT },
+        (labels) => onLabels('xTicks', labels),
+      ),
+      spec.bytes
+        ? {
+            ...yAxis,
+            splits: (_u, _axis, _min, max) => byteTicks(max, intervals).ticks,
+            values: (_u, splits) => labelled(splits.map((v) => `${formatByteTick(v)}${suffix}`)),
+          }
+        : yAxis,
     ],
     series: [
       { value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toLocaleTimeString()) },

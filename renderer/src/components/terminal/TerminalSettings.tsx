@@ -3,15 +3,18 @@ import { useTerminalUi } from '../../stores/terminal-ui.js';
 import { MAX_FONT_SIZE, MIN_FONT_SIZE } from '../../terminal/prefs.js';
 import { GearIcon } from './icons.js';
 
-/** Terminal preferences for this browser: font size and the OSC 52 clipboard permission. */
+/** Terminal preferences for this browser: font size, the OSC 52 clipboard permission, screen reader mode. */
 export function TerminalSettings() {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const osc52Id = useId();
+  const readerId = useId();
   const fontSize = useTerminalUi((state) => state.fontSize);
   const zoom = useTerminalUi((state) => state.zoom);
   const allowOsc52 = useTerminalUi((state) => state.allowOsc52);
   const setAllowOsc52 = useTerminalUi((state) => state.setAllowOsc52);
+  const screenReaderMode = useTerminalUi((state) => state.screenReaderMode);
+  const setScreenReaderMode = useTerminalUi((state) => state.setScreenReaderMode);
 
   useEffect(() => {
     if (!open) return;
@@ -67,6 +70,19 @@ export function TerminalSettings() {
             <span>
               Allow programs to write the clipboard (OSC 52)
               <small>Lets tmux, vim and others copy to your clipboard. They can never read it.</small>
+            </span>
+          </label>
+          <label className="dock-popover-check" htmlFor={readerId}>
+            <input
+              id={readerId}
+              type="checkbox"
+              data-testid="terminal-screen-reader"
+              checked={screenReaderMode}
+              onChange={(event) => setScreenReaderMode(event.target.checked)}
+            />
+            <span>
+              Screen reader mode
+              <small>Lets screen readers (NVDA, VoiceOver, Orca) read the terminal&apos;s text and announce new output. Slower when a lot is printed.</small>
             </span>
           </label>
         </div>

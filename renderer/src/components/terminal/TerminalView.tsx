@@ -132,7 +132,7 @@ export function TerminalView({ info, focused, onActivate, onRequestClose }: Term
       )}
 
       {reconnecting && (
-        <div className="term-overlay" role="status" data-testid="terminal-reconnecting">
+        <div className="term-overlay term-overlay-reconnecting" role="status" data-testid="terminal-reconnecting">
           <div className="term-overlay-card">
             <span className="term-overlay-title">
               <Spinner />

@@ -1,3 +1,5 @@
+import { GEAR_OUTLINE } from '../HeaderIcons.js';
+
 /** Small stroke icons for the terminal dock; all decorative (buttons carry aria-labels). */
 const common = {
   viewBox: '0 0 16 16',
@@ -76,9 +78,9 @@ export function ChevronIcon({ up }: { up: boolean }) {
 
 export function GearIcon() {
   return (
-    <svg {...common}>
-      <circle cx="8" cy="8" r="2" />
-      <path d="M8 1.75v1.5M8 12.75v1.5M14.25 8h-1.5M3.25 8h-1.5M12.42 3.58l-1.06 1.06M4.64 11.36l-1.06 1.06M12.42 12.42l-1.06-1.06M4.64 4.64L3.58 3.58" />
+    <svg {...common} viewBox="0 0 24 24" strokeWidth={2}>
+      <path d={GEAR_OUTLINE} />
+      <circle cx="12" cy="12" r="3.2" />
     </svg>
   );
 }
