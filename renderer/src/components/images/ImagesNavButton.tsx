@@ -7,9 +7,8 @@ export function ImagesNavButton() {
   return (
     <button
       type="button"
-      className={on ? 'icon-button images-nav images-nav-on' : 'icon-button images-nav'}
+      className={on ? 'button header-button images-nav images-nav-on' : 'button header-button images-nav'}
       data-testid="images-open"
-      aria-label="Agent images"
       aria-pressed={on}
       title={on ? 'Back to the agents' : 'Agent images'}
       onClick={() => useView.getState().show(on ? 'agents' : 'images')}
@@ -19,6 +18,7 @@ export function ImagesNavButton() {
         <path d="m3.5 12 8.5 4.5 8.5-4.5" />
         <path d="m3.5 16.5 8.5 4.5 8.5-4.5" />
       </svg>
+      <span className="header-button-label">Images</span>
     </button>
   );
 }
