@@ -15,6 +15,8 @@ import { loadAlerts, receiveAlert, resyncActivity } from './guard-actions.js';
 import { useBackend } from './stores/backend.js';
 import { useConnection } from './stores/connection.js';
 import { useImages } from './stores/images.js';
+import { loadImagesView, startImageSync } from './image-actions.js';
+import { useView } from './stores/view.js';
 import { useOperations } from './stores/operations.js';
 import { useProgress } from './stores/progress.js';
 import { useSnapshots } from './stores/snapshots.js';
@@ -94,7 +96,8 @@ function resync(reconnected: boolean): void {
   void loadAlerts();
   void loadRunStatus();
   resyncActivity();
-  if (useImages.getState().state !== 'idle') void loadImages();
+  if (useView.getState().view === 'images') loadImagesView();
+  else if (useImages.getState().state !== 'idle') void loadImages();
 }
 
 export function startSync(): void {
@@ -125,6 +128,7 @@ export function startSync(): void {
   enclave.on('terminals.changed', receiveChange);
   enclave.on('terminals.data', receiveData);
   startTerminals();
+  startImageSync();
   enclave.on('system.status', (status) => {
     const previous = useConnection.getState().status;
     useConnection.getState().receiveEvent(status);
