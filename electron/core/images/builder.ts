@@ -13,6 +13,7 @@ import type { IncusClient } from '../../incus/client.js';
 import { IncusError } from '../../incus/errors.js';
 import { execCommand } from '../../incus/exec.js';
 import { execStreaming } from '../../incus/exec-stream.js';
+import { HOST_CA_DIR, IMAGE_CA_BUNDLE, hostCaBundle, installCaBundle } from './host-cas.js';
 import { getAlias, getImage, publishInstance, setAlias } from '../../incus/images.js';
 import { changeState, createInstance, deleteInstance, getInstance, listInstances } from '../../incus/instances.js';
 import { META_PREFIX } from '../agent-model.js';
@@ -81,6 +82,8 @@ export class ImageBuilder extends EventEmitter<Events> {
   private readonly builds = new Map<string, Running>();
   /** How long a script may run and how much it may print before it is stopped. */
   limits = { timeoutMs: BUILD_TIMEOUT_MS, maxOutputBytes: BUILD_MAX_OUTPUT };
+  /** Where this computer's extra CA certificates are (tests point it elsewhere). */
+  caDir = HOST_CA_DIR;
 
   constructor(
     private readonly connection: Connection,
@@ -195,6 +198,11 @@ export class ImageBuilder extends EventEmitter<Events> {
       await this.network.startReaddressing(client, name, () => changeState(client, name, 'start'));
       signal.throwIfAborted();
 
+      const cas = await hostCaBundle(this.caDir);
+      if (cas.count > 0) {
+        await installCaBundle(client, name, cas.bundle);
+        this.note(r, `Trusting this computer's ${cas.count} extra CA certificate${cas.count === 1 ? '' : 's'} (${HOST_CA_DIR}), as a TLS-inspecting proxy needs; the image keeps them.`);
+      }
       const pushed = await execCommand(client, name, ['sh', '-c', `cat > ${SCRIPT_PATH}`], { stdin: Buffer.from(req.script), timeoutMs: 30_000 });
       if (pushed.exitCode !== 0) throw new EnclaveError('incus', `The script could not be written into the builder (exit ${pushed.exitCode}).`);
       this.update(r, { state: 'running', stage: 'Running the provision script' });
@@ -210,7 +218,12 @@ export class ImageBuilder extends EventEmitter<Events> {
       let code: number;
       try {
         code = await execStreaming(client, name, ['bash', '--noprofile', '--norc', '-c', wrapperScript(nonce)], {
-          environment: { HOME: '/root', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
+          environment: {
+            HOME: '/root',
+            PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+            LANG: 'C.UTF-8',
+            ...(cas.count > 0 ? { NODE_EXTRA_CA_CERTS: IMAGE_CA_BUNDLE } : {}),
+          },
           timeoutMs: this.limits.timeoutMs,
           maxOutputBytes: this.limits.maxOutputBytes,
           signal,
