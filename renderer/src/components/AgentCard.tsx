@@ -160,6 +160,11 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
             external
           </span>
         )}
+        {agent.meta.role === 'image-builder' && (
+          <span className="badge" data-testid="builder-badge" title="Enclave builds an agent image in it (Images); it goes once the build is published or dismissed">
+            image builder
+          </span>
+        )}
         <StatusBadge status={agent.status} />
       </header>
       {agent.status === 'Running' && agent.managed && <RunStatusLine agent={agent} disabled={stale || beingCreated} />}
