@@ -2,6 +2,7 @@ import type { AgentProgress } from '../../shared/types.js';
 import type { IncusClient } from '../incus/client.js';
 import { ExecLimitError, execCommand, type ExecResult } from '../incus/exec.js';
 import { AGENT_OUTPUT_CHARS, agentOutputText } from './agent-output.js';
+import { envScript, tmuxNewSessionArgs, type SessionLaunch } from './templates/launch.js';
 
 /** The tmux session an agent's process runs in; its terminal tab attaches to it. */
 export const AGENT_TMUX_SESSION = 'agent';
@@ -29,21 +30,31 @@ export class AgentSessionError extends Error {
 }
 
 /**
- * Starts the agent's tmux session unless it runs already. tmux daemonizes its server, so the
- * session outlives this exec and every later client disconnect. Images without tmux are left
- * alone (their terminals say they are not persistent). Returns whether tmux is there.
+ * Starts the agent's tmux session unless it runs already: a login shell, or the template's
+ * command with its environment (secrets included, sent on stdin; see envScript). tmux
+ * daemonizes its server, so the session outlives this exec and every later client
+ * disconnect. Images without tmux are left alone (their terminals say they are not
+ * persistent). Returns whether tmux is there.
  */
-export async function ensureAgentSession(client: IncusClient, agent: string, workdir = AGENT_HOME): Promise<boolean> {
+export async function ensureAgentSession(
+  client: IncusClient,
+  agent: string,
+  workdir = AGENT_HOME,
+  launch: SessionLaunch = { command: '', env: {} },
+): Promise<boolean> {
   // `-t =NAME` matches that name only: a bare name also matches any session it prefixes
   // ("agent-old"), which would leave the agent's own session unstarted. A terminal attaching
   // meanwhile (new-session -A) may create it between the check and the start: then the start
   // fails as a duplicate, and the session is there all the same.
   const has = `tmux has-session -t =${AGENT_TMUX_SESSION} 2>/dev/null`;
-  const script = `command -v tmux >/dev/null 2>&1 || exit 3; ${has} && exit 0; tmux -u new-session -d -s ${AGENT_TMUX_SESSION} -c "$1" && exit 0; ${has}`;
+  const hasEnv = Object.keys(launch.env).length > 0;
+  const start = tmuxNewSessionArgs(AGENT_TMUX_SESSION, launch.env, launch.command !== '');
+  const script = `command -v tmux >/dev/null 2>&1 || exit 3; ${has} && exit 0; ${hasEnv ? 'eval "$(cat)"; ' : ''}${start} && exit 0; ${has}`;
   let result: ExecResult;
   try {
-    result = await execCommand(client, agent, ['sh', '-c', script, 'sh', workdir], {
+    result = await execCommand(client, agent, ['sh', '-c', script, 'sh', workdir, launch.command], {
       environment: { HOME: AGENT_HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8', USER: 'root', SHELL: '/bin/bash' },
+      stdin: hasEnv ? new TextEncoder().encode(envScript(launch.env)) : undefined,
       timeoutMs: TMUX_START_TIMEOUT_MS,
       maxOutputBytes: TMUX_START_MAX_OUTPUT,
     });
@@ -89,4 +100,21 @@ export function tmuxAttachCommand(cwd: string): string[] {
     `tmux -u new-session -A -s ${AGENT_TMUX_SESSION} -c "$1"; code=$?; ` +
     `[ "$code" -eq 0 ] && tmux has-session -t =${AGENT_TMUX_SESSION} 2>/dev/null && exit ${TMUX_DETACHED}; exit "$code"`;
   return ['sh', '-c', script, 'sh', cwd];
+}
+
+/**
+ * Runs the session's command again in its (dead) pane, with the session's environment (its
+ * template's variables and secrets, kept by tmux from the start). False: there is no session
+ * to respawn, so the caller starts one.
+ */
+export async function restartPane(client: IncusClient, agent: string): Promise<boolean> {
+  const script = `tmux has-session -t =${AGENT_TMUX_SESSION} 2>/dev/null || exit 4; tmux respawn-pane -k -t '=${AGENT_TMUX_SESSION}:0.0'`;
+  const result = await execCommand(client, agent, ['sh', '-c', script], {
+    environment: { HOME: AGENT_HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+    timeoutMs: TMUX_START_TIMEOUT_MS,
+    maxOutputBytes: TMUX_START_MAX_OUTPUT,
+  });
+  if (result.exitCode === 4) return false;
+  if (result.exitCode !== 0) throw new AgentSessionError(agent, `exit ${result.exitCode}`, agentOutputText(result.stderr));
+  return true;
 }

@@ -17,7 +17,8 @@ import { operationProgressText } from './progress.js';
 import { ActivityLog, USER, automatic } from './activity/activity-log.js';
 import { withDiskQuotaLifted, type LiftPurpose } from './full-disk.js';
 import type { NetworkService } from './network/service.js';
-import type { NetworkPolicy } from '../../shared/types.js';
+import type { AgentLimits, NetworkPolicy } from '../../shared/types.js';
+import type { SessionLaunch } from './templates/launch.js';
 import { ENCLAVE_PROFILE } from './isolation/profile-spec.js';
 
 interface AgentServiceEvents {
@@ -81,6 +82,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
   private syncing: Promise<void> | null = null;
   /** Gives new agents their NIC and network policy (set by the Backend). */
   network: NetworkService | null = null;
+  /** What the agent's tmux session runs at each start: its template's command (set by the Backend). */
+  launcher: ((client: IncusClient, agent: Agent) => Promise<SessionLaunch>) | null = null;
 
   constructor(
     private readonly connection: Connection,
@@ -228,7 +231,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
   /** Starts the agent's tmux session; a failure there must not fail the start itself. */
   async startAgentSession(client: IncusClient, agent: Agent): Promise<void> {
     try {
-      await ensureAgentSession(client, agent.name, agent.meta.workdir || undefined);
+      const launch = this.launcher ? await this.launcher(client, agent) : undefined;
+      await ensureAgentSession(client, agent.name, agent.meta.workdir || undefined, launch);
     } catch (err) {
       this.emit('progress', sessionFailureProgress(agent.name, err));
     }
@@ -262,7 +266,16 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
     });
   }
 
-  async create(args: { name: string; image: string; description?: string | undefined; network?: NetworkPolicy | undefined }): Promise<Agent> {
+  async create(args: {
+    name: string;
+    image: string;
+    description?: string | undefined;
+    network?: NetworkPolicy | undefined;
+    /** Over the settings' default limits, field by field ('' = unlimited). */
+    limits?: Partial<AgentLimits> | undefined;
+    /** More user.enclave.* keys (without the prefix), e.g. the template. */
+    meta?: Record<string, string> | undefined;
+  }): Promise<Agent> {
     const client = this.connection.requireClient();
     if (this.agents.has(args.name)) {
       throw new EnclaveError('conflict', `An agent named "${args.name}" already exists. Choose another name.`);
@@ -282,7 +295,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
       try {
         const isFingerprint = /^[0-9a-f]{12,64}$/.test(args.image);
         const settings = await this.settings.get();
-        const limits = await createLimitsSpec(client, settings.defaultLimits);
+        const limits = await createLimitsSpec(client, { ...settings.defaultLimits, ...args.limits });
         const make = (net: { config: Record<string, string>; devices: Record<string, Record<string, string>> }) =>
           createInstance(
           client,
@@ -294,6 +307,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
               [`${META_PREFIX}created-by`]: 'enclave',
               [`${META_PREFIX}image`]: args.image,
               [`${META_PREFIX}created-at`]: new Date().toISOString(),
+              ...Object.fromEntries(Object.entries(args.meta ?? {}).map(([k, v]) => [`${META_PREFIX}${k}`, v])),
               ...scheduleConfig(settings.snapshotDefaults),
               ...limits.config,
               ...net.config,

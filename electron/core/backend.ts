@@ -4,7 +4,8 @@ import type { Handlers } from '../../shared/handlers.js';
 import { AgentService } from './agents.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { AgentLocks } from './agent-locks.js';
-import { availableImages } from './images.js';
+import { ImageService } from './images/service.js';
+import { buildRequest } from './images/build-request.js';
 import { LimitsService } from './limits.js';
 import { NetworkService, type NetworkServiceOptions } from './network/service.js';
 import { QuotaHealth } from './quota-health.js';
@@ -18,6 +19,19 @@ import { ActivityLog, USER } from './activity/activity-log.js';
 import { GuardService } from './guard/service.js';
 import { IsolationService } from './isolation/service.js';
 import { EnclaveError } from '../../shared/errors.js';
+import type { Requests } from '../../shared/api.js';
+import type { AgentRunStatus } from '../../shared/agent-status.js';
+import type { AgentTemplate } from '../../shared/templates.js';
+import type { Agent } from '../../shared/types.js';
+import type { z } from 'zod';
+import { dirname, join } from 'node:path';
+import { AgentStatusService } from './agent-status/service.js';
+import { plainCipher, type SecretCipher } from './secrets/cipher.js';
+import { SecretRefused, SecretStore } from './secrets/store.js';
+import { TemplateService } from './templates/service.js';
+import { TemplateStore } from './templates/store.js';
+import { restartPane } from './agent-tmux.js';
+import { setNotify } from './agent-status/notify-setting.js';
 
 export const DEFAULT_PROJECT = 'enclave';
 
@@ -42,15 +56,26 @@ export class Backend {
   readonly quotaHealth: QuotaHealth;
   readonly isolation: IsolationService;
   readonly setup: SetupRunner;
+  readonly images: ImageService;
   readonly events = new EventEmitter<Pushed>();
   readonly handlers: Handlers;
+  readonly secrets: SecretStore;
+  readonly templates: TemplateService;
+  readonly runStatus: AgentStatusService;
 
   constructor({
     settingsPath,
     network,
     setup,
+    secretCipher,
     ...opts
-  }: Partial<ConnectionOptions> & { settingsPath?: string; network?: NetworkServiceOptions; setup?: SetupRunnerOptions } = {}) {
+  }: Partial<ConnectionOptions> & {
+    settingsPath?: string;
+    network?: NetworkServiceOptions;
+    setup?: SetupRunnerOptions;
+    /** How secrets are sealed: safeStorage in Electron; the plain cipher (file mode 0600) in browser mode. */
+    secretCipher?: SecretCipher;
+  } = {}) {
     const project = opts.project ?? process.env.ENCLAVE_PROJECT ?? DEFAULT_PROJECT;
     this.setup = new SetupRunner(setup ?? { script: null });
     this.connection = new Connection({ project, setupOffer: (problem, path) => this.setup.offer(problem, path), ...opts });
@@ -60,6 +85,9 @@ export class Backend {
       if ('done' in log) void this.connection.retryNow();
     });
     this.settings = new SettingsStore(settingsPath);
+    const configDir = dirname(this.settings.path);
+    this.secrets = new SecretStore(join(configDir, 'secrets.json'), secretCipher ?? plainCipher);
+    this.templates = new TemplateService(new TemplateStore(join(configDir, 'templates')), this.secrets);
     this.activity = new ActivityLog();
     // Lifecycle events before the agents' mirror sees them: none is missed or reordered.
     this.connection.on('event', (e) => {
@@ -71,6 +99,9 @@ export class Backend {
     const agentDeps = { agents: this.agents, locks, activity: this.activity };
     this.network = new NetworkService(this.connection, agentDeps, network);
     this.agents.network = this.network;
+    this.agents.launcher = (client, agent) => this.templates.launch(client, agent);
+    this.runStatus = new AgentStatusService(this.connection, this.agents, { readMode: (agent) => this.templates.readMode(agent) });
+    this.runStatus.on('changed', (s) => this.events.emit('agents.runStatus', s));
     // Enclave's profile and the project's restrictions, ensured on every connect before agents are read.
     this.isolation = new IsolationService(this.connection, agentDeps, project, {
       reapplyNetwork: async (name) => this.network.set({ agent: name, policy: (await this.agents.get(name)).network.policy }),
@@ -93,6 +124,12 @@ export class Backend {
     this.terminals.on('changed', (c) => this.events.emit('terminals.changed', c));
     this.snapshots.on('changed', (c) => this.events.emit('snapshots.changed', c));
     this.operations.on('progress', (p) => this.events.emit('operations.progress', p));
+    this.images = new ImageService(this.connection, project, this.network);
+    this.images.templates = async () => (await this.templates.list()).templates;
+    this.images.on('changed', (l) => this.events.emit('images.changed', l));
+    this.images.on('build', (b) => this.events.emit('images.build', { ...b, log: '' }));
+    this.images.on('buildLog', (l) => this.events.emit('images.buildLog', l));
+    this.images.on('importProgress', (p) => this.events.emit('images.importProgress', p));
 
     this.handlers = {
       'system.status': async () => {
@@ -105,7 +142,16 @@ export class Backend {
         return this.setup.start(s.state === 'unavailable' ? this.setup.offer(s.problem, s.socketPath) : { available: false, reason: null });
       },
       'agents.list': () => this.agents.list(),
-      'agents.create': (args) => this.agents.create(args),
+      'agents.create': (args) => this.createAgent(args),
+      'templates.list': () => this.templates.list(),
+      'templates.save': (args) => this.templates.save(args.template as AgentTemplate),
+      'templates.delete': async (args) => (await this.templates.delete(args.id), {}),
+      'secrets.list': () => this.secrets.info(),
+      'secrets.set': async (args) => (await this.secretCall(() => this.secrets.set(args.name, args.value)), this.secrets.info()),
+      'secrets.delete': async (args) => (await this.secretCall(() => this.secrets.delete(args.name)), this.secrets.info()),
+      'agents.runStatus': async () => this.runStatus.list(),
+      'agents.restartCommand': (args) => this.restartCommand(args.agent),
+      'agents.setNotify': (args) => setNotify({ connection: this.connection, agents: this.agents, activity: this.activity }, args),
       'agents.action': (args) => this.agents.action(args, USER),
       'agents.delete': (args) => this.agents.delete(args),
       'agents.setLimits': (args) => this.limits.set(args),
@@ -113,7 +159,21 @@ export class Backend {
       'agents.fixIsolation': (args) => this.isolation.fix(args),
       'telemetry.history': async (args) => this.telemetry.history(args.agent, args.seconds),
       'telemetry.focus': async (args, ctx) => (this.telemetry.focus(ctx.client, args.agent), {}),
-      'images.list': () => availableImages(this.connection),
+      'images.list': () => this.images.list(),
+      'images.delete': async (args) => (await this.images.delete(args.fingerprint), {}),
+      'images.missing': () => this.images.missing(),
+      'images.build': (args) => this.images.build(buildRequest(args, new Date())),
+      'images.builds': async () => this.images.builder.list(),
+      'images.cancelBuild': async (args) => this.images.builder.cancel(args.id),
+      'images.dismissBuild': async (args) => (await this.images.builder.dismiss(args.id), {}),
+      'images.uploadBegin': async (args, ctx) => {
+        const started = await this.images.uploads.begin(args.name, args.size, ctx.client?.id ?? null);
+        ctx.client?.onClose(() => void this.images.uploads.drop(started.id));
+        return started;
+      },
+      'images.uploadChunk': (args) => this.images.uploads.chunk(args.id, args.offset, args.data),
+      'images.uploadCancel': async (args) => (await this.images.uploads.drop(args.id), {}),
+      'images.import': (args) => this.images.import(args),
       'agents.clone': (args) => this.snapshots.clone(args),
       'snapshots.list': (args) => this.snapshots.list(args.agent),
       'snapshots.create': (args) => this.snapshots.create(args),
@@ -142,6 +202,35 @@ export class Backend {
 
   start(): void {
     this.connection.start();
+    this.runStatus.start();
+  }
+
+  /** An agent from a template (its image, network, limits and command) or from a bare image. */
+  private async createAgent(args: z.output<Requests['agents.create']['args']>): Promise<Agent> {
+    const { template, ...rest } = args;
+    if (!template) return this.agents.create({ ...rest, image: rest.image ?? '' });
+    const plan = await this.templates.plan({ template, network: rest.network, limits: rest.limits });
+    return this.agents.create({ ...rest, image: rest.image ?? plan.image, network: plan.network, limits: plan.limits, meta: plan.meta });
+  }
+
+  private async secretCall(call: () => Promise<unknown>): Promise<void> {
+    try {
+      await call();
+    } catch (err) {
+      if (err instanceof SecretRefused) throw new EnclaveError(/no secret/.test(err.message) ? 'not-found' : 'invalid-arguments', err.message);
+      throw err;
+    }
+  }
+
+  /** Respawns the session's pane: the template's command again, with the session's environment. */
+  private async restartCommand(name: string): Promise<AgentRunStatus> {
+    const agent = await this.agents.get(name);
+    if (agent.status !== 'Running') throw new EnclaveError('conflict', `${name} is ${agent.status.toLowerCase()}; start it to run its command.`);
+    const client = this.connection.requireClient();
+    if (!(await restartPane(client, name))) await this.agents.startAgentSession(client, agent);
+    const status = await this.runStatus.refresh(agent);
+    if (!status) throw new EnclaveError('internal', `Could not read ${name}'s status after the restart.`);
+    return status;
   }
 
   /** Waits until connected, or rejects with the reason after `timeoutMs`. */
@@ -165,8 +254,10 @@ export class Backend {
 
   async stop(): Promise<void> {
     this.setup.stop();
+    await this.images.stop();
     this.terminals.closeAll();
     this.telemetry.stop();
+    this.runStatus.stop();
     this.quotaHealth.stop();
     await this.network.stop();
     await this.connection.stop();
