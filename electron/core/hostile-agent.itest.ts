@@ -98,7 +98,16 @@ describe('a hostile agent against Enclave’s own commands', () => {
 
     const since = Date.now();
     const restart = call('agents.action', { name: agent, action: 'restart' });
-    await until('the hostile tmux to hang', () => sleeping(agent), 60_000);
+    // The status reader runs tmux inside the agent too (and hangs on it, bounded): wait for the
+    // restart itself to reach its tmux start, not for any hanging tmux.
+    await until(
+      'the restart to start the agent and its tmux to hang',
+      async () => {
+        const a = backend.agents.cached().find((x) => x.name === agent);
+        return a?.status === 'Running' && a.lastStartedAt !== null && Date.parse(a.lastStartedAt) >= since - 1_000 && (await sleeping(agent));
+      },
+      60_000,
+    );
 
     const frozen = await call('agents.action', { name: agent, action: 'freeze' });
     expect(frozen.ok ? 'ok' : `${frozen.error.code}: ${frozen.error.message}`).toBe('ok');

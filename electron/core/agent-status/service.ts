@@ -75,7 +75,9 @@ export class AgentStatusService extends EventEmitter<StatusEvents> {
 
   private async round(): Promise<void> {
     if (this.connection.status.state !== 'connected') return;
-    const running = this.agents.cached().filter((a) => a.status === 'Running' && a.managed);
+    // Only agents made from a template: their command is what the state is about, and each
+    // probe is an exec (host CPU in incusd) that a plain container does not need every 2 s.
+    const running = this.agents.cached().filter((a) => a.status === 'Running' && a.managed && !!a.meta.template);
     let next = 0;
     const worker = async () => {
       while (next < running.length) await this.read(running[next++]!).catch(() => null);

@@ -26,5 +26,7 @@ describe('tmuxNewSessionArgs', () => {
     expect(line).toContain('enclave "$2"');
     expect(line).toMatch(/\\; set-option -w remain-on-exit on$/);
     expect(tmuxNewSessionArgs('agent', {}, false)).not.toContain('bash -lc');
+    // A plain shell's session ends when the shell does.
+    expect(tmuxNewSessionArgs('agent', {}, false)).not.toContain('remain-on-exit');
   });
 });

@@ -35,9 +35,9 @@ export function envScript(env: Record<string, string>): string {
 }
 
 /**
- * The tmux options of the session's pane, chained in the same tmux call that creates it so
- * they hold before the command can exit: remain-on-exit keeps a dead pane (and its exit
- * status) for the status reader and "Restart command".
+ * The tmux call that creates the session. For a template's command, remain-on-exit is
+ * chained in the same call so it holds before the command can exit: it keeps a dead pane (and
+ * its exit status) for the status reader and "Restart command".
  */
 export function tmuxNewSessionArgs(session: string, env: Record<string, string>, hasCommand: boolean): string {
   // -e makes each variable part of the session's own environment: it reaches the command even
@@ -52,5 +52,7 @@ export function tmuxNewSessionArgs(session: string, env: Record<string, string>,
   const cmd = hasCommand
     ? ` bash -lc 'rm -f ${EXIT_FILE}; eval "$1"; s=$?; mkdir -p ${EXIT_DIR}; echo "$s" > ${EXIT_FILE}; exit "$s"' enclave "$2"`
     : '';
-  return `tmux -u new-session -d -s ${session} -c "$1" ${vars}${cmd} \\; set-option -w remain-on-exit on`;
+  // A plain shell's session ends with the shell, as an interactive user expects (exit closes it).
+  const keep = hasCommand ? ' \\; set-option -w remain-on-exit on' : '';
+  return `tmux -u new-session -d -s ${session} -c "$1" ${vars}${cmd}${keep}`;
 }

@@ -167,7 +167,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
         )}
         <StatusBadge status={agent.status} />
       </header>
-      {agent.status === 'Running' && agent.managed && <RunStatusLine agent={agent} disabled={stale || beingCreated} />}
+      {agent.status === 'Running' && agent.managed && !!agent.meta.template && <RunStatusLine agent={agent} disabled={stale || beingCreated} />}
       {outageSince !== null && <StaleNote since={outageSince} />}
       <IsolationWarning agent={agent} busy={busy || beingCreated || stale} />
       {alerting && (

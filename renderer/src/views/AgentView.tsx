@@ -121,7 +121,7 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
       </header>
       <div className="view-body">
         {outageSince && <StaleNote since={outageSince} />}
-        {agent.status === 'Running' && agent.managed && <RunStatusLine agent={agent} disabled={outageSince !== null} />}
+        {agent.status === 'Running' && agent.managed && !!agent.meta.template && <RunStatusLine agent={agent} disabled={outageSince !== null} />}
         {agent.clonedFrom && <ClonedFrom value={agent.clonedFrom} />}
         <OperationStatus agent={agent.name} />
 
