@@ -1,7 +1,7 @@
 import { type ReactNode, useState } from 'react';
 import { BackendBanner } from './components/BackendBanner.js';
 import { Header } from './components/Header.js';
-import { NewAgentDialog } from './components/NewAgentDialog.js';
+import { NewAgentWizard } from './components/wizard/NewAgentWizard.js';
 import { OutagePanel } from './components/OutagePanel.js';
 import { SettingsDialog } from './components/SettingsDialog.js';
 import { CloneDialogHost } from './components/snapshots/CloneDialog.js';
@@ -74,7 +74,7 @@ export function App() {
       </div>
       <Toasts />
       <TerminalDock />
-      {creating && <NewAgentDialog onClose={() => setCreating(false)} />}
+      {creating && <NewAgentWizard onClose={() => setCreating(false)} />}
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
       <CloneDialogHost />
     </div>
