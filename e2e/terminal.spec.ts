@@ -20,6 +20,7 @@ async function typeInto(page: Page, agent: string, kind: 'agent' | 'shell', text
 
 async function createAgent(page: Page, name: string): Promise<void> {
   await page.getByTestId('new-agent').first().click();
+  await page.getByTestId('wizard-step-name').click();
   await page.getByTestId('agent-name').fill(name);
   await page.getByTestId('create-agent').click();
   await expect(card(page, name)).toHaveAttribute('data-status', 'Running', { timeout: 60_000 });

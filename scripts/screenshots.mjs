@@ -295,13 +295,18 @@ async function createThroughUi(page, name, network) {
   await page.getByTestId('new-agent').first().click();
   const dialog = page.getByTestId('new-agent-dialog');
   await visible(dialog);
+  await page.getByTestId('wizard-step-name').click();
   await page.getByTestId('agent-name').fill(name);
-  if (network) await network(dialog);
+  if (network) {
+    await dialog.getByTestId('wizard-step-network').click();
+    await network(dialog);
+  }
   await page.getByTestId('create-agent').click();
   await dialog.waitFor({ state: 'detached' });
 }
 
 async function fillAllowlist(dialog) {
+  await dialog.getByTestId('wizard-step-network').click();
   await dialog.getByTestId('new-agent-network-mode-allowlist').check();
   await dialog.getByTestId('new-agent-network-host-0').fill('203.0.113.7');
   await dialog.getByTestId('new-agent-network-ports-0').fill('443');
@@ -448,6 +453,7 @@ async function main() {
       await page.getByTestId('new-agent').first().click();
       const dialog = page.getByTestId('new-agent-dialog');
       await visible(dialog);
+      await page.getByTestId('wizard-step-name').click();
       await page.getByTestId('agent-name').fill('reviewer');
       await fillAllowlist(dialog);
       await page.mouse.move(2, 2);

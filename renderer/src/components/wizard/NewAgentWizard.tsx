@@ -120,6 +120,16 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
     body.current?.scrollTo({ top: 0 });
   }
 
+  // Each step starts with the focus on its first field (or the step itself), so Enter and Tab
+  // go on from there; the field that had it may be gone with the previous step.
+  useEffect(() => {
+    const root = body.current;
+    if (!root || !draft) return;
+    const field = root.querySelector<HTMLElement>('input[type="radio"]:checked, input:not([type="radio"]):not([type="checkbox"]):not(:disabled), select:not(:disabled)');
+    (field ?? root).focus({ preventScroll: true });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- on a new step, or once the first draft is here
+  }, [step, draft === null, creation === null]);
+
   function pickTemplate(t: TemplateInfo) {
     setDraft((previous) => draftForTemplate(t, { taken, defaultLimits }, previous));
   }
@@ -226,7 +236,7 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
           </ol>
         </div>
 
-        <div className="wizard-body" ref={body}>
+        <div className="wizard-body" ref={body} tabIndex={-1}>
           {creation ? (
             <CreateProgress creation={creation} />
           ) : draft ? (

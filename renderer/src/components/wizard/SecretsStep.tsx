@@ -63,13 +63,16 @@ function SetSecretNow({ names, testId }: { names: string[]; testId: string }) {
   const [error, setError] = useState<string | null>(null);
   const problem = value === '' ? null : secretValueProblem(value);
 
-  async function save() {
+  async function save(from: HTMLElement | null) {
     if (saving || value === '' || problem) return;
+    // This field goes once the secret is set: the step keeps the focus, so Enter goes on.
+    const step = from?.closest<HTMLElement>('.wizard-body') ?? null;
     setSaving(true);
     setError(null);
     try {
       await setSecret(name, value);
       setValue('');
+      step?.focus({ preventScroll: true });
     } catch (failure) {
       setError(errorMessage(failure));
     } finally {
@@ -82,7 +85,7 @@ function SetSecretNow({ names, testId }: { names: string[]; testId: string }) {
     if (event.key !== 'Enter') return;
     event.preventDefault();
     event.stopPropagation();
-    void save();
+    void save(event.currentTarget);
   }
 
   return (
@@ -113,7 +116,7 @@ function SetSecretNow({ names, testId }: { names: string[]; testId: string }) {
         disabled={saving}
         aria-invalid={problem !== null}
       />
-      <button type="button" className="button button-small" data-testid={`${testId}-save`} disabled={saving || value === '' || problem !== null} onClick={() => void save()}>
+      <button type="button" className="button button-small" data-testid={`${testId}-save`} disabled={saving || value === '' || problem !== null} onClick={(event) => void save(event.currentTarget)}>
         {saving && <Spinner />}
         Save secret
       </button>
