@@ -119,7 +119,7 @@ describe('what each step needs', () => {
 
   it('the secrets step: a required secret not stored blocks Create, by name', () => {
     const bare = context({ storedSecrets: new Set() });
-    expect(stepProblem('secrets', draft, bare)).toBe('Claude Code needs one of the secrets ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN; set one in Settings → Secrets.');
+    expect(stepProblem('secrets', draft, bare)).toBe('Claude Code needs one of the secrets ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN: set one on the Secrets step.');
     expect(createBlocker(WIZARD_STEPS, draft, bare)).toEqual({ step: 'secrets', message: expect.stringContaining('ANTHROPIC_API_KEY') as string });
     expect(createBlocker(WIZARD_STEPS, draft, context())).toBeNull();
     const optional = template({ secrets: [{ anyOf: ['OPENAI_API_KEY'], optional: true, help: '' }] });

@@ -4,7 +4,7 @@
  * entry here plus one view in the wizard's step table.
  */
 import { agentNameProblem } from '../../../shared/names.js';
-import { missingSecrets, suggestName, type AgentTemplate, type SecretRequirement } from '../../../shared/templates.js';
+import { suggestName, type AgentTemplate, type SecretRequirement } from '../../../shared/templates.js';
 import type { AgentLimits, ImageInfo, NetworkPolicy } from '../../../shared/types.js';
 import { type LimitsDraft, draftFromLimits, draftValid as limitsValid } from './limits-form.js';
 import { FALLBACK_POLICY, type NetworkDraft, draftFromPolicy, draftValid as networkValid } from './network-form.js';
@@ -105,6 +105,17 @@ export function secretRows(template: Pick<AgentTemplate, 'secrets'>, stored: Rea
   });
 }
 
+/** Like shared missingSecrets, pointing at this wizard's own Secrets step. */
+export function unmetSecrets(template: Pick<AgentTemplate, 'name' | 'secrets'>, stored: ReadonlySet<string>): string[] {
+  return secretRows(template, stored)
+    .filter((row) => !row.met)
+    .map(({ requirement: { anyOf } }) =>
+      anyOf.length === 1
+        ? `${template.name} needs the secret ${anyOf[0]}: set it on the Secrets step.`
+        : `${template.name} needs one of the secrets ${anyOf.join(' or ')}: set one on the Secrets step.`,
+    );
+}
+
 export interface StepContext {
   template: Pick<AgentTemplate, 'name' | 'image' | 'secrets'> | null;
   taken: readonly string[];
@@ -129,7 +140,7 @@ export function stepProblem(step: WizardStepId, draft: WizardDraft, context: Ste
     case 'secrets':
       if (!context.template) return null;
       if (context.storedSecrets === null) return 'Loading the stored secrets…';
-      return missingSecrets(context.template, context.storedSecrets).join(' ') || null;
+      return unmetSecrets(context.template, context.storedSecrets).join(' ') || null;
   }
 }
 

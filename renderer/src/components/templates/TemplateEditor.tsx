@@ -33,8 +33,8 @@ interface TemplateEditorProps {
 }
 
 const STATUS_LABELS: Record<StatusSource, string> = {
-  tmux: 'tmux (pane activity, foreground command, exit status)',
-  'claude-code-hooks': "Claude Code's hooks, and tmux",
+  tmux: 'tmux',
+  'claude-code-hooks': "Claude Code's hooks and tmux",
 };
 
 /** Every field of one of the user's templates, each checked as typed with its own message. */
@@ -286,7 +286,8 @@ export function TemplateEditor({ template, isNew, takenIds, builtinIds, onSaved,
                   id={id}
                   data-testid={`template-limit-${key}`}
                   className="mono"
-                  placeholder={`default (${LIMIT_PLACEHOLDERS[key]})`}
+                  placeholder="default"
+                  title={`Empty for the default from Settings; ${LIMIT_PLACEHOLDERS[key]}`}
                   value={draft.limits[key]}
                   maxLength={40}
                   aria-invalid={`limits.${key}` in problems}
@@ -304,7 +305,7 @@ export function TemplateEditor({ template, isNew, takenIds, builtinIds, onSaved,
       </fieldset>
 
       <div className="template-grid">
-        <Field label="Status read from">
+        <Field label="Status read from" hint="How the card tells working, waiting, idle and exited apart.">
           {(id) => (
             <select id={id} data-testid="template-status" value={draft.status} onChange={(event) => set('status', event.target.value as StatusSource)}>
               {STATUS_SOURCES.map((s) => (

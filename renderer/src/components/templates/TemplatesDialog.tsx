@@ -96,14 +96,6 @@ export function TemplatesDialog({ onClose, initial }: { onClose(): void; initial
             </p>
           )}
           {loadError && <p className="field-problem">The templates did not load: {loadError}</p>}
-          {group(
-            'Yours',
-            templates.filter((t) => !t.builtin),
-          )}
-          {group(
-            'Built in',
-            templates.filter((t) => t.builtin),
-          )}
           {errors.length > 0 && (
             <div className="templates-group" data-testid="template-errors">
               <h3 className="templates-group-title">Did not load</h3>
@@ -119,6 +111,14 @@ export function TemplatesDialog({ onClose, initial }: { onClose(): void; initial
                 ))}
               </ul>
             </div>
+          )}
+          {group(
+            'Yours',
+            templates.filter((t) => !t.builtin),
+          )}
+          {group(
+            'Built in',
+            templates.filter((t) => t.builtin),
           )}
         </nav>
         <section className="templates-detail">

@@ -27,7 +27,7 @@ export function SecretsStep({ template, context, problem }: StepProps) {
       </p>
       {info && (
         <p className={info.encrypted ? 'field-hint' : 'wizard-note'} data-testid="wizard-secrets-storage">
-          {info.encrypted ? info.storage : `Not encrypted here: ${info.storage}`}
+          {info.storage}
         </p>
       )}
       {loadError && <p className="field-problem">The stored secrets did not load: {loadError}</p>}

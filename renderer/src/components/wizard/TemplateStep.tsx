@@ -23,6 +23,24 @@ export function TemplateStep({ draft, template, templates, pickTemplate, context
           {errors.length === 1 ? 'A template file did not load' : `${errors.length} template files did not load`}: see Templates….
         </p>
       )}
+      {missing && template && (
+        <div className="wizard-missing-image" data-testid="wizard-missing-image" role="alert">
+          <span>{missingImageText(template.image)}</span>
+          <button
+            type="button"
+            className="button button-small"
+            data-testid="wizard-build-image"
+            disabled={!canBuild}
+            title={canBuild ? `Build ${template.image} in the images view` : 'This build of Enclave has no images view yet'}
+            onClick={() => {
+              showImagesFor(template);
+              leave();
+            }}
+          >
+            Open Images
+          </button>
+        </div>
+      )}
       <div className="template-choices" role="radiogroup" aria-label="Template">
         {templates.map((t) => {
           const checked = t.id === draft.templateId;
@@ -47,24 +65,6 @@ export function TemplateStep({ draft, template, templates, pickTemplate, context
           );
         })}
       </div>
-      {missing && template && (
-        <div className="wizard-missing-image" data-testid="wizard-missing-image" role="alert">
-          <span>{missingImageText(template.image)}</span>
-          <button
-            type="button"
-            className="button button-small"
-            data-testid="wizard-build-image"
-            disabled={!canBuild}
-            title={canBuild ? `Build ${template.image} in the images view` : 'This build of Enclave has no images view yet'}
-            onClick={() => {
-              showImagesFor(template);
-              leave();
-            }}
-          >
-            Open Images
-          </button>
-        </div>
-      )}
     </div>
   );
 }
