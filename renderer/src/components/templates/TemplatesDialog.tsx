@@ -21,13 +21,16 @@ let newKeys = 0;
  * The templates: built-ins read-only (duplicate one to change it), the user's own to create,
  * edit, duplicate and delete, and the files in the templates folder that did not load.
  */
-export function TemplatesDialog({ onClose, initial }: { onClose(): void; initial: string | null }) {
+export function TemplatesDialog({ onClose, initial }: { onClose(lastSaved: string | null): void; initial: string | null }) {
   const titleId = useId();
   const list = useTemplates((s) => s.list);
   const loadError = useTemplates((s) => s.error);
   const [selection, setSelection] = useState<Selection | null>(initial ? { kind: 'listed', id: initial } : null);
   const [deleting, setDeleting] = useState<TemplateInfo | null>(null);
   const [deleteError, setDeleteError] = useState<string | null>(null);
+  // What the wizard behind goes on with: the template saved last, if it still exists.
+  const [lastSaved, setLastSaved] = useState<string | null>(null);
+  const close = () => onClose(lastSaved);
 
   useEffect(() => {
     void loadTemplates();
@@ -50,6 +53,7 @@ export function TemplatesDialog({ onClose, initial }: { onClose(): void; initial
     setDeleteError(null);
     try {
       await deleteTemplate(t.id);
+      if (lastSaved === t.id) setLastSaved(null);
       showToast({ tone: 'success', message: `Deleted the template ${t.name}.`, testId: 'template-deleted' });
       setSelection(null);
     } catch (failure) {
@@ -78,7 +82,7 @@ export function TemplatesDialog({ onClose, initial }: { onClose(): void; initial
     );
 
   return (
-    <Modal testId="templates-dialog" labelledBy={titleId} onClose={onClose} className="modal-templates">
+    <Modal testId="templates-dialog" labelledBy={titleId} onClose={close} className="modal-templates">
       <div className="templates-head">
         <h2 id={titleId} className="modal-title">
           Templates
@@ -130,7 +134,10 @@ export function TemplatesDialog({ onClose, initial }: { onClose(): void; initial
               isNew
               takenIds={ids}
               builtinIds={builtinIds}
-              onSaved={(saved) => setSelection({ kind: 'listed', id: saved.id })}
+              onSaved={(saved) => {
+                setLastSaved(saved.id);
+                setSelection({ kind: 'listed', id: saved.id });
+              }}
               onCancel={() => setSelection(null)}
             />
           ) : shownListed ? (
@@ -143,7 +150,10 @@ export function TemplatesDialog({ onClose, initial }: { onClose(): void; initial
                 isNew={false}
                 takenIds={ids}
                 builtinIds={builtinIds}
-                onSaved={(saved) => setSelection({ kind: 'listed', id: saved.id })}
+                onSaved={(saved) => {
+                setLastSaved(saved.id);
+                setSelection({ kind: 'listed', id: saved.id });
+              }}
                 onDuplicate={() => startNew(duplicateOf(shownListed, ids))}
                 onDelete={() => setDeleting(shownListed)}
               />
@@ -154,7 +164,7 @@ export function TemplatesDialog({ onClose, initial }: { onClose(): void; initial
         </section>
       </div>
       <div className="modal-actions">
-        <button type="button" className="button" data-testid="templates-close" onClick={onClose}>
+        <button type="button" className="button" data-testid="templates-close" onClick={close}>
           Close
         </button>
       </div>

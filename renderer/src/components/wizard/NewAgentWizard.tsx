@@ -64,8 +64,8 @@ function takenNames(agents: readonly { name: string }[], pending: Readonly<Recor
 /**
  * New agent: template → name → limits → network → secrets → create, each step prefilled from
  * the template. Enter goes on (creates on the last step), Escape cancels, Back keeps what was
- * entered. Create shows progress here and opens the agent's terminal when it is ready; closing
- * the wizard meanwhile leaves the creation to its pending card.
+ * entered. Create shows progress here and opens the agent's terminal when it is ready; hiding
+ * the wizard meanwhile leaves the creation to its pending card (and the terminal to its button).
  */
 export function NewAgentWizard({ onClose }: { onClose(): void }) {
   const titleId = useId();
@@ -167,10 +167,12 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
       })
       .then(
         () => {
+          // Hidden meanwhile, the user went on elsewhere: a tab taking the focus now would take their keys.
+          if (closed.current) return;
           openAgentTerminal(name).catch((failure: unknown) =>
             showToast({ tone: 'error', message: `${name} runs, but its terminal did not open: ${errorMessage(failure)}` }),
           );
-          if (!closed.current) close();
+          close();
         },
         (failure: unknown) => {
           if (closed.current) useProgress.getState().fail(name, errorMessage(failure));
@@ -306,7 +308,16 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
           </div>
         </div>
       </form>
-      {managing && <TemplatesDialog onClose={() => setManaging(false)} initial={template?.id ?? null} />}
+      {managing && (
+        <TemplatesDialog
+          initial={template?.id ?? null}
+          onClose={(lastSaved) => {
+            setManaging(false);
+            const saved = lastSaved ? useTemplates.getState().list?.templates.find((t) => t.id === lastSaved) : undefined;
+            if (saved) pickTemplate(saved);
+          }}
+        />
+      )}
     </Modal>
   );
 }
