@@ -158,6 +158,10 @@ test('a broken template file is listed by file and field; a built-in duplicates 
   await expect(editor.getByTestId('template-id')).toHaveValue('shell-copy');
   await expect(editor.getByTestId('template-name')).toHaveValue('Shell (copy)');
   await editor.getByTestId('template-image').fill('no-such-image');
+  // Unsaved changes are not dropped without asking.
+  await manager.getByTestId('templates-item-codex').click();
+  await page.getByTestId('confirm-dialog').getByTestId('cancel').click();
+  await expect(editor.getByTestId('template-image')).toHaveValue('no-such-image');
   await editor.getByTestId('template-save').click();
   await expect(manager.getByTestId('templates-item-shell-copy')).toBeVisible();
   await manager.getByTestId('templates-close').click();

@@ -30,6 +30,8 @@ interface TemplateEditorProps {
   onCancel?: () => void;
   onDuplicate?: () => void;
   onDelete?: () => void;
+  /** Told whether the form differs from the template it opened with. */
+  onDirtyChange?: (dirty: boolean) => void;
 }
 
 const STATUS_LABELS: Record<StatusSource, string> = {
@@ -38,8 +40,10 @@ const STATUS_LABELS: Record<StatusSource, string> = {
 };
 
 /** Every field of one of the user's templates, each checked as typed with its own message. */
-export function TemplateEditor({ template, isNew, takenIds, builtinIds, onSaved, onCancel, onDuplicate, onDelete }: TemplateEditorProps) {
+export function TemplateEditor({ template, isNew, takenIds, builtinIds, onSaved, onCancel, onDuplicate, onDelete, onDirtyChange }: TemplateEditorProps) {
   const [draft, setDraft] = useState<TemplateDraft>(() => draftFromTemplate(template));
+  // What the form opened with, in the form's own terms, to tell an edit from none.
+  const [opened] = useState(() => JSON.stringify(templateFromDraft(draftFromTemplate(template))));
   // A new template's id follows its name until the id is typed in.
   const [idTouched, setIdTouched] = useState(!isNew || template.id !== '');
   const [saving, setSaving] = useState(false);
@@ -58,6 +62,10 @@ export function TemplateEditor({ template, isNew, takenIds, builtinIds, onSaved,
     return found;
   }, [draft, builtinIds, takenIds, isNew]);
   const valid = Object.keys(problems).length === 0;
+  const dirty = JSON.stringify(templateFromDraft(draft)) !== opened;
+  useEffect(() => {
+    onDirtyChange?.(dirty && !saving);
+  }, [dirty, saving, onDirtyChange]);
 
   function set<K extends keyof TemplateDraft>(key: K, value: TemplateDraft[K]) {
     setDraft((d) => ({ ...d, [key]: value }));

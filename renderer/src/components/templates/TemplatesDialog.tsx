@@ -30,7 +30,14 @@ export function TemplatesDialog({ onClose, initial }: { onClose(lastSaved: strin
   const [deleteError, setDeleteError] = useState<string | null>(null);
   // What the wizard behind goes on with: the template saved last, if it still exists.
   const [lastSaved, setLastSaved] = useState<string | null>(null);
-  const close = () => onClose(lastSaved);
+  // Unsaved edits in the editor: leaving them (another template, Close, Escape) asks first.
+  const [dirty, setDirty] = useState(false);
+  const [leaving, setLeaving] = useState<(() => void) | null>(null);
+  const guarded = (action: () => void) => {
+    if (dirty) setLeaving(() => action);
+    else action();
+  };
+  const close = () => guarded(() => onClose(lastSaved));
 
   useEffect(() => {
     void loadTemplates();
@@ -44,8 +51,13 @@ export function TemplatesDialog({ onClose, initial }: { onClose(lastSaved: strin
   const shown = selection ?? (templates[0] ? { kind: 'listed' as const, id: templates[0].id } : null);
   const shownListed = shown?.kind === 'listed' ? (templates.find((t) => t.id === shown.id) ?? null) : listed;
 
+  function select(next: Selection | null) {
+    setDirty(false);
+    setSelection(next);
+  }
+
   function startNew(base: AgentTemplate) {
-    setSelection({ kind: 'new', base, key: ++newKeys });
+    guarded(() => select({ kind: 'new', base, key: ++newKeys }));
   }
 
   async function confirmDelete(t: TemplateInfo) {
@@ -55,7 +67,7 @@ export function TemplatesDialog({ onClose, initial }: { onClose(lastSaved: strin
       await deleteTemplate(t.id);
       if (lastSaved === t.id) setLastSaved(null);
       showToast({ tone: 'success', message: `Deleted the template ${t.name}.`, testId: 'template-deleted' });
-      setSelection(null);
+      select(null);
     } catch (failure) {
       setDeleteError(errorMessage(failure));
     }
@@ -72,7 +84,7 @@ export function TemplatesDialog({ onClose, initial }: { onClose(lastSaved: strin
             className={shown?.kind === 'listed' && shown.id === t.id ? 'templates-item is-selected' : 'templates-item'}
             data-testid={`templates-item-${t.id}`}
             aria-pressed={shown?.kind === 'listed' && shown.id === t.id}
-            onClick={() => setSelection({ kind: 'listed', id: t.id })}
+            onClick={() => guarded(() => select({ kind: 'listed', id: t.id }))}
           >
             <span className="templates-item-name">{t.name}</span>
             <span className="templates-item-id mono">{t.id}</span>
@@ -136,9 +148,10 @@ export function TemplatesDialog({ onClose, initial }: { onClose(lastSaved: strin
               builtinIds={builtinIds}
               onSaved={(saved) => {
                 setLastSaved(saved.id);
-                setSelection({ kind: 'listed', id: saved.id });
+                select({ kind: 'listed', id: saved.id });
               }}
-              onCancel={() => setSelection(null)}
+              onDirtyChange={setDirty}
+              onCancel={() => select(null)}
             />
           ) : shownListed ? (
             shownListed.builtin ? (
@@ -151,9 +164,10 @@ export function TemplatesDialog({ onClose, initial }: { onClose(lastSaved: strin
                 takenIds={ids}
                 builtinIds={builtinIds}
                 onSaved={(saved) => {
-                setLastSaved(saved.id);
-                setSelection({ kind: 'listed', id: saved.id });
-              }}
+                  setLastSaved(saved.id);
+                  select({ kind: 'listed', id: saved.id });
+                }}
+                onDirtyChange={setDirty}
                 onDuplicate={() => startNew(duplicateOf(shownListed, ids))}
                 onDelete={() => setDeleting(shownListed)}
               />
@@ -168,6 +182,20 @@ export function TemplatesDialog({ onClose, initial }: { onClose(lastSaved: strin
           Close
         </button>
       </div>
+      {leaving && (
+        <ConfirmDialog
+          title="Discard the changes?"
+          message="The template has changes that are not saved; they are lost if you go on."
+          confirmLabel="Discard"
+          onConfirm={() => {
+            const action = leaving;
+            setLeaving(null);
+            setDirty(false);
+            action();
+          }}
+          onCancel={() => setLeaving(null)}
+        />
+      )}
       {deleting && (
         <ConfirmDialog
           title={`Delete the template ${deleting.name}?`}
