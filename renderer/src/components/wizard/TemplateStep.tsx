@@ -19,8 +19,8 @@ export function TemplateStep({ draft, template, templates, pickTemplate, context
         </button>
       </div>
       {errors.length > 0 && (
-        <p className="field-problem" data-testid="wizard-template-errors">
-          {errors.length === 1 ? 'A template file did not load' : `${errors.length} template files did not load`}: see Templates….
+        <p className="field-problem wizard-template-errors" data-testid="wizard-template-errors">
+          {errors.length === 1 ? 'A template file did not load' : `${errors.length} template files did not load`}: Templates… says why.
         </p>
       )}
       {missing && template && (
