@@ -124,6 +124,9 @@ describe('what each step needs', () => {
     expect(createBlocker(WIZARD_STEPS, draft, context())).toBeNull();
     const optional = template({ secrets: [{ anyOf: ['OPENAI_API_KEY'], optional: true, help: '' }] });
     expect(stepProblem('secrets', draft, { ...bare, template: optional })).toBeNull();
+    // Unknown (secrets.list failed): the backend names what is missing at create.
+    expect(stepProblem('secrets', draft, context({ storedSecrets: 'unknown' }))).toBeNull();
+    expect(stepProblem('secrets', draft, context({ storedSecrets: null }))).toBe('Loading the stored secrets…');
   });
 
   it('Create names the first step in order that stops it', () => {

@@ -120,8 +120,8 @@ export interface StepContext {
   template: Pick<AgentTemplate, 'name' | 'image' | 'secrets'> | null;
   taken: readonly string[];
   images: readonly ImageInfo[] | null;
-  /** Null while secrets.list has not answered. */
-  storedSecrets: ReadonlySet<string> | null;
+  /** Null while secrets.list has not answered; 'unknown' when it failed (the backend checks again). */
+  storedSecrets: ReadonlySet<string> | null | 'unknown';
 }
 
 /** Why the step cannot be left with Next (or the agent created), or null. */
@@ -140,6 +140,7 @@ export function stepProblem(step: WizardStepId, draft: WizardDraft, context: Ste
     case 'secrets':
       if (!context.template) return null;
       if (context.storedSecrets === null) return 'Loading the stored secrets…';
+      if (context.storedSecrets === 'unknown') return null;
       return unmetSecrets(context.template, context.storedSecrets).join(' ') || null;
   }
 }

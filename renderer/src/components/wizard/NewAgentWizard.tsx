@@ -72,6 +72,7 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
   const list = useTemplates((s) => s.list);
   const listError = useTemplates((s) => s.error);
   const secrets = useTemplates((s) => s.secrets);
+  const secretsError = useTemplates((s) => s.secretsError);
   const settings = useSettings((s) => s.settings);
   const imagesState = useImages((s) => s.state);
   const images = useImages((s) => s.images);
@@ -107,7 +108,7 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
     template,
     taken: creation ? taken.filter((n) => n !== creation.name) : taken,
     images: imagesState === 'ready' ? images : null,
-    storedSecrets: secrets ? new Set(secrets.secrets.map((s) => s.name)) : null,
+    storedSecrets: secrets ? new Set(secrets.secrets.map((s) => s.name)) : secretsError ? 'unknown' : null,
   };
 
   function close() {

@@ -19,7 +19,7 @@ export function SecretsStep({ template, context, problem }: StepProps) {
       </div>
     );
   }
-  const rows = context.storedSecrets ? secretRows(template, context.storedSecrets) : [];
+  const rows = context.storedSecrets instanceof Set ? secretRows(template, context.storedSecrets) : [];
   return (
     <div className="wizard-step-body" data-testid="wizard-secrets">
       <p className="wizard-lede">
