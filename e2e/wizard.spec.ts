@@ -90,6 +90,16 @@ test('a template made in the editor, its secret set in the wizard: the agent run
 
   const tester = card(page, 'tester-1');
   await expect(tester.getByTestId('card-template')).toHaveText('E2E agent');
+
+  // The card shows the agent waiting for its question; answered in the terminal the wizard opened, it works again.
+  const badge = tester.getByTestId('run-status');
+  await expect(badge).toHaveAttribute('data-state', 'waiting', { timeout: 30_000 });
+  await expect.poll(() => screenText(page, id)).toContain('proceed? [y/n]');
+  await view.locator('.xterm').click();
+  await page.keyboard.type('y');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => screenText(page, id)).toContain('test-agent: got y');
+  await expect(badge).toHaveAttribute('data-state', 'working', { timeout: 15_000 });
   expect((await incus(project(), 'config', 'get', 'tester-1', 'user.enclave.template')).trim()).toBe('e2e-agent');
   expect((await incus(project(), 'config', 'get', 'tester-1', 'limits.memory')).trim()).toBe('512MiB');
 
@@ -170,8 +180,15 @@ test('a broken template file is listed by file and field; a built-in duplicates 
   await expect(wizard.getByTestId('wizard-missing-image')).toContainText('Image no-such-image is not here: build it in Images.');
   await expect(page.getByTestId('create-agent')).toBeDisabled();
   await expect(page.getByTestId('wizard-next')).toBeDisabled();
+  // Its button leads to the images view, the build form filled in for that image.
+  await wizard.getByTestId('wizard-build-image').click();
+  await expect(wizard).toHaveCount(0);
+  await expect(page.getByTestId('images-view')).toBeVisible();
+  await expect(page.getByTestId('build-alias')).toHaveValue('no-such-image');
+  await page.getByTestId('images-back').click();
 
   // Deleted again from the manager.
+  await page.getByTestId('new-agent').first().click();
   await wizard.getByTestId('manage-templates').click();
   await manager.getByTestId('templates-item-shell-copy').click();
   await manager.getByTestId('template-delete').click();

@@ -1,8 +1,11 @@
-import { BrowserWindow, Notification, app, session, shell } from 'electron';
+import { BrowserWindow, Notification, app, safeStorage, session, shell } from 'electron';
 import { join } from 'node:path';
 import { Backend } from './core/backend.js';
 import { alertNotifier } from './core/guard/notifier.js';
-import { serveIpc } from './transport/ipc.js';
+import { notifyOn } from './core/agent-status/notify-setting.js';
+import { waitingNotifier } from './core/agent-status/notifier.js';
+import { electronSecretCipher } from './core/secrets/choose-cipher.js';
+import { EVENT_CHANNEL, serveIpc } from './transport/ipc.js';
 
 // Bundled to dist/electron/main.cjs; the renderer is built to dist/renderer.
 const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
@@ -47,11 +50,38 @@ async function main(): Promise<void> {
   );
   session.defaultSession.setPermissionCheckHandler((_wc, permission, origin) => CLIPBOARD.has(permission) && ownPage(origin));
   // From a checkout, the connection screen may run its setup script; a packaged app has none.
-  const backend = new Backend({ setup: { script: join(__dirname, '..', '..', 'scripts', 'setup-incus.sh') } });
+  // safeStorage answers only once the app is ready (on Linux it needs the secret service).
+  const backend = new Backend({
+    setup: { script: join(__dirname, '..', '..', 'scripts', 'setup-incus.sh') },
+    secretCipher: electronSecretCipher(safeStorage),
+  });
   backend.events.on(
     'guard.alert',
     alertNotifier((notice) => {
       if (Notification.isSupported()) new Notification(notice).show();
+    }),
+  );
+  backend.events.on(
+    'agents.runStatus',
+    waitingNotifier({
+      enabled: (agent) => {
+        const known = backend.agents.cached().find((a) => a.name === agent);
+        return known !== undefined && notifyOn(known.meta);
+      },
+      show: (notice) => {
+        if (!Notification.isSupported()) return;
+        const shown = new Notification({ title: notice.title, body: notice.body });
+        // Clicking it brings the window forward with that agent's terminal open.
+        shown.on('click', () => {
+          const win = BrowserWindow.getAllWindows()[0];
+          if (!win || win.isDestroyed()) return;
+          if (win.isMinimized()) win.restore();
+          win.show();
+          win.focus();
+          win.webContents.send(EVENT_CHANNEL, 'ui.openAgent', { agent: notice.agent });
+        });
+        shown.show();
+      },
     }),
   );
   backend.start();

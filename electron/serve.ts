@@ -2,6 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Backend } from './core/backend.js';
+import { plainCipher } from './core/secrets/cipher.js';
 import type { SetupRunnerOptions } from './core/setup-runner.js';
 import { startWebHost } from './transport/web-host.js';
 
@@ -32,7 +33,8 @@ export function setupScript(root: string, env: NodeJS.ProcessEnv = process.env):
 export async function serve(argv: string[], why?: string): Promise<void> {
   const port = parsePort(argv);
   const here = dirname(fileURLToPath(import.meta.url));
-  const backend = new Backend({ setup: setupScript(join(here, '..', '..')) });
+  // No keychain to ask here: secrets are kept in a 0600 file, and the UI says so.
+  const backend = new Backend({ setup: setupScript(join(here, '..', '..')), secretCipher: plainCipher });
   backend.start();
   const host = await startWebHost({ backend, staticDir: join(here, '..', 'renderer'), port });
   if (why) console.log(`Enclave: ${why}`);

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { LIMIT_PROBLEMS } from './limits.js';
 import { networkPolicy } from './network-schema.js';
 import { ruled } from './ruled.js';
-import { TEMPLATE_ID_RULE, templateSchema, envNameProblem, type TemplateInfo, type TemplateList } from './templates.js';
+import { IMAGE_UPLOAD_MAX_BYTES, MAX_SCRIPT_CHARS, imageAliasProblem, imageVersionProblem } from './images.js';
+import { AGENT_CLIS, TEMPLATE_ID_RULE, templateSchema, envNameProblem, type AgentCli, type TemplateInfo, type TemplateList } from './templates.js';
 import type { AgentRunStatus } from './agent-status.js';
 import { secretValueProblem, type SecretsInfo } from './secrets.js';
 import { agentNameProblem, expiryProblem, scheduleProblem, snapshotNameProblem } from './names.js';
@@ -22,7 +23,11 @@ import type {
   ActivityEntry,
   GuardAlert,
   GuardSettings,
+  ImageBuild,
+  ImageBuildLog,
+  ImageImportProgress,
   ImageInfo,
+  MissingImage,
   LimitsResult,
   OperationProgress,
   TelemetryBatch,
@@ -86,6 +91,35 @@ const imageRef = z
   .max(256, 'An image alias or fingerprint is at most 256 characters.')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._/:-]*$/, 'An image is named by its alias or fingerprint (letters, digits, . _ / : -).');
 
+const fingerprint = z.string().regex(/^[0-9a-f]{12,64}$/, 'An image is named here by its fingerprint (12 to 64 lowercase hex digits).');
+const imageAlias = ruled(imageAliasProblem);
+const uuid = (what: string) => z.string().regex(/^[0-9a-f-]{36}$/, `${what} is the id Enclave gave it.`);
+const buildId = uuid('A build id');
+const uploadId = uuid('An upload id');
+const imageBuild = z
+  .object({
+    alias: imageAlias,
+    version: ruled(imageVersionProblem).optional(),
+    base: imageRef.optional(),
+    installs: z
+      .array(z.enum(AGENT_CLIS as [AgentCli, ...AgentCli[]], { message: `A CLI is one of ${AGENT_CLIS.join(', ')}.` }))
+      .max(AGENT_CLIS.length, `At most ${AGENT_CLIS.length} CLIs.`)
+      .refine((l) => new Set(l).size === l.length, 'Each CLI is named once.'),
+    script: z
+      .string()
+      .min(1, 'The provision script is empty.')
+      .max(MAX_SCRIPT_CHARS, `A provision script is at most ${MAX_SCRIPT_CHARS} characters.`)
+      .refine((s) => !s.includes('\0'), 'A provision script has no NUL characters.')
+      .optional(),
+    network: networkPolicy.optional(),
+  })
+  .strict();
+const tarballPath = z
+  .string()
+  .min(1, 'Give the path of the tarball.')
+  .max(4096, 'A path is at most 4096 characters.')
+  .refine((p) => p.startsWith('/'), 'The tarball is named by an absolute path on the computer Enclave runs on.')
+  .refine((p) => !p.includes('\0'), 'A path has no NUL characters.');
 const templateId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, TEMPLATE_ID_RULE);
 const secretName = ruled(envNameProblem);
 const secretValue = ruled(secretValueProblem);
@@ -132,6 +166,8 @@ export const requests = {
   'agents.runStatus': request<AgentRunStatus[]>()(z.object({}).strict()),
   /** Starts the template's command again in the agent's session (after it exited). */
   'agents.restartCommand': request<AgentRunStatus>()(z.object({ agent: agentName }).strict()),
+  /** Turns the agent's "waiting for input" notifications on or off (user.enclave.notify). */
+  'agents.setNotify': request<Agent>()(z.object({ agent: agentName, on: z.boolean() }).strict()),
   /** Changes the agent's network policy; live on a running agent. */
   'agents.setNetwork': request<AgentChangeResult>()(z.object({ agent: agentName, policy: networkPolicy }).strict()),
   /** Removes what breaks Enclave's isolation (the user confirmed the listed problems). */
@@ -147,6 +183,55 @@ export const requests = {
   ),
   'agents.delete': request<{ name: string }>()(z.object({ name: agentName }).strict()),
   'images.list': request<ImageInfo[]>()(z.object({}).strict()),
+  /** Deletes an image; refused (conflict), naming them, while agents or other instances use it. */
+  'images.delete': request<Record<string, never>>()(z.object({ fingerprint }).strict()),
+  /** The images templates name that Incus lacks, with the CLIs a build for each installs. */
+  'images.missing': request<MissingImage[]>()(z.object({}).strict()),
+  /**
+   * Starts a build and answers at once: a builder from `base` (enclave-agent), on `network`
+   * (the built-in script's registries allowlist), runs `script` (the built-in one for
+   * `installs`) and is published as `alias` with `version`. States come as images.build,
+   * the log as images.buildLog.
+   */
+  'images.build': request<ImageBuild>()(imageBuild),
+  /** Builds running or kept (failed ones keep their builder until dismissed), with their logs. */
+  'images.builds': request<ImageBuild[]>()(z.object({}).strict()),
+  'images.cancelBuild': request<ImageBuild>()(z.object({ id: buildId }).strict()),
+  /** Forgets an ended build and deletes the builder it kept. */
+  'images.dismissBuild': request<Record<string, never>>()(z.object({ id: buildId }).strict()),
+  /** Starts an upload of a tarball from the window, sent in pieces with images.uploadChunk. */
+  'images.uploadBegin': request<{ id: string }>()(
+    z
+      .object({
+        name: z.string().min(1, 'The file has a name.').max(255, 'A file name is at most 255 characters.'),
+        size: z.number().int().min(1, 'The file is empty.').max(IMAGE_UPLOAD_MAX_BYTES, `An image is at most ${IMAGE_UPLOAD_MAX_BYTES / 1024 ** 3} GiB.`),
+      })
+      .strict(),
+  ),
+  /** One piece, in order (`offset` is where the last one ended), at most 64 KiB. */
+  'images.uploadChunk': request<{ received: number }>()(
+    z
+      .object({
+        id: uploadId,
+        offset: z.number().int().min(0, 'An offset is at least 0.'),
+        data: z
+          .instanceof(Uint8Array, { message: 'A piece is bytes (a Uint8Array), not text.' })
+          .refine((b) => b.byteLength > 0 && b.byteLength <= MAX_TERMINAL_INPUT_BYTES, `A piece is 1 to ${MAX_TERMINAL_INPUT_BYTES} bytes.`),
+      })
+      .strict(),
+  ),
+  'images.uploadCancel': request<Record<string, never>>()(z.object({ id: uploadId }).strict()),
+  /** Imports a unified tarball: a finished upload, or a file on the backend's computer; progress as images.importProgress. */
+  'images.import': request<ImageInfo>()(
+    z
+      .object({
+        source: z.union([z.object({ path: tarballPath }).strict(), z.object({ upload: uploadId }).strict()], {
+          message: 'The source is {path} (a file on the computer Enclave runs on) or {upload} (an upload id).',
+        }),
+        alias: imageAlias.optional(),
+      })
+      .strict(),
+  ),
   'agents.clone': request<Agent>()(
     z
       .object({ source: agentName, snapshot: snapshotName.optional(), name: agentName })
@@ -239,7 +324,17 @@ export const events = {
   'activity.added': event<ActivityEntry>(),
   /** An agent's run state changed. */
   'agents.runStatus': event<AgentRunStatus>(),
+  /**
+   * Electron only, from the main process to the window whose notification was clicked: open
+   * that agent's terminal. The backend never emits it.
+   */
+  'ui.openAgent': event<{ agent: string }>(),
   'terminals.changed': event<TerminalsChange>(),
+  /** The whole image list, after any image or agent was added or removed. */
+  'images.changed': event<ImageInfo[]>(),
+  'images.build': event<ImageBuild>(),
+  'images.buildLog': event<ImageBuildLog>(),
+  'images.importProgress': event<ImageImportProgress>(),
   /** Sent only to connections attached to that terminal. */
   'terminals.data': event<TerminalData>(),
 } as const;

@@ -280,6 +280,60 @@ export interface ImageInfo {
   architecture: string;
   sizeBytes: number;
   uploadedAt: string;
+  /** The version property of an image Enclave built (user.enclave.image-version), else null. */
+  version: string | null;
+  /** The agents of Enclave's project whose base image this is (volatile.base_image). */
+  usedBy: string[];
+  /** Instances of other projects on the server that use it. */
+  usedElsewhere: number;
+}
+
+/** An image build (images.build) while it runs and once it ended; kept until dismissed. */
+export interface ImageBuild {
+  id: string;
+  alias: string;
+  version: string;
+  base: string;
+  installs: string[];
+  state: 'starting' | 'running' | 'publishing' | 'done' | 'failed' | 'cancelled';
+  /** What it does now, in Enclave's words. */
+  stage: string;
+  /** The builder instance; kept after a failure until the build is dismissed. */
+  builder: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  exitCode: number | null;
+  /** Why it failed, in Enclave's words (Incus's reason quoted). */
+  error: string | null;
+  /** The script line that failed, its text and what it printed (at most 16 KiB, the end). */
+  failedLine: { line: number; text: string; output: string } | null;
+  /** The published image. */
+  fingerprint: string | null;
+  /** The log so far (the last 512 KiB), with control characters removed; '' in images.build events (the log comes as images.buildLog). */
+  log: string;
+}
+
+/** New log text of a build (at most 64 KiB per event; a flood is cut in the middle). */
+export interface ImageBuildLog {
+  id: string;
+  text: string;
+}
+
+/** Progress of an image import (images.import). */
+export interface ImageImportProgress {
+  /** The upload's id, or the path imported. */
+  id: string;
+  stage: 'uploading' | 'importing' | 'done' | 'failed';
+  doneBytes: number;
+  totalBytes: number;
+  error?: string;
+}
+
+/** An image that templates name and Incus lacks, with what a build for it installs. */
+export interface MissingImage {
+  image: string;
+  templates: string[];
+  installs: string[];
 }
 
 export type ConnectionProblem = 'missing' | 'permission-denied' | 'not-responding' | 'error';

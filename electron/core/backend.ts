@@ -4,7 +4,8 @@ import type { Handlers } from '../../shared/handlers.js';
 import { AgentService } from './agents.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { AgentLocks } from './agent-locks.js';
-import { availableImages } from './images.js';
+import { ImageService } from './images/service.js';
+import { buildRequest } from './images/build-request.js';
 import { LimitsService } from './limits.js';
 import { NetworkService, type NetworkServiceOptions } from './network/service.js';
 import { QuotaHealth } from './quota-health.js';
@@ -30,6 +31,7 @@ import { SecretRefused, SecretStore } from './secrets/store.js';
 import { TemplateService } from './templates/service.js';
 import { TemplateStore } from './templates/store.js';
 import { restartPane } from './agent-tmux.js';
+import { setNotify } from './agent-status/notify-setting.js';
 
 export const DEFAULT_PROJECT = 'enclave';
 
@@ -54,6 +56,7 @@ export class Backend {
   readonly quotaHealth: QuotaHealth;
   readonly isolation: IsolationService;
   readonly setup: SetupRunner;
+  readonly images: ImageService;
   readonly events = new EventEmitter<Pushed>();
   readonly handlers: Handlers;
   readonly secrets: SecretStore;
@@ -120,6 +123,12 @@ export class Backend {
     this.terminals.on('changed', (c) => this.events.emit('terminals.changed', c));
     this.snapshots.on('changed', (c) => this.events.emit('snapshots.changed', c));
     this.operations.on('progress', (p) => this.events.emit('operations.progress', p));
+    this.images = new ImageService(this.connection, project, this.network);
+    this.images.templates = async () => (await this.templates.list()).templates;
+    this.images.on('changed', (l) => this.events.emit('images.changed', l));
+    this.images.on('build', (b) => this.events.emit('images.build', { ...b, log: '' }));
+    this.images.on('buildLog', (l) => this.events.emit('images.buildLog', l));
+    this.images.on('importProgress', (p) => this.events.emit('images.importProgress', p));
 
     this.handlers = {
       'system.status': async () => {
@@ -141,6 +150,7 @@ export class Backend {
       'secrets.delete': async (args) => (await this.secretCall(() => this.secrets.delete(args.name)), this.secrets.info()),
       'agents.runStatus': async () => this.runStatus.list(),
       'agents.restartCommand': (args) => this.restartCommand(args.agent),
+      'agents.setNotify': (args) => setNotify({ connection: this.connection, agents: this.agents, activity: this.activity }, args),
       'agents.action': (args) => this.agents.action(args, USER),
       'agents.delete': (args) => this.agents.delete(args),
       'agents.setLimits': (args) => this.limits.set(args),
@@ -148,7 +158,21 @@ export class Backend {
       'agents.fixIsolation': (args) => this.isolation.fix(args),
       'telemetry.history': async (args) => this.telemetry.history(args.agent, args.seconds),
       'telemetry.focus': async (args, ctx) => (this.telemetry.focus(ctx.client, args.agent), {}),
-      'images.list': () => availableImages(this.connection),
+      'images.list': () => this.images.list(),
+      'images.delete': async (args) => (await this.images.delete(args.fingerprint), {}),
+      'images.missing': () => this.images.missing(),
+      'images.build': (args) => this.images.build(buildRequest(args, new Date())),
+      'images.builds': async () => this.images.builder.list(),
+      'images.cancelBuild': async (args) => this.images.builder.cancel(args.id),
+      'images.dismissBuild': async (args) => (await this.images.builder.dismiss(args.id), {}),
+      'images.uploadBegin': async (args, ctx) => {
+        const started = await this.images.uploads.begin(args.name, args.size, ctx.client?.id ?? null);
+        ctx.client?.onClose(() => void this.images.uploads.drop(started.id));
+        return started;
+      },
+      'images.uploadChunk': (args) => this.images.uploads.chunk(args.id, args.offset, args.data),
+      'images.uploadCancel': async (args) => (await this.images.uploads.drop(args.id), {}),
+      'images.import': (args) => this.images.import(args),
       'agents.clone': (args) => this.snapshots.clone(args),
       'snapshots.list': (args) => this.snapshots.list(args.agent),
       'snapshots.create': (args) => this.snapshots.create(args),
@@ -229,6 +253,7 @@ export class Backend {
 
   async stop(): Promise<void> {
     this.setup.stop();
+    await this.images.stop();
     this.terminals.closeAll();
     this.telemetry.stop();
     this.runStatus.stop();

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Agent, WebSocket, request, type Dispatcher } from 'undici';
 import { IncusError, classifyConnectError } from './errors.js';
 
@@ -17,6 +18,8 @@ export interface RequestOptions {
   project?: string | null;
   query?: Record<string, string>;
   body?: unknown;
+  /** Bytes sent as they are (an image upload) instead of a JSON body. */
+  raw?: Readable | Uint8Array;
   headers?: Record<string, string>;
   /** ms before the response headers must arrive; 0 disables (long operation waits). */
   timeoutMs?: number;
@@ -58,8 +61,11 @@ export class IncusClient {
 
   async call<T>(method: Dispatcher.HttpMethod, path: string, opts: RequestOptions = {}): Promise<Response<T>> {
     const headers: Record<string, string> = { ...opts.headers };
-    let body: string | undefined;
-    if (opts.body !== undefined) {
+    let body: string | Readable | Uint8Array | undefined;
+    if (opts.raw !== undefined) {
+      body = opts.raw;
+      headers['content-type'] ??= 'application/octet-stream';
+    } else if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       headers['content-type'] = 'application/json';
     }

@@ -69,7 +69,7 @@ const FDS: readonly Fd[] = ['control', '0', '1', '2'];
  * still unread. So the output streams never answer pings (Incus does not need the answer);
  * nothing is ever written on them.
  */
-function stream(client: IncusClient, operation: string, secret: string, output: boolean, maxPayload: number): WebSocket {
+export function stream(client: IncusClient, operation: string, secret: string, output: boolean, maxPayload: number): WebSocket {
   const url = `ws+unix://${client.socketPath}:/1.0/operations/${operation}/websocket?secret=${encodeURIComponent(secret)}&project=${encodeURIComponent(client.project)}`;
   // maxPayload: one frame bigger than the output cap is refused before it is buffered whole.
   const ws = new WebSocket(url, { perMessageDeflate: false, autoPong: !output, maxPayload });
@@ -78,7 +78,7 @@ function stream(client: IncusClient, operation: string, secret: string, output: 
 }
 
 /** Resolves once the socket is open; rejects if it fails or closes first. */
-function opened(ws: WebSocket, label: string): Promise<void> {
+export function opened(ws: WebSocket, label: string): Promise<void> {
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('close', (code) => reject(new Error(`exec ${label} websocket closed before it opened (code ${code})`)));

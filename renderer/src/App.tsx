@@ -16,9 +16,15 @@ import { useTerminalUi } from './stores/terminal-ui.js';
 import { useTerminals } from './stores/terminals.js';
 import { AgentGrid } from './views/AgentGrid.js';
 import { AgentView } from './views/AgentView.js';
+import { ImagesView } from './views/ImagesView.js';
+import { useView } from './stores/view.js';
+import { registerImagesView } from './images-link.js';
 import { ConnectingScreen } from './views/ConnectingScreen.js';
 import { ConnectionScreen } from './views/ConnectionScreen.js';
 import { TerminalDock } from './views/TerminalDock.js';
+
+// A template whose image is missing: the wizard's button opens the build form for it.
+registerImagesView((t) => useView.getState().buildFor({ image: t.image, templates: [t.id], installs: t.installs }));
 
 export function App() {
   const status = useConnection((state) => state.status);
@@ -31,6 +37,7 @@ export function App() {
   const dockMaximized = useTerminalUi((state) => state.maximized) && hasTerminals;
 
   const incusReady = status?.state === 'connected';
+  const shown = useView((state) => state.view);
   const openNewAgent = () => setCreating(true);
   useSnapshotShortcut();
 
@@ -53,7 +60,7 @@ export function App() {
       );
       break;
     case 'grid':
-      main = <AgentGrid onNewAgent={openNewAgent} />;
+      main = shown === 'images' ? <ImagesView /> : <AgentGrid onNewAgent={openNewAgent} />;
   }
 
   return (

@@ -15,6 +15,8 @@ import { loadAlerts, receiveAlert, resyncActivity } from './guard-actions.js';
 import { useBackend } from './stores/backend.js';
 import { useConnection } from './stores/connection.js';
 import { useImages } from './stores/images.js';
+import { loadImagesView, startImageSync } from './image-actions.js';
+import { useView } from './stores/view.js';
 import { useOperations } from './stores/operations.js';
 import { useProgress } from './stores/progress.js';
 import { useSnapshots } from './stores/snapshots.js';
@@ -22,6 +24,8 @@ import { useTelemetry } from './stores/telemetry.js';
 import { useTerminals } from './stores/terminals.js';
 import { loadSettings, loadSnapshots, resyncSnapshots } from './snapshot-actions.js';
 import { resyncTelemetry } from './telemetry-actions.js';
+import { loadRunStatus, openAgentFromNotice, receiveRunStatus } from './run-status-actions.js';
+import { useRunStatus } from './stores/run-status.js';
 import { receiveChange, receiveData, reconcile, startTerminals } from './terminal/manager.js';
 import type { LinkState } from './ws/link.js';
 
@@ -90,8 +94,10 @@ function resync(reconnected: boolean): void {
   // Snapshots of the agents on screen: the backend may be a new one that watches nothing yet.
   resyncSnapshots();
   void loadAlerts();
+  void loadRunStatus();
   resyncActivity();
-  if (useImages.getState().state !== 'idle') void loadImages();
+  if (useView.getState().view === 'images') loadImagesView();
+  else if (useImages.getState().state !== 'idle') void loadImages();
 }
 
 export function startSync(): void {
@@ -107,8 +113,12 @@ export function startSync(): void {
       useTelemetry.getState().forget(change.name);
       useGuard.getState().forget(change.name);
       useActivity.getState().forget(change.name);
+      useRunStatus.getState().forget(change.name);
     }
   });
+  enclave.on('agents.runStatus', receiveRunStatus);
+  // The desktop app's notification of a waiting agent was clicked.
+  enclave.on('ui.openAgent', ({ agent }) => void openAgentFromNotice(agent));
   enclave.on('telemetry.samples', (batch) => useTelemetry.getState().receive(batch));
   enclave.on('snapshots.changed', (change) => useSnapshots.getState().apply(change));
   enclave.on('guard.alert', receiveAlert);
@@ -118,6 +128,7 @@ export function startSync(): void {
   enclave.on('terminals.changed', receiveChange);
   enclave.on('terminals.data', receiveData);
   startTerminals();
+  startImageSync();
   enclave.on('system.status', (status) => {
     const previous = useConnection.getState().status;
     useConnection.getState().receiveEvent(status);
@@ -127,7 +138,10 @@ export function startSync(): void {
   const onLink = (link: LinkState) => {
     const reconnected = useBackend.getState().everConnected;
     useBackend.getState().setLink(link);
-    if (link !== 'connected') return;
+    if (link !== 'connected') {
+      useRunStatus.getState().unsync();
+      return;
+    }
     if (reconnected) {
       useProgress.getState().dropInFlight();
       // Operations still running are not pushed again: forget them rather than spin forever.

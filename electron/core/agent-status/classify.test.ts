@@ -7,7 +7,7 @@ const pane = (dead: string, status: string, activity: string, cmd: string) => [d
 describe('parseProbe', () => {
   it('reads the three lines', () => {
     const r = parseProbe(`${pane('0', '', '1000', 'claude')}\n1002\nwaiting 1001\n`);
-    expect(r).toEqual({ session: true, dead: false, deadStatus: null, activityAt: 1000, command: 'claude', now: 1002, hook: { state: 'waiting', at: 1001 } });
+    expect(r).toEqual({ session: true, dead: false, deadStatus: null, activityAt: 1000, command: 'claude', now: 1002, hook: { state: 'waiting', at: 1001 }, exitFile: null });
   });
   it('reads a dead pane with its status', () => {
     expect(parseProbe(`${pane('1', '3', '1000', 'bash')}\n1002\n`)).toMatchObject({ dead: true, deadStatus: 3 });
@@ -29,13 +29,19 @@ describe('parseProbe', () => {
 describe('classify', () => {
   const plain = { hooks: false, command: false };
   const hooks = { hooks: true, command: true };
-  const base = { session: true, dead: false, deadStatus: null, activityAt: 1000, command: 'claude', now: 1000, hook: null };
+  const base = { session: true, dead: false, deadStatus: null, activityAt: 1000, command: 'claude', now: 1000, hook: null, exitFile: null };
   it('recent output is working, quiet with a program in front is waiting, a shell in front is idle', () => {
     expect(classify(base, plain).state).toBe('working');
     expect(classify({ ...base, now: 1000 + QUIET_SECONDS }, plain).state).toBe('waiting');
     expect(classify({ ...base, now: 1000 + QUIET_SECONDS, command: 'bash' }, plain).state).toBe('idle');
     // A template's command run by bash (a compound line) shows bash in front: still waiting.
     expect(classify({ ...base, now: 1000 + QUIET_SECONDS, command: 'bash' }, { hooks: false, command: true }).state).toBe('waiting');
+  });
+  it("the wrapper's exit file says exited when tmux did not collect the exit", () => {
+    expect(parseProbe(`${pane('0', '', '1000', 'bash')}\n1002\n\n3\n`)).toMatchObject({ dead: false, exitFile: 3 });
+    expect(classify({ ...base, exitFile: 3 }, plain)).toEqual({ state: 'exited', exitCode: 3, source: 'tmux' });
+    expect(classify({ ...base, dead: true, deadStatus: null, exitFile: 5 }, plain).exitCode).toBe(5);
+    expect(parseProbe(`${pane('0', '', '1000', 'bash')}\n1002\n\nnope\n`).exitFile).toBeNull();
   });
   it('a dead pane is exited with its code', () => {
     expect(classify({ ...base, dead: true, deadStatus: 7 }, plain)).toEqual({ state: 'exited', exitCode: 7, source: 'tmux' });

@@ -19,6 +19,8 @@ export interface PaneReading {
   now: number | null;
   /** What the CLI's hooks last wrote, and when (agent's clock). */
   hook: { state: 'working' | 'waiting'; at: number } | null;
+  /** The exit status the command's wrapper wrote; null while it runs (or without a wrapper). */
+  exitFile: number | null;
 }
 
 export const PROBE_SEPARATOR = '\u001f';
@@ -30,7 +32,8 @@ export const PROBE_SEPARATOR = '\u001f';
  */
 export function parseProbe(output: string): PaneReading {
   const lines = output.split('\n');
-  const none: PaneReading = { session: false, dead: false, deadStatus: null, activityAt: null, command: '', now: null, hook: null };
+  const exitFile = /^\d{1,3}$/.test((lines[3] ?? '').trim()) ? Number((lines[3] ?? '').trim()) : null;
+  const none: PaneReading = { session: false, dead: false, deadStatus: null, activityAt: null, command: '', now: null, hook: null, exitFile };
   const now = /^\d{1,12}$/.test(lines[1] ?? '') ? Number(lines[1]) : null;
   const hookMatch = /^(working|waiting) (\d{1,12})$/.exec((lines[2] ?? '').trim());
   const hook = hookMatch ? { state: hookMatch[1] as 'working' | 'waiting', at: Number(hookMatch[2]) } : null;
@@ -46,6 +49,7 @@ export function parseProbe(output: string): PaneReading {
     command: cleanCommand(command),
     now,
     hook,
+    exitFile,
   };
 }
 
@@ -75,7 +79,8 @@ export interface ReadMode {
 export function classify(r: PaneReading, mode: ReadMode): Classified {
   const useHooks = mode.hooks;
   if (!r.session) return { state: 'unknown', exitCode: null, source: 'none' };
-  if (r.dead) return { state: 'exited', exitCode: r.deadStatus, source: 'tmux' };
+  if (r.dead) return { state: 'exited', exitCode: r.deadStatus ?? r.exitFile, source: 'tmux' };
+  if (r.exitFile !== null) return { state: 'exited', exitCode: r.exitFile, source: 'tmux' };
   const quiet = r.now !== null && r.activityAt !== null ? r.now - r.activityAt : null;
   if (useHooks && r.hook && (r.activityAt === null || r.hook.at + 1 >= r.activityAt || r.hook.state === 'waiting')) {
     // Claude Code keeps redrawing while it waits (its prompt box); the hook's "waiting" holds

@@ -2,6 +2,7 @@ import type { IncusClient } from '../../incus/client.js';
 import { execCommand } from '../../incus/exec.js';
 import { AGENT_TMUX_SESSION } from '../agent-tmux.js';
 import { PROBE_SEPARATOR, parseProbe, type PaneReading } from './classify.js';
+import { EXIT_FILE } from '../templates/launch.js';
 
 /** Where Claude Code's hooks (and any CLI's) write "working|waiting <epoch>"; /run is cleared on restart. */
 export const HOOK_STATUS_FILE = '/run/enclave/status';
@@ -9,10 +10,11 @@ export const PROBE_TIMEOUT_MS = 5_000;
 export const PROBE_MAX_OUTPUT = 4 * 1024;
 
 const FORMAT = ['#{pane_dead}', '#{pane_dead_status}', '#{window_activity}', '#{pane_current_command}'].join(PROBE_SEPARATOR);
-// Three lines whatever happens: the pane (or nothing), the agent's clock, the hook file's first line.
+// Four lines whatever happens: the pane (or nothing), the agent's clock, the hook file's first
+// line, and the command's exit status file.
 const SCRIPT =
   `printf '%s\\n' "$(tmux display-message -p -t '=${AGENT_TMUX_SESSION}:0.0' '${FORMAT}' 2>/dev/null | head -c 512)"; ` +
-  `date +%s; head -n 1 ${HOOK_STATUS_FILE} 2>/dev/null | head -c 64`;
+  `date +%s; printf '%s\\n' "$(head -n 1 ${HOOK_STATUS_FILE} 2>/dev/null | head -c 64)"; head -c 16 ${EXIT_FILE} 2>/dev/null`;
 
 /** One look at the agent's pane, bounded and timed out: it runs inside the agent. */
 export async function probePane(client: IncusClient, agent: string): Promise<PaneReading> {

@@ -94,7 +94,7 @@ export class AgentStatusService extends EventEmitter<StatusEvents> {
       reading = await (this.opts.probe ?? ((a: Agent) => probePane(this.connection.requireClient(), a.name)))(agent);
     } catch {
       // An agent that does not answer in time (or stopped meanwhile) reads as unknown.
-      reading = { session: false, dead: false, deadStatus: null, activityAt: null, command: '', now: null, hook: null };
+      reading = { session: false, dead: false, deadStatus: null, activityAt: null, command: '', now: null, hook: null, exitFile: null };
     }
     const c = classify(reading, await this.opts.readMode(agent));
     const before = this.current.get(agent.name);

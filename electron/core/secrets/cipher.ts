@@ -5,6 +5,8 @@
  */
 export interface SecretCipher {
   readonly encrypted: boolean;
+  /** How the values are kept, said to the user (the store's default sentence when absent). */
+  describe?(path: string): string;
   encrypt(plain: string): Buffer;
   decrypt(sealed: Buffer): string;
 }

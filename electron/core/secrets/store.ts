@@ -37,7 +37,9 @@ export class SecretStore {
   async info(): Promise<SecretsInfo> {
     return {
       encrypted: this.cipher.encrypted,
-      storage: this.cipher.encrypted
+      storage: this.cipher.describe
+        ? this.cipher.describe(this.path)
+        : this.cipher.encrypted
         ? `Encrypted with the system keychain (Electron safeStorage), in ${this.path}.`
         : `Not encrypted: browser mode has no keychain to ask, so the values are in ${this.path}, readable only by your user (mode 0600). The desktop app encrypts them.`,
       secrets: await this.list(),

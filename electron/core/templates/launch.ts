@@ -8,6 +8,10 @@ export interface SessionLaunch {
   env: Record<string, string>;
 }
 
+export const EXIT_DIR = '/run/enclave';
+/** Where the template command's exit status lands (see tmuxNewSessionArgs). */
+export const EXIT_FILE = `${EXIT_DIR}/exit`;
+
 /** Single-quoted for sh: the one character it cannot hold is the quote itself. */
 export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -42,6 +46,11 @@ export function tmuxNewSessionArgs(session: string, env: Record<string, string>,
   const vars = Object.keys(env)
     .map((name) => `-e "${name}=$${name}"`)
     .join(' ');
-  const cmd = hasCommand ? ` bash -lc "$2"` : '';
+  // The command's exit status also goes to a file: right after a container boots, tmux may
+  // never collect the pane's exit (seen: a zombie bash, no pane_dead_status), and the status
+  // reader falls back on it. Cleared at each (re)start; /run is empty after a reboot.
+  const cmd = hasCommand
+    ? ` bash -lc 'rm -f ${EXIT_FILE}; eval "$1"; s=$?; mkdir -p ${EXIT_DIR}; echo "$s" > ${EXIT_FILE}; exit "$s"' enclave "$2"`
+    : '';
   return `tmux -u new-session -d -s ${session} -c "$1" ${vars}${cmd} \\; set-option -w remain-on-exit on`;
 }

@@ -36,6 +36,9 @@ import { SnapshotButton } from './snapshots/SnapshotButton.js';
 import { TakeSnapshotDialog } from './snapshots/TakeSnapshotDialog.js';
 import { ShellIcon, TerminalIcon } from './terminal/icons.js';
 import { Uptime } from './Uptime.js';
+import { RunStatusLine } from './run-status/RunStatusLine.js';
+import { cardRunState } from '../lib/grid-order.js';
+import { useRunStatus } from '../stores/run-status.js';
 
 const DOING: Record<CardAction, string> = {
   start: 'Starting',
@@ -71,6 +74,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
   const allAlerts = useAgentAlerts(agent.name);
   const alertMarks = useMemo(() => allAlerts.map((a) => ({ at: a.at, active: a.active })), [allAlerts]);
   const alerting = alerts.length > 0;
+  const runState = cardRunState(agent, useRunStatus((state) => state.byAgent[agent.name]));
   const severe = alerting && alerts.some((a) => a.rule === 'fork-bomb' || a.rule === 'oom-kill' || a.action !== null);
 
   // While Incus is away the card is its last known state: greyed, its Incus actions disabled.
@@ -130,12 +134,13 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
 
   return (
     <article
-      className={['card', viewing && 'is-viewing', alerting && (severe ? 'is-alert is-alert-severe' : 'is-alert'), stale && 'is-stale']
+      className={['card', viewing && 'is-viewing', runState === 'waiting' && 'is-waiting', alerting && (severe ? 'is-alert is-alert-severe' : 'is-alert'), stale && 'is-stale']
         .filter(Boolean)
         .join(' ')}
       data-testid="agent-card"
       data-agent={agent.name}
       data-status={agent.status}
+      data-run={runState}
       data-alert={alerting ? 'true' : undefined}
       data-isolation={agent.isolation.length > 0 ? 'broken' : undefined}
       data-stale={stale ? 'true' : undefined}
@@ -157,8 +162,14 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
             external
           </span>
         )}
+        {agent.meta.role === 'image-builder' && (
+          <span className="badge" data-testid="builder-badge" title="Enclave builds an agent image in it (Images); it goes once the build is published or dismissed">
+            image builder
+          </span>
+        )}
         <StatusBadge status={agent.status} />
       </header>
+      {agent.status === 'Running' && agent.managed && <RunStatusLine agent={agent} disabled={stale || beingCreated} />}
       {outageSince !== null && <StaleNote since={outageSince} />}
       <IsolationWarning agent={agent} busy={busy || beingCreated || stale} />
       {alerting && (

@@ -1,4 +1,5 @@
 import { ConnectionIndicator } from './ConnectionIndicator.js';
+import { ImagesNavButton } from './images/ImagesNavButton.js';
 import { PlusIcon } from './PlusIcon.js';
 import { SettingsGearIcon } from './HeaderIcons.js';
 import { ThemeToggle } from './ThemeToggle.js';
@@ -23,6 +24,7 @@ export function Header({ canCreate, onNewAgent, canConfigure, onSettings }: Head
       <div className="header-tools">
         <ConnectionIndicator />
         <ThemeToggle />
+        <ImagesNavButton />
         <button
           type="button"
           className="button header-button"

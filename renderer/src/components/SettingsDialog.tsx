@@ -27,6 +27,7 @@ import { Modal } from './Modal.js';
 import { NetworkFields } from './network/NetworkFields.js';
 import { ScheduleFields, draftProblems } from './snapshots/ScheduleFields.js';
 import { Spinner } from './Spinner.js';
+import { SecretsSection } from './secrets/SecretsSection.js';
 
 /**
  * Enclave's own settings: what new agents get, how long safety snapshots are kept, and the
@@ -289,6 +290,10 @@ function SettingsForm({ titleId, schedule, safetyExpiry, defaultLimits, guardDef
               <DesktopNotifications />
             </section>
           )}
+          <section {...panel('secrets')} data-testid="settings-secrets">
+            <h3 className="settings-panel-title">Secrets</h3>
+            <SecretsSection />
+          </section>
         </div>
       </div>
       <div className="settings-footer" data-testid="settings-footer">
@@ -308,6 +313,8 @@ function SettingsForm({ titleId, schedule, safetyExpiry, defaultLimits, guardDef
             <p className="field-hint" data-testid="settings-unsaved">
               Unsaved changes in {sectionNames(changed)}.
             </p>
+          ) : current === 'secrets' ? (
+            <p className="field-hint">Secrets are saved as you add, replace or delete them.</p>
           ) : null}
         </div>
         <div className="settings-footer-actions">

@@ -3,7 +3,7 @@ import type { ImageInfo } from '../../../shared/types.js';
 import { defaultImage, imageChoices } from './images.js';
 
 function image(fingerprint: string, aliases: string[], description = ''): ImageInfo {
-  return { fingerprint, aliases, description, architecture: 'x86_64', sizeBytes: 1, uploadedAt: '2025-01-01T00:00:00Z' };
+  return { fingerprint, aliases, description, architecture: 'x86_64', sizeBytes: 1, uploadedAt: '2025-01-01T00:00:00Z', version: null, usedBy: [], usedElsewhere: 0 };
 }
 
 describe('image choices', () => {

@@ -1,6 +1,6 @@
 /** The sections of the Settings dialog, and the pure rules of its section list. */
 
-export type SettingsSectionId = 'limits' | 'network' | 'snapshots' | 'guard';
+export type SettingsSectionId = 'limits' | 'network' | 'snapshots' | 'guard' | 'secrets';
 
 export interface SettingsSection {
   id: SettingsSectionId;
@@ -15,6 +15,8 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { id: 'network', label: 'Network', hint: 'Mode, allowlist, bandwidth' },
   { id: 'snapshots', label: 'Snapshots', hint: 'Schedule, safety snapshots' },
   { id: 'guard', label: 'Guard', hint: 'Alerts and auto-freeze' },
+  // Saved at once, per action: not part of the dialog's Save.
+  { id: 'secrets', label: 'Secrets', hint: 'API keys and tokens' },
 ];
 
 /** The sections a backend offers: an older one sends no network policy or guard, and those are left out. */

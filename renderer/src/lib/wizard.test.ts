@@ -33,7 +33,7 @@ const template = (over: Partial<AgentTemplate> = {}): AgentTemplate => ({
   status: 'tmux',
   ...over,
 });
-const image = (alias: string): ImageInfo => ({ fingerprint: 'ab'.repeat(32), aliases: [alias], description: '', architecture: 'x86_64', sizeBytes: 1, uploadedAt: '' });
+const image = (alias: string): ImageInfo => ({ fingerprint: 'ab'.repeat(32), aliases: [alias], description: '', architecture: 'x86_64', sizeBytes: 1, uploadedAt: '', version: null, usedBy: [], usedElsewhere: 0 });
 const defaults = { cpu: '2', memory: '2GiB', processes: '', disk: '10GiB' };
 
 describe('the step model', () => {

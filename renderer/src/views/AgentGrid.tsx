@@ -1,14 +1,20 @@
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
 import { AgentCard } from '../components/AgentCard.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { PendingAgentCard } from '../components/PendingAgentCard.js';
+import { FILTER_LABELS, GRID_FILTERS, type GridFilter, type GridSort, countByState, gridAgents } from '../lib/grid-order.js';
 import { compareNames, useAgents } from '../stores/agents.js';
+import { useGridView } from '../stores/grid-view.js';
 import { useProgress } from '../stores/progress.js';
+import { useRunStatus } from '../stores/run-status.js';
 
 export function AgentGrid({ onNewAgent }: { onNewAgent(): void }) {
   const agents = useAgents((state) => state.agents);
   const loaded = useAgents((state) => state.loaded);
   const progress = useProgress((state) => state.byAgent);
+  const statuses = useRunStatus((state) => state.byAgent);
+  const filter = useGridView((state) => state.filter);
+  const sort = useGridView((state) => state.sort);
 
   // Progress for a name not (yet) in the list is an agent Incus is still creating.
   const pending = useMemo(() => {
@@ -17,6 +23,8 @@ export function AgentGrid({ onNewAgent }: { onNewAgent(): void }) {
       .filter((entry) => !listed.has(entry.name) && entry.stage !== 'ready')
       .sort((a, b) => compareNames(a.name, b.name));
   }, [agents, progress]);
+  const shown = useMemo(() => gridAgents(agents, statuses, filter, sort), [agents, statuses, filter, sort]);
+  const counts = useMemo(() => countByState(agents, statuses), [agents, statuses]);
 
   if (!loaded && pending.length === 0) {
     return (
@@ -28,13 +36,62 @@ export function AgentGrid({ onNewAgent }: { onNewAgent(): void }) {
   if (agents.length === 0 && pending.length === 0) return <EmptyState onNewAgent={onNewAgent} />;
 
   return (
-    <section className="grid" aria-label="Agents">
-      {agents.map((agent) => (
-        <AgentCard key={agent.name} agent={agent} progress={progress[agent.name]} />
-      ))}
-      {pending.map((entry) => (
-        <PendingAgentCard key={entry.name} progress={entry} />
-      ))}
-    </section>
+    <>
+      {agents.length > 0 && <GridToolbar filter={filter} sort={sort} counts={counts} shown={shown.length} />}
+      <section className="grid" aria-label="Agents">
+        {shown.map((agent) => (
+          <AgentCard key={agent.name} agent={agent} progress={progress[agent.name]} />
+        ))}
+        {/* Agents still being created have no run state yet: they show whatever the filter. */}
+        {pending.map((entry) => (
+          <PendingAgentCard key={entry.name} progress={entry} />
+        ))}
+      </section>
+      {shown.length === 0 && pending.length === 0 && (
+        <p className="placeholder grid-none" data-testid="grid-none">
+          No agent is {FILTER_LABELS[filter].toLowerCase()} now.{' '}
+          <button type="button" className="link-button" onClick={() => useGridView.getState().setFilter('all')}>
+            Show all
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
+function GridToolbar({ filter, sort, counts, shown }: { filter: GridFilter; sort: GridSort; counts: Record<GridFilter, number>; shown: number }) {
+  const filterId = useId();
+  const sortId = useId();
+  const { setFilter, setSort } = useGridView.getState();
+  return (
+    <div className="grid-toolbar" data-testid="grid-toolbar">
+      <div className="grid-toolbar-field">
+        <label htmlFor={filterId}>Show</label>
+        <select
+          id={filterId}
+          data-testid="grid-filter"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value as GridFilter)}
+        >
+          {GRID_FILTERS.map((value) => (
+            <option key={value} value={value}>
+              {FILTER_LABELS[value]} ({counts[value]})
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="grid-toolbar-field">
+        <label htmlFor={sortId}>Sort by</label>
+        <select id={sortId} data-testid="grid-sort" value={sort} onChange={(event) => setSort(event.target.value as GridSort)}>
+          <option value="name">Name</option>
+          <option value="status">Status (waiting first)</option>
+        </select>
+      </div>
+      {filter !== 'all' && (
+        <p className="grid-toolbar-note" role="status" data-testid="grid-filter-note">
+          {shown} of {counts.all} agents shown
+        </p>
+      )}
+    </div>
   );
 }

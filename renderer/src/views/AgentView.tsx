@@ -8,6 +8,7 @@ import { ActivityLog } from '../components/guard/ActivityLog.js';
 import { GuardEditor } from '../components/guard/GuardEditor.js';
 import { StaleNote } from '../components/StaleNote.js';
 import { StatusBadge } from '../components/StatusBadge.js';
+import { RunStatusLine } from '../components/run-status/RunStatusLine.js';
 import { ClonedFrom } from '../components/snapshots/ClonedFrom.js';
 import { FullTimeline } from '../components/snapshots/FullTimeline.js';
 import { OperationStatus } from '../components/snapshots/OperationStatus.js';
@@ -120,6 +121,7 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
       </header>
       <div className="view-body">
         {outageSince && <StaleNote since={outageSince} />}
+        {agent.status === 'Running' && agent.managed && <RunStatusLine agent={agent} disabled={outageSince !== null} />}
         {agent.clonedFrom && <ClonedFrom value={agent.clonedFrom} />}
         <OperationStatus agent={agent.name} />
 
