@@ -57,6 +57,7 @@ test('an outage keeps the cards, greyed and dated, under the outage panel; they 
   if (!proxy.listening) await proxy.start();
   await page.goto(served.url);
   await page.getByTestId('new-agent').first().click();
+  await page.getByTestId('wizard-step-name').click();
   await page.getByTestId('agent-name').fill('outage-kept');
   await page.getByTestId('create-agent').click();
   const kept = card(page, 'outage-kept');

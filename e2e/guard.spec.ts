@@ -13,6 +13,7 @@ function activityRow(log: Locator, message: RegExp): { row: Locator; actor: Loca
 test("a fork bomb is headlined as one on its card and in the toast, whatever fired after it; the log tells the user's clicks from Enclave's own actions", async ({ page }) => {
   await page.goto(url());
   await page.getByTestId('new-agent').first().click();
+  await page.getByTestId('wizard-step-name').click();
   await page.getByTestId('agent-name').fill('rogue');
   await page.getByTestId('create-agent').click();
   const card = page.locator('[data-testid="agent-card"][data-agent="rogue"]');

@@ -19,25 +19,14 @@ test.beforeEach(async ({ page }) => {
   await expect(page.getByTestId('new-agent').first()).toBeVisible();
 });
 
-/** The mode Settings gives new agents (restricted: the run has settings of its own). */
-async function defaultMode(page: Page): Promise<string> {
-  await page.getByTestId('settings-open').click();
-  await page.getByTestId('settings-tab-network').click();
-  const fields = page.getByTestId('settings-network-fields');
-  await expect(fields).toBeVisible();
-  const mode = (await fields.getAttribute('data-mode')) ?? '';
-  await page.keyboard.press('Escape');
-  await expect(fields).toHaveCount(0);
-  return mode;
-}
-
 test('an agent created with no network shows "none"; switched live to restricted in its view', async ({ page }) => {
-  const preset = await defaultMode(page);
   await page.getByTestId('new-agent').first().click();
   const dialog = page.getByTestId('new-agent-dialog');
+  await page.getByTestId('wizard-step-name').click();
   await page.getByTestId('agent-name').fill('netless');
-  // Prefilled from Settings.defaultNetwork.
-  await expect(dialog.getByTestId(`new-agent-network-mode-${preset}`)).toBeChecked();
+  // Prefilled from the template (Shell: restricted), no longer from Settings.defaultNetwork.
+  await page.getByTestId('wizard-step-network').click();
+  await expect(dialog.getByTestId('new-agent-network-mode-restricted')).toBeChecked();
   await dialog.getByTestId('new-agent-network-mode-none').check();
   await expect(dialog.getByTestId('new-agent-network-fields')).toHaveAttribute('data-mode', 'none');
   await page.getByTestId('create-agent').click();
@@ -78,6 +67,7 @@ test('an agent created with no network shows "none"; switched live to restricted
 test('the network form names the bad host, port and bandwidth before any call', async ({ page }) => {
   await page.getByTestId('new-agent').first().click();
   const dialog = page.getByTestId('new-agent-dialog');
+  await page.getByTestId('wizard-step-network').click();
   await dialog.getByTestId('new-agent-network-mode-allowlist').check();
   // An allowlist starts with one row, which must be filled.
   await expect(dialog.getByTestId('new-agent-network-row-problem-0')).toContainText('Enter a host, or remove this row.');

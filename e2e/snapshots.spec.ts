@@ -18,6 +18,7 @@ async function hasFile(agent: string, file: string): Promise<boolean> {
 test('snapshot, roll back from the timeline, undo the rollback, clone the snapshot', async ({ page }) => {
   await page.goto(url());
   await page.getByTestId('new-agent').first().click();
+  await page.getByTestId('wizard-step-name').click();
   await page.getByTestId('agent-name').fill('travel');
   await page.getByTestId('create-agent').click();
   await expect(card(page, 'travel')).toHaveAttribute('data-status', 'Running', { timeout: 60_000 });

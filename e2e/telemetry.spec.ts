@@ -16,6 +16,7 @@ test("the card's graph reads idle, moves when the agent burns CPU, and reads sto
 }) => {
   await page.goto(url());
   await page.getByTestId('new-agent').first().click();
+  await page.getByTestId('wizard-step-name').click();
   await page.getByTestId('agent-name').fill('burner');
   await page.getByTestId('create-agent').click();
   const card = page.locator('[data-testid="agent-card"][data-agent="burner"]');

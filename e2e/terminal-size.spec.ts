@@ -32,9 +32,13 @@ async function tmuxClientSize(agent: string): Promise<string> {
 
 async function createAgent(page: Page, name: string): Promise<void> {
   await page.getByTestId('new-agent').first().click();
+  await page.getByTestId('wizard-step-name').click();
   await page.getByTestId('agent-name').fill(name);
   await page.getByTestId('create-agent').click();
   await expect(card(page, name)).toHaveAttribute('data-status', 'Running', { timeout: 60_000 });
+  // The wizard closes once the agent is ready, having opened (and focused) its terminal.
+  await expect(page.getByTestId('new-agent-dialog')).toHaveCount(0, { timeout: 60_000 });
+  await expect(agentTerminal(page, name)).toHaveAttribute('data-state', 'open');
 }
 
 /** Opens the agent's terminal from its card; resolves with the tab's terminal id. */

@@ -20,9 +20,13 @@ async function typeInto(page: Page, agent: string, kind: 'agent' | 'shell', text
 
 async function createAgent(page: Page, name: string): Promise<void> {
   await page.getByTestId('new-agent').first().click();
+  await page.getByTestId('wizard-step-name').click();
   await page.getByTestId('agent-name').fill(name);
   await page.getByTestId('create-agent').click();
   await expect(card(page, name)).toHaveAttribute('data-status', 'Running', { timeout: 60_000 });
+  // The wizard closes once the agent is ready, having opened (and focused) its terminal.
+  await expect(page.getByTestId('new-agent-dialog')).toHaveCount(0, { timeout: 60_000 });
+  await expect(terminal(page, name, 'agent')).toHaveAttribute('data-state', 'open');
 }
 
 test.describe.configure({ mode: 'serial' });

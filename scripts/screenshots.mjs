@@ -36,7 +36,9 @@ const VIEWS = [
   { name: 'header', title: 'Header', about: 'The connection, the theme toggle, Settings and New agent (a strip of the window).' },
   { name: 'network-tooltip', title: 'Network tooltip', about: "An allowlist agent's network badge, hovered." },
   { name: 'fix-dialog', title: 'Isolation fix', about: 'The Fix dialog of an agent holding a host folder.' },
-  { name: 'new-agent', title: 'New agent', about: 'The new agent dialog with an allowlist, scrolled to Create.' },
+  { name: 'new-agent-template', title: 'New agent: template', about: "The wizard's first step: the templates, a missing image said plainly." },
+  { name: 'new-agent', title: 'New agent: network', about: "The wizard's network step with an allowlist." },
+  { name: 'templates', title: 'Templates', about: 'The templates manager: a built-in, read-only, with Duplicate.' },
   { name: 'agent-view', title: 'Agent view', about: "An agent's own view: charts and timeline." },
   { name: 'agent-view-limits', title: 'Agent view: limits', about: 'Its limits, changed live.' },
   { name: 'agent-view-network', title: 'Agent view: network', about: 'Its network policy, changed live.' },
@@ -295,13 +297,23 @@ async function createThroughUi(page, name, network) {
   await page.getByTestId('new-agent').first().click();
   const dialog = page.getByTestId('new-agent-dialog');
   await visible(dialog);
+  await page.getByTestId('wizard-step-name').click();
   await page.getByTestId('agent-name').fill(name);
-  if (network) await network(dialog);
+  if (network) {
+    await dialog.getByTestId('wizard-step-network').click();
+    await network(dialog);
+  }
   await page.getByTestId('create-agent').click();
   await dialog.waitFor({ state: 'detached' });
+  // The wizard opened the agent's terminal; the views here are taken without the dock.
+  const close = page.locator(`[data-testid="terminal-tab"][data-agent="${name}"] [data-testid="terminal-close"]`).first();
+  await visible(close);
+  await close.click();
+  await close.waitFor({ state: 'detached' });
 }
 
 async function fillAllowlist(dialog) {
+  await dialog.getByTestId('wizard-step-network').click();
   await dialog.getByTestId('new-agent-network-mode-allowlist').check();
   await dialog.getByTestId('new-agent-network-host-0').fill('203.0.113.7');
   await dialog.getByTestId('new-agent-network-ports-0').fill('443');
@@ -448,6 +460,7 @@ async function main() {
       await page.getByTestId('new-agent').first().click();
       const dialog = page.getByTestId('new-agent-dialog');
       await visible(dialog);
+      await page.getByTestId('wizard-step-name').click();
       await page.getByTestId('agent-name').fill('reviewer');
       await fillAllowlist(dialog);
       await page.mouse.move(2, 2);
@@ -455,6 +468,14 @@ async function main() {
       await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
       await page.getByTestId('create-agent').evaluate((el) => el.scrollIntoView({ block: 'end' }));
       await take(page, 'new-agent');
+      await dialog.getByTestId('wizard-step-template').click();
+      await dialog.getByTestId('template-choice-claude-code').click();
+      await page.mouse.move(2, 2);
+      await take(page, 'new-agent-template');
+      await dialog.getByTestId('manage-templates').click();
+      await page.getByTestId('templates-item-claude-code').click();
+      await page.mouse.move(2, 2);
+      await take(page, 'templates');
       await calm(page);
 
       await card(page, 'builder').locator('[data-action="open-view"]').click();

@@ -107,8 +107,15 @@ export const templateSchema = z
       .string()
       .max(MAX_COMMAND, `A command is at most ${MAX_COMMAND} characters.`)
       .refine((c) => !/[\0\r\n]/.test(c), 'A command is one line (no line breaks or NUL); put longer scripts in the image.'),
+    // Keys checked here, not by a key schema: zod reports a bad key only as "Invalid key in record".
     env: z
-      .record(envName, z.string().max(MAX_ENV_VALUE, `A value is at most ${MAX_ENV_VALUE} characters.`).refine((v) => !v.includes('\0'), 'A value has no NUL.'))
+      .record(z.string(), z.string().max(MAX_ENV_VALUE, `A value is at most ${MAX_ENV_VALUE} characters.`).refine((v) => !v.includes('\0'), 'A value has no NUL.'))
+      .superRefine((e, ctx) => {
+        for (const name of Object.keys(e)) {
+          const p = envNameProblem(name);
+          if (p) ctx.addIssue({ code: 'custom', path: [name], message: p });
+        }
+      })
       .refine((e) => Object.keys(e).length <= MAX_ENV, `At most ${MAX_ENV} environment variables.`),
     secrets: z
       .array(
@@ -150,4 +157,10 @@ export function missingSecrets(t: Pick<AgentTemplate, 'secrets' | 'name'>, store
         ? `${t.name} needs the secret ${s.anyOf[0]}; set it in Settings → Secrets.`
         : `${t.name} needs one of the secrets ${s.anyOf.join(' or ')}; set one in Settings → Secrets.`,
     );
+}
+
+/** The first free name `prefix-N` (N from 1) among the given agent names: claude-1, claude-2. */
+export function suggestName(prefix: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  for (let n = 1; ; n++) if (!used.has(`${prefix}-${n}`)) return `${prefix}-${n}`;
 }

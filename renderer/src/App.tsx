@@ -1,7 +1,7 @@
 import { type ReactNode, useState } from 'react';
 import { BackendBanner } from './components/BackendBanner.js';
 import { Header } from './components/Header.js';
-import { NewAgentDialog } from './components/NewAgentDialog.js';
+import { NewAgentWizard } from './components/wizard/NewAgentWizard.js';
 import { OutagePanel } from './components/OutagePanel.js';
 import { SettingsDialog } from './components/SettingsDialog.js';
 import { CloneDialogHost } from './components/snapshots/CloneDialog.js';
@@ -18,9 +18,13 @@ import { AgentGrid } from './views/AgentGrid.js';
 import { AgentView } from './views/AgentView.js';
 import { ImagesView } from './views/ImagesView.js';
 import { useView } from './stores/view.js';
+import { registerImagesView } from './images-link.js';
 import { ConnectingScreen } from './views/ConnectingScreen.js';
 import { ConnectionScreen } from './views/ConnectionScreen.js';
 import { TerminalDock } from './views/TerminalDock.js';
+
+// A template whose image is missing: the wizard's button opens the build form for it.
+registerImagesView((t) => useView.getState().buildFor({ image: t.image, templates: [t.id], installs: t.installs }));
 
 export function App() {
   const status = useConnection((state) => state.status);
@@ -77,7 +81,7 @@ export function App() {
       </div>
       <Toasts />
       <TerminalDock />
-      {creating && <NewAgentDialog onClose={() => setCreating(false)} />}
+      {creating && <NewAgentWizard onClose={() => setCreating(false)} />}
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
       <CloneDialogHost />
     </div>

@@ -78,6 +78,7 @@ describe('TemplateStore', () => {
     expect(byFile['nonsense.json']?.message).toMatch(/^Not valid JSON/);
     expect(byFile['wrong-name.json']).toMatchObject({ field: 'id' });
     expect(byFile['env.json']).toMatchObject({ field: 'env.PATH' });
+    expect(byFile['env.json']?.message).toBe('PATH is set by Enclave and tmux; a template cannot set it.');
     expect(errors).toHaveLength(4);
   });
 

@@ -111,8 +111,5 @@ export class TemplateStore {
   }
 }
 
-/** The first free name `prefix-N` (N from 1) among the given agent names. */
-export function suggestName(prefix: string, taken: Iterable<string>): string {
-  const used = new Set(taken);
-  for (let n = 1; ; n++) if (!used.has(`${prefix}-${n}`)) return `${prefix}-${n}`;
-}
+/** Kept here too: the backend's callers import it from the store. */
+export { suggestName } from '../../../shared/templates.js';

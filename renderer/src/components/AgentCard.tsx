@@ -7,6 +7,7 @@ import { NEEDS_INCUS } from '../lib/outage.js';
 import { hasDetail, isNote } from '../lib/progress.js';
 import { useAgentBusy } from '../hooks/useAgentBusy.js';
 import { useAgentSnapshots } from '../hooks/useAgentSnapshots.js';
+import { useTemplateName } from '../hooks/useTemplateName.js';
 import { useActiveAlerts, useAgentAlerts } from '../hooks/useAgentAlerts.js';
 import { rollbackSnapshot } from '../lib/rollback.js';
 import { AlertBanner } from './guard/AlertBanner.js';
@@ -60,6 +61,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
   const dismissProgress = useProgress((state) => state.dismiss);
   const [opening, setOpening] = useState<'terminal' | 'shell' | null>(null);
   const terminalCount = useTerminals((state) => state.terminals.filter((t) => t.agent === agent.name).length);
+  const template = useTemplateName(agent.meta.template);
 
   const snapshots = useAgentSnapshots(agent.name);
   const { busy, action: inFlight } = useAgentBusy(agent.name);
@@ -181,6 +183,14 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
       {agent.description && <p className="card-description">{agent.description}</p>}
       {agent.clonedFrom && <ClonedFrom value={agent.clonedFrom} />}
       <dl className="card-facts">
+        {template !== null && (
+          <div className="fact-wide">
+            <dt>Template</dt>
+            <dd data-testid="card-template" data-template={agent.meta.template} title={`Made from the template ${template}`}>
+              {template}
+            </dd>
+          </div>
+        )}
         <div className="fact-wide">
           <dt>Image</dt>
           <dd title={agent.image}>{agent.image || '—'}</dd>

@@ -1,0 +1,159 @@
+/**
+ * The new-agent wizard as data: its steps in order, what each step needs before Next, and how a
+ * template prefills the rest. The step list is data so a step (the workspace, next) is one
+ * entry here plus one view in the wizard's step table.
+ */
+import { agentNameProblem } from '../../../shared/names.js';
+import { suggestName, type AgentTemplate, type SecretRequirement } from '../../../shared/templates.js';
+import type { AgentLimits, ImageInfo, NetworkPolicy } from '../../../shared/types.js';
+import { type LimitsDraft, draftFromLimits, draftValid as limitsValid } from './limits-form.js';
+import { FALLBACK_POLICY, type NetworkDraft, draftFromPolicy, draftValid as networkValid } from './network-form.js';
+
+export type WizardStepId = 'template' | 'name' | 'limits' | 'network' | 'secrets';
+
+export interface WizardStep {
+  id: WizardStepId;
+  label: string;
+}
+
+export const WIZARD_STEPS: readonly WizardStep[] = [
+  { id: 'template', label: 'Template' },
+  { id: 'name', label: 'Name' },
+  { id: 'limits', label: 'Limits' },
+  { id: 'network', label: 'Network' },
+  { id: 'secrets', label: 'Secrets' },
+];
+
+export function stepIndex(steps: readonly WizardStep[], id: WizardStepId): number {
+  return Math.max(0, steps.findIndex((step) => step.id === id));
+}
+
+/** The step after `id`, or null on the last one (where Enter creates). */
+export function nextStep(steps: readonly WizardStep[], id: WizardStepId): WizardStepId | null {
+  return steps[stepIndex(steps, id) + 1]?.id ?? null;
+}
+
+export function previousStep(steps: readonly WizardStep[], id: WizardStepId): WizardStepId | null {
+  const at = stepIndex(steps, id);
+  return at === 0 ? null : (steps[at - 1]?.id ?? null);
+}
+
+/** What the wizard holds; every step edits its own part, so Back and Next keep it all. */
+export interface WizardDraft {
+  templateId: string;
+  name: string;
+  limits: LimitsDraft;
+  network: NetworkDraft;
+  description: string;
+  /** Fields the user changed: a template picked later does not overwrite them. */
+  touched: { name: boolean; limits: boolean; network: boolean };
+}
+
+/** Each limit from the template where it sets one, else the setting's default. */
+export function prefillLimits(template: AgentLimits, defaults: AgentLimits): AgentLimits {
+  const pick = (key: keyof AgentLimits) => (template[key] !== '' ? template[key] : defaults[key]);
+  return { cpu: pick('cpu'), memory: pick('memory'), processes: pick('processes'), disk: pick('disk') };
+}
+
+export interface PrefillContext {
+  /** Agent names already in use (listed, or being created). */
+  taken: readonly string[];
+  defaultLimits: AgentLimits;
+}
+
+/** A draft for `template`, keeping what the user already changed in `previous`. */
+export function draftForTemplate(
+  template: Pick<AgentTemplate, 'id' | 'namePrefix' | 'limits' | 'network'> | null,
+  context: PrefillContext,
+  previous: WizardDraft | null,
+): WizardDraft {
+  const touched = previous?.touched ?? { name: false, limits: false, network: false };
+  const policy: NetworkPolicy = template?.network ?? FALLBACK_POLICY;
+  return {
+    templateId: template?.id ?? '',
+    name: previous && touched.name ? previous.name : suggestName(template?.namePrefix ?? 'agent', context.taken),
+    limits:
+      previous && touched.limits ? previous.limits : draftFromLimits(prefillLimits(template?.limits ?? context.defaultLimits, context.defaultLimits)),
+    network: previous && touched.network ? previous.network : draftFromPolicy(policy),
+    description: previous?.description ?? '',
+    touched,
+  };
+}
+
+/** Whether the template's image is in Incus: null while the image list is not known. */
+export function imagePresent(image: string, images: readonly ImageInfo[] | null): boolean | null {
+  if (images === null) return null;
+  return images.some((info) => info.aliases.includes(image) || info.fingerprint === image || (image.length >= 12 && info.fingerprint.startsWith(image)));
+}
+
+export function missingImageText(image: string): string {
+  return `Image ${image} is not here: build it in Images.`;
+}
+
+export interface SecretRow {
+  requirement: SecretRequirement;
+  /** The names of this requirement that are stored. */
+  set: string[];
+  met: boolean;
+}
+
+/** Per requirement of the template: which of its secrets are stored, and whether that is enough. */
+export function secretRows(template: Pick<AgentTemplate, 'secrets'>, stored: ReadonlySet<string>): SecretRow[] {
+  return template.secrets.map((requirement) => {
+    const set = requirement.anyOf.filter((name) => stored.has(name));
+    return { requirement, set, met: set.length > 0 || requirement.optional };
+  });
+}
+
+/** Like shared missingSecrets, pointing at this wizard's own Secrets step. */
+export function unmetSecrets(template: Pick<AgentTemplate, 'name' | 'secrets'>, stored: ReadonlySet<string>): string[] {
+  return secretRows(template, stored)
+    .filter((row) => !row.met)
+    .map(({ requirement: { anyOf } }) =>
+      anyOf.length === 1
+        ? `${template.name} needs the secret ${anyOf[0]}: set it on the Secrets step.`
+        : `${template.name} needs one of the secrets ${anyOf.join(' or ')}: set one on the Secrets step.`,
+    );
+}
+
+export interface StepContext {
+  template: Pick<AgentTemplate, 'name' | 'image' | 'secrets'> | null;
+  taken: readonly string[];
+  images: readonly ImageInfo[] | null;
+  /** Null while secrets.list has not answered; 'unknown' when it failed (the backend checks again). */
+  storedSecrets: ReadonlySet<string> | null | 'unknown';
+}
+
+/** Why the step cannot be left with Next (or the agent created), or null. */
+export function stepProblem(step: WizardStepId, draft: WizardDraft, context: StepContext): string | null {
+  switch (step) {
+    case 'template':
+      if (!context.template) return 'Choose a template.';
+      return imagePresent(context.template.image, context.images) === false ? missingImageText(context.template.image) : null;
+    case 'name':
+      if (context.taken.includes(draft.name)) return `An agent named ${draft.name} already exists; choose another name.`;
+      return agentNameProblem(draft.name);
+    case 'limits':
+      return limitsValid(draft.limits) ? null : 'Fix the marked limit, or tick its box.';
+    case 'network':
+      return networkValid(draft.network) ? null : 'Fix the marked network field.';
+    case 'secrets':
+      if (!context.template) return null;
+      if (context.storedSecrets === null) return 'Loading the stored secrets…';
+      if (context.storedSecrets === 'unknown') return null;
+      return unmetSecrets(context.template, context.storedSecrets).join(' ') || null;
+  }
+}
+
+/** The first step that stops Create, with its reason: Create shows it and can jump there. */
+export function createBlocker(
+  steps: readonly WizardStep[],
+  draft: WizardDraft,
+  context: StepContext,
+): { step: WizardStepId; message: string } | null {
+  for (const step of steps) {
+    const message = stepProblem(step.id, draft, context);
+    if (message) return { step: step.id, message };
+  }
+  return null;
+}
