@@ -24,7 +24,7 @@ test('an agent created with no network shows "none"; switched live to restricted
   const dialog = page.getByTestId('new-agent-dialog');
   await page.getByTestId('wizard-step-name').click();
   await page.getByTestId('agent-name').fill('netless');
-  // Prefilled from the template (Shell: restricted), no longer from Settings.defaultNetwork.
+  // Prefilled from Settings' default network (restricted here): the Shell template names none.
   await page.getByTestId('wizard-step-network').click();
   await expect(dialog.getByTestId('new-agent-network-mode-restricted')).toBeChecked();
   await dialog.getByTestId('new-agent-network-mode-none').check();

@@ -42,7 +42,8 @@ export interface AgentTemplate {
   namePrefix: string;
   /** Limits new agents get ('' = the setting's default for that resource). */
   limits: AgentLimits;
-  network: NetworkPolicy;
+  /** null: the default network of new agents (Settings), whatever it is when the agent is made. */
+  network: NetworkPolicy | null;
   status: StatusSource;
 }
 
@@ -132,7 +133,7 @@ export const templateSchema = z
     limits: z
       .object({ cpu: limitField('cpu'), memory: limitField('memory'), processes: limitField('processes'), disk: limitField('disk') })
       .strict(),
-    network: networkPolicy,
+    network: networkPolicy.nullable(),
     status: z.enum(STATUS_SOURCES as [StatusSource, ...StatusSource[]], { message: `Status is read by ${STATUS_SOURCES.join(' or ')}.` }),
   })
   .strict()

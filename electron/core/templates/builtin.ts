@@ -7,15 +7,16 @@ const https = (...hosts: string[]): NetworkPolicy => ({
   ingress: '',
   egress: '',
 });
-const restricted: NetworkPolicy = { mode: 'restricted', allow: [], ingress: '', egress: '' };
+/** Settings' default network of new agents (restricted unless the user changed it). */
+const settingsDefault = null;
 const noLimits = { cpu: '', memory: '', processes: '', disk: '' };
 /** The image the built-in provision script builds with every agent CLI in it. */
 export const AGENTS_IMAGE = 'enclave-agents';
 
 /**
  * The templates Enclave ships. Vendor CLIs reach only their vendor's hosts (allowlist);
- * CLIs that talk to any model provider get the restricted policy (the internet, no private
- * ranges). Built-ins are read-only: the user duplicates one to change it.
+ * CLIs that talk to any model provider get the default policy (restricted: the internet, no private
+ * ranges) by way of Settings' default network. Built-ins are read-only: the user duplicates one to change it.
  */
 export const BUILTIN_TEMPLATES: readonly AgentTemplate[] = [
   {
@@ -29,7 +30,7 @@ export const BUILTIN_TEMPLATES: readonly AgentTemplate[] = [
     secrets: [],
     namePrefix: 'shell',
     limits: noLimits,
-    network: restricted,
+    network: settingsDefault,
     status: 'tmux',
   },
   {
@@ -79,7 +80,7 @@ export const BUILTIN_TEMPLATES: readonly AgentTemplate[] = [
     ],
     namePrefix: 'aider',
     limits: noLimits,
-    network: restricted,
+    network: settingsDefault,
     status: 'tmux',
   },
   {
@@ -95,7 +96,7 @@ export const BUILTIN_TEMPLATES: readonly AgentTemplate[] = [
     ],
     namePrefix: 'opencode',
     limits: noLimits,
-    network: restricted,
+    network: settingsDefault,
     status: 'tmux',
   },
   {
@@ -123,7 +124,7 @@ export const BUILTIN_TEMPLATES: readonly AgentTemplate[] = [
     secrets: [],
     namePrefix: 'agent',
     limits: noLimits,
-    network: restricted,
+    network: settingsDefault,
     status: 'tmux',
   },
 ];

@@ -15,7 +15,8 @@ export const TEMPLATE_META = 'template';
 /** What agents.create needs from a template, made concrete for one agent. */
 export interface CreatePlan {
   image: string;
-  network: NetworkPolicy;
+  /** undefined: the settings' default network (agents.create's own fallback). */
+  network: NetworkPolicy | undefined;
   limits: Partial<AgentLimits>;
   meta: Record<string, string>;
 }
@@ -69,7 +70,7 @@ export class TemplateService {
     const templateLimits = Object.fromEntries(Object.entries(t.limits).filter(([, v]) => v !== '')) as Partial<AgentLimits>;
     return {
       image: t.image,
-      network: args.network ?? t.network,
+      network: args.network ?? t.network ?? undefined,
       limits: { ...templateLimits, ...args.limits },
       meta: { [TEMPLATE_META]: t.id },
     };

@@ -48,7 +48,7 @@ describe('the template form', () => {
   it("refuses a built-in's id and a bad network row", () => {
     const d = draftFromTemplate({ ...t, id: 'shell' });
     expect(templateProblems(d, ['shell']).id).toContain('built-in');
-    const net = { ...d, id: 'x', network: { mode: 'allowlist' as const, allow: [{ id: 99, host: '', ports: '' }], ingress: '', egress: '' } };
+    const net = { ...d, id: 'x', networkDefault: false, network: { mode: 'allowlist' as const, allow: [{ id: 99, host: '', ports: '' }], ingress: '', egress: '' } };
     expect(templateProblems(net, []).network).toBe('Fix the marked network field.');
   });
 

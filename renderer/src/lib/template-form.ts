@@ -34,6 +34,8 @@ export interface TemplateDraft {
   /** '' = the setting's default for that resource. */
   limits: AgentLimits;
   network: NetworkDraft;
+  /** Use Settings' default network instead of `network`. */
+  networkDefault: boolean;
   status: StatusSource;
 }
 
@@ -65,7 +67,8 @@ export function draftFromTemplate(t: AgentTemplate): TemplateDraft {
     secrets: t.secrets.map((s) => secretRow(s.anyOf.join(', '), s.optional, s.help)),
     namePrefix: t.namePrefix,
     limits: { ...t.limits },
-    network: draftFromPolicy(t.network),
+    network: draftFromPolicy(t.network ?? { mode: 'restricted', allow: [], ingress: '', egress: '' }),
+    networkDefault: t.network === null,
     status: t.status,
   };
 }
@@ -81,7 +84,7 @@ export const BLANK_TEMPLATE: AgentTemplate = {
   secrets: [],
   namePrefix: 'agent',
   limits: { cpu: '', memory: '', processes: '', disk: '' },
-  network: { mode: 'restricted', allow: [], ingress: '', egress: '' },
+  network: null,
   status: 'tmux',
 };
 
@@ -105,7 +108,7 @@ export function templateFromDraft(d: TemplateDraft): AgentTemplate {
     secrets: d.secrets.map((row) => ({ anyOf: splitNames(row.names), optional: row.optional, help: row.help.trim() })),
     namePrefix: d.namePrefix.trim(),
     limits: { cpu: d.limits.cpu.trim(), memory: d.limits.memory.trim(), processes: d.limits.processes.trim(), disk: d.limits.disk.trim() },
-    network: policyFromDraft(d.network),
+    network: d.networkDefault ? null : policyFromDraft(d.network),
     status: d.status,
   };
 }
@@ -124,7 +127,7 @@ export function templateProblems(d: TemplateDraft, builtinIds: readonly string[]
     else seen.set(name, row.id);
   }
   for (const row of d.secrets) if (splitNames(row.names).length === 0) add(`secrets.${row.id}`, 'Name at least one secret, or remove this row.');
-  if (!networkValid(d.network)) add('network', 'Fix the marked network field.');
+  if (!d.networkDefault && !networkValid(d.network)) add('network', 'Fix the marked network field.');
   if (builtinIds.includes(d.id.trim())) add('id', `"${d.id.trim()}" is a built-in template's id; give this one another id.`);
 
   const parsed = templateSchema.safeParse(templateFromDraft(d));

@@ -73,6 +73,12 @@ describe('prefill', () => {
     expect(policyFromDraft(draft.network)).toEqual(template().network);
   });
 
+  it("a template that names no network gets Settings' default one", () => {
+    const open = { mode: 'open' as const, allow: [], ingress: '10Mbit', egress: '' };
+    const draft = draftForTemplate(template({ network: null }), { taken: [], defaultLimits: defaults, defaultNetwork: open }, null);
+    expect(policyFromDraft(draft.network)).toEqual(open);
+  });
+
   it('a template picked later keeps what the user changed and refills the rest', () => {
     const first = draftForTemplate(template(), { taken: [], defaultLimits: defaults }, null);
     const edited = { ...first, name: 'mine', description: 'notes', touched: { ...first.touched, name: true } };

@@ -59,6 +59,8 @@ export interface PrefillContext {
   /** Agent names already in use (listed, or being created). */
   taken: readonly string[];
   defaultLimits: AgentLimits;
+  /** Settings' default network, for templates that name none. */
+  defaultNetwork?: NetworkPolicy | undefined;
 }
 
 /** A draft for `template`, keeping what the user already changed in `previous`. */
@@ -68,7 +70,7 @@ export function draftForTemplate(
   previous: WizardDraft | null,
 ): WizardDraft {
   const touched = previous?.touched ?? { name: false, limits: false, network: false };
-  const policy: NetworkPolicy = template?.network ?? FALLBACK_POLICY;
+  const policy: NetworkPolicy = template?.network ?? context.defaultNetwork ?? FALLBACK_POLICY;
   return {
     templateId: template?.id ?? '',
     name: previous && touched.name ? previous.name : suggestName(template?.namePrefix ?? 'agent', context.taken),

@@ -309,7 +309,16 @@ export function TemplateEditor({ template, isNew, takenIds, builtinIds, onSaved,
 
       <fieldset className="settings-group network-group">
         <legend>Network</legend>
-        <NetworkFields draft={draft.network} onChange={(network) => set('network', network)} testPrefix="template-network" />
+        <label className="check-row">
+          <input
+            type="checkbox"
+            data-testid="template-network-default"
+            checked={draft.networkDefault}
+            onChange={(event) => set('networkDefault', event.target.checked)}
+          />
+          Use the default network of new agents (Settings → Network)
+        </label>
+        {!draft.networkDefault && <NetworkFields draft={draft.network} onChange={(network) => set('network', network)} testPrefix="template-network" />}
       </fieldset>
 
       <div className="template-grid">

@@ -41,8 +41,8 @@ export function TemplateSummary({ template: t, onDuplicate }: { template: Templa
         <dd>{limits}</dd>
         <dt>Network</dt>
         <dd>
-          {t.network.mode}
-          {t.network.mode === 'allowlist' && `: ${t.network.allow.map(allowEntryText).join('; ')}`}
+          {t.network === null ? 'the default of new agents (Settings)' : t.network.mode}
+          {t.network?.mode === 'allowlist' && `: ${t.network.allow.map(allowEntryText).join('; ')}`}
         </dd>
         <dt>Status from</dt>
         <dd>{t.status === 'claude-code-hooks' ? "Claude Code's hooks and tmux" : 'tmux'}</dd>

@@ -101,7 +101,7 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
   // The first draft, once the templates and settings it is made from are here.
   useEffect(() => {
     if (draft || !list || !settings) return;
-    setDraft(draftForTemplate(list.templates[0] ?? null, { taken, defaultLimits }, null));
+    setDraft(draftForTemplate(list.templates[0] ?? null, { taken, defaultLimits, defaultNetwork: settings?.defaultNetwork }, null));
   }, [draft, list, settings, taken, defaultLimits]);
 
   const context: StepContext = {
@@ -132,7 +132,7 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
   }, [step, draft === null, creation === null]);
 
   function pickTemplate(t: TemplateInfo) {
-    setDraft((previous) => draftForTemplate(t, { taken, defaultLimits }, previous));
+    setDraft((previous) => draftForTemplate(t, { taken, defaultLimits, defaultNetwork: settings?.defaultNetwork }, previous));
   }
 
   function forward() {
