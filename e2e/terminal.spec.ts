@@ -149,6 +149,8 @@ async function expectToastClear(page: Page, toastId: string, clearOf: string): P
 
 test('toasts cover no terminal: dock open, dock maximized, agent view open', async ({ page }) => {
   await page.goto(url());
+  // Sessions of earlier specs may be listed first: show this one's.
+  await tab(page, 'term-one', 'agent').click();
   await expect(terminal(page, 'term-one', 'agent')).toHaveAttribute('data-state', 'open');
   // The snapshot shortcut with nothing focused only explains itself, in a toast.
   await page.locator('.brand-name').click();
@@ -168,6 +170,8 @@ test('toasts cover no terminal: dock open, dock maximized, agent view open', asy
 
 test('a hidden tmux tab gets the new-output dot from real output, never from a status line redraw', async ({ page }) => {
   await page.goto(url());
+  // Sessions of earlier specs may be listed first: show this one's.
+  await tab(page, 'term-one', 'agent').click();
   const agentView = terminal(page, 'term-one', 'agent');
   await expect(agentView).toHaveAttribute('data-state', 'open');
   const id = (await agentView.getAttribute('data-terminal-id')) ?? '';
@@ -194,6 +198,8 @@ test('a hidden tmux tab gets the new-output dot from real output, never from a s
 
 test('screen reader mode puts the terminal text in the accessibility tree, live and kept', async ({ page }) => {
   await page.goto(url());
+  // Sessions of earlier specs may be listed first: show this one's.
+  await tab(page, 'term-one', 'agent').click();
   const view = terminal(page, 'term-one', 'agent');
   await expect(view).toHaveAttribute('data-state', 'open');
   await typeInto(page, 'term-one', 'agent', 'echo before-$((2*4))');
