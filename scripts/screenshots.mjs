@@ -14,7 +14,7 @@ import { Buffer } from 'node:buffer';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clearTimeout, setTimeout } from 'node:timers';
@@ -32,7 +32,7 @@ const THEMES = ['light', 'dark'];
 /** Every picture taken, in the index's order: file name, title, what it shows. */
 const VIEWS = [
   { name: 'empty', title: 'First start', about: 'The dashboard before any agent exists.' },
-  { name: 'dashboard', title: 'Dashboard', about: 'Agents with their network policy, live graphs, snapshots, and an isolation warning.' },
+  { name: 'dashboard', title: 'Dashboard', about: "Agents with their network policy, live graphs, snapshots, an isolation warning, and a template agent's run status." },
   { name: 'header', title: 'Header', about: 'The connection, the theme toggle, Settings and New agent (a strip of the window).' },
   { name: 'network-tooltip', title: 'Network tooltip', about: "An allowlist agent's network badge, hovered." },
   { name: 'fix-dialog', title: 'Isolation fix', about: 'The Fix dialog of an agent holding a host folder.' },
@@ -48,10 +48,12 @@ const VIEWS = [
   { name: 'settings-network', title: 'Settings: network', about: 'The network policy of new agents.' },
   { name: 'settings-snapshots', title: 'Settings: snapshots', about: 'Automatic snapshots of new agents, and how long safety snapshots are kept.' },
   { name: 'settings-guard', title: 'Settings: guard', about: 'The guard of agents without settings of their own.' },
+  { name: 'settings-secrets', title: 'Settings: secrets', about: 'Stored secrets (names only) and how they are kept.' },
+  { name: 'images', title: 'Agent images', about: 'The images view: images with their agents, import and build.' },
   { name: 'terminal', title: 'Terminal', about: 'A shell in the terminal dock.' },
   { name: 'connection', title: 'Connection screen', about: 'What Enclave shows when it finds no Incus.' },
 ];
-const SETTINGS_SECTIONS = ['limits', 'network', 'snapshots', 'guard'];
+const SETTINGS_SECTIONS = ['limits', 'network', 'snapshots', 'guard', 'secrets'];
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -293,6 +295,15 @@ async function calm(page) {
   await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
 }
 
+/** A call through the page's own bridge to the backend, as the UI makes them. */
+async function call(page, method, args) {
+  return page.evaluate(async ([m, a]) => {
+    const reply = await window.enclave.call(m, a);
+    if (!reply.ok) throw new Error(reply.error?.message ?? 'failed');
+    return reply.result;
+  }, [method, args]);
+}
+
 async function createThroughUi(page, name, network) {
   await page.getByTestId('new-agent').first().click();
   const dialog = page.getByTestId('new-agent-dialog');
@@ -349,11 +360,13 @@ async function main() {
   const project = `enclave-shots-${randomBytes(3).toString('hex')}`;
   const scratch = mkdtempSync(join(tmpdir(), 'enclave-shots-'));
   cleanups.push(() => rmSync(scratch, { recursive: true, force: true }));
-  const configDir = join(scratch, 'config');
+  // Under the home folder, so the paths the views show (the secrets file) read as a user's: ~/….
+  mkdirSync(join(homedir(), '.config'), { recursive: true });
+  const configDir = mkdtempSync(join(homedir(), '.config', 'enclave-screenshots-'));
+  cleanups.push(() => rmSync(configDir, { recursive: true, force: true }));
   // Paths that show in the images read as a user's, not as this run's scratch folder.
   const hostFolder = '/srv/my-project';
   const madeHostFolder = !existsSync(hostFolder);
-  mkdirSync(configDir);
   mkdirSync(hostFolder, { recursive: true });
   if (madeHostFolder) cleanups.push(() => rmSync(hostFolder, { recursive: true, force: true }));
   cleanups.push(() => dropProject(project));
@@ -394,7 +407,18 @@ async function main() {
   await createThroughUi(page, 'builder');
   await createThroughUi(page, 'fetcher', fillAllowlist);
   await createThroughUi(page, 'offline', (d) => d.getByTestId('new-agent-network-mode-none').check());
-  for (const name of ['builder', 'fetcher', 'offline']) await until(`${name} running`, async () => (await statusOf(page, name)) === 'Running', 120_000);
+  // One made from a template of the user's: a CLI that asks and waits, with a secret.
+  await call(page, 'secrets.set', { name: 'REVIEW_TOKEN', value: randomBytes(12).toString('hex') });
+  await call(page, 'templates.save', {
+    template: {
+      id: 'reviewer', name: 'Reviewer', description: 'Asks before it refactors.', image: 'enclave-agent', installs: [],
+      command: 'echo "reviewer: 3 files to refactor"; printf "Proceed? [y/n] "; read -r answer',
+      env: {}, secrets: [{ anyOf: ['REVIEW_TOKEN'], optional: false, help: '' }], namePrefix: 'reviewer',
+      limits: { cpu: '', memory: '', processes: '', disk: '' }, network: null, status: 'tmux',
+    },
+  });
+  await call(page, 'agents.create', { name: 'reviewer-1', template: 'reviewer' });
+  for (const name of ['builder', 'fetcher', 'offline', 'reviewer-1']) await until(`${name} running`, async () => (await statusOf(page, name)) === 'Running', 120_000);
   const running = Date.now();
   // Some real work in builder, so its graphs show more than a flat line: a little CPU every few
   // seconds, and a file written (memory, disk). Inside the agent only; ended by the cleanup.
@@ -507,6 +531,15 @@ async function main() {
         await page.mouse.move(2, 2);
         await take(page, `settings-${section}`);
       }
+      await calm(page);
+
+      await page.getByTestId('images-open').click();
+      await visible(page.getByTestId('images-view'));
+      await page.mouse.move(2, 2);
+      await calm(page);
+      await take(page, 'images');
+      await page.getByTestId('images-back').click();
+      await visible(card(page, 'builder'));
       await calm(page);
 
       await card(page, 'builder').locator('[data-action="shell"]').click();

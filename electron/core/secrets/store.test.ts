@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { plainCipher, safeStorageCipher, type SecretCipher } from './cipher.js';
-import { SecretStore } from './store.js';
+import { SecretStore, homeRelative } from './store.js';
 
 /** A stand-in for safeStorage: reversible, and visibly not the plain text. */
 const sealed: SecretCipher = safeStorageCipher({
@@ -64,5 +64,13 @@ describe('SecretStore', () => {
     expect(
       safeStorageCipher({ isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' }),
     ).toBeNull();
+  });
+});
+
+describe('homeRelative', () => {
+  it('writes a path under the home folder as ~/…, and leaves others', () => {
+    expect(homeRelative('/home/ann/.config/enclave/secrets.json', '/home/ann')).toBe('~/.config/enclave/secrets.json');
+    expect(homeRelative('/home/annex/secrets.json', '/home/ann')).toBe('/home/annex/secrets.json');
+    expect(homeRelative('/etc/x', '/')).toBe('/etc/x');
   });
 });

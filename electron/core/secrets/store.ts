@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile, chmod } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { homedir } from 'node:os';
 import type { SecretCipher } from './cipher.js';
 import { envNameProblem } from '../../../shared/templates.js';
 import { secretValueProblem, type SecretInfo, type SecretsInfo } from '../../../shared/secrets.js';
@@ -7,6 +8,11 @@ import { secretValueProblem, type SecretInfo, type SecretsInfo } from '../../../
 export const MAX_SECRETS_STORED = 200;
 
 export class SecretRefused extends Error {}
+
+/** A path under the user's home as ~/…, as the user would type it. */
+export function homeRelative(path: string, home = homedir()): string {
+  return home && home !== '/' && path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
+}
 
 interface SecretsFile {
   version: 1;
@@ -35,13 +41,14 @@ export class SecretStore {
 
   /** The list as the renderer sees it, with a sentence on how the values are kept. */
   async info(): Promise<SecretsInfo> {
+    const where = homeRelative(this.path);
     return {
       encrypted: this.cipher.encrypted,
       storage: this.cipher.describe
-        ? this.cipher.describe(this.path)
+        ? this.cipher.describe(where)
         : this.cipher.encrypted
-        ? `Encrypted with the system keychain (Electron safeStorage), in ${this.path}.`
-        : `Not encrypted: browser mode has no keychain to ask, so the values are in ${this.path}, readable only by your user (mode 0600). The desktop app encrypts them.`,
+        ? `Encrypted with the system keychain (Electron safeStorage), in ${where}.`
+        : `Not encrypted: browser mode has no keychain to ask, so the values are in ${where}, readable only by your user (mode 0600). The desktop app encrypts them.`,
       secrets: await this.list(),
     };
   }
