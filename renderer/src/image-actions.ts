@@ -11,7 +11,16 @@ import { pieces } from './lib/image-builds.js';
 import { useImageBuilds } from './stores/image-builds.js';
 import { useImages } from './stores/images.js';
 import { useView } from './stores/view.js';
-import { loadImages } from './sync.js';
+
+/** The image list, for the wizard, the templates and the images view. */
+export async function loadImages(): Promise<void> {
+  useImages.getState().loading();
+  try {
+    useImages.getState().loaded(await enclave.invoke('images.list', {}));
+  } catch (error) {
+    useImages.getState().failed(errorMessage(error));
+  }
+}
 
 export function startImageSync(): void {
   enclave.on('images.changed', (list) => {

@@ -15,7 +15,7 @@ import { loadAlerts, receiveAlert, resyncActivity } from './guard-actions.js';
 import { useBackend } from './stores/backend.js';
 import { useConnection } from './stores/connection.js';
 import { useImages } from './stores/images.js';
-import { loadImagesView, startImageSync } from './image-actions.js';
+import { loadImages, loadImagesView, startImageSync } from './image-actions.js';
 import { useView } from './stores/view.js';
 import { useOperations } from './stores/operations.js';
 import { useProgress } from './stores/progress.js';
@@ -58,15 +58,6 @@ export async function loadAgents(): Promise<void> {
     useAgents.getState().abandonLoad(loadId);
     // Incus being unavailable is shown by the connection screen; anything else is worth a trace.
     console.warn('agents.list failed:', errorMessage(error));
-  }
-}
-
-export async function loadImages(): Promise<void> {
-  useImages.getState().loading();
-  try {
-    useImages.getState().loaded(await enclave.invoke('images.list', {}));
-  } catch (error) {
-    useImages.getState().failed(errorMessage(error));
   }
 }
 

@@ -13,7 +13,7 @@ import {
   templateProblems,
 } from '../../lib/template-form.js';
 import { imageChoices } from '../../lib/images.js';
-import { loadImages } from '../../sync.js';
+import { loadImages } from '../../image-actions.js';
 import { saveTemplate } from '../../template-actions.js';
 import { useImages } from '../../stores/images.js';
 import { showToast } from '../../stores/toasts.js';

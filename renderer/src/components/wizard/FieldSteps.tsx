@@ -2,7 +2,7 @@ import { useEffect, useId, useRef } from 'react';
 import { AGENT_NAME_RULE } from '../../../../shared/names.js';
 import { LimitsFields } from '../limits/LimitsFields.js';
 import { NetworkFields } from '../network/NetworkFields.js';
-import type { StepProps } from './NewAgentWizard.js';
+import type { StepProps } from './step-props.js';
 
 export function NameStep({ draft, change, template, problem }: StepProps) {
   const nameId = useId();

@@ -17,7 +17,7 @@ import {
   stepProblem,
 } from '../../lib/wizard.js';
 import { loadSettings } from '../../snapshot-actions.js';
-import { loadImages } from '../../sync.js';
+import { loadImages } from '../../image-actions.js';
 import { loadSecrets, loadTemplates } from '../../template-actions.js';
 import { useAgents } from '../../stores/agents.js';
 import { useImages } from '../../stores/images.js';
@@ -33,20 +33,8 @@ import { CreateProgress, type Creation } from './CreateProgress.js';
 import { LimitsStep, NameStep, NetworkStep } from './FieldSteps.js';
 import { SecretsStep } from './SecretsStep.js';
 import { TemplateStep } from './TemplateStep.js';
+import type { StepProps } from './step-props.js';
 
-export interface StepProps {
-  draft: WizardDraft;
-  change(next: WizardDraft): void;
-  template: TemplateInfo | null;
-  templates: readonly TemplateInfo[];
-  pickTemplate(template: TemplateInfo): void;
-  context: StepContext;
-  problem: string | null;
-  /** Opens the templates manager over the wizard. */
-  manageTemplates(): void;
-  /** Leaves the wizard (e.g. for the images view). */
-  leave(): void;
-}
 
 /** The view of each step: a new step is an entry in WIZARD_STEPS plus one line here. */
 const STEP_VIEWS: Record<WizardStepId, (props: StepProps) => ReactNode> = {

@@ -5,7 +5,7 @@ import { secretRows } from '../../lib/wizard.js';
 import { setSecret } from '../../template-actions.js';
 import { useTemplates } from '../../stores/templates.js';
 import { Spinner } from '../Spinner.js';
-import type { StepProps } from './NewAgentWizard.js';
+import type { StepProps } from './step-props.js';
 
 /** The secrets the template uses: which are stored, and a field to store one now. */
 export function SecretsStep({ template, context, problem }: StepProps) {

@@ -3,7 +3,7 @@ import { secretNames } from '../../../../shared/templates.js';
 import { imagesViewAvailable, showImagesFor } from '../../images-link.js';
 import { imagePresent, missingImageText } from '../../lib/wizard.js';
 import { useTemplates } from '../../stores/templates.js';
-import type { StepProps } from './NewAgentWizard.js';
+import type { StepProps } from './step-props.js';
 
 export function TemplateStep({ draft, template, templates, pickTemplate, context, manageTemplates, leave }: StepProps) {
   const group = useId();

@@ -1,0 +1,17 @@
+import type { TemplateInfo } from '../../../../shared/templates.js';
+import type { StepContext, WizardDraft } from '../../lib/wizard.js';
+
+/** What every step view of the wizard is given. */
+export interface StepProps {
+  draft: WizardDraft;
+  change(next: WizardDraft): void;
+  template: TemplateInfo | null;
+  templates: readonly TemplateInfo[];
+  pickTemplate(template: TemplateInfo): void;
+  context: StepContext;
+  problem: string | null;
+  /** Opens the templates manager over the wizard. */
+  manageTemplates(): void;
+  /** Leaves the wizard (e.g. for the images view). */
+  leave(): void;
+}
