@@ -96,8 +96,10 @@ async function runs(agent: string, pattern: string): Promise<boolean> {
 test('rolling back a frozen agent says it restarts and runs, and it does; its terminal keeps the earlier output above the marker', async ({ page }) => {
   await page.goto(url());
   await page.getByTestId('new-agent').first().click();
+  await page.getByTestId('wizard-step-name').click();
   await page.getByTestId('agent-name').fill('thaw');
   await page.getByTestId('create-agent').click();
+  await expect(page.getByTestId('new-agent-dialog')).toHaveCount(0, { timeout: 60_000 });
   await expect(card(page, 'thaw')).toHaveAttribute('data-status', 'Running', { timeout: 60_000 });
 
   // Output in the agent's terminal, and a process of its own.

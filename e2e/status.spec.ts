@@ -71,7 +71,8 @@ test('a template agent: secret from Settings, working → waiting (notified) →
   test.setTimeout(180_000);
   await page.goto(url());
   await call(page, 'templates.save', { template });
-  await call(page, 'agents.create', { name: SHELL, image: 'enclave-agent' });
+  // The Shell template (a login shell, no command): its run status is idle at the prompt.
+  await call(page, 'agents.create', { name: SHELL, template: 'shell' });
 
   // The template needs its secret: create is refused, naming it.
   await expect(call(page, 'agents.create', { name: AGENT, template: template.id })).rejects.toThrow(new RegExp(SECRET));

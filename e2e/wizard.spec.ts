@@ -51,6 +51,8 @@ test('a template made in the editor, its secret set in the wizard: the agent run
   await editor.getByTestId('template-secret-add').click();
   await editor.getByTestId('template-secret-names-0').fill('E2E_TOKEN');
   await editor.getByTestId('template-secret-help-0').fill('Any ten characters');
+  // Its own network, not the default of new agents.
+  await editor.getByTestId('template-network-default').uncheck();
   await editor.getByTestId('template-network-mode-none').check();
   await expect(editor.getByTestId('template-invalid')).toHaveCount(0);
   await editor.getByTestId('template-save').click();
