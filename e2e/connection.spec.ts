@@ -1,9 +1,10 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SocketProxy } from '../electron/test-support/proxy.js';
 import { dropProject, incus, startServe, throwawayProject, type Served } from './support.js';
+import { card } from './page.js';
 
 // A daemon that is missing, then appears, then goes away and comes back: played by a proxy in
 // front of the real socket, so the real daemon and its agents are never disturbed.
@@ -13,7 +14,6 @@ const proxy = new SocketProxy(join(dir, 'unix.socket'), process.env.INCUS_SOCKET
 // other specs leave behind must not be in it.
 const project = throwawayProject('enclave-e2e-conn');
 let served: Served;
-const card = (page: Page, name: string) => page.locator(`[data-testid="agent-card"][data-agent="${name}"]`);
 
 test.describe.configure({ mode: 'serial' });
 

@@ -1,9 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { incus } from './support.js';
+import { card, screenText, terminal, typeInto } from './page.js';
 
 const url = () => process.env.ENCLAVE_URL ?? '';
 const project = () => process.env.ENCLAVE_PROJECT ?? '';
-const card = (page: Page, name: string) => page.locator(`[data-testid="agent-card"][data-agent="${name}"]`);
 
 /** Exit code of `test -f FILE` inside the agent: 0 when the file is there. */
 async function hasFile(agent: string, file: string): Promise<boolean> {
@@ -69,19 +69,6 @@ test('snapshot, roll back from the timeline, undo the rollback, clone the snapsh
   await incus(project(), 'delete', '--force', 'travel');
 });
 
-const terminal = (page: Page, agent: string, kind: 'agent' | 'shell') =>
-  page.locator(`[data-testid="terminal"][data-agent="${agent}"][data-kind="${kind}"]`);
-
-/** The xterm's buffer as text, whatever renderer it chose (WebGL, DOM). */
-async function screenText(page: Page, id: string): Promise<string> {
-  return page.evaluate((tid) => (window as unknown as { __enclaveTerminalText(id: string): string }).__enclaveTerminalText(tid), id);
-}
-
-async function typeInto(page: Page, agent: string, kind: 'agent' | 'shell', text: string): Promise<void> {
-  await terminal(page, agent, kind).locator('.xterm').click();
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
 
 /** Whether a process whose command line matches runs in the agent. */
 async function runs(agent: string, pattern: string): Promise<boolean> {

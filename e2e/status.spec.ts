@@ -2,10 +2,10 @@ import { expect, test, type Page } from '@playwright/test';
 import type { AgentTemplate } from '../shared/templates.js';
 import { TEST_AGENT_COMMAND } from '../electron/test-support/test-agent.js';
 import { incus } from './support.js';
+import { card, screenText } from './page.js';
 
 const url = () => process.env.ENCLAVE_URL ?? '';
 const project = () => process.env.ENCLAVE_PROJECT ?? '';
-const card = (page: Page, name: string) => page.locator(`[data-testid="agent-card"][data-agent="${name}"]`);
 const runBadge = (page: Page, name: string) => card(page, name).getByTestId('run-status');
 
 const AGENT = 'status-e2e-1';
@@ -43,10 +43,6 @@ async function call<T>(page: Page, method: string, args: unknown): Promise<T> {
 /** The notifications the page constructed (an init script wraps window.Notification). */
 async function notices(page: Page): Promise<{ title: string; body: string; tag: string }[]> {
   return page.evaluate(() => (window as unknown as { __notices: { title: string; body: string; tag: string }[] }).__notices);
-}
-
-async function screenText(page: Page, id: string): Promise<string> {
-  return page.evaluate((tid) => (window as unknown as { __enclaveTerminalText(id: string): string }).__enclaveTerminalText(tid), id);
 }
 
 test.describe.configure({ mode: 'serial' });

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { incus } from './support.js';
+import { card, screenText } from './page.js';
 
 /**
  * Issue #9 1b: the second agent terminal opened was drawn at xterm's default 80×24 while tmux
@@ -8,16 +9,11 @@ import { incus } from './support.js';
  */
 const url = () => process.env.ENCLAVE_URL ?? '';
 const project = () => process.env.ENCLAVE_PROJECT ?? '';
-const card = (page: Page, name: string) => page.locator(`[data-testid="agent-card"][data-agent="${name}"]`);
 const agentTerminal = (page: Page, agent: string) => page.locator(`[data-testid="terminal"][data-agent="${agent}"][data-kind="agent"]`);
 
 interface Size {
   cols: number;
   rows: number;
-}
-
-async function screenText(page: Page, id: string): Promise<string> {
-  return page.evaluate((tid) => (window as unknown as { __enclaveTerminalText(id: string): string }).__enclaveTerminalText(tid), id);
 }
 
 async function drawnSize(page: Page, id: string): Promise<Size | null> {

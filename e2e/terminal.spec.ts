@@ -1,22 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { incus } from './support.js';
+import { card, screenText, terminal, typeInto } from './page.js';
 
 const url = () => process.env.ENCLAVE_URL ?? '';
 const project = () => process.env.ENCLAVE_PROJECT ?? '';
-const card = (page: Page, name: string) => page.locator(`[data-testid="agent-card"][data-agent="${name}"]`);
-const terminal = (page: Page, agent: string, kind: 'agent' | 'shell') =>
-  page.locator(`[data-testid="terminal"][data-agent="${agent}"][data-kind="${kind}"]`);
-
-/** The terminal's buffer as text, whatever renderer xterm chose (WebGL, DOM). */
-async function screenText(page: Page, id: string): Promise<string> {
-  return page.evaluate((tid) => (window as unknown as { __enclaveTerminalText(id: string): string }).__enclaveTerminalText(tid), id);
-}
-
-async function typeInto(page: Page, agent: string, kind: 'agent' | 'shell', text: string): Promise<void> {
-  await terminal(page, agent, kind).locator('.xterm').click();
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
 
 async function createAgent(page: Page, name: string): Promise<void> {
   await page.getByTestId('new-agent').first().click();

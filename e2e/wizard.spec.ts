@@ -3,15 +3,11 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { TEST_AGENT_COMMAND } from '../electron/test-support/test-agent.js';
 import { incus } from './support.js';
+import { card, screenText } from './page.js';
 
 const url = () => process.env.ENCLAVE_URL ?? '';
 const project = () => process.env.ENCLAVE_PROJECT ?? '';
-const card = (page: Page, name: string) => page.locator(`[data-testid="agent-card"][data-agent="${name}"]`);
 const terminal = (page: Page, agent: string) => page.locator(`[data-testid="terminal"][data-agent="${agent}"][data-kind="agent"]`);
-
-async function screenText(page: Page, id: string): Promise<string> {
-  return page.evaluate((tid) => (window as unknown as { __enclaveTerminalText(id: string): string }).__enclaveTerminalText(tid), id);
-}
 
 /** The secret reaches the command's environment: it prints the value's length, never the value. */
 const COMMAND = `echo "token length \${#E2E_TOKEN}"; ${TEST_AGENT_COMMAND}`;
