@@ -19,14 +19,12 @@ import type { TerminalInfo } from '../shared/types.js';
 import { Backend } from '../electron/core/backend.js';
 import { dispatch } from '../electron/transport/dispatch.js';
 import { TestLink, ok } from '../electron/test-support/terminal-link.js';
-import { benchOptions, incus, median, throwawayProject } from './support.js';
+import { alternateRuns, benchOptions, incus, throwawayProject } from './support.js';
 
 const MARK = 'agent-start-bench: ready';
 // What a CLI does first: print its banner. The marker is built at run time so the command line
 // itself (echoed by tmux or a shell) never matches it.
 const COMMAND = `printf '%s: %s\\n' agent-start-bench ready; exec sleep 3600`;
-
-const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
   const opts = benchOptions(process.argv.slice(2), { reps: 7, image: 'enclave-agent' });
@@ -92,23 +90,7 @@ async function main(): Promise<void> {
 
   try {
     console.log(`bench agent-start: image ${opts.image}, project ${project}, ${opts.reps} reps, alternating Enclave/CLI`);
-    const warmE = await enclaveRun();
-    const warmC = await cliRun();
-    console.log(`warm-up (not counted): enclave ${fmt(warmE)}, cli ${fmt(warmC)}`);
-    const enclave: number[] = [];
-    const cli: number[] = [];
-    for (let i = 1; i <= opts.reps && !bench.interrupted; i++) {
-      const e = await enclaveRun();
-      const c = await cliRun();
-      enclave.push(e);
-      cli.push(c);
-      console.log(`run ${i}: enclave ${fmt(e)}, cli ${fmt(c)}`);
-    }
-    if (bench.interrupted) return;
-    const me = median(enclave);
-    const mc = median(cli);
-    console.log(`median: enclave ${fmt(me)}, cli ${fmt(mc)}`);
-    console.log(`bench agent-start: ratio ${(me / mc).toFixed(2)}`);
+    await alternateRuns('agent-start', bench, opts.reps, enclaveRun, cliRun);
   } finally {
     await backend.stop();
     await rm(configDir, { recursive: true, force: true });

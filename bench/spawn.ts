@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { Backend } from '../electron/core/backend.js';
 import { execCommand } from '../electron/incus/exec.js';
 import { dispatch } from '../electron/transport/dispatch.js';
-import { incus, median, throwawayProject, benchOptions } from './support.js';
+import { alternateRuns, benchOptions, incus, throwawayProject } from './support.js';
 import { Tracer } from './tracer.js';
 
 interface Options {
@@ -24,8 +24,6 @@ interface Options {
 function parseArgs(argv: string[]): Options {
   return benchOptions(argv, { reps: 7, image: 'enclave-agent', trace: false });
 }
-
-const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
@@ -86,25 +84,7 @@ async function main(): Promise<void> {
   try {
     console.log(`bench spawn: image ${opts.image}, project ${project}, ${opts.reps} reps, alternating Enclave/CLI`);
 
-    const warmE = await enclaveRun();
-    const warmC = await cliRun();
-    console.log(`warm-up (not counted): enclave ${fmt(warmE)}, cli ${fmt(warmC)}`);
-
-    const enclave: number[] = [];
-    const cli: number[] = [];
-    for (let i = 1; i <= opts.reps && !bench.interrupted; i++) {
-      const e = await enclaveRun();
-      enclave.push(e);
-      const c = await cliRun();
-      cli.push(c);
-      console.log(`run ${i}: enclave ${fmt(e)}, cli ${fmt(c)}`);
-    }
-    if (bench.interrupted) return;
-
-    const me = median(enclave);
-    const mc = median(cli);
-    console.log(`median: enclave ${fmt(me)}, cli ${fmt(mc)}`);
-    console.log(`bench spawn: ratio ${(me / mc).toFixed(2)}`);
+    await alternateRuns('spawn', bench, opts.reps, enclaveRun, cliRun);
   } finally {
     await bench.cleanup();
   }

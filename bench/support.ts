@@ -198,3 +198,35 @@ export async function throwawayProject(bench: string, description: string): Prom
   }
   return project;
 }
+
+/**
+ * One warm-up of each side (not counted), then `reps` runs alternating Enclave and the CLI,
+ * each printed; ends with the medians and `bench <label>: ratio <enclave/cli>`. Stops early,
+ * printing no ratio, once the project is interrupted.
+ */
+export async function alternateRuns(
+  label: string,
+  project: Pick<ThrowawayProject, 'interrupted'>,
+  reps: number,
+  enclaveRun: () => Promise<number>,
+  cliRun: () => Promise<number>,
+): Promise<void> {
+  const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+  const warmE = await enclaveRun();
+  const warmC = await cliRun();
+  console.log(`warm-up (not counted): enclave ${fmt(warmE)}, cli ${fmt(warmC)}`);
+  const enclave: number[] = [];
+  const cli: number[] = [];
+  for (let i = 1; i <= reps && !project.interrupted; i++) {
+    const e = await enclaveRun();
+    enclave.push(e);
+    const c = await cliRun();
+    cli.push(c);
+    console.log(`run ${i}: enclave ${fmt(e)}, cli ${fmt(c)}`);
+  }
+  if (project.interrupted) return;
+  const me = median(enclave);
+  const mc = median(cli);
+  console.log(`median: enclave ${fmt(me)}, cli ${fmt(mc)}`);
+  console.log(`bench ${label}: ratio ${(me / mc).toFixed(2)}`);
+}
