@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageBuild } from '../../../shared/types.js';
+import { imageBuild } from '../test-support/image-build.js';
 import { appendLog, imageTitle, isEnded, mergeBuild, pieces, usageText } from './image-builds.js';
 
-const build = (over: Partial<ImageBuild> = {}): ImageBuild => ({
-  id: 'b1',
-  alias: 'a',
-  version: '1',
-  base: 'enclave-agent',
-  installs: [],
-  state: 'running',
-  stage: '',
-  builder: 'build-a-1',
-  startedAt: '2026-01-01T00:00:00Z',
-  endedAt: null,
-  exitCode: null,
-  error: null,
-  failedLine: null,
-  fingerprint: null,
-  log: '',
-  ...over,
-});
+const build = imageBuild;
 
 describe('image builds in the window', () => {
   it('appends log text and keeps the end, from a whole line', () => {

@@ -1,25 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ImageBuild } from '../../../shared/types.js';
+import { imageBuild } from '../test-support/image-build.js';
 import { useImageBuilds } from './image-builds.js';
 
-const build = (id: string, over: Partial<ImageBuild> = {}): ImageBuild => ({
-  id,
-  alias: 'a',
-  version: '1',
-  base: 'enclave-agent',
-  installs: [],
-  state: 'running',
-  stage: '',
-  builder: 'build-a',
-  startedAt: '2026-01-01T00:00:00Z',
-  endedAt: null,
-  exitCode: null,
-  error: null,
-  failedLine: null,
-  fingerprint: null,
-  log: '',
-  ...over,
-});
+const build = (id: string, over: Partial<ImageBuild> = {}): ImageBuild => imageBuild({ id, builder: 'build-a', ...over });
 
 describe('the builds a window shows', () => {
   beforeEach(() => useImageBuilds.getState().replace([]));
