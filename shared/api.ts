@@ -12,6 +12,7 @@ import { IMAGE_UPLOAD_MAX_BYTES, MAX_SCRIPT_CHARS, imageAliasProblem, imageVersi
 import { AGENT_CLIS, TEMPLATE_ID_RULE, templateSchema, envNameProblem, type AgentCli, type TemplateInfo, type TemplateList } from './templates.js';
 import type { AgentRunStatus } from './agent-status.js';
 import { secretValueProblem, type SecretsInfo } from './secrets.js';
+import { commitMessageProblem, hostPathProblem, isCommitId, pathIdProblem, type BroughtBack, type FileDiff, type WorkspaceChanges, type WorkspaceComparison, type WorkspaceInspection } from './workspace.js';
 import { agentNameProblem, expiryProblem, scheduleProblem, snapshotNameProblem } from './names.js';
 import type {
   Agent,
@@ -124,6 +125,18 @@ const templateId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, TEMPLATE_ID_RULE);
 const secretName = ruled(envNameProblem);
 const secretValue = ruled(secretValueProblem);
 
+const hostPath = ruled(hostPathProblem);
+const pathId = ruled(pathIdProblem);
+const commitId = z.string().refine(isCommitId, 'A commit is named by its full id (40 or 64 lowercase hex digits).');
+export const workspaceRequest = z.discriminatedUnion(
+  'mode',
+  [
+    z.object({ mode: z.literal('copy'), path: hostPath, uncommitted: z.boolean(), notGit: z.enum(['plain', 'init']).optional() }).strict(),
+    z.object({ mode: z.literal('mount'), path: hostPath, readOnly: z.boolean() }).strict(),
+  ],
+  { message: 'A workspace is {mode: "copy", path, uncommitted} or {mode: "mount", path, readOnly}.' },
+);
+
 const description = z.string().max(1024, 'A description is at most 1024 characters.');
 
 /** Terminal output and input travel as bytes, never as strings. */
@@ -150,9 +163,43 @@ export const requests = {
         description: description.optional(),
         network: networkPolicy.optional(),
         limits: limits.partial().optional(),
+        /** The project to bring in (copied at the host's HEAD by default, or mounted). */
+        workspace: workspaceRequest.optional(),
       })
       .strict()
       .refine((a) => a.image !== undefined || a.template !== undefined, { message: 'Choose a template or an image.', path: ['template'] }),
+  ),
+  /** What a host folder is (git or not, size, notes, whether it can be mounted); `disk` checks it fits that limit. */
+  'workspace.inspect': request<WorkspaceInspection>()(z.object({ path: hostPath, disk: ruled(LIMIT_PROBLEMS.disk).optional() }).strict()),
+  /** Brings a project into an existing agent that has none. */
+  'workspace.attach': request<AgentChangeResult>()(z.object({ agent: agentName, workspace: workspaceRequest }).strict()),
+  /** The agent's work against its base, read from inside it; an unchanged tree is answered from cache. */
+  'workspace.changes': request<WorkspaceChanges>()(z.object({ agent: agentName }).strict()),
+  /**
+   * Both sides of one changed file: the base's and the agent's (committed or not); with
+   * `against`, agent's version (old) against that other agent's (new).
+   */
+  'workspace.fileDiff': request<FileDiff>()(z.object({ agent: agentName, id: pathId, from: pathId.optional(), against: agentName.optional() }).strict()),
+  /** Two agents from one base: which files each changed, and whether they ended alike. */
+  'workspace.compare': request<WorkspaceComparison>()(z.object({ a: agentName, b: agentName }).strict()),
+  /**
+   * The review gate: brings the agent's work back as branch enclave/<agent> or as a patch on
+   * the host's working tree. `reviewed` is the fingerprint of the changes the user looked at
+   * (refused when the work changed since); uncommitted work is committed inside first with
+   * `message`; `force` replaces a host branch that is not an ancestor (rewritten history).
+   */
+  'workspace.fetch': request<BroughtBack>()(
+    z
+      .object({
+        agent: agentName,
+        as: z.enum(['branch', 'patch']),
+        reviewed: z.string().regex(/^[0-9a-f]{16,64}$/, 'reviewed is the fingerprint workspace.changes gave.'),
+        message: ruled(commitMessageProblem).optional(),
+        force: z.boolean().optional(),
+        /** The head commit the user saw, when the review showed one. */
+        head: commitId.nullable().optional(),
+      })
+      .strict(),
   ),
   'templates.list': request<TemplateList>()(z.object({}).strict()),
   /** Creates or replaces one of the user's templates (built-ins are read-only). */

@@ -16,6 +16,7 @@ export function agentFixture(name: string, over: Partial<Agent> = {}): Agent {
     limits: { cpu: '', memory: '', processes: '', disk: '' },
     network: { policy: { mode: 'restricted', allow: [], ingress: '', egress: '' }, bridge: 'enclave-restr', address: '10.0.0.2' },
     isolation: [],
+    workspace: null,
     ...over,
   };
 }

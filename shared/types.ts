@@ -1,4 +1,5 @@
 /** Data shapes that cross the contract. Plain JSON only: they travel over IPC and WebSocket. */
+import type { AgentWorkspace, BroughtBack } from './workspace.js';
 
 export type AgentStatus = 'Running' | 'Stopped' | 'Frozen' | 'Error' | 'Starting' | 'Stopping' | 'Freezing' | 'Unknown';
 
@@ -28,6 +29,8 @@ export interface Agent {
    * privileged mode, nesting, raw.lxc, a NIC outside its policy, …); empty when none.
    */
   isolation: IsolationProblem[];
+  /** The project brought into it (user.enclave.workspace.*), or null. */
+  workspace: AgentWorkspace | null;
 }
 
 /** Where a clone came from: an agent's snapshot, or the live agent (snapshot null). */
@@ -212,7 +215,7 @@ export interface GuardAlert {
   action: string | null;
 }
 
-export type ActivityKind = 'lifecycle' | 'guard' | 'limits' | 'network' | 'isolation' | 'snapshot' | 'terminal';
+export type ActivityKind = 'lifecycle' | 'guard' | 'limits' | 'network' | 'isolation' | 'snapshot' | 'terminal' | 'workspace';
 
 /**
  * What Enclave does on its own, with no click behind it:
@@ -245,6 +248,8 @@ export interface ActivityEntry {
   kind: ActivityKind;
   message: string;
   actor: ActivityActor;
+  /** A workspace entry that brought work back: what exactly (the timeline marks it). */
+  broughtBack?: BroughtBack;
 }
 
 export interface Settings {
@@ -387,7 +392,8 @@ export interface SetupStarted {
 
 export type AgentAction = 'start' | 'stop' | 'restart' | 'freeze' | 'unfreeze';
 
-export type ProgressStage = 'creating' | 'starting' | 'ready' | 'failed';
+/** workspace: the project is being copied in (detail says how far). */
+export type ProgressStage = 'creating' | 'starting' | 'workspace' | 'ready' | 'failed';
 
 export interface AgentProgress {
   name: string;

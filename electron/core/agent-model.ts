@@ -1,4 +1,5 @@
 import type { Agent, AgentLimits, AgentStatus, CloneSource } from '../../shared/types.js';
+import { workspaceFromMeta } from './workspace/meta.js';
 import type { Instance } from '../incus/instances.js';
 import { isolationProblems } from './isolation/drift.js';
 import { networkOf } from './network/policy-model.js';
@@ -80,6 +81,7 @@ export function toAgent(inst: Instance): Agent {
     limits: limitsOf(inst),
     network: networkOf(inst),
     isolation: isolationProblems(inst),
+    workspace: workspaceFromMeta(meta),
   };
 }
 

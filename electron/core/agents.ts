@@ -275,6 +275,13 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
     limits?: Partial<AgentLimits> | undefined;
     /** More user.enclave.* keys (without the prefix), e.g. the template. */
     meta?: Record<string, string> | undefined;
+    /** More devices (a workspace mount). */
+    devices?: Record<string, Record<string, string>> | undefined;
+    /**
+     * Runs once the agent is running, before its session starts, outside its lock (it runs
+     * commands inside the agent): brings the workspace in. If it fails, the new agent is deleted.
+     */
+    populate?: ((client: IncusClient, progress: (detail: string) => void) => Promise<void>) | undefined;
   }): Promise<Agent> {
     const client = this.connection.requireClient();
     if (this.agents.has(args.name)) {
@@ -312,7 +319,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
               ...limits.config,
               ...net.config,
             },
-            devices: { ...limits.devices, ...net.devices },
+            devices: { ...args.devices, ...limits.devices, ...net.devices },
             profiles: [ENCLAVE_PROFILE],
           },
           (id) => {
@@ -345,10 +352,23 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
         if (opId) this.watchedOps.delete(opId);
       }
     });
+    if (args.populate) await this.populateOrUndo(client, args.name, args.populate);
     // After the lock: the tmux start runs inside the agent, which must never hold it.
     await this.startAgentSession(client, created);
     this.emit('progress', { name: args.name, stage: 'ready', detail: 'Running' });
     return created;
+  }
+
+  /** Brings a new agent's workspace in; a failure deletes the agent (it holds nothing yet) and says why. */
+  private async populateOrUndo(client: IncusClient, name: string, populate: NonNullable<Parameters<AgentService['create']>[0]['populate']>): Promise<void> {
+    try {
+      await populate(client, (detail) => this.emit('progress', { name, stage: 'workspace', detail }));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.emit('progress', { name, stage: 'failed', detail: 'Failed', error: message });
+      await this.delete({ name }).catch(() => undefined);
+      throw err instanceof EnclaveError ? err : new EnclaveError('internal', `The project could not be copied into ${name}: ${message}`);
+    }
   }
 
   /** `by` names who asked, for the activity log: the user's click, or the guard freezing it. */

@@ -32,6 +32,8 @@ import { TemplateService } from './templates/service.js';
 import { TemplateStore } from './templates/store.js';
 import { restartPane } from './agent-tmux.js';
 import { setNotify } from './agent-status/notify-setting.js';
+import { WorkspaceService } from './workspace/service.js';
+import { workspaceMeta } from './workspace/meta.js';
 
 export const DEFAULT_PROJECT = 'enclave';
 
@@ -62,6 +64,7 @@ export class Backend {
   readonly secrets: SecretStore;
   readonly templates: TemplateService;
   readonly runStatus: AgentStatusService;
+  readonly workspace: WorkspaceService;
 
   constructor({
     settingsPath,
@@ -131,6 +134,8 @@ export class Backend {
     this.images.on('buildLog', (l) => this.events.emit('images.buildLog', l));
     this.images.on('importProgress', (p) => this.events.emit('images.importProgress', p));
 
+    this.workspace = new WorkspaceService(this.connection, agentDeps);
+
     this.handlers = {
       'system.status': async () => {
         if (this.connection.status.state !== 'connected') await this.connection.retryNow();
@@ -143,6 +148,12 @@ export class Backend {
       },
       'agents.list': () => this.agents.list(),
       'agents.create': (args) => this.createAgent(args),
+      'workspace.inspect': (args) => this.workspace.inspect(args),
+      'workspace.attach': (args) => this.workspace.attach(args),
+      'workspace.changes': (args) => this.workspace.changes(args.agent),
+      'workspace.fileDiff': (args) => this.workspace.fileDiff(args),
+      'workspace.compare': (args) => this.workspace.compare(args),
+      'workspace.fetch': (args) => this.workspace.fetch(args),
       'templates.list': () => this.templates.list(),
       'templates.save': (args) => this.templates.save(args.template as AgentTemplate),
       'templates.delete': async (args) => (await this.templates.delete(args.id), {}),
@@ -207,10 +218,20 @@ export class Backend {
 
   /** An agent from a template (its image, network, limits and command) or from a bare image. */
   private async createAgent(args: z.output<Requests['agents.create']['args']>): Promise<Agent> {
-    const { template, ...rest } = args;
-    if (!template) return this.agents.create({ ...rest, image: rest.image ?? '' });
-    const plan = await this.templates.plan({ template, network: rest.network, limits: rest.limits });
-    return this.agents.create({ ...rest, image: rest.image ?? plan.image, network: plan.network, limits: plan.limits, meta: plan.meta });
+    const { template, workspace, ...rest } = args;
+    const plan = template ? await this.templates.plan({ template, network: rest.network, limits: rest.limits }) : null;
+    const limits = plan ? plan.limits : rest.limits;
+    const disk = limits?.disk ?? (await this.settings.get()).defaultLimits.disk;
+    const project = workspace ? await this.workspace.plan(rest.name, workspace, disk) : null;
+    return this.agents.create({
+      ...rest,
+      image: rest.image ?? plan?.image ?? '',
+      network: plan ? plan.network : rest.network,
+      limits,
+      meta: { ...plan?.meta, ...(project ? workspaceMeta(project.workspace) : {}) },
+      devices: project?.devices,
+      populate: project ? (client, progress) => this.workspace.populate(client, rest.name, project, progress) : undefined,
+    });
   }
 
   private async secretCall(call: () => Promise<unknown>): Promise<void> {

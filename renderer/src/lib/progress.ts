@@ -3,6 +3,7 @@ import type { AgentProgress, ProgressStage } from '../../../shared/types.js';
 const STAGE_LABELS: Record<ProgressStage, string> = {
   creating: 'Creating',
   starting: 'Starting',
+  workspace: 'Copying the project',
   ready: 'Ready',
   failed: 'Failed',
 };

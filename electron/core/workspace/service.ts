@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+import type { Requests } from '../../../shared/api.js';
+import { EnclaveError } from '../../../shared/errors.js';
+import type { AgentChangeResult } from '../../../shared/types.js';
+import type {
+  AgentWorkspace,
+  BroughtBack,
+  FileDiff,
+  WorkspaceChanges,
+  WorkspaceComparison,
+  WorkspaceInspection,
+  WorkspaceRequest,
+} from '../../../shared/workspace.js';
+import type { IncusClient } from '../../incus/client.js';
+import type { ActivityLog } from '../activity/activity-log.js';
+import type { AgentLocks } from '../agent-locks.js';
+import type { AgentService } from '../agents.js';
+import type { Connection } from '../connection.js';
+
+type Args<K extends keyof Requests> = z.output<Requests[K]['args']>;
+
+/** What the workspace needs of the rest of the backend, each given apart. */
+export interface WorkspaceDeps {
+  agents: AgentService;
+  locks: AgentLocks;
+  activity: ActivityLog;
+}
+
+/**
+ * What an agent with a workspace is made with, decided before the instance exists (so a
+ * project that cannot come in is refused before anything is created).
+ */
+export interface WorkspacePlan {
+  request: WorkspaceRequest;
+  inspection: WorkspaceInspection;
+  /** Its user.enclave.workspace.* keys (without the prefix). */
+  workspace: AgentWorkspace;
+  /** Disk devices the instance carries (mount mode); none for a copy. */
+  devices: Record<string, Record<string, string>>;
+}
+
+function notYet(what: string): never {
+  throw new EnclaveError('internal', `${what} is not built yet.`);
+}
+
+/**
+ * The user's project inside agents and the review gate back out. Copy-in, mount, the
+ * changes reader and the gate live in modules of their own; this is where the backend
+ * reaches them.
+ */
+export class WorkspaceService {
+  constructor(
+    readonly connection: Connection,
+    readonly deps: WorkspaceDeps,
+  ) {}
+
+  inspect(_args: Args<'workspace.inspect'>): Promise<WorkspaceInspection> {
+    return notYet('Inspecting a project');
+  }
+
+  /** Checks a request for a new agent named `agent` with root disk `disk` ('' = unlimited) and says what it is made with. */
+  plan(_agent: string, _request: WorkspaceRequest, _disk: string): Promise<WorkspacePlan> {
+    return notYet('Bringing a project in');
+  }
+
+  /** After the agent started and before its session starts: copies the project in (copy mode). */
+  populate(_client: IncusClient, _agent: string, _plan: WorkspacePlan, _progress: (detail: string) => void): Promise<void> {
+    return notYet('Copying a project in');
+  }
+
+  attach(_args: Args<'workspace.attach'>): Promise<AgentChangeResult> {
+    return notYet('Bringing a project into an agent');
+  }
+
+  changes(_agent: string): Promise<WorkspaceChanges> {
+    return notYet('Reading changes');
+  }
+
+  fileDiff(_args: Args<'workspace.fileDiff'>): Promise<FileDiff> {
+    return notYet('Reading a file diff');
+  }
+
+  compare(_args: Args<'workspace.compare'>): Promise<WorkspaceComparison> {
+    return notYet('Comparing agents');
+  }
+
+  fetch(_args: Args<'workspace.fetch'>): Promise<BroughtBack> {
+    return notYet('Bringing work back');
+  }
+}
