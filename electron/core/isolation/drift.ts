@@ -1,11 +1,17 @@
 import type { IsolationProblem } from '../../../shared/types.js';
 import type { Instance } from '../../incus/instances.js';
 import { AGENT_NIC, MODE_BRIDGES, policyOf } from '../network/policy-model.js';
+import { workspaceFromMeta } from '../workspace/meta.js';
+import { expectedWorkspaceDevice, sameDisk } from '../workspace/mount-devices.js';
 import { ENCLAVE_PROFILE } from './profile-spec.js';
 import { agentSeccompPolicy } from './seccomp.js';
 
 type Devices = Record<string, Record<string, string>>;
 export type DriftInput = Pick<Instance, 'config' | 'expanded_config' | 'devices' | 'expanded_devices' | 'profiles'>;
+type ConfigInput = Pick<Instance, 'config' | 'expanded_config'>;
+
+/** As agent-model's META_PREFIX (which imports this module). */
+const META_PREFIX = 'user.enclave.';
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const isTrue = (v: string | undefined) => v !== undefined && TRUE.has(v.toLowerCase());
@@ -75,10 +81,52 @@ function configProblems(config: Record<string, string>): IsolationProblem[] {
   return out;
 }
 
+/** The agent's mounted folder (user.enclave.workspace.*), or null when it mounts none. */
+export function mountedWorkspace(inst: ConfigInput): { source: string; readOnly: boolean } | null {
+  const config = inst.expanded_config ?? inst.config ?? {};
+  const meta: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) if (key.startsWith(META_PREFIX)) meta[key.slice(META_PREFIX.length)] = value;
+  const ws = workspaceFromMeta(meta);
+  return ws?.mode === 'mount' ? { source: ws.source, readOnly: ws.readOnly } : null;
+}
+
+/**
+ * What one of Enclave's workspace devices should be when it is no longer that (its read-only
+ * removed, its source or path changed, a key added); null when it is as Enclave made it, or
+ * is no workspace device of this agent's.
+ */
+export function workspaceDeviceRepair(inst: ConfigInput, name: string, d: Record<string, string>): Record<string, string> | null {
+  const ws = mountedWorkspace(inst);
+  if (!ws || d.type !== 'disk') return null;
+  const expected = expectedWorkspaceDevice(name, d, ws);
+  if (!expected || sameDisk(d, expected)) return null;
+  return expected;
+}
+
+/** Whether a device is one of the agent's workspace devices exactly as Enclave made it. */
+export function isOwnWorkspaceDevice(inst: ConfigInput, name: string, d: Record<string, string>): boolean {
+  const ws = mountedWorkspace(inst);
+  if (!ws || d.type !== 'disk') return false;
+  const expected = expectedWorkspaceDevice(name, d, ws);
+  return !!expected && sameDisk(d, expected);
+}
+
 function deviceProblems(inst: DriftInput, devices: Devices): IsolationProblem[] {
   const out: IsolationProblem[] = [];
   for (const [name, d] of Object.entries(devices)) {
-    if (d.type === 'none' || isRootDisk(d)) continue;
+    if (d.type === 'none' || isRootDisk(d) || isOwnWorkspaceDevice(inst, name, d)) continue;
+    const repair = workspaceDeviceRepair(inst, name, d);
+    if (repair) {
+      const ro = (v: string | undefined) => (v && TRUE.has(v.toLowerCase()) ? 'read-only' : 'writable');
+      out.push({
+        kind: 'host-disk',
+        item: name,
+        value: quote(`${d.source ?? ''} at ${d.path ?? '?'}, ${ro(d.readonly)}`),
+        fix: `restores the workspace mount as Enclave made it (${repair.source} at ${repair.path}, ${ro(repair.readonly)})`,
+        needsRestart: false,
+      });
+      continue;
+    }
     if (d.type === 'nic') {
       if (nicWithinPolicy(inst, name, d)) continue;
       const where = d.network || d.parent || d.nictype || 'no network';

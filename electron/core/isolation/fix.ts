@@ -1,7 +1,7 @@
 import type { IsolationProblem } from '../../../shared/types.js';
 import type { Instance } from '../../incus/instances.js';
 import { AGENT_NIC, policyOf } from '../network/policy-model.js';
-import { isolationProblems } from './drift.js';
+import { isolationProblems, workspaceDeviceRepair } from './drift.js';
 import { ENCLAVE_PROFILE } from './profile-spec.js';
 
 type Devices = Record<string, Record<string, string>>;
@@ -20,6 +20,12 @@ export interface IsolationFix {
   fixed: IsolationProblem[];
   /** Its eth0 is outside its policy: only re-applying the policy fixes it. */
   reapplyNic: boolean;
+  /**
+   * It restores a workspace device: Incus must not change that device on a running agent.
+   * Measured on Incus 6.0.4: changing or removing a file disk nested in a host folder while the
+   * container runs deletes the file it was mounted over, the user's own .git/config included.
+   */
+  restoresWorkspace: boolean;
 }
 
 /**
@@ -37,7 +43,16 @@ export function isolationFix(inst: Pick<Instance, 'config' | 'expanded_config' |
   const devices: Devices = { ...inst.devices };
   const { mode } = policyOf(inst);
   let reapplyNic = false;
+  let restoresWorkspace = false;
+  const expanded = inst.expanded_devices ?? inst.devices ?? {};
   for (const p of problems) {
+    const current = p.kind === 'host-disk' ? expanded[p.item] : undefined;
+    const repair = current ? workspaceDeviceRepair(inst, p.item, current) : null;
+    if (repair) {
+      devices[p.item] = repair;
+      restoresWorkspace = true;
+      continue;
+    }
     if (p.kind === 'nic-outside-policy' && p.item === AGENT_NIC && mode !== 'none') {
       reapplyNic = true;
       continue;
@@ -51,7 +66,7 @@ export function isolationFix(inst: Pick<Instance, 'config' | 'expanded_config' |
     const root = Object.entries(inst.expanded_devices ?? {}).find(([, d]) => d.type === 'disk' && d.path === '/' && d.pool && !d.source);
     if (root) devices[root[0]] = { ...root[1] };
   }
-  return { config, devices, profiles: [ENCLAVE_PROFILE], fixed: problems, reapplyNic };
+  return { config, devices, profiles: [ENCLAVE_PROFILE], fixed: problems, reapplyNic, restoresWorkspace };
 }
 
 /** Human notes on what a fix did and what waits for a restart. */

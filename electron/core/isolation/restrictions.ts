@@ -1,5 +1,5 @@
 import type { Instance } from '../../incus/instances.js';
-import { quote } from './drift.js';
+import { isOwnWorkspaceDevice, mountedWorkspace, quote } from './drift.js';
 
 type Devices = Record<string, Record<string, string>>;
 
@@ -12,15 +12,19 @@ type Devices = Record<string, Record<string, string>>;
  *   check flags those on every agent instead.
  * - snapshots=allow: Enclave snapshots, clones from and restores snapshots.
  * Incus has no restriction for the guest API (security.guestapi): the drift check flags it.
+ * - devices.disk=allow while an agent mounts a host folder (`hostDisks`), managed otherwise:
+ *   "managed" refuses every host path, and restricted.devices.disk.paths cannot hold the
+ *   workspaces, since Incus 6.0.4 refuses `shift` on any disk under a restricted source path.
+ *   "allow" admits any host path: the drift check flags every one that is not Enclave's own.
  */
-export function projectRestrictions(networks: readonly string[]): Record<string, string> {
+export function projectRestrictions(networks: readonly string[], hostDisks = false): Record<string, string> {
   return {
     restricted: 'true',
     'restricted.containers.nesting': 'block',
     'restricted.containers.privilege': 'isolated',
     'restricted.containers.lowlevel': 'allow',
     'restricted.containers.interception': 'block',
-    'restricted.devices.disk': 'managed',
+    'restricted.devices.disk': hostDisks ? 'allow' : 'managed',
     'restricted.devices.nic': 'managed',
     'restricted.networks.access': networks.join(','),
     'restricted.devices.unix-char': 'block',
@@ -64,9 +68,15 @@ function configConflicts(config: Record<string, string>): string[] {
   return out;
 }
 
-function deviceConflicts(devices: Devices, networks: readonly string[]): string[] {
+/** Whether any agent mounts a host folder (then the project must allow host-path disks). */
+export function mountsHostFolders(instances: readonly Pick<Instance, 'config' | 'expanded_config'>[]): boolean {
+  return instances.some((inst) => mountedWorkspace(inst) !== null);
+}
+
+function deviceConflicts(devices: Devices, networks: readonly string[], inst?: Pick<Instance, 'config' | 'expanded_config'>): string[] {
   const out: string[] = [];
   for (const [name, d] of Object.entries(devices)) {
+    if (inst && isOwnWorkspaceDevice(inst, name, d)) continue;
     if (BLOCKED_DEVICE_TYPES.has(d.type ?? '')) out.push(`has a ${d.type} device "${name}"`);
     else if (d.type === 'nic' && !d.network) out.push(`has a NIC "${name}" on no managed network`);
     else if (d.type === 'nic' && !networks.includes(d.network!)) out.push(`has a NIC "${name}" on network ${d.network}, not one of Enclave's`);
@@ -90,7 +100,7 @@ export function restrictionConflicts(
   for (const inst of instances) {
     const found = [
       ...configConflicts(inst.expanded_config ?? inst.config ?? {}),
-      ...deviceConflicts(inst.expanded_devices ?? inst.devices ?? {}, networks),
+      ...deviceConflicts(inst.expanded_devices ?? inst.devices ?? {}, networks, inst),
     ];
     for (const f of found) out.push(`agent "${inst.name}" ${f}`);
   }

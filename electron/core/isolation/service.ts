@@ -2,7 +2,7 @@ import type { AgentChangeResult } from '../../../shared/types.js';
 import type { IncusClient } from '../../incus/client.js';
 import { IncusError } from '../../incus/errors.js';
 import type { IncusEvent } from '../../incus/events.js';
-import { listInstances, type Instance } from '../../incus/instances.js';
+import { changeState, listInstances, type Instance } from '../../incus/instances.js';
 import { mutate } from '../../incus/operations.js';
 import {
   adoptOwnProfiles,
@@ -20,7 +20,7 @@ import type { Connection } from '../connection.js';
 import { MODE_BRIDGES } from '../network/policy-model.js';
 import { fixNotes, isolationFix } from './fix.js';
 import { ENCLAVE_PROFILE, PROFILE_DESCRIPTION, choosePool, profileDrifted, profileSpec, rootPoolOf } from './profile-spec.js';
-import { projectRestrictions, restrictionConflicts } from './restrictions.js';
+import { mountsHostFolders, projectRestrictions, restrictionConflicts } from './restrictions.js';
 
 export interface IsolationOptions {
   /** Re-applies an agent's network policy to its NIC (the network service's); absent, eth0 is left to the user. */
@@ -125,7 +125,8 @@ export class IsolationService {
       const more = conflicts.length > MAX_LISTED ? ` and ${conflicts.length - MAX_LISTED} more` : '';
       return `Project "${this.project}" is not restricted while ${listed}${more}. Fix the agent from its card (or remove what is listed), and Enclave restricts it.`;
     }
-    const wanted = projectRestrictions(this.networks);
+    // Re-derived on every connect: host-path disks are allowed exactly while an agent mounts a folder.
+    const wanted = projectRestrictions(this.networks, mountsHostFolders(instances));
     const change = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => project.config[k] !== v));
     if (Object.keys(change).length) {
       try {
@@ -182,7 +183,7 @@ export class IsolationService {
         const fix = isolationFix(inst);
         if (!fix.fixed.length) return null;
         const fixed = fix.fixed.map((p) => `${p.item} (${p.value})`).join(', ');
-        const action = { kind: 'isolation' as const, done: `isolation fixed: ${fixed}`, failed: `fixing isolation (${fixed}) failed`, by: USER, expects: ['instance-updated'] };
+        const action = { kind: 'isolation' as const, done: `isolation fixed: ${fixed}`, failed: `fixing isolation (${fixed}) failed`, by: USER, expects: ['instance-updated'] as string[] };
         const body = {
           architecture: inst.architecture,
           config: fix.config,
@@ -192,8 +193,16 @@ export class IsolationService {
           stateful: inst.stateful,
           description: inst.description,
         };
-        await this.deps.activity.track(args.agent, action, () => mutate(client, 'PUT', path, { body, headers: etag ? { 'If-Match': etag } : {} }));
-        return { fix, running: inst.status === 'Running' || inst.status === 'Frozen' };
+        const running = inst.status === 'Running' || inst.status === 'Frozen';
+        // A workspace device is restored with the agent stopped (see IsolationFix.restoresWorkspace).
+        const bounce = fix.restoresWorkspace && running;
+        if (bounce) action.expects.push('instance-stopped', 'instance-started');
+        await this.deps.activity.track(args.agent, action, async () => {
+          if (bounce) await changeState(client, args.agent, 'stop', { force: true });
+          await mutate(client, 'PUT', path, { body, headers: etag && !bounce ? { 'If-Match': etag } : {} });
+          if (bounce) await changeState(client, args.agent, 'start');
+        });
+        return { fix, running };
       } catch (err) {
         this.connection.noteFailure(err);
         throw err;

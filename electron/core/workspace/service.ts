@@ -16,6 +16,7 @@ import type { ActivityLog } from '../activity/activity-log.js';
 import type { AgentLocks } from '../agent-locks.js';
 import type { AgentService } from '../agents.js';
 import type { Connection } from '../connection.js';
+import { allowHostDisks, attachMount, mountInspection, planMount } from './mount.js';
 
 type Args<K extends keyof Requests> = z.output<Requests[K]['args']>;
 
@@ -37,6 +38,8 @@ export interface WorkspacePlan {
   workspace: AgentWorkspace;
   /** Disk devices the instance carries (mount mode); none for a copy. */
   devices: Record<string, Record<string, string>>;
+  /** What the user should know of how it came in (e.g. a folder Enclave created on the host). */
+  notes?: string[];
 }
 
 function notYet(what: string): never {
@@ -59,16 +62,24 @@ export class WorkspaceService {
   }
 
   /** Checks a request for a new agent named `agent` with root disk `disk` ('' = unlimited) and says what it is made with. */
-  plan(_agent: string, _request: WorkspaceRequest, _disk: string): Promise<WorkspacePlan> {
+  async plan(agent: string, request: WorkspaceRequest, _disk: string): Promise<WorkspacePlan> {
+    if (request.mode === 'mount') {
+      const client = this.connection.requireClient();
+      const plan = await planMount(agent, request, await mountInspection(client, request.path));
+      await allowHostDisks(client);
+      return plan;
+    }
     return notYet('Bringing a project in');
   }
 
   /** After the agent started and before its session starts: copies the project in (copy mode). */
-  populate(_client: IncusClient, _agent: string, _plan: WorkspacePlan, _progress: (detail: string) => void): Promise<void> {
+  populate(_client: IncusClient, _agent: string, plan: WorkspacePlan, _progress: (detail: string) => void): Promise<void> {
+    if (plan.workspace.mode === 'mount') return Promise.resolve(); // its devices are the whole of it
     return notYet('Copying a project in');
   }
 
-  attach(_args: Args<'workspace.attach'>): Promise<AgentChangeResult> {
+  attach(args: Args<'workspace.attach'>): Promise<AgentChangeResult> {
+    if (args.workspace.mode === 'mount') return attachMount(this.connection.requireClient(), this.deps, args.agent, args.workspace);
     return notYet('Bringing a project into an agent');
   }
 

@@ -1,0 +1,165 @@
+import { execFile } from 'node:child_process';
+import { lchown, lstat, mkdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { EnclaveError } from '../../../shared/errors.js';
+import type { AgentChangeResult } from '../../../shared/types.js';
+import { WORKSPACE_PATH, type WorkspaceInspection, type WorkspaceRequest } from '../../../shared/workspace.js';
+import type { IncusClient } from '../../incus/client.js';
+import { patchInstance } from '../../incus/instances.js';
+import { getProject, patchProjectConfig } from '../../incus/projects.js';
+import { USER } from '../activity/activity-log.js';
+import { META_PREFIX } from '../agent-model.js';
+import { workspaceMeta } from './meta.js';
+import { GIT_DIR_DEVICE, HOOKS_PATH_DEVICE, PROTECTED_PATHS, WORKSPACE_DEVICE, workspaceDisk } from './mount-devices.js';
+import { mountSupport } from './mount-support.js';
+import type { WorkspaceDeps, WorkspacePlan } from './service.js';
+
+const run = promisify(execFile);
+type MountRequest = Extract<WorkspaceRequest, { mode: 'mount' }>;
+type Devices = Record<string, Record<string, string>>;
+
+/** Git on the user's own repository, reading only: no system or global hooks or fsmonitor. */
+async function hostGit(dir: string, args: string[]): Promise<string | null> {
+  try {
+    const { stdout } = await run('git', ['-c', 'core.fsmonitor=false', ...args], {
+      cwd: dir,
+      timeout: 10_000,
+      maxBuffer: 64 * 1024,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+    });
+    return stdout.trim();
+  } catch {
+    return null;
+  }
+}
+
+async function kindOf(path: string): Promise<'dir' | 'file' | 'none'> {
+  try {
+    const s = await lstat(path);
+    return s.isDirectory() ? 'dir' : 'file';
+  } catch {
+    return 'none';
+  }
+}
+
+/**
+ * What a mount needs to know of the folder, for when the full inspection (copy-in's) is not
+ * at hand: resolved path, git or plain, HEAD and branch, and whether the mount works.
+ */
+export async function mountInspection(client: IncusClient, path: string): Promise<Pick<WorkspaceInspection, 'path' | 'kind' | 'head' | 'branch' | 'mount'>> {
+  const mount = await mountSupport(path, client);
+  if (!mount.possible) return { path, kind: 'plain', head: null, branch: null, mount };
+  const resolved = await realpath(path);
+  const isGit = (await kindOf(`${resolved}/.git`)) !== 'none';
+  const head = isGit ? await hostGit(resolved, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']) : null;
+  const branch = isGit ? await hostGit(resolved, ['symbolic-ref', '-q', '--short', 'HEAD']) : null;
+  return { path: resolved, kind: isGit ? 'git' : 'plain', head: head && /^[0-9a-f]{40,64}$/.test(head) ? head : null, branch: branch || null, mount };
+}
+
+/** core.hooksPath of the repository's own config, when it points inside the folder: relative to it. */
+async function hooksPathInside(source: string): Promise<string | null> {
+  // --file reads that one file (includes are off with --file): nothing of the user's global config.
+  const value = await hostGit(source, ['config', '--file', '.git/config', '--get', 'core.hooksPath']);
+  if (!value) return null;
+  const abs = isAbsolute(value) ? value : `${source}/${value}`;
+  let resolved: string;
+  try {
+    resolved = await realpath(abs);
+  } catch {
+    return null;
+  }
+  const rel = relative(source, resolved);
+  if (!rel || rel.startsWith('..') || isAbsolute(rel) || rel === '.git' || rel.startsWith('.git/')) return null;
+  return (await kindOf(resolved)) === 'dir' ? rel : null;
+}
+
+/** Makes an empty .git/hooks owned like .git, so that it can be mounted read-only. */
+async function createHooksDir(source: string): Promise<void> {
+  const dir = `${source}/.git/hooks`;
+  await mkdir(dir, { mode: 0o755 });
+  const owner = await stat(`${source}/.git`);
+  await lchown(dir, owner.uid, owner.gid).catch(() => undefined);
+}
+
+/**
+ * The devices of a live mount of `inspection.path` and its workspace meta; refuses when the
+ * mount cannot work here. A missing .git/hooks is created on the host (empty, owned like .git)
+ * so it can be mounted read-only: otherwise the agent could create it and plant a hook.
+ */
+export async function planMount(
+  agent: string,
+  request: MountRequest,
+  inspection: Pick<WorkspaceInspection, 'path' | 'kind' | 'head' | 'branch' | 'mount'>,
+): Promise<WorkspacePlan & { notes: string[] }> {
+  if (!inspection.mount.possible) {
+    throw new EnclaveError('invalid-arguments', `${inspection.mount.reason} Use the isolated copy instead.`);
+  }
+  const source = inspection.path;
+  const notes: string[] = [];
+  const devices: Devices = { [WORKSPACE_DEVICE]: workspaceDisk(source, '', request.readOnly) };
+  if (!request.readOnly) {
+    const git = await kindOf(`${source}/.git`);
+    if (git === 'file') devices['workspace-gitfile'] = workspaceDisk(source, '.git', true);
+    if (git === 'dir') {
+      devices[GIT_DIR_DEVICE] = workspaceDisk(source, '.git', false);
+      if ((await kindOf(`${source}/.git/hooks`)) === 'none') {
+        await createHooksDir(source);
+        notes.push(`Enclave created an empty ${source}/.git/hooks so that it is read-only inside ${agent}.`);
+      }
+      for (const [name, rel] of Object.entries(PROTECTED_PATHS)) {
+        if (name === 'workspace-gitfile') continue;
+        if ((await kindOf(`${source}/${rel}`)) !== 'none') devices[name] = workspaceDisk(source, rel, true);
+      }
+      const hooks = await hooksPathInside(source);
+      if (hooks) devices[HOOKS_PATH_DEVICE] = workspaceDisk(source, hooks, true);
+    }
+    if (git === 'none') notes.push(`${source} is no git repository: nothing in it is protected from ${agent}, a .git it might create included.`);
+  }
+  return {
+    request,
+    inspection: inspection as WorkspaceInspection,
+    workspace: { mode: 'mount', source, kind: inspection.kind, base: inspection.head, branch: inspection.branch, readOnly: request.readOnly },
+    devices,
+    notes,
+  };
+}
+
+/**
+ * Lets the project hold host-folder disks (restricted.devices.disk=allow) before Enclave adds
+ * one. Measured on Incus 6.0.4: "managed" refuses every host path, and restricted.devices.disk.paths
+ * cannot be used instead, because Incus refuses `shift` on a disk under a restricted source path
+ * ("The "shift" property cannot be used with a restricted source path": a shifted mount lets
+ * container root create setuid-root files on the host). So the project allows any host path
+ * while an agent mounts a folder, and the drift check holds every agent to Enclave's own.
+ */
+export async function allowHostDisks(client: IncusClient): Promise<void> {
+  const project = await getProject(client, client.project);
+  if (project.config.restricted !== 'true' || project.config['restricted.devices.disk'] === 'allow') return;
+  await patchProjectConfig(client, client.project, { 'restricted.devices.disk': 'allow' });
+}
+
+/** Mounts a host folder into an existing agent: Incus hotplugs disks into a running container. */
+export async function attachMount(
+  client: IncusClient,
+  deps: WorkspaceDeps,
+  agent: string,
+  request: MountRequest,
+): Promise<AgentChangeResult> {
+  const current = await deps.agents.get(agent);
+  if (current.workspace) {
+    throw new EnclaveError('conflict', `${agent} already has a workspace at ${WORKSPACE_PATH} (${current.workspace.mode} of ${current.workspace.source}).`);
+  }
+  const plan = await planMount(agent, request, await mountInspection(client, request.path));
+  await allowHostDisks(client);
+  const config = Object.fromEntries(Object.entries(workspaceMeta(plan.workspace)).map(([k, v]) => [META_PREFIX + k, v]));
+  const how = request.readOnly ? ' read-only' : '';
+  await deps.locks.run(agent, 'having a folder mounted', () =>
+    deps.activity.track(
+      agent,
+      { kind: 'workspace', done: `folder ${plan.workspace.source} mounted${how} at ${WORKSPACE_PATH}`, failed: `mounting ${plan.workspace.source} failed`, by: USER, expects: ['instance-updated'] },
+      () => patchInstance(client, agent, { config, devices: plan.devices }),
+    ),
+  );
+  return { agent: await deps.agents.reload(agent), notes: plan.notes };
+}
