@@ -19,10 +19,14 @@ const run = promisify(execFile);
 type MountRequest = Extract<WorkspaceRequest, { mode: 'mount' }>;
 type Devices = Record<string, Record<string, string>>;
 
-/** Git on the user's own repository, reading only: no system or global hooks or fsmonitor. */
+/**
+ * Git on the folder the user chose, reading only (rev-parse, symbolic-ref, config --file): none
+ * of these runs a program its config names, fsmonitor is off. safe.directory is that folder,
+ * as the user chose it, so a folder owned by another uid (Enclave run as root) reads too.
+ */
 async function hostGit(dir: string, args: string[]): Promise<string | null> {
   try {
-    const { stdout } = await run('git', ['-c', 'core.fsmonitor=false', ...args], {
+    const { stdout } = await run('git', ['-c', 'core.fsmonitor=false', '-c', `safe.directory=${dir}`, ...args], {
       cwd: dir,
       timeout: 10_000,
       maxBuffer: 64 * 1024,
