@@ -68,7 +68,9 @@ export class IsolationService {
     // A change of a profile fires profile-* (and instance-updated per instance using it, which
     // the agents' mirror already re-reads): put Enclave's back, and re-check the restrictions.
     const profileChange = action.startsWith('profile-');
-    const instanceChange = this.conflicted && (action === 'instance-updated' || action === 'instance-deleted');
+    // A deleted agent may have been the last to mount a folder (Enclave allowed host disks for it
+    // before it existed, so whether one does is only known by looking).
+    const instanceChange = action === 'instance-deleted' || (this.conflicted && action === 'instance-updated');
     if (profileChange || instanceChange) this.scheduleRecheck();
   }
 

@@ -6,7 +6,7 @@
  * and of a tampered one, and the refusal on a filesystem that cannot idmap.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -194,5 +194,15 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
     } finally {
       execFileSync('umount', [merged]);
     }
+  });
+
+  it("deleting the agents leaves the user's folders whole, and the project manages disks again", async () => {
+    const hooksBefore = readdirSync(join(repo, '.git/hooks')).sort();
+    for (const name of [rw, ro, late]) ok(await call('agents.delete', { name }));
+    expect(readFileSync(join(repo, '.git/config'), 'utf8')).toContain('[core]');
+    expect(readdirSync(join(repo, '.git/hooks')).sort()).toEqual(hooksBefore);
+    expect(readFileSync(join(roRepo, 'ro.txt'), 'utf8')).toBe('read only\n');
+    expect(existsSync(join(lateRepo, '.git/config'))).toBe(true);
+    await expect.poll(async () => (await getProject(client, project.name)).config['restricted.devices.disk'], { timeout: 10_000 }).toBe('managed');
   });
 });

@@ -6,6 +6,7 @@ import { EnclaveError } from '../../../shared/errors.js';
 import type { AgentChangeResult } from '../../../shared/types.js';
 import { WORKSPACE_PATH, type WorkspaceInspection, type WorkspaceRequest } from '../../../shared/workspace.js';
 import type { IncusClient } from '../../incus/client.js';
+import { IncusError } from '../../incus/errors.js';
 import { patchInstance } from '../../incus/instances.js';
 import { getProject, patchProjectConfig } from '../../incus/projects.js';
 import { USER } from '../activity/activity-log.js';
@@ -118,6 +119,10 @@ export async function planMount(
       const hooks = await hooksPathInside(source);
       if (hooks) devices[HOOKS_PATH_DEVICE] = workspaceDisk(source, hooks, true);
     }
+    // Measured here: what the agent's root writes is host root's (Incus's shift maps uid 0 to 0).
+    notes.push(
+      `Files ${agent} creates in ${source} belong to root on this computer: your own git cannot add to object folders ${agent}'s commits created, and a setuid program it makes there would run as root. Check before running anything it made.`,
+    );
     if (git === 'none') notes.push(`${source} is no git repository: nothing in it is protected from ${agent}, a .git it might create included.`);
   }
   return {
@@ -138,9 +143,17 @@ export async function planMount(
  * while an agent mounts a folder, and the drift check holds every agent to Enclave's own.
  */
 export async function allowHostDisks(client: IncusClient): Promise<void> {
-  const project = await getProject(client, client.project);
-  if (project.config.restricted !== 'true' || project.config['restricted.devices.disk'] === 'allow') return;
-  await patchProjectConfig(client, client.project, { 'restricted.devices.disk': 'allow' });
+  for (let attempt = 1; ; attempt++) {
+    const project = await getProject(client, client.project);
+    if (project.config.restricted !== 'true' || project.config['restricted.devices.disk'] === 'allow') return;
+    try {
+      await patchProjectConfig(client, client.project, { 'restricted.devices.disk': 'allow' });
+      return;
+    } catch (err) {
+      // The project changed between its read and write (another mount, the isolation service): read again.
+      if (!(err instanceof IncusError && err.status === 412) || attempt >= 5) throw err;
+    }
+  }
 }
 
 /** Mounts a host folder into an existing agent: Incus hotplugs disks into a running container. */
