@@ -55,6 +55,8 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
   const rw = `mnt-rw-${suffix()}`;
   const ro = `mnt-ro-${suffix()}`;
   const late = `mnt-late-${suffix()}`;
+  const hk = `mnt-husky-${suffix()}`;
+  const wt = `mnt-tree-${suffix()}`;
   let repo: string;
   let roRepo: string;
   let lateRepo: string;
@@ -80,7 +82,7 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
     await Promise.all([
       call('agents.create', { name: rw, image: AGENT_IMAGE, workspace: { mode: 'mount', path: repo, readOnly: false } }).then(ok<Agent>),
       call('agents.create', { name: ro, image: AGENT_IMAGE, workspace: { mode: 'mount', path: roRepo, readOnly: true } }).then(ok<Agent>),
-      call('agents.create', { name: late, image: AGENT_IMAGE }).then(ok<Agent>),
+      ...[late, hk, wt].map((name) => call('agents.create', { name, image: AGENT_IMAGE }).then(ok<Agent>)),
     ]);
   });
 
@@ -122,6 +124,27 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
     expect(git(repo, ['-c', 'safe.directory=*', 'rev-parse', 'HEAD']).trim()).toBe(commit.out);
   });
 
+  it("protects a hooks path inside the folder (husky's) and a worktree's .git file", async () => {
+    const husky = userRepo({ '.husky/pre-commit': '#!/bin/sh\necho user hook\n', 'x.txt': 'x\n' });
+    git(husky, ['-c', 'safe.directory=*', 'config', 'core.hooksPath', '.husky']);
+    const main = userRepo({ 'm.txt': 'm\n' });
+    const tree = `${main}-tree`;
+    folders.push(husky, main, tree);
+    git(main, ['-c', 'safe.directory=*', 'worktree', 'add', '-q', '-b', 'side', tree]);
+    execFileSync('chown', ['-R', `${USER_UID}:${USER_UID}`, husky, main, tree]);
+    const a = ok<AgentChangeResult>(await call('workspace.attach', { agent: hk, workspace: { mode: 'mount', path: husky, readOnly: false } }));
+    expect(a.agent.workspace?.source).toBe(husky);
+    expect((await sh(hk, 'echo "touch /tmp/pwned" >> /workspace/.husky/pre-commit')).err).toMatch(/Read-only file system/);
+    expect((await sh(hk, 'echo fine >> /workspace/x.txt')).code).toBe(0);
+    expect(readFileSync(join(husky, '.husky/pre-commit'), 'utf8')).toBe('#!/bin/sh\necho user hook\n');
+    const gitFile = readFileSync(join(tree, '.git'), 'utf8');
+    ok<AgentChangeResult>(await call('workspace.attach', { agent: wt, workspace: { mode: 'mount', path: tree, readOnly: false } }));
+    expect((await sh(wt, 'cat /workspace/m.txt')).out).toBe('m');
+    expect((await sh(wt, 'echo "gitdir: /workspace/evil" > /workspace/.git')).err).toMatch(/Read-only file system/);
+    expect((await sh(wt, 'rm -f /workspace/.git')).err).toMatch(/busy/i);
+    expect(readFileSync(join(tree, '.git'), 'utf8')).toBe(gitFile);
+  });
+
   it('refuses every write in read-only mode', async () => {
     const w = await sh(ro, 'echo x > /workspace/new; echo y >> /workspace/ro.txt; rm /workspace/ro.txt');
     expect(w.err).toMatch(/Read-only file system/);
@@ -152,7 +175,7 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
     expect(p.config['restricted.devices.disk']).toBe('allow');
     expect(p.config['restricted.devices.nic']).toBe('managed');
     expect(backend.connection.status.state).toBe('connected');
-    for (const name of [rw, ro, late]) {
+    for (const name of [rw, ro, late, hk, wt]) {
       const agent = await getAgent(name);
       expect(agent.isolation).toEqual([]);
     }
@@ -198,7 +221,7 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
 
   it("deleting the agents leaves the user's folders whole, and the project manages disks again", async () => {
     const hooksBefore = readdirSync(join(repo, '.git/hooks')).sort();
-    for (const name of [rw, ro, late]) ok(await call('agents.delete', { name }));
+    for (const name of [rw, ro, late, hk, wt]) ok(await call('agents.delete', { name }));
     expect(readFileSync(join(repo, '.git/config'), 'utf8')).toContain('[core]');
     expect(readdirSync(join(repo, '.git/hooks')).sort()).toEqual(hooksBefore);
     expect(readFileSync(join(roRepo, 'ro.txt'), 'utf8')).toBe('read only\n');
