@@ -6,7 +6,7 @@
  * and of a tampered one, and the refusal on a filesystem that cannot idmap.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -217,6 +217,20 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
     } finally {
       execFileSync('umount', [merged]);
     }
+  });
+
+  it('refuses a folder inside another agent\'s mount, and a link where a protected path should be', async () => {
+    const nested = await call('agents.create', { name: `mnt-in-${suffix()}`, image: AGENT_IMAGE, workspace: { mode: 'mount', path: join(repo, 'src'), readOnly: false } });
+    expect(nested.ok ? '' : nested.error.message).toBe(`${join(repo, 'src')} is inside ${repo}, which ${rw} mounts: one agent could then redirect the other's mount. Mount the same folder, or use the isolated copy instead.`);
+    // As an agent with a writable .git could leave it: .git/info a link to /etc.
+    const linked = userRepo({ 'l.txt': 'l\n' });
+    folders.push(linked);
+    rmSync(join(linked, '.git/info'), { recursive: true, force: true });
+    symlinkSync('/etc', join(linked, '.git/info'));
+    const name = `mnt-link-${suffix()}`;
+    const reply = await call('agents.create', { name, image: AGENT_IMAGE, workspace: { mode: 'mount', path: linked, readOnly: false } });
+    expect(reply.ok ? '' : reply.error.message).toMatch(new RegExp(`^${linked}/\\.git/info is a symbolic link: Enclave mounts no link`));
+    expect(ok<Agent[]>(await call('agents.list')).some((a) => a.name === name)).toBe(false);
   });
 
   it("deleting the agents leaves the user's folders whole, and the project manages disks again", async () => {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { lchown, lstat, mkdir, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { EnclaveError } from '../../../shared/errors.js';
 import type { AgentChangeResult } from '../../../shared/types.js';
@@ -39,13 +39,40 @@ async function hostGit(dir: string, args: string[]): Promise<string | null> {
   }
 }
 
-async function kindOf(path: string): Promise<'dir' | 'file' | 'none'> {
+async function kindOf(path: string): Promise<'dir' | 'file' | 'link' | 'none'> {
   try {
     const s = await lstat(path);
-    return s.isDirectory() ? 'dir' : 'file';
+    return s.isSymbolicLink() ? 'link' : s.isDirectory() ? 'dir' : 'file';
   } catch {
     return 'none';
   }
+}
+
+/**
+ * Incus follows links in a disk's source. A link where a protected path should be may come from
+ * an agent that mounts the folder already (its .git is writable): mounted, it would hand the
+ * link's target, anything on the host, to the new agent.
+ */
+function refuseLink(source: string, rel: string): never {
+  throw new EnclaveError(
+    'invalid-arguments',
+    `${source}/${rel} is a symbolic link: Enclave mounts no link inside a mounted folder (an agent may have made it). Replace it with the real folder or file, or use the isolated copy instead.`,
+  );
+}
+
+/** Whether `a` is `b` or inside it. */
+const within = (a: string, b: string) => a === b || a.startsWith(b.endsWith('/') ? b : `${b}/`);
+
+/**
+ * Another agent's mount of a folder above or below this one could swap a path this mount goes
+ * through for a link (it writes there), and Incus follows it at the next start: refused. The
+ * same folder is fine: its path goes through nothing either agent can write.
+ */
+export function nestedMountProblem(source: string, others: readonly { agent: string; source: string }[]): string | null {
+  const other = others.find((o) => o.source !== source && (within(source, o.source) || within(o.source, source)));
+  if (!other) return null;
+  const how = within(source, other.source) ? 'inside' : 'above';
+  return `${source} is ${how} ${other.source}, which ${other.agent} mounts: one agent could then redirect the other's mount. Mount the same folder, or use the isolated copy instead.`;
 }
 
 /**
@@ -62,21 +89,24 @@ export async function mountInspection(client: IncusClient, path: string): Promis
   return { path: resolved, kind: isGit ? 'git' : 'plain', head: head && /^[0-9a-f]{40,64}$/.test(head) ? head : null, branch: branch || null, mount };
 }
 
-/** core.hooksPath of the repository's own config, when it points inside the folder: relative to it. */
+/**
+ * The top folder of core.hooksPath (the repository's own config) when it points inside the
+ * folder, e.g. husky's .husky for .husky/_. Its top, because a mount point cannot be renamed:
+ * no part of the path can then be swapped for a link that the host's git would follow.
+ */
 async function hooksPathInside(source: string): Promise<string | null> {
   // --file reads that one file (includes are off with --file): nothing of the user's global config.
   const value = await hostGit(source, ['config', '--file', '.git/config', '--get', 'core.hooksPath']);
-  if (!value) return null;
-  const abs = isAbsolute(value) ? value : `${source}/${value}`;
-  let resolved: string;
-  try {
-    resolved = await realpath(abs);
-  } catch {
-    return null;
-  }
-  const rel = relative(source, resolved);
-  if (!rel || rel.startsWith('..') || isAbsolute(rel) || rel === '.git' || rel.startsWith('.git/')) return null;
-  return (await kindOf(resolved)) === 'dir' ? rel : null;
+  if (!value || value.startsWith('~')) return null;
+  const rel = relative(source, resolve(source, value));
+  if (!rel || rel.startsWith('..') || isAbsolute(rel)) return null;
+  const parts = rel.split('/');
+  // Under .git (a mount point of its own), the folder below it: .git/hooks has its own device.
+  const top = parts[0] === '.git' ? parts.slice(0, 2).join('/') : parts[0]!;
+  if (top === '.git' || Object.values(PROTECTED_PATHS).some((p) => p === top)) return null;
+  const kind = await kindOf(`${source}/${top}`);
+  if (kind === 'link') refuseLink(source, top);
+  return kind === 'dir' ? top : null;
 }
 
 /** Makes an empty .git/hooks owned like .git, so that it can be mounted read-only. */
@@ -96,15 +126,20 @@ export async function planMount(
   agent: string,
   request: MountRequest,
   inspection: Pick<WorkspaceInspection, 'path' | 'kind' | 'head' | 'branch' | 'mount'>,
+  /** The other agents' mounted folders. */
+  others: readonly { agent: string; source: string }[] = [],
 ): Promise<WorkspacePlan & { notes: string[] }> {
   if (!inspection.mount.possible) {
     throw new EnclaveError('invalid-arguments', `${inspection.mount.reason} Use the isolated copy instead.`);
   }
   const source = inspection.path;
+  const nested = nestedMountProblem(source, others.filter((o) => o.agent !== agent));
+  if (nested) throw new EnclaveError('invalid-arguments', nested);
   const notes: string[] = [];
   const devices: Devices = { [WORKSPACE_DEVICE]: workspaceDisk(source, '', request.readOnly) };
   if (!request.readOnly) {
     const git = await kindOf(`${source}/.git`);
+    if (git === 'link') refuseLink(source, '.git');
     if (git === 'file') devices['workspace-gitfile'] = workspaceDisk(source, '.git', true);
     if (git === 'dir') {
       devices[GIT_DIR_DEVICE] = workspaceDisk(source, '.git', false);
@@ -114,7 +149,9 @@ export async function planMount(
       }
       for (const [name, rel] of Object.entries(PROTECTED_PATHS)) {
         if (name === 'workspace-gitfile') continue;
-        if ((await kindOf(`${source}/${rel}`)) !== 'none') devices[name] = workspaceDisk(source, rel, true);
+        const kind = await kindOf(`${source}/${rel}`);
+        if (kind === 'link') refuseLink(source, rel);
+        if (kind !== 'none') devices[name] = workspaceDisk(source, rel, true);
       }
       const hooks = await hooksPathInside(source);
       if (hooks) devices[HOOKS_PATH_DEVICE] = workspaceDisk(source, hooks, true);
@@ -156,6 +193,11 @@ export async function allowHostDisks(client: IncusClient): Promise<void> {
   }
 }
 
+/** The folders other agents mount, from their workspace meta. */
+export async function mountedFolders(deps: Pick<WorkspaceDeps, 'agents'>): Promise<{ agent: string; source: string }[]> {
+  return (await deps.agents.list()).flatMap((a) => (a.workspace?.mode === 'mount' ? [{ agent: a.name, source: a.workspace.source }] : []));
+}
+
 /** Mounts a host folder into an existing agent: Incus hotplugs disks into a running container. */
 export async function attachMount(
   client: IncusClient,
@@ -167,7 +209,7 @@ export async function attachMount(
   if (current.workspace) {
     throw new EnclaveError('conflict', `${agent} already has a workspace at ${WORKSPACE_PATH} (${current.workspace.mode} of ${current.workspace.source}).`);
   }
-  const plan = await planMount(agent, request, await mountInspection(client, request.path));
+  const plan = await planMount(agent, request, await mountInspection(client, request.path), await mountedFolders(deps));
   await allowHostDisks(client);
   const config = Object.fromEntries(Object.entries(workspaceMeta(plan.workspace)).map(([k, v]) => [META_PREFIX + k, v]));
   const how = request.readOnly ? ' read-only' : '';

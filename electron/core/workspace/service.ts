@@ -16,7 +16,7 @@ import type { ActivityLog } from '../activity/activity-log.js';
 import type { AgentLocks } from '../agent-locks.js';
 import type { AgentService } from '../agents.js';
 import type { Connection } from '../connection.js';
-import { allowHostDisks, attachMount, mountInspection, planMount } from './mount.js';
+import { allowHostDisks, attachMount, mountedFolders, mountInspection, planMount } from './mount.js';
 
 type Args<K extends keyof Requests> = z.output<Requests[K]['args']>;
 
@@ -65,7 +65,7 @@ export class WorkspaceService {
   async plan(agent: string, request: WorkspaceRequest, _disk: string): Promise<WorkspacePlan> {
     if (request.mode === 'mount') {
       const client = this.connection.requireClient();
-      const plan = await planMount(agent, request, await mountInspection(client, request.path));
+      const plan = await planMount(agent, request, await mountInspection(client, request.path), await mountedFolders(this.deps));
       await allowHostDisks(client);
       return plan;
     }
