@@ -157,12 +157,14 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
     const result = ok<AgentChangeResult>(await call('workspace.attach', { agent: late, workspace: { mode: 'mount', path: lateRepo, readOnly: false } }));
     expect(result.agent.workspace).toMatchObject({ mode: 'mount', source: lateRepo });
     expect(result.agent.status).toBe('Running');
-    expect(result.notes.join(' ')).toMatch(/created an empty .*\.git\/hooks/);
+    expect(result.notes.join(' ')).toMatch(/created empty \.git\/hooks, \.git\/modules, \.git\/worktrees in /);
+    expect(statSync(join(lateRepo, '.git/modules')).isDirectory()).toBe(true);
     expect(statSync(join(lateRepo, '.git/hooks')).isDirectory()).toBe(true);
     expect(owner(join(lateRepo, '.git/hooks'))).toBe('1000:1000');
     expect((await sh(late, 'cat /workspace/late.txt')).out).toBe('later');
     expect((await sh(late, 'mkdir -p /workspace/.git/hooks && echo bad > /workspace/.git/hooks/post-checkout')).err).toMatch(/Read-only file system/);
     expect(existsSync(join(lateRepo, '.git/hooks/post-checkout'))).toBe(false);
+    expect((await sh(late, 'mkdir /workspace/.git/modules/planted')).err).toMatch(/Read-only file system/);
     const log = ok<ActivityEntry[]>(await call('activity.list', { agent: late }));
     expect(log.some((e) => e.kind === 'workspace' && e.message.includes(lateRepo))).toBe(true);
     const again = await call('workspace.attach', { agent: late, workspace: { mode: 'mount', path: lateRepo, readOnly: false } });
@@ -231,6 +233,7 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
     const reply = await call('agents.create', { name, image: AGENT_IMAGE, workspace: { mode: 'mount', path: linked, readOnly: false } });
     expect(reply.ok ? '' : reply.error.message).toMatch(new RegExp(`^${linked}/\\.git/info is a symbolic link: Enclave mounts no link`));
     expect(ok<Agent[]>(await call('agents.list')).some((a) => a.name === name)).toBe(false);
+    expect(existsSync(join(linked, '.git/modules'))).toBe(false); // refused before changing anything
   });
 
   it("deleting the agents leaves the user's folders whole, and the project manages disks again", async () => {

@@ -109,9 +109,16 @@ async function hooksPathInside(source: string): Promise<string | null> {
   return kind === 'dir' ? top : null;
 }
 
-/** Makes an empty .git/hooks owned like .git, so that it can be mounted read-only. */
-async function createHooksDir(source: string): Promise<void> {
-  const dir = `${source}/.git/hooks`;
+/**
+ * The protected folders of .git that must exist to be mounted read-only: a missing one the agent
+ * could create (its .git is writable) and fill: hooks with hooks; modules with a submodule's
+ * repository (config and hooks) that the user's next `git submodule update` adopts; info with
+ * attributes; worktrees with a worktree's gitdir. Created empty on the host, owned like .git.
+ */
+const MADE_IF_MISSING = ['.git/hooks', '.git/modules', '.git/info', '.git/worktrees'] as const;
+
+async function createEmptyDir(source: string, rel: string): Promise<void> {
+  const dir = `${source}/${rel}`;
   await mkdir(dir, { mode: 0o755 });
   const owner = await stat(`${source}/.git`);
   await lchown(dir, owner.uid, owner.gid).catch(() => undefined);
@@ -119,8 +126,10 @@ async function createHooksDir(source: string): Promise<void> {
 
 /**
  * The devices of a live mount of `inspection.path` and its workspace meta; refuses when the
- * mount cannot work here. A missing .git/hooks is created on the host (empty, owned like .git)
- * so it can be mounted read-only: otherwise the agent could create it and plant a hook.
+ * mount cannot work here. Missing protected folders of .git are created on the host (empty,
+ * owned like .git) so they can be mounted read-only: otherwise the agent could create them and
+ * plant a hook there. A missing .git/config.worktree is left: the host's git reads it only with
+ * extensions.worktreeConfig, which lives in the read-only .git/config.
  */
 export async function planMount(
   agent: string,
@@ -143,14 +152,18 @@ export async function planMount(
     if (git === 'file') devices['workspace-gitfile'] = workspaceDisk(source, '.git', true);
     if (git === 'dir') {
       devices[GIT_DIR_DEVICE] = workspaceDisk(source, '.git', false);
-      if ((await kindOf(`${source}/.git/hooks`)) === 'none') {
-        await createHooksDir(source);
-        notes.push(`Enclave created an empty ${source}/.git/hooks so that it is read-only inside ${agent}.`);
+      for (const rel of Object.values(PROTECTED_PATHS)) if ((await kindOf(`${source}/${rel}`)) === 'link') refuseLink(source, rel);
+      const made: string[] = [];
+      for (const rel of MADE_IF_MISSING) {
+        if ((await kindOf(`${source}/${rel}`)) !== 'none') continue;
+        await createEmptyDir(source, rel);
+        made.push(rel);
       }
+      if (made.length) notes.push(`Enclave created empty ${made.join(', ')} in ${source} so that ${made.length === 1 ? 'it is' : 'they are'} read-only inside ${agent}.`);
       for (const [name, rel] of Object.entries(PROTECTED_PATHS)) {
         if (name === 'workspace-gitfile') continue;
         const kind = await kindOf(`${source}/${rel}`);
-        if (kind === 'link') refuseLink(source, rel);
+        if (kind === 'link') refuseLink(source, rel); // made meanwhile
         if (kind !== 'none') devices[name] = workspaceDisk(source, rel, true);
       }
       const hooks = await hooksPathInside(source);
