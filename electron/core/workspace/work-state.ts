@@ -26,7 +26,12 @@ idx="$(git rev-parse --git-dir)/enclave-review-index"
 [ -f "$idx" ] || { [ -f "$(git rev-parse --git-dir)/index" ] && cp "$(git rev-parse --git-dir)/index" "$idx" || true; }
 head=$(git rev-parse -q --verify HEAD^{commit} || echo none)
 GIT_INDEX_FILE="$idx" ${SAFE_GIT} add -A . >/dev/null 2>&1
-tree=$(GIT_INDEX_FILE="$idx" ${SAFE_GIT} write-tree)
+tree=$(GIT_INDEX_FILE="$idx" ${SAFE_GIT} write-tree 2>/dev/null) || {
+  # A blob only Enclave's index named was collected (the agent ran git gc): start it afresh.
+  rm -f "$idx"
+  GIT_INDEX_FILE="$idx" ${SAFE_GIT} add -A . >/dev/null 2>&1
+  tree=$(GIT_INDEX_FILE="$idx" ${SAFE_GIT} write-tree)
+}
 echo "ok $head $tree"`;
 
 export interface WorkState {
