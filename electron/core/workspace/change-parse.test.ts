@@ -71,6 +71,10 @@ describe('parseDiffTree', () => {
     const whole = raw(`:100644 100644 ${A} ${B} M`, 'x');
     expect(() => parseDiffTree(buf(whole.slice(0, -1)), false)).toThrow(/does not end with a NUL/);
     expect(() => parseDiffTree(buf(whole.replaceAll('\0', '\n')), false)).toThrow(AgentOutputError);
+    // A flood without NULs, cut at the cap, is no list with nothing in it.
+    expect(() => parseDiffTree(Buffer.alloc(8 * 1024 * 1024, 'garbage\n'), true)).toThrow(/bytes without a NUL/);
+    // Nor is a flood of NULs.
+    expect(() => parseDiffTree(Buffer.alloc(1024 * 1024), true)).toThrow(AgentOutputError);
   });
 
   it('output cut at the cap gives the whole records before the cut', () => {

@@ -50,6 +50,7 @@ const MODES = new Set(['000000', '100644', '100755', '120000', '160000']);
 export const ABSENT_MODE = '000000';
 export const GITLINK_MODE = '160000';
 const MAX_PATH_BYTES = 4096;
+const MAX_FIELD_BYTES = MAX_PATH_BYTES + 200;
 /** More lines than any file can have that a diff could count in its time bounds. */
 const MAX_COUNT = 1e12;
 
@@ -75,6 +76,8 @@ export function nulFields(out: Buffer, cut: boolean, what: string): Buffer[] {
     start = end + 1;
   }
   if (start < out.length && !cut) throw new AgentOutputError(what, 'output that does not end with a NUL');
+  // Cut output ends inside a field, but never one longer than the longest a record has (a path and its counts).
+  if (out.length - start > MAX_FIELD_BYTES) throw new AgentOutputError(what, `${out.length - start} bytes without a NUL`);
   return fields;
 }
 

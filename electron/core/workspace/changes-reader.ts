@@ -29,9 +29,13 @@ import {
 } from './change-parse.js';
 import type { WorkState } from './work-state.js';
 
-/** Lists of files: what the agent's git may print and how long it may take. */
-export const LIST_MAX_BYTES = 8 * 1024 * 1024;
-export const LIST_TIMEOUT_MS = 60_000;
+/** How long the agent's git may take to list, and how much it may print. */
+export interface ReadBounds {
+  timeoutMs: number;
+  maxOutputBytes: number;
+}
+
+export const LIST_BOUNDS: ReadBounds = { timeoutMs: 60_000, maxOutputBytes: 8 * 1024 * 1024 };
 const SMALL_TIMEOUT_MS = 20_000;
 /** Git LFS pointer files are under 1 KiB and start with this line. */
 const LFS_POINTER = Buffer.from('version https://git-lfs.github.com/spec/v1');
@@ -64,10 +68,10 @@ async function baseExists(client: IncusClient, agent: string, base: string): Pro
   return info?.type === 'commit';
 }
 
-async function isAncestor(client: IncusClient, agent: string, base: string, head: string): Promise<boolean> {
+async function isAncestor(client: IncusClient, agent: string, base: string, head: string, bounds: ReadBounds): Promise<boolean> {
   const out = await agentGit(client, agent, ['merge-base', '--is-ancestor', base, head], {
     what: 'the history since the base',
-    timeoutMs: LIST_TIMEOUT_MS,
+    timeoutMs: bounds.timeoutMs,
     maxOutputBytes: 4096,
     answers: [1],
   });
@@ -75,25 +79,31 @@ async function isAncestor(client: IncusClient, agent: string, base: string, head
 }
 
 /** base..tree (or HEAD..tree): raw entries with rename detection, and line counts when asked. */
-async function diffTrees(client: IncusClient, agent: string, from: string, to: string, numstat: boolean, what: string) {
+async function diffTrees(client: IncusClient, agent: string, from: string, to: string, numstat: boolean, what: string, bounds: ReadBounds) {
   const args = ['diff-tree', '-r', '-z', '-M', '--raw', ...(numstat ? ['--numstat'] : []), '--no-abbrev', '--no-ext-diff', '--no-textconv', from, to];
-  const out = await agentGit(client, agent, args, { what, timeoutMs: LIST_TIMEOUT_MS, maxOutputBytes: LIST_MAX_BYTES, keepCut: true });
+  const out = await agentGit(client, agent, args, { what, ...bounds, keepCut: true });
   return parsed(agent, () => parseDiffTree(out.stdout, out.cut, what));
 }
 
-async function commitsSince(client: IncusClient, agent: string, base: string | null, head: string): Promise<WorkspaceCommit[]> {
+async function commitsSince(client: IncusClient, agent: string, base: string | null, head: string, bounds: ReadBounds): Promise<WorkspaceCommit[]> {
   const range = base ? [head, '--not', base] : [head];
   const out = await agentGit(
     client,
     agent,
     ['-c', 'log.showSignature=false', 'log', '-z', '--no-color', '--no-decorate', '--no-mailmap', `-n${MAX_COMMITS}`, LOG_FORMAT, ...range, '--'],
-    { what: 'the commits since the base', timeoutMs: LIST_TIMEOUT_MS, maxOutputBytes: 1024 * 1024 },
+    { what: 'the commits since the base', timeoutMs: bounds.timeoutMs, maxOutputBytes: 1024 * 1024 },
   );
   return parsed(agent, () => parseLog(out.stdout));
 }
 
 /** Which listed files are Git LFS pointers: their blob (after, or before a deletion) is small and starts so. */
-async function lfsPointers(client: IncusClient, agent: string, entries: RawEntry[], counts: Map<string, LineCounts>): Promise<Set<string>> {
+async function lfsPointers(
+  client: IncusClient,
+  agent: string,
+  entries: RawEntry[],
+  counts: Map<string, LineCounts>,
+  bounds: ReadBounds,
+): Promise<Set<string>> {
   const side = (e: RawEntry) => (e.newBlob ? { blob: e.newBlob, mode: e.newMode } : { blob: e.oldBlob as string, mode: e.oldMode });
   const candidates = new Set<string>();
   for (const e of entries) {
@@ -104,8 +114,7 @@ async function lfsPointers(client: IncusClient, agent: string, entries: RawEntry
   const ids = [...candidates];
   const checked = await agentGit(client, agent, ['cat-file', '--batch-check'], {
     what: 'the sizes of changed files',
-    timeoutMs: LIST_TIMEOUT_MS,
-    maxOutputBytes: LIST_MAX_BYTES,
+    ...bounds,
     stdin: Buffer.from(ids.map((id) => `${id}\n`).join('')),
   });
   const small = parsed(agent, () => parseBatchCheck(checked.stdout, ids))
@@ -114,7 +123,7 @@ async function lfsPointers(client: IncusClient, agent: string, entries: RawEntry
   if (!small.length) return new Set();
   const out = await agentGit(client, agent, ['cat-file', '--batch'], {
     what: 'small changed files',
-    timeoutMs: LIST_TIMEOUT_MS,
+    timeoutMs: bounds.timeoutMs,
     maxOutputBytes: small.length * (LFS_MAX_BYTES + 100),
     stdin: Buffer.from(small.map((id) => `${id}\n`).join('')),
   });
@@ -151,22 +160,28 @@ function shortId(sha: string): string {
  * Reads the agent's work as `state` (readWorkState's answer) describes it, against the
  * workspace's base. `readAt` is left 0: the caller stamps it.
  */
-export async function readChanges(client: IncusClient, agent: string, workspace: AgentWorkspace, state: WorkState): Promise<ChangesRead> {
+export async function readChanges(
+  client: IncusClient,
+  agent: string,
+  workspace: AgentWorkspace,
+  state: WorkState,
+  bounds: ReadBounds = LIST_BOUNDS,
+): Promise<ChangesRead> {
   const { head, tree } = state;
   const base = workspace.base;
   let rewritten = false;
   let listable = true;
   if (base) {
     listable = await baseExists(client, agent, base);
-    rewritten = !listable || !head || !(await isAncestor(client, agent, base, head));
+    rewritten = !listable || !head || !(await isAncestor(client, agent, base, head, bounds));
   }
   const from = base ?? emptyTree(tree);
 
   const [diff, uncommittedDiff, commits] = listable
     ? await Promise.all([
-        diffTrees(client, agent, from, tree, true, 'the list of changed files'),
-        diffTrees(client, agent, head ?? emptyTree(tree), tree, false, 'the list of uncommitted files'),
-        head ? commitsSince(client, agent, base, head) : Promise.resolve([]),
+        diffTrees(client, agent, from, tree, true, 'the list of changed files', bounds),
+        diffTrees(client, agent, head ?? emptyTree(tree), tree, false, 'the list of uncommitted files', bounds),
+        head ? commitsSince(client, agent, base, head, bounds) : Promise.resolve([]),
       ])
     : [null, null, [] as WorkspaceCommit[]];
 
@@ -177,7 +192,7 @@ export async function readChanges(client: IncusClient, agent: string, workspace:
     uncommitted.add(pathKey(e.path));
     if (e.from) uncommitted.add(pathKey(e.from));
   }
-  const lfs = await lfsPointers(client, agent, entries, counts);
+  const lfs = await lfsPointers(client, agent, entries, counts, bounds);
   const files = entries.map((e) =>
     changedFile(e, counts.get(pathKey(e.path)), uncommitted.has(pathKey(e.path)) || (e.from !== null && uncommitted.has(pathKey(e.from))), lfs.has(pathKey(e.path))),
   );

@@ -4,7 +4,7 @@ import { WORKSPACE_PATH, type AgentWorkspace, type FileDiff, type WorkspaceChang
 import { pathBytes, workspacePath } from '../../../shared/workspace-paths.js';
 import type { IncusClient } from '../../incus/client.js';
 import { pathKey } from './change-parse.js';
-import { readChanges, type ChangesRead } from './changes-reader.js';
+import { LIST_BOUNDS, readChanges, type ChangesRead, type ReadBounds } from './changes-reader.js';
 import { compareEntries } from './compare.js';
 import { readSides } from './file-diff.js';
 import { pathChanges, type PathChange, type Version } from './versions.js';
@@ -64,6 +64,8 @@ export class ChangesService {
   private readonly cache = new Map<string, { key: string; read: ChangesRead }>();
   /** How a read is made (replaceable so tests can count reads). */
   reader: typeof readChanges = readChanges;
+  /** The bounds of one read's listing commands. */
+  bounds: ReadBounds = LIST_BOUNDS;
 
   constructor(
     private readonly connection: ClientSource,
@@ -104,7 +106,7 @@ export class ChangesService {
     const key = `${ws.mode}\0${ws.base ?? ''}\0${ws.branch ?? ''}\0${state.fingerprint}`;
     const cached = this.cache.get(name);
     if (cached?.key === key) return { agent, workspace: ws, read: cached.read };
-    const read = await this.reader(client, name, ws, state);
+    const read = await this.reader(client, name, ws, state, this.bounds);
     read.changes.readAt = Date.now();
     this.cache.delete(name);
     this.cache.set(name, { key, read });
