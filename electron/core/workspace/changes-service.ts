@@ -3,12 +3,13 @@ import type { Agent, AgentsChange } from '../../../shared/types.js';
 import { WORKSPACE_PATH, type AgentWorkspace, type FileDiff, type WorkspaceChanges, type WorkspaceComparison } from '../../../shared/workspace.js';
 import { pathBytes, workspacePath } from '../../../shared/workspace-paths.js';
 import type { IncusClient } from '../../incus/client.js';
+import { ExecLimitError } from '../../incus/exec.js';
 import { pathKey } from './change-parse.js';
 import { LIST_BOUNDS, readChanges, type ChangesRead, type ReadBounds } from './changes-reader.js';
 import { compareEntries } from './compare.js';
 import { readSides } from './file-diff.js';
 import { pathChanges, type PathChange, type Version } from './versions.js';
-import { readWorkState } from './work-state.js';
+import { readWorkState, type WorkState } from './work-state.js';
 
 /** What the changes reader needs of the agents: one agent, and word when one goes. */
 export interface AgentSource {
@@ -62,8 +63,11 @@ function idBytes(id: string): Buffer {
  */
 export class ChangesService {
   private readonly cache = new Map<string, { key: string; read: ChangesRead }>();
-  /** How a read is made (replaceable so tests can count reads). */
+  /** The read under way per agent: a call that wants the same read waits for it rather than making another. */
+  private readonly inflight = new Map<string, { key: string; read: Promise<ChangesRead> }>();
+  /** How a read is made, and the work state (replaceable so tests can count and fake them). */
   reader: typeof readChanges = readChanges;
+  workState: typeof readWorkState = readWorkState;
   /** The bounds of one read's listing commands. */
   bounds: ReadBounds = LIST_BOUNDS;
 
@@ -72,12 +76,17 @@ export class ChangesService {
     private readonly agents: AgentSource,
   ) {
     agents.on('changed', (change) => {
-      if (change.kind === 'removed') this.cache.delete(change.name);
+      if (change.kind === 'removed') this.forget(change.name);
       if (change.kind === 'reset') {
         const names = new Set(change.agents.map((a) => a.name));
-        for (const name of this.cache.keys()) if (!names.has(name)) this.cache.delete(name);
+        for (const name of [...this.cache.keys(), ...this.inflight.keys()]) if (!names.has(name)) this.forget(name);
       }
     });
+  }
+
+  private forget(name: string): void {
+    this.cache.delete(name);
+    this.inflight.delete(name);
   }
 
   async changes(name: string): Promise<WorkspaceChanges> {
@@ -98,20 +107,50 @@ export class ChangesService {
       return empty(name, ws, 'plain', `${name}'s workspace is a plain copy of the files (no git repository): there is no base to compare with and no review gate.`);
     }
     const client = this.connection.requireClient();
-    const state = await readWorkState(client, name);
+    const state = await this.readState(client, name);
     if (state === 'missing') {
-      this.cache.delete(name);
+      this.forget(name);
       return empty(name, ws, 'missing', `${WORKSPACE_PATH} or its git repository is gone from ${name}: nothing can be brought back.`);
     }
     const key = `${ws.mode}\0${ws.base ?? ''}\0${ws.branch ?? ''}\0${state.fingerprint}`;
     const cached = this.cache.get(name);
     if (cached?.key === key) return { agent, workspace: ws, read: cached.read };
-    const read = await this.reader(client, name, ws, state, this.bounds);
-    read.changes.readAt = Date.now();
-    this.cache.delete(name);
-    this.cache.set(name, { key, read });
-    if (this.cache.size > MAX_CACHED_AGENTS) this.cache.delete(this.cache.keys().next().value as string);
-    return { agent, workspace: ws, read };
+    return { agent, workspace: ws, read: await this.read(client, name, ws, state, key) };
+  }
+
+  /** Lists the work once per key; only the newest read started for an agent is kept. */
+  private read(client: IncusClient, name: string, ws: AgentWorkspace, state: WorkState, key: string): Promise<ChangesRead> {
+    const flying = this.inflight.get(name);
+    if (flying?.key === key) return flying.read;
+    // The read checks, once done, whether it is still the newest: it needs its own entry, made first.
+    const mine = { key } as { key: string; read: Promise<ChangesRead> };
+    mine.read = (async () => {
+      const done = await this.reader(client, name, ws, state, this.bounds);
+      done.changes.readAt = Date.now();
+      if (this.inflight.get(name) === mine) {
+        this.cache.delete(name);
+        this.cache.set(name, { key, read: done });
+        if (this.cache.size > MAX_CACHED_AGENTS) this.cache.delete(this.cache.keys().next().value as string);
+      }
+      return done;
+    })();
+    this.inflight.set(name, mine);
+    const settle = () => {
+      if (this.inflight.get(name) === mine) this.inflight.delete(name);
+    };
+    mine.read.then(settle, settle);
+    return mine.read;
+  }
+
+  /** The work state, its bounds crossed said in Enclave's words. */
+  private async readState(client: IncusClient, name: string): Promise<WorkState | 'missing'> {
+    try {
+      return await this.workState(client, name);
+    } catch (err) {
+      if (!(err instanceof ExecLimitError)) throw err;
+      const why = err.limit === 'timeout' ? 'did not answer in time' : 'printed far more than a commit and a tree';
+      throw new EnclaveError('unavailable', `Reading the work in ${name} failed: its git ${why} and was stopped.`);
+    }
   }
 
   /** The agent's read; refused with the reason when its work cannot be read. */
@@ -124,6 +163,7 @@ export class ChangesService {
   async fileDiff(args: { agent: string; id: string; from?: string | undefined; against?: string | undefined }): Promise<FileDiff> {
     const path = idBytes(args.id);
     const key = pathKey(path);
+    if (args.against === args.agent) throw new EnclaveError('invalid-arguments', 'Compare an agent with another one.');
     const client = this.connection.requireClient();
     const mine = await this.readable(args.agent);
     const shown = workspacePath(path).path;
@@ -143,7 +183,6 @@ export class ChangesService {
       return { path: shown, id: args.id, old: oldSide as FileDiff['old'], new: newSide as FileDiff['new'] };
     }
 
-    if (args.against === args.agent) throw new EnclaveError('invalid-arguments', 'Compare an agent with another one.');
     const theirs = await this.readable(args.against);
     if (!theirs.workspace.base || theirs.workspace.base !== mine.workspace.base) {
       throw new EnclaveError('conflict', `${args.agent} and ${args.against} did not start from the same base commit: their files cannot be compared.`);
