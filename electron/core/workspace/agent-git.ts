@@ -22,6 +22,11 @@ export interface GitRun {
   answers?: readonly number[];
   /** Past maxOutputBytes, give what was kept (marked cut) instead of failing. */
   keepCut?: boolean;
+  /**
+   * Keep only the first this many bytes inside the agent (`| head -c`), so a big file ends
+   * the command normally instead of it being killed at the output cap.
+   */
+  head?: number;
 }
 
 export interface GitOutput extends ExecResult {
@@ -41,7 +46,9 @@ function bytes(n: number): string {
 export async function agentGit(client: IncusClient, agent: string, args: readonly string[], run: GitRun): Promise<GitOutput> {
   let result: ExecResult;
   try {
-    result = await execCommand(client, agent, [...GIT_ARGV, ...args], {
+    // The shell sees only a constant script; git's arguments follow as its positional parameters.
+    const command = run.head === undefined ? [...GIT_ARGV, ...args] : ['sh', '-c', `"$@" | head -c ${Math.floor(run.head)}`, 'sh', ...GIT_ARGV, ...args];
+    result = await execCommand(client, agent, command, {
       timeoutMs: run.timeoutMs,
       maxOutputBytes: run.maxOutputBytes,
       environment: { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },

@@ -207,6 +207,21 @@ printf 'untracked\\n' > untracked.txt`,
     await expect(fileDiff(a, bytes('keep.txt'), { against: b })).rejects.toThrow(/Neither/);
   });
 
+  it('10,000 changed files: the list holds the first MAX_CHANGED_FILES, marked truncated', async () => {
+    await sh(b, 'mkdir /workspace/many && cd /workspace/many && seq -w 1 10000 | xargs touch');
+    try {
+      const c = await changes(b);
+      expect(c).toMatchObject({ state: 'ok', truncated: true, uncommittedFiles: 10_000 });
+      expect(c.files).toHaveLength(5000);
+      expect(c.files[0]).toMatchObject({ path: 'alike.txt', uncommitted: false });
+      expect(c.files[2]).toMatchObject({ path: 'many/00001', status: 'added', uncommitted: true, additions: 0 });
+      expect(c.files.at(-1)?.path).toBe('many/04998');
+    } finally {
+      await sh(b, 'rm -rf /workspace/many');
+    }
+    expect((await changes(b)).truncated).toBe(false);
+  });
+
   it('says what an agent without a workspace, a stopped one and a plain copy are, without reading', async () => {
     const c = `ch-c-${suffix()}`;
     await backend.handlers['agents.create']({ name: c, image: AGENT_IMAGE, network: { mode: 'none', allow: [], ingress: '', egress: '' } }, { client: null });
@@ -227,6 +242,10 @@ printf 'untracked\\n' > untracked.txt`,
       `mv /usr/bin/git /usr/bin/git.real
 cat > /usr/bin/git <<'EOF'
 #!/bin/sh
+case "$(cat /tmp/git-mode)" in
+  all-flood) head -c 100000 /dev/zero | tr '\\0' x; exit 0;;
+  all-garbage) echo 'ok this is not git'; exit 0;;
+esac
 for arg in "$@"; do
   if [ "$arg" = diff-tree ]; then
     case "$(cat /tmp/git-mode)" in
@@ -255,6 +274,9 @@ chmod +x /usr/bin/git`,
       await expect(hostile('flood')).rejects.toThrow(new RegExp(`^${a}: The agent's git answered ${list} with something else`));
       await expect(hostile('garbage')).rejects.toThrow(/bytes without a NUL/);
       await expect(hostile('nulless')).rejects.toThrow(/does not end with a NUL/);
+      // Every git command hostile, so the work state itself too.
+      await expect(hostile('all-flood')).rejects.toThrow(`Reading the work in ${a} failed: its git printed far more than a commit and a tree and was stopped.`);
+      await expect(hostile('all-garbage')).rejects.toThrow(/not a commit and a tree/);
       const hanging = hostile('hang');
       hanging.catch(() => undefined);
       // Nothing is held meanwhile: the other agent reads, and an action on this one goes through.

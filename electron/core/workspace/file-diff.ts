@@ -78,6 +78,7 @@ export async function readSides(client: IncusClient, agent: string, requests: re
         what: 'a large changed file',
         timeoutMs: BLOB_TIMEOUT_MS,
         maxOutputBytes: MAX_DIFF_SIDE_BYTES,
+        head: MAX_DIFF_SIDE_BYTES,
         keepCut: true,
       });
       found.set(info.id, { size: info.size, content: out.stdout.subarray(0, MAX_DIFF_SIDE_BYTES) });
