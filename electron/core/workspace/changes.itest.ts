@@ -222,6 +222,15 @@ printf 'untracked\\n' > untracked.txt`,
     expect((await changes(b)).truncated).toBe(false);
   });
 
+  it('reads a /workspace that belongs to another user of the agent (git would call it dubious)', async () => {
+    const before = await changes(b);
+    await sh(b, 'chown -R 1000:1000 /workspace && ! git -C /workspace rev-parse 2>/dev/null');
+    const after = await changes(b);
+    expect(after.state).toBe('ok');
+    expect(after.fingerprint).toBe(before.fingerprint);
+    expect(after.files).toEqual(before.files);
+  });
+
   it('says what an agent without a workspace, a stopped one and a plain copy are, without reading', async () => {
     const c = `ch-c-${suffix()}`;
     await backend.handlers['agents.create']({ name: c, image: AGENT_IMAGE, network: { mode: 'none', allow: [], ingress: '', egress: '' } }, { client: null });
