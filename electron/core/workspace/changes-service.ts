@@ -171,7 +171,10 @@ export class ChangesService {
 
     if (!args.against) {
       const change = pathChanges(mine.read.entries).get(key);
-      if (!change || change.movedAway) throw new EnclaveError('not-found', `${shown} is not among the files ${args.agent} changed (the list may have changed: read it again).`);
+      if (!change || change.movedAway) {
+        const why = mine.read.changes.truncated ? `the list holds only the first ${mine.read.entries.length}` : 'the list may have changed: read it again';
+        throw new EnclaveError('not-found', `${shown} is not among the files ${args.agent} changed (${why}).`);
+      }
       if (args.from !== undefined && !(change.entry.from && pathKey(change.entry.from) === pathKey(idBytes(args.from)))) {
         throw new EnclaveError('not-found', `${args.agent} did not rename ${shown} from that path (the list may have changed: read it again).`);
       }
