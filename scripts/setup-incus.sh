@@ -64,6 +64,8 @@ command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v busybox >/dev/null 2>&1 || need+=(busybox-static)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+# Workspaces: Enclave runs git on the host (inspecting a project, the review gate's fetch).
+command -v git >/dev/null 2>&1 || need+=(git)
 # The disk-escape test builds a static probe (gcc -static needs libc6-dev's libc.a).
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
 [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || [ "$(uname -m)" != x86_64 ] || need+=(libc6-dev)
@@ -71,7 +73,7 @@ if [ "${#need[@]}" -gt 0 ]; then
   say "installing ${need[*]}"
   apt_install "${need[@]}"
 else
-  say "btrfs-progs, debootstrap, chromium, busybox, tmux, gcc present"
+  say "btrfs-progs, debootstrap, chromium, busybox, tmux, git, gcc present"
 fi
 
 # --- daemon -----------------------------------------------------------------

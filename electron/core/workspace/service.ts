@@ -16,6 +16,7 @@ import type { ActivityLog } from '../activity/activity-log.js';
 import type { AgentLocks } from '../agent-locks.js';
 import type { AgentService } from '../agents.js';
 import type { Connection } from '../connection.js';
+import { ChangesService } from './changes-service.js';
 import { allowHostDisks, attachMount, mountedFolders, mountInspection, planMount } from './mount.js';
 
 type Args<K extends keyof Requests> = z.output<Requests[K]['args']>;
@@ -52,10 +53,15 @@ function notYet(what: string): never {
  * reaches them.
  */
 export class WorkspaceService {
+  /** The changes reader (changes, fileDiff, compare). */
+  readonly reading: ChangesService;
+
   constructor(
     readonly connection: Connection,
     readonly deps: WorkspaceDeps,
-  ) {}
+  ) {
+    this.reading = new ChangesService(connection, deps.agents);
+  }
 
   inspect(_args: Args<'workspace.inspect'>): Promise<WorkspaceInspection> {
     return notYet('Inspecting a project');
@@ -83,16 +89,16 @@ export class WorkspaceService {
     return notYet('Bringing a project into an agent');
   }
 
-  changes(_agent: string): Promise<WorkspaceChanges> {
-    return notYet('Reading changes');
+  changes(agent: string): Promise<WorkspaceChanges> {
+    return this.reading.changes(agent);
   }
 
-  fileDiff(_args: Args<'workspace.fileDiff'>): Promise<FileDiff> {
-    return notYet('Reading a file diff');
+  fileDiff(args: Args<'workspace.fileDiff'>): Promise<FileDiff> {
+    return this.reading.fileDiff(args);
   }
 
-  compare(_args: Args<'workspace.compare'>): Promise<WorkspaceComparison> {
-    return notYet('Comparing agents');
+  compare(args: Args<'workspace.compare'>): Promise<WorkspaceComparison> {
+    return this.reading.compare(args);
   }
 
   fetch(_args: Args<'workspace.fetch'>): Promise<BroughtBack> {

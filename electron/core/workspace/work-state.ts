@@ -8,8 +8,10 @@ import { execCommand } from '../../incus/exec.js';
  * Git as Enclave runs it inside an agent: nothing of the repository's own config that runs
  * programs (fsmonitor, hooks, pagers, external diff or text conversion) is used. The git
  * binary itself is the agent's, so everything it prints is untrusted and parsed strictly.
+ * safe.directory: Enclave runs it as root, and /workspace may belong to another user of the
+ * agent (then git would refuse it as "dubious ownership" and the work would read as missing).
  */
-export const SAFE_GIT = 'git -c core.fsmonitor=false -c core.hooksPath=/dev/null -c core.pager=cat -c diff.external= -c core.untrackedCache=false --no-pager';
+export const SAFE_GIT = `git -c core.fsmonitor=false -c core.hooksPath=/dev/null -c core.pager=cat -c diff.external= -c core.untrackedCache=false -c safe.directory=${WORKSPACE_PATH} --no-pager`;
 
 /** The index Enclave keeps of its own inside the agent's repository, so the agent's index is never touched. */
 export const REVIEW_INDEX = '.git/enclave-review-index';
@@ -21,12 +23,17 @@ export const REVIEW_INDEX = '.git/enclave-review-index';
  */
 const SCRIPT = `set -e
 cd ${WORKSPACE_PATH} 2>/dev/null || { echo missing; exit 0; }
-git rev-parse --git-dir >/dev/null 2>&1 || { echo missing; exit 0; }
-idx="$(git rev-parse --git-dir)/enclave-review-index"
-[ -f "$idx" ] || { [ -f "$(git rev-parse --git-dir)/index" ] && cp "$(git rev-parse --git-dir)/index" "$idx" || true; }
-head=$(git rev-parse -q --verify HEAD^{commit} || echo none)
+${SAFE_GIT} rev-parse --git-dir >/dev/null 2>&1 || { echo missing; exit 0; }
+idx="$(${SAFE_GIT} rev-parse --git-dir)/enclave-review-index"
+[ -f "$idx" ] || { [ -f "$(${SAFE_GIT} rev-parse --git-dir)/index" ] && cp "$(${SAFE_GIT} rev-parse --git-dir)/index" "$idx" || true; }
+head=$(${SAFE_GIT} rev-parse -q --verify HEAD^{commit} || echo none)
 GIT_INDEX_FILE="$idx" ${SAFE_GIT} add -A . >/dev/null 2>&1
-tree=$(GIT_INDEX_FILE="$idx" ${SAFE_GIT} write-tree)
+tree=$(GIT_INDEX_FILE="$idx" ${SAFE_GIT} write-tree 2>/dev/null) || {
+  # A blob only Enclave's index named was collected (the agent ran git gc): start it afresh.
+  rm -f "$idx"
+  GIT_INDEX_FILE="$idx" ${SAFE_GIT} add -A . >/dev/null 2>&1
+  tree=$(GIT_INDEX_FILE="$idx" ${SAFE_GIT} write-tree)
+}
 echo "ok $head $tree"`;
 
 export interface WorkState {
