@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../../shared/api.js';
 import type { ActivityEntry, Agent, AgentChangeResult } from '../../../shared/types.js';
+import type { WorkspaceChanges } from '../../../shared/workspace.js';
 import type { IncusClient } from '../../incus/client.js';
 import { execCommand } from '../../incus/exec.js';
 import { getProject } from '../../incus/projects.js';
@@ -122,6 +123,16 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
     const commit = await sh(rw, 'cd /workspace && git -c safe.directory=* -c user.name=a -c user.email=a@a.invalid commit -qam "agent work" && git -c safe.directory=* rev-parse HEAD');
     expect(commit.code).toBe(0);
     expect(git(repo, ['-c', 'safe.directory=*', 'rev-parse', 'HEAD']).trim()).toBe(commit.out);
+  });
+
+  it("reads the agent's work on the mounted folder through the changes reader", async () => {
+    const changes = ok<WorkspaceChanges>(await call('workspace.changes', { agent: rw }));
+    expect(changes.state).toBe('ok');
+    expect(changes.mode).toBe('mount');
+    expect(changes.commits.map((c) => c.subject)).toEqual(['agent work']);
+    expect(changes.files.map((f) => `${f.status}:${f.path}`).sort()).toEqual(['added:host-made', 'added:made-inside', 'modified:a.txt']);
+    // The reader keeps its own index in the repository's .git: in a mount, the user's, written as root.
+    expect(owner(join(repo, '.git/enclave-review-index'))).toBe('0:0');
   });
 
   it("protects a hooks path inside the folder (husky's) and a worktree's .git file", async () => {
