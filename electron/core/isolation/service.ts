@@ -224,6 +224,8 @@ export class IsolationService {
     // With this agent fixed, the project may be restricted at last.
     if (this.conflicted) await this.recheck();
     const agent = await this.deps.agents.reload(args.agent);
-    return { agent, notes: fixNotes(done.fix.fixed, done.running, nic) };
+    const notes = fixNotes(done.fix.fixed, done.running, nic);
+    if (done.fix.restoresWorkspace && done.running) notes.push('It was stopped and started again to restore its workspace mount: Incus deletes a mounted file it changes on a running agent.');
+    return { agent, notes };
   }
 }

@@ -209,6 +209,7 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
     const fixed = ok<AgentChangeResult>(await call('agents.fixIsolation', { agent: rw }));
     expect(fixed.agent.isolation).toEqual([]);
     expect(fixed.agent.status).toBe('Running');
+    expect(fixed.notes.join(' ')).toMatch(/stopped and started again to restore its workspace mount/);
     expect((await sh(rw, 'echo bad > /workspace/.git/hooks/pre-push')).err).toMatch(/Read-only file system/);
     expect(existsSync(join(repo, '.git/hooks/pre-push'))).toBe(false);
     expect(existsSync(join(repo, '.git/config'))).toBe(true);
