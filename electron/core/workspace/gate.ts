@@ -103,7 +103,7 @@ export class ReviewGate {
       );
     const disk = sizeBytes(agent.limits.disk);
     const maxBytes = Number.isFinite(disk) && disk > 0 ? Math.min(disk, this.limits.maxBundleBytes) : this.limits.maxBundleBytes;
-    const tmp = await mkdtemp(join(tmpdir(), 'enclave-gate-'));
+    const tmp = await mkdtemp(join(tmpdir(), 'enclave-gate-work-'));
     try {
       const out = await bundleOut(client, name, commit, ws.base, force, tmp, { maxBytes, timeoutMs: this.limits.timeoutMs });
       if (out.kind === 'rewritten') throw rewritten();

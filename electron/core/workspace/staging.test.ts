@@ -48,7 +48,7 @@ describe('Staging', () => {
   it('imports a bundle, lists its files, and the branch lands in the host without touching its checkout', async () => {
     const { host, base, commit, bundle } = setup((c) => commitAll(c, { 'a.txt': 'one\n2\nthree\n', 'new.txt': 'new\n' }, 'agent work'));
     writeFileSync(join(host, 'keep.txt'), 'edited by the user\n');
-    const staging = await Staging.create(host, temp('enclave-gate-'), T);
+    const staging = await Staging.create(host, temp('enclave-stagingtest-'), T);
     expect(await staging.hasCommit(base)).toBe(true);
     await staging.importBundle(bundle, commit, 'x');
     expect(await staging.isAncestor(base, commit)).toBe(true);
@@ -71,7 +71,7 @@ describe('Staging', () => {
       const evil = git(c, ['commit-tree', tree, '-p', 'HEAD', '-m', 'evil']).trim();
       git(c, ['update-ref', 'refs/heads/main', evil]);
     });
-    const staging = await Staging.create(host, temp('enclave-gate-'), T);
+    const staging = await Staging.create(host, temp('enclave-stagingtest-'), T);
     await expect(staging.importBundle(bundle, commit, 'x')).rejects.toThrow(/objects failed git's checks.*hasDotgit/);
     expect(await staging.hasCommit(commit)).toBe(false);
     // The plain bundle fetch would have taken it: what the strict import prevents.
@@ -84,7 +84,7 @@ describe('Staging', () => {
 
   it('refuses a bundle that carries another commit or ref', async () => {
     const { host, base, bundle } = setup((c) => commitAll(c, { 'b.txt': 'b\n' }, 'w'));
-    const staging = await Staging.create(host, temp('enclave-gate-'), T);
+    const staging = await Staging.create(host, temp('enclave-stagingtest-'), T);
     await expect(staging.importBundle(bundle, base, 'x')).rejects.toThrow(/exactly refs\/enclave\/review/);
     const junk = join(temp('enclave-junk-'), 'j.bundle');
     writeFileSync(junk, 'PACK');
@@ -97,7 +97,7 @@ describe('Staging', () => {
     git(host, ['checkout', '-q', 'enclave/x']);
     commitAll(host, { 'c.txt': 'c\n' }, 'user work on the branch');
     const old = git(host, ['rev-parse', 'HEAD']).trim();
-    const staging = await Staging.create(host, temp('enclave-gate-'), T);
+    const staging = await Staging.create(host, temp('enclave-stagingtest-'), T);
     await staging.importBundle(bundle, commit, 'x');
     await expect(fetchAsBranch(host, staging, 'x', commit, true, T)).rejects.toThrow(/enclave\/x is checked out/);
     git(host, ['checkout', '-q', 'main']);
@@ -113,7 +113,7 @@ describe('Staging', () => {
       git(c, ['rm', '-q', 'keep.txt']);
       git(c, ['commit', '-q', '-m', 'rm']);
     });
-    const staging = await Staging.create(host, temp('enclave-gate-'), T);
+    const staging = await Staging.create(host, temp('enclave-stagingtest-'), T);
     await staging.importBundle(bundle, commit, 'x');
     const patch = join(temp('enclave-patch-'), 'p.patch');
     await staging.writePatch(base, commit, patch);
