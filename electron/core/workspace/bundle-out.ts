@@ -16,13 +16,16 @@ export const OUT_DIR = '/run/enclave';
  * Inside the agent: points REVIEW_REF at the commit, says whether the base is still in its
  * history, and (when it is, or the user forced it) bundles base..commit (the whole history
  * when the base is not an ancestor). Prints "rewritten" or "ok yes|no <bytes>".
+ * base..commit is packed without a delta search (pack.window=0): the bundle travels over a
+ * local socket, so the search (most of the time a bundle takes) saves nothing worth having;
+ * the deltas the agent's packs already hold are still reused. A whole history keeps it.
  */
 const SCRIPT = `cd ${WORKSPACE_PATH} || exit 10
 ${SAFE_GIT} update-ref ${REVIEW_REF} "$1" || exit 10
 if ${SAFE_GIT} merge-base --is-ancestor "$2" "$1" 2>/dev/null; then anc=yes; else anc=no; fi
 if [ "$anc" = no ] && [ "$3" != force ]; then echo rewritten; exit 0; fi
 mkdir -p ${OUT_DIR} && chmod 700 ${OUT_DIR} || exit 13
-if [ "$anc" = yes ]; then ${SAFE_GIT} bundle create -q "$4" ${REVIEW_REF} "^$2" || exit 14
+if [ "$anc" = yes ]; then ${SAFE_GIT} -c pack.window=0 bundle create -q "$4" ${REVIEW_REF} "^$2" || exit 14
 else ${SAFE_GIT} bundle create -q "$4" ${REVIEW_REF} || exit 14; fi
 echo "ok $anc $(stat -c %s "$4")"`;
 
@@ -42,11 +45,15 @@ export interface BundleLimits {
   timeoutMs: number;
 }
 
-export type BundleOut = { kind: 'rewritten' } | { kind: 'ok'; file: string; bytes: number; ancestorInside: boolean };
+export type BundleOut =
+  | { kind: 'rewritten' }
+  /** `removed`: the bundle's removal inside the agent, under way (await it before the fetch ends). */
+  | { kind: 'ok'; file: string; bytes: number; ancestorInside: boolean; removed: Promise<void> };
 
 /**
  * Makes the bundle inside the agent and copies it out into `hostDir` through Incus's file API
- * (a regular file, at most maxBytes), then removes it inside whatever happened.
+ * (a regular file, at most maxBytes), then removes it inside whatever happened (on success
+ * while the host goes on: `removed`).
  */
 export async function bundleOut(
   client: IncusClient,
@@ -60,6 +67,12 @@ export async function bundleOut(
   const inside = `${OUT_DIR}/out-${randomBytes(8).toString('hex')}.bundle`;
   const tooLarge = (bytes: string) =>
     new EnclaveError('too-large', `The work in ${agent} makes a bundle of ${bytes}, more than the ${limits.maxBytes} bytes Enclave brings back at once; nothing was fetched.`);
+  let removing: Promise<void> | null = null;
+  const removeInside = () =>
+    (removing ??= execCommand(client, agent, ['rm', '-f', '--', inside], { timeoutMs: 15_000, maxOutputBytes: 4096 }).then(
+      () => undefined,
+      () => undefined,
+    ));
   try {
     const r = await execCommand(client, agent, ['sh', '-c', SCRIPT, 'sh', commit, base, force ? 'force' : '', inside], {
       timeoutMs: limits.timeoutMs,
@@ -78,8 +91,9 @@ export async function bundleOut(
       if (err instanceof FilePullError) throw new EnclaveError('internal', `Copying the bundle out of ${agent} failed: ${err.message}; nothing was brought back.`);
       throw err;
     }
-    return { kind: 'ok', file, bytes, ancestorInside: answer.ancestor };
-  } finally {
-    await execCommand(client, agent, ['rm', '-f', '--', inside], { timeoutMs: 15_000, maxOutputBytes: 4096 }).catch(() => undefined);
+    return { kind: 'ok', file, bytes, ancestorInside: answer.ancestor, removed: removeInside() };
+  } catch (err) {
+    await removeInside();
+    throw err;
   }
 }

@@ -49,14 +49,19 @@ export async function commitInside(client: IncusClient, agent: string, tree: str
   return parseCommitted(r.stdout.toString('utf8'));
 }
 
-/** The tree of the reviewed HEAD, read inside (so the gate knows whether there is uncommitted work). */
-export async function headTree(client: IncusClient, agent: string, head: string): Promise<string> {
-  const script = `cd ${WORKSPACE_PATH} || exit 10
-${SAFE_GIT} rev-parse -q --verify "$1^{tree}" || exit 11`;
-  const r = await execCommand(client, agent, ['sh', '-c', script, 'sh', head], { timeoutMs: 30_000, maxOutputBytes: 4096 });
-  const tree = r.stdout.toString('utf8').trim();
-  if (r.exitCode !== 0 || !isCommitId(tree)) {
-    throw new EnclaveError('conflict', `The work in ${agent} changed since you reviewed it (its commit ${head.slice(0, 12)} cannot be read): look at the changes again.`);
-  }
-  return tree;
+/**
+ * HEAD's commit and tree as they are now, read inside (beside the work state, so the gate
+ * knows whether there is uncommitted work); null in a repository without commits.
+ */
+export async function headNow(client: IncusClient, agent: string): Promise<{ head: string; tree: string } | null> {
+  const script = `cd ${WORKSPACE_PATH} 2>/dev/null || exit 0
+h=$(${SAFE_GIT} rev-parse -q --verify HEAD^{commit} 2>/dev/null) && echo "$h" && ${SAFE_GIT} rev-parse -q --verify "$h^{tree}" 2>/dev/null; exit 0`;
+  const r = await execCommand(client, agent, ['sh', '-c', script], { timeoutMs: 30_000, maxOutputBytes: 4096 });
+  return parseHeadNow(r.stdout.toString('utf8'));
+}
+
+export function parseHeadNow(stdout: string): { head: string; tree: string } | null {
+  const lines = stdout.trim().split('\n');
+  if (lines.length !== 2 || !lines.every(isCommitId)) return null;
+  return { head: lines[0] as string, tree: lines[1] as string };
 }

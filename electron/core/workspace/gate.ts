@@ -12,11 +12,11 @@ import { USER, reasonOf, type ActivityLog } from '../activity/activity-log.js';
 import type { AgentService } from '../agents.js';
 import { applyPatch } from './apply-patch.js';
 import { bundleOut } from './bundle-out.js';
-import { commitInside, headTree } from './commit-inside.js';
+import { commitInside, headNow } from './commit-inside.js';
 import { fetchAsBranch } from './host-branch.js';
 import { broughtBackFiles } from './name-status.js';
 import { Staging } from './staging.js';
-import { readWorkState } from './work-state.js';
+import { readWorkState, type WorkState } from './work-state.js';
 
 type FetchArgs = z.output<Requests['workspace.fetch']['args']>;
 
@@ -80,15 +80,17 @@ export class ReviewGate {
     const agent = await this.deps.agents.get(name);
     const ws = gateWorkspace(agent);
     const client = this.client();
-    const state = await readWorkState(client, name);
+    // The work state and HEAD as it is now, side by side (two commands inside, at once).
+    const [state, now] = await Promise.all([readWorkState(client, name), headNow(client, name).catch(() => null)]);
     if (state === 'missing') throw new EnclaveError('conflict', `${name}'s /workspace or its repository is gone; there is nothing to bring back.`);
     const changed = new EnclaveError('conflict', `The work in ${name} changed since you reviewed it: look at the changes again.`);
     if (state.fingerprint !== args.reviewed) throw changed;
     if (args.head !== undefined && args.head !== state.head) throw changed;
     if (!state.head) throw new EnclaveError('conflict', `${name}'s repository has no commit; there is nothing to bring back.`);
+    if (now?.head !== state.head) throw changed;
 
     let commit = state.head;
-    const uncommitted = (await headTree(client, name, state.head)) !== state.tree;
+    const uncommitted = now.tree !== state.tree;
     if (uncommitted) {
       const problem = args.message === undefined ? 'The work has uncommitted changes: give a commit message for them.' : commitMessageProblem(args.message);
       if (problem) throw new EnclaveError('invalid-arguments', `message: ${problem}`);
@@ -96,51 +98,79 @@ export class ReviewGate {
     }
     if (commit === ws.base) throw new EnclaveError('conflict', `${name} has changed nothing since its base ${ws.base.slice(0, 12)}; there is nothing to bring back.`);
 
-    const rewritten = () =>
-      new EnclaveError(
-        'conflict',
-        `${name} rewrote its history: its work ${commit.slice(0, 12)} no longer contains the base ${ws.base.slice(0, 12)} it started from. Nothing is fetched silently: look at it, then bring it back with force.`,
-      );
     const disk = sizeBytes(agent.limits.disk);
     const maxBytes = Number.isFinite(disk) && disk > 0 ? Math.min(disk, this.limits.maxBundleBytes) : this.limits.maxBundleBytes;
+    const work: Work = { agent: name, source: ws.source, base: ws.base, commit, state: { ...state, head: state.head }, uncommitted, force };
     const tmp = await mkdtemp(join(tmpdir(), 'enclave-gate-work-'));
+    const pending: Promise<unknown>[] = [];
     try {
-      const out = await bundleOut(client, name, commit, ws.base, force, tmp, { maxBytes, timeoutMs: this.limits.timeoutMs });
-      if (out.kind === 'rewritten') throw rewritten();
-      const staging = await Staging.create(ws.source, tmp, this.limits.timeoutMs);
-      if (!(await staging.hasCommit(ws.base))) {
-        throw new EnclaveError('conflict', `${ws.source} no longer has ${name}'s base commit ${ws.base.slice(0, 12)}; nothing was brought back.`);
-      }
-      await staging.importBundle(out.file, commit, name);
-      // The bundle's commit is exactly what was reviewed: the reviewed tree, on the reviewed HEAD.
-      const info = await staging.commitInfo(commit);
-      const exact = info.tree === state.tree && (uncommitted ? info.parents.length === 1 && info.parents[0] === state.head : commit === state.head);
-      if (!exact) throw new EnclaveError('conflict', `The commit ${name} handed out is not the work you reviewed; nothing was brought back.`);
-      if (!(await staging.isAncestor(ws.base, commit)) && !force) throw rewritten();
-      const { entries, truncated } = await staging.changedFiles(ws.base, commit, MAX_CHANGED_FILES);
-      const result: BroughtBack = {
-        agent: name,
-        as: args.as,
-        commit,
-        base: ws.base,
-        branch: null,
-        replaced: null,
-        committedInside: uncommitted,
-        files: broughtBackFiles(entries),
-        filesTruncated: truncated,
-      };
-      if (args.as === 'branch') {
-        const { branch, replaced } = await fetchAsBranch(ws.source, staging, name, commit, force, this.limits.timeoutMs);
-        return { ...result, branch, replaced };
-      }
-      const patch = join(tmp, 'work.patch');
-      await staging.writePatch(ws.base, commit, patch);
-      await applyPatch(ws.source, patch, this.limits.timeoutMs);
-      return result;
+      // The bundle is made inside while the staging repository is made on the host.
+      const making = bundleOut(client, name, commit, ws.base, force, tmp, { maxBytes, timeoutMs: this.limits.timeoutMs });
+      const staging = Staging.create(ws.source, tmp, this.limits.timeoutMs).then(async (s) => {
+        if (!(await s.hasCommit(ws.base))) {
+          throw new EnclaveError('conflict', `${ws.source} no longer has ${name}'s base commit ${ws.base.slice(0, 12)}; nothing was brought back.`);
+        }
+        return s;
+      });
+      pending.push(making, staging);
+      const out = await making;
+      if (out.kind === 'rewritten') throw rewritten(work);
+      pending.push(out.removed);
+      return await this.bringIn(args.as, work, await staging, out.file, tmp);
     } finally {
+      await Promise.allSettled(pending);
       await rm(tmp, { recursive: true, force: true });
     }
   }
+
+  /** On the host: checks the bundle in the staging repository, then brings it into the user's repository (branch) or working tree (patch). */
+  private async bringIn(as: BroughtBack['as'], work: Work, staging: Staging, bundle: string, tmp: string): Promise<BroughtBack> {
+    const { agent, commit, base, source, state } = work;
+    await staging.importBundle(bundle, commit, agent);
+    // The bundle's commit is exactly what was reviewed: the reviewed tree, on the reviewed HEAD.
+    const info = await staging.commitInfo(commit);
+    const exact = info.tree === state.tree && (work.uncommitted ? info.parents.length === 1 && info.parents[0] === state.head : commit === state.head);
+    if (!exact) throw new EnclaveError('conflict', `The commit ${agent} handed out is not the work you reviewed; nothing was brought back.`);
+    if (!work.force && !(await staging.isAncestor(base, commit))) throw rewritten(work);
+    const { entries, truncated } = await staging.changedFiles(base, commit, MAX_CHANGED_FILES);
+    const result: BroughtBack = {
+      agent,
+      as,
+      commit,
+      base,
+      branch: null,
+      replaced: null,
+      committedInside: work.uncommitted,
+      files: broughtBackFiles(entries),
+      filesTruncated: truncated,
+    };
+    if (as === 'branch') {
+      const { branch, replaced } = await fetchAsBranch(source, staging, bundle, agent, commit, work.force, this.limits.timeoutMs);
+      return { ...result, branch, replaced };
+    }
+    const patch = join(tmp, 'work.patch');
+    await staging.writePatch(base, commit, patch);
+    await applyPatch(source, patch, this.limits.timeoutMs);
+    return result;
+  }
+}
+
+/** What one fetch brings back, once the commit is known. */
+interface Work {
+  agent: string;
+  source: string;
+  base: string;
+  commit: string;
+  state: WorkState & { head: string };
+  uncommitted: boolean;
+  force: boolean;
+}
+
+function rewritten(w: Work): EnclaveError {
+  return new EnclaveError(
+    'conflict',
+    `${w.agent} rewrote its history: its work ${w.commit.slice(0, 12)} no longer contains the base ${w.base.slice(0, 12)} it started from. Nothing is fetched silently: look at it, then bring it back with force.`,
+  );
 }
 
 /** The agent's workspace, when the gate can bring work back from it; a clear refusal otherwise. */

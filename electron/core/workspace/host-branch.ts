@@ -6,13 +6,16 @@ import type { Staging } from './staging.js';
 
 /**
  * Makes the checked commit branch enclave/<agent> in the user's repository: fetched from the
- * staging repository (objects fsck-checked again as they arrive), never touching the checked-out
- * branch, the index or the working tree. An existing branch that is not in the commit's
+ * bundle file the staging repository has checked (the same bytes: index-pack --strict took them
+ * in there; git's own fsck of fetched objects is asked for too, which newer gits also apply to
+ * bundles), never touching the checked-out branch, the index or the working tree. Fetching the
+ * bundle rather than from the staging repository saves packing the objects a second time. An existing branch that is not in the commit's
  * history is replaced only when the user forced it. Returns the branch's commit before, if replaced.
  */
 export async function fetchAsBranch(
   source: string,
   staging: Staging,
+  bundle: string,
   agent: string,
   commit: string,
   force: boolean,
@@ -44,7 +47,7 @@ export async function fetchAsBranch(
       [
         '-c', 'fetch.fsckObjects=true', '-c', 'transfer.fsckObjects=true', '-c', 'protocol.file.allow=always',
         'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--no-auto-maintenance', '--no-prune',
-        '--', staging.dir, `${replaced ? '+' : ''}${REVIEW_REF}:${ref}`,
+        '--', bundle, `${replaced ? '+' : ''}${REVIEW_REF}:${ref}`,
       ],
       { timeoutMs },
     );
