@@ -4,7 +4,7 @@ import type { BroughtBack } from '../../../shared/workspace.js';
 import { conflictingFiles } from './apply-patch.js';
 import { BundleFormatError, parseBundleHeader } from './bundle-header.js';
 import { parseBundleAnswer } from './bundle-out.js';
-import { parseCommitted } from './commit-inside.js';
+import { parseCommitted, parseHeadNow } from './commit-inside.js';
 import { broughtBackText, gateWorkspace } from './gate.js';
 import { broughtBackFiles, parseNameStatus } from './name-status.js';
 import { displayPathBytes } from './path-display.js';
@@ -81,6 +81,14 @@ describe("the agent's answers", () => {
     expect(parseCommitted(`ok ${A}\n`)).toBe(A);
     expect(() => parseCommitted(`ok ${A} extra`)).toThrow(/not a commit id/);
     expect(() => parseCommitted('ok HEAD')).toThrow(/not a commit id/);
+  });
+
+  it('HEAD and its tree, or nothing', () => {
+    expect(parseHeadNow(`${A}\n${B}\n`)).toEqual({ head: A, tree: B });
+    expect(parseHeadNow('')).toBeNull();
+    expect(parseHeadNow(`${A}\n`)).toBeNull();
+    expect(parseHeadNow(`${A}\n${B}\n${B}\n`)).toBeNull();
+    expect(parseHeadNow(`${A}\nHEAD\n`)).toBeNull();
   });
 
   it('the bundle step', () => {

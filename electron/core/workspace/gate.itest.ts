@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EnclaveError } from '../../../shared/errors.js';
 import type { BroughtBack } from '../../../shared/workspace.js';
 import { execCommand } from '../../incus/exec.js';
+import { FilePullError, pullFile } from '../../incus/file-pull.js';
 import { patchConfig } from '../../incus/instances.js';
 import { testBackend } from '../../test-support/backend.js';
 import { git, makeRepo } from '../../test-support/git-repo.js';
@@ -229,5 +230,20 @@ describe('The review gate (the real daemon)', () => {
     } finally {
       gate.limits = { ...DEFAULT_GATE_LIMITS };
     }
+  });
+
+  it('copying a file out refuses symlinks, directories and files over the cap, keeping nothing', async () => {
+    await sh('mkdir -p /run/pull-test/dir && ln -sf /etc/passwd /run/pull-test/link && head -c 5000 /dev/zero > /run/pull-test/big && echo small > /run/pull-test/small');
+    const dest = join(markers, '..', `enclave-gate-pull-${suffix()}`);
+    const limits = { maxBytes: 4096, timeoutMs: 30_000 };
+    const reason = (p: Promise<unknown>) => p.then(() => 'copied', (e: unknown) => (e instanceof FilePullError ? e.reason : String(e)));
+    expect(await reason(pullFile(project.client, agent, '/run/pull-test/link', dest, limits))).toBe('not-a-file');
+    expect(await reason(pullFile(project.client, agent, '/run/pull-test/dir', dest, limits))).toBe('not-a-file');
+    expect(await reason(pullFile(project.client, agent, '/run/pull-test/big', dest, limits))).toBe('too-large');
+    expect(await reason(pullFile(project.client, agent, '/run/pull-test/none', dest, limits))).toBe('not-found');
+    expect(existsSync(dest)).toBe(false);
+    expect(await pullFile(project.client, agent, '/run/pull-test/small', dest, limits)).toBe(6);
+    expect(readFileSync(dest, 'utf8')).toBe('small\n');
+    rmSync(dest, { force: true });
   });
 });

@@ -61,8 +61,15 @@ export class ReviewGate {
   async fetch(args: FetchArgs): Promise<BroughtBack> {
     if (this.inFlight.has(args.agent)) throw new EnclaveError('busy', `Work is already being brought back from ${args.agent}; wait for it to finish.`);
     this.inFlight.add(args.agent);
+    let agent: Agent;
     try {
-      const result = await this.bringBack(args);
+      agent = await this.deps.agents.get(args.agent);
+    } catch (err) {
+      this.inFlight.delete(args.agent);
+      throw err;
+    }
+    try {
+      const result = await this.bringBack(agent, args);
       this.deps.activity.record(args.agent, 'workspace', broughtBackText(result), USER, { broughtBack: result });
       return result;
     } catch (err) {
@@ -75,9 +82,8 @@ export class ReviewGate {
     }
   }
 
-  private async bringBack(args: FetchArgs): Promise<BroughtBack> {
+  private async bringBack(agent: Agent, args: FetchArgs): Promise<BroughtBack> {
     const { agent: name, force = false } = args;
-    const agent = await this.deps.agents.get(name);
     const ws = gateWorkspace(agent);
     const client = this.client();
     // The work state and HEAD as it is now, side by side (two commands inside, at once).
