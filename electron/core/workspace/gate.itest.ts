@@ -90,6 +90,11 @@ describe('The review gate (the real daemon)', () => {
     expect((await refused(fetch({ as: 'branch', reviewed: headGiven.fingerprint, message: 'w', head: 'f'.repeat(40) }))).code).toBe('conflict');
     expect(hostBranchOrNull()).toBeNull();
     expect((await sh('git rev-parse HEAD')).trim()).toBe(base);
+    const log = await backend.handlers['activity.list']({ agent }, { client: null });
+    expect(log.filter((e) => e.kind === 'workspace').map((e) => e.message)).toEqual([
+      `bringing work back failed: The work in ${agent} changed since you reviewed it: look at the changes again.`,
+      `bringing work back failed: The work in ${agent} changed since you reviewed it: look at the changes again.`,
+    ]);
   });
 
   it("fetch as branch: the host gets exactly base..commit (the agent's 2 commits and the reviewed uncommitted work), at the reviewed tree", async () => {

@@ -133,12 +133,15 @@ export class ReviewGate {
   private async bringIn(as: BroughtBack['as'], work: Work, staging: Staging, bundle: string, tmp: string): Promise<BroughtBack> {
     const { agent, commit, base, source, state } = work;
     await staging.importBundle(bundle, commit, agent);
+    const [info, descends, { entries, truncated }] = await Promise.all([
+      staging.commitInfo(commit),
+      staging.isAncestor(base, commit),
+      staging.changedFiles(base, commit, MAX_CHANGED_FILES),
+    ]);
     // The bundle's commit is exactly what was reviewed: the reviewed tree, on the reviewed HEAD.
-    const info = await staging.commitInfo(commit);
     const exact = info.tree === state.tree && (work.uncommitted ? info.parents.length === 1 && info.parents[0] === state.head : commit === state.head);
     if (!exact) throw new EnclaveError('conflict', `The commit ${agent} handed out is not the work you reviewed; nothing was brought back.`);
-    if (!work.force && !(await staging.isAncestor(base, commit))) throw rewritten(work);
-    const { entries, truncated } = await staging.changedFiles(base, commit, MAX_CHANGED_FILES);
+    if (!work.force && !descends) throw rewritten(work);
     const result: BroughtBack = {
       agent,
       as,
