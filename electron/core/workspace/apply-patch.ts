@@ -26,7 +26,11 @@ export function conflictingFiles(stderr: string, max = 20): { files: string[]; m
  * named and nothing written.
  */
 export async function applyPatch(source: string, patchFile: string, timeoutMs: number): Promise<void> {
-  const top = (await hostGit('user', source, ['rev-parse', '--show-toplevel'], { timeoutMs })).stdout.toString('utf8').trim();
+  const found = await hostGit('user', source, ['rev-parse', '--show-toplevel'], { timeoutMs, okCodes: [128] });
+  const top = found.stdout.toString('utf8').trim();
+  if (found.code !== 0 || !top) {
+    throw new EnclaveError('conflict', `${source} has no working tree to apply the change to (${firstLines(found.stderr)}); bring the work back as a branch instead.`);
+  }
   const check = await hostGit('user', top, ['apply', '--check', '--whitespace=nowarn', '--', patchFile], { timeoutMs, okCodes: [1, 128] });
   if (check.code !== 0) {
     const { files, more } = conflictingFiles(check.stderr);

@@ -157,6 +157,7 @@ export class ReviewGate {
       const { branch, replaced } = await fetchAsBranch(source, staging, bundle, agent, commit, work.force, this.limits.timeoutMs);
       return { ...result, branch, replaced };
     }
+    if (!entries.length) throw new EnclaveError('conflict', `${agent}'s work changes no file against its base ${base.slice(0, 12)}: there is no patch to apply.`);
     const patch = join(tmp, 'work.patch');
     await staging.writePatch(base, commit, patch);
     await applyPatch(source, patch, this.limits.timeoutMs);

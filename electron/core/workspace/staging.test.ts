@@ -126,6 +126,10 @@ describe('Staging', () => {
     await expect(applyPatch(conflicted, patch, T)).rejects.toThrow(/conflicting changes: a\.txt, added\.txt\. Nothing was applied/);
     expect([git(conflicted, ['status', '--porcelain']), git(conflicted, ['diff']), readFileSync(join(conflicted, 'added.txt'), 'utf8')]).toEqual(before);
 
+    const bare = join(temp('enclave-bare-'), 'b.git');
+    git(host, ['clone', '-q', '--bare', host, bare]);
+    await expect(applyPatch(bare, patch, T)).rejects.toThrow(/has no working tree.*as a branch instead/);
+
     await applyPatch(host, patch, T);
     expect(readFileSync(join(host, 'a.txt'), 'utf8')).toBe('one\nTWO\nthree\n');
     expect(readFileSync(join(host, 'bin.dat'))).toEqual(Buffer.from('\0\x01\x02'));
