@@ -7,6 +7,9 @@ import { execCommand } from '../../incus/exec.js';
 import { FilePullError, pullFile } from '../../incus/file-pull.js';
 import { SAFE_GIT } from './work-state.js';
 
+/** The agent's replace refs are ignored too: the gate names real objects only. */
+const GIT = `${SAFE_GIT} --no-replace-objects`;
+
 /** The ref a bundle carries: Enclave's own, so the agent's branch names never matter. */
 export const REVIEW_REF = 'refs/enclave/review';
 /** Where bundles are made inside the agent (on its own disk; removed once copied out). */
@@ -21,12 +24,12 @@ export const OUT_DIR = '/run/enclave';
  * the deltas the agent's packs already hold are still reused. A whole history keeps it.
  */
 const SCRIPT = `cd ${WORKSPACE_PATH} || exit 10
-${SAFE_GIT} update-ref ${REVIEW_REF} "$1" || exit 10
-if ${SAFE_GIT} merge-base --is-ancestor "$2" "$1" 2>/dev/null; then anc=yes; else anc=no; fi
+${GIT} update-ref ${REVIEW_REF} "$1" || exit 10
+if ${GIT} merge-base --is-ancestor "$2" "$1" 2>/dev/null; then anc=yes; else anc=no; fi
 if [ "$anc" = no ] && [ "$3" != force ]; then echo rewritten; exit 0; fi
 mkdir -p ${OUT_DIR} && chmod 700 ${OUT_DIR} || exit 13
-if [ "$anc" = yes ]; then ${SAFE_GIT} -c pack.window=0 bundle create -q "$4" ${REVIEW_REF} "^$2" || exit 14
-else ${SAFE_GIT} bundle create -q "$4" ${REVIEW_REF} || exit 14; fi
+if [ "$anc" = yes ]; then ${GIT} -c pack.window=0 bundle create -q "$4" ${REVIEW_REF} "^$2" || exit 14
+else ${GIT} bundle create -q "$4" ${REVIEW_REF} || exit 14; fi
 echo "ok $anc $(stat -c %s "$4")"`;
 
 export type BundleAnswer = { kind: 'rewritten' } | { kind: 'ok'; ancestor: boolean; bytes: number };

@@ -4,6 +4,9 @@ import type { IncusClient } from '../../incus/client.js';
 import { execCommand } from '../../incus/exec.js';
 import { SAFE_GIT } from './work-state.js';
 
+/** The agent's replace refs are ignored too: the gate names real objects only. */
+const GIT = `${SAFE_GIT} --no-replace-objects`;
+
 /**
  * Commits exactly the reviewed tree inside the agent, on top of the reviewed HEAD: a commit
  * object made from the tree (never from whatever the working tree holds by now), then HEAD's
@@ -12,10 +15,10 @@ import { SAFE_GIT } from './work-state.js';
  * shell word. Exit 11: HEAD moved meanwhile.
  */
 const SCRIPT = `cd ${WORKSPACE_PATH} || exit 10
-new=$(${SAFE_GIT} commit-tree "$1" -p "$2" -F -) || exit 10
-${SAFE_GIT} update-ref -m "Enclave: the reviewed work committed" HEAD "$new" "$2" || exit 11
+new=$(${GIT} commit-tree "$1" -p "$2" -F -) || exit 10
+${GIT} update-ref -m "Enclave: the reviewed work committed" HEAD "$new" "$2" || exit 11
 # The commit stands once HEAD moved: an index the agent's own git holds locked stays as it is.
-${SAFE_GIT} read-tree "$new" 2>/dev/null && ${SAFE_GIT} update-index -q --refresh >/dev/null 2>&1
+${GIT} read-tree "$new" 2>/dev/null && ${GIT} update-index -q --refresh >/dev/null 2>&1
 echo "ok $new"`;
 
 /** Who the commit names as author and committer. */
@@ -55,7 +58,7 @@ export async function commitInside(client: IncusClient, agent: string, tree: str
  */
 export async function headNow(client: IncusClient, agent: string): Promise<{ head: string; tree: string } | null> {
   const script = `cd ${WORKSPACE_PATH} 2>/dev/null || exit 0
-h=$(${SAFE_GIT} rev-parse -q --verify HEAD^{commit} 2>/dev/null) && echo "$h" && ${SAFE_GIT} rev-parse -q --verify "$h^{tree}" 2>/dev/null; exit 0`;
+h=$(${GIT} rev-parse -q --verify HEAD^{commit} 2>/dev/null) && echo "$h" && ${GIT} rev-parse -q --verify "$h^{tree}" 2>/dev/null; exit 0`;
   const r = await execCommand(client, agent, ['sh', '-c', script], { timeoutMs: 30_000, maxOutputBytes: 4096 });
   return parseHeadNow(r.stdout.toString('utf8'));
 }

@@ -7,20 +7,9 @@ import { parseBundleAnswer } from './bundle-out.js';
 import { parseCommitted, parseHeadNow } from './commit-inside.js';
 import { broughtBackText, gateWorkspace } from './gate.js';
 import { broughtBackFiles, parseNameStatus } from './name-status.js';
-import { displayPathBytes } from './path-display.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
-
-describe('displayPathBytes', () => {
-  it('shows control characters as escapes and invalid UTF-8 as U+FFFD', () => {
-    expect(displayPathBytes(Buffer.from('dir/naïve.txt'))).toBe('dir/naïve.txt');
-    expect(displayPathBytes(Buffer.from('a\nb\tc\rd'))).toBe('a\\nb\\tc\\rd');
-    expect(displayPathBytes(Buffer.from([0x61, 0xff, 0x62]))).toBe('a\ufffdb');
-    expect(displayPathBytes(Buffer.from('x\x1b[31my'))).toBe('x\\x1b[31my');
-    expect(displayPathBytes(Buffer.from('p\u2028q'))).toBe('p\\u2028q');
-  });
-});
 
 describe('parseNameStatus', () => {
   it('reads statuses, renames and raw bytes', () => {

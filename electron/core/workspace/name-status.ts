@@ -1,5 +1,5 @@
 import type { ChangeStatus } from '../../../shared/workspace.js';
-import { displayPathBytes } from './path-display.js';
+import { displayPath } from '../../../shared/workspace-paths.js';
 
 export interface NameStatusEntry {
   status: ChangeStatus;
@@ -47,5 +47,5 @@ export function parseNameStatus(out: Buffer, max: number): { entries: NameStatus
 
 /** The entries as BroughtBack lists them (a rename by its new path). */
 export function broughtBackFiles(entries: NameStatusEntry[]): { path: string; status: ChangeStatus }[] {
-  return entries.map((e) => ({ path: displayPathBytes(e.path), status: e.status }));
+  return entries.map((e) => ({ path: displayPath(e.path), status: e.status }));
 }
