@@ -52,7 +52,6 @@ export async function run(opts: WorkspaceOutOptions): Promise<void> {
     // The repository: `files` files of about 2 KB, committed on main.
     git(dir, ['init', '-q', '-b', 'main', host]);
     const seedScript = `mkdir -p src && ${changeScript(opts.files, 'base').replace('change base', 'initial')}`;
-    git(host, ['-c', 'core.hooksPath=/dev/null', 'version']);
     await import('node:child_process').then(({ execFileSync }) =>
       execFileSync('sh', ['-c', seedScript], {
         cwd: host,
@@ -61,13 +60,16 @@ export async function run(opts: WorkspaceOutOptions): Promise<void> {
     );
     const base = git(host, ['rev-parse', 'HEAD']).trim();
     git(dir, ['clone', '-q', host, clone]);
+    // No automatic gc on either side: a detached gc after a few runs' loose objects would land in some run's time.
+    git(host, ['config', 'gc.auto', '0']);
+    git(clone, ['config', 'gc.auto', '0']);
 
     backend.start();
     await backend.ready();
     await backend.handlers['agents.create']({ name: agent, image: opts.image, network: { mode: 'none', allow: [], ingress: '', egress: '' } }, { client: null });
     git(host, ['bundle', 'create', '-q', join(dir, 'seed.bundle'), 'main']);
     await inside(
-      `cat > /tmp/in.bundle && git clone -q -b main /tmp/in.bundle /workspace && cd /workspace && git checkout -q -b ${branch} && git config user.name agent && git config user.email agent@example.invalid && rm /tmp/in.bundle`,
+      `cat > /tmp/in.bundle && git clone -q -b main /tmp/in.bundle /workspace && cd /workspace && git checkout -q -b ${branch} && git config user.name agent && git config user.email agent@example.invalid && git config gc.auto 0 && rm /tmp/in.bundle`,
       await readFile(join(dir, 'seed.bundle')),
     );
     const meta = workspaceMeta({ mode: 'copy', source: host, kind: 'git', base, branch, readOnly: false });
@@ -90,7 +92,7 @@ export async function run(opts: WorkspaceOutOptions): Promise<void> {
     };
     const cliRun = async (): Promise<number> => {
       const seed = `c${++seq}`;
-      git(host, ['update-ref', '-d', 'refs/heads/from-clone'], undefined);
+      git(host, ['update-ref', '-d', 'refs/heads/from-clone']);
       await import('node:child_process').then(({ execFileSync }) =>
         execFileSync('sh', ['-c', `git reset -q --hard ${base} && ${changeScript(opts.files, seed)}`], {
           cwd: clone,
@@ -98,14 +100,14 @@ export async function run(opts: WorkspaceOutOptions): Promise<void> {
         }),
       );
       const t0 = performance.now();
-      git(host, ['fetch', '-q', '--no-tags', clone, 'HEAD:refs/heads/from-clone']);
+      git(host, ['fetch', '-q', '--no-tags', '--no-auto-maintenance', clone, 'HEAD:refs/heads/from-clone']);
       return performance.now() - t0;
     };
     console.log(`bench workspace-out: ${opts.files}-file change, image ${opts.image}, project ${bench.name}, ${opts.reps} reps, alternating Enclave/git`);
     await alternateRuns('workspace-out', bench, opts.reps, enclaveRun, cliRun);
   } finally {
     await backend.stop();
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     await bench.cleanup();
   }
 }
