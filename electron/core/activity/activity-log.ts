@@ -119,8 +119,8 @@ export class ActivityLog extends EventEmitter<ActivityEvents> {
   }
 
   /** Adds an entry for something that has happened. */
-  record(agent: string, kind: ActivityKind, message: string, actor: ActivityActor): ActivityEntry {
-    return this.add({ id: randomUUID(), agent, at: this.clock(), kind, message, actor });
+  record(agent: string, kind: ActivityKind, message: string, actor: ActivityActor, extra: Pick<ActivityEntry, 'broughtBack'> = {}): ActivityEntry {
+    return this.add({ id: randomUUID(), agent, at: this.clock(), kind, message, actor, ...extra });
   }
 
   /**

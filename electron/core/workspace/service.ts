@@ -18,6 +18,7 @@ import type { AgentService } from '../agents.js';
 import type { Connection } from '../connection.js';
 import { ChangesService } from './changes-service.js';
 import { allowHostDisks, attachMount, mountedFolders, mountInspection, planMount } from './mount.js';
+import { ReviewGate } from './gate.js';
 
 type Args<K extends keyof Requests> = z.output<Requests[K]['args']>;
 
@@ -55,12 +56,14 @@ function notYet(what: string): never {
 export class WorkspaceService {
   /** The changes reader (changes, fileDiff, compare). */
   readonly reading: ChangesService;
+  readonly gate: ReviewGate;
 
   constructor(
     readonly connection: Connection,
     readonly deps: WorkspaceDeps,
   ) {
     this.reading = new ChangesService(connection, deps.agents);
+    this.gate = new ReviewGate(deps, () => connection.requireClient());
   }
 
   inspect(_args: Args<'workspace.inspect'>): Promise<WorkspaceInspection> {
@@ -101,7 +104,7 @@ export class WorkspaceService {
     return this.reading.compare(args);
   }
 
-  fetch(_args: Args<'workspace.fetch'>): Promise<BroughtBack> {
-    return notYet('Bringing work back');
+  fetch(args: Args<'workspace.fetch'>): Promise<BroughtBack> {
+    return this.gate.fetch(args);
   }
 }
