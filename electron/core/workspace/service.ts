@@ -17,6 +17,9 @@ import type { AgentLocks } from '../agent-locks.js';
 import type { AgentService } from '../agents.js';
 import type { Connection } from '../connection.js';
 import { ChangesService } from './changes-service.js';
+import { attachCopy } from './attach-copy.js';
+import { planCopy, populateCopy } from './copy-plan.js';
+import { inspectFolder } from './inspect.js';
 
 type Args<K extends keyof Requests> = z.output<Requests[K]['args']>;
 
@@ -60,22 +63,26 @@ export class WorkspaceService {
     this.reading = new ChangesService(connection, deps.agents);
   }
 
-  inspect(_args: Args<'workspace.inspect'>): Promise<WorkspaceInspection> {
-    return notYet('Inspecting a project');
+  async inspect(args: Args<'workspace.inspect'>): Promise<WorkspaceInspection> {
+    return (await inspectFolder(args.path, args.disk || undefined)).inspection;
   }
 
   /** Checks a request for a new agent named `agent` with root disk `disk` ('' = unlimited) and says what it is made with. */
-  plan(_agent: string, _request: WorkspaceRequest, _disk: string): Promise<WorkspacePlan> {
-    return notYet('Bringing a project in');
+  plan(agent: string, request: WorkspaceRequest, disk: string): Promise<WorkspacePlan> {
+    // The mount helper's seam: `return planMount(agent, request, disk)` from './mount.js'.
+    if (request.mode === 'mount') return notYet('A live mount');
+    return planCopy(agent, request, disk);
   }
 
   /** After the agent started and before its session starts: copies the project in (copy mode). */
-  populate(_client: IncusClient, _agent: string, _plan: WorkspacePlan, _progress: (detail: string) => void): Promise<void> {
-    return notYet('Copying a project in');
+  async populate(client: IncusClient, agent: string, plan: WorkspacePlan, progress: (detail: string) => void): Promise<void> {
+    if (plan.request.mode === 'copy') await populateCopy(client, agent, plan, progress);
   }
 
-  attach(_args: Args<'workspace.attach'>): Promise<AgentChangeResult> {
-    return notYet('Bringing a project into an agent');
+  attach(args: Args<'workspace.attach'>): Promise<AgentChangeResult> {
+    // The mount helper's seam: `return attachMount(...)` from './mount.js'.
+    if (args.workspace.mode === 'mount') return notYet('A live mount');
+    return attachCopy(this.connection.requireClient(), this.deps, args.agent, args.workspace);
   }
 
   changes(agent: string): Promise<WorkspaceChanges> {
