@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 
 /** A tar archive being made on the host, read as a stream. */
 export interface HostTar {
@@ -23,6 +23,10 @@ export function hostTar(args: string[], list?: Buffer): HostTar {
   });
   const { stdout, stderr: errStream } = child;
   if (!stdout || !errStream) throw new Error('tar was started without its output pipes');
+  // Read at once: Node drains (discards) a child's unread stdout when it exits. pipe() keeps
+  // backpressure: tar waits while the PassThrough is full.
+  const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+  stdout.pipe(out);
   let stderr = '';
   errStream.setEncoding('utf8').on('data', (d: string) => {
     if (stderr.length < STDERR_KEEP) stderr += d.slice(0, STDERR_KEEP - stderr.length);
@@ -35,5 +39,5 @@ export function hostTar(args: string[], list?: Buffer): HostTar {
     child.on('error', (err) => resolve({ code: 127, stderr: err.message }));
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stderr: stderr.trim() }));
   });
-  return { stream: stdout, done, kill: () => child.kill('SIGKILL') };
+  return { stream: out, done, kill: () => child.kill('SIGKILL') };
 }

@@ -1,4 +1,3 @@
-import { posix } from 'node:path';
 import { splitNul } from '../../../shared/workspace-paths.js';
 
 /** One entry of `git status --porcelain -z` (v1): its two status letters and path bytes. */
@@ -71,8 +70,14 @@ export function neededBytes(sizeBytes: number, fileCount: number): number {
 /** Whether a symlink at `linkPath` (relative to the project) with `target` points outside the project. */
 export function linksOutside(linkPath: string, target: string): boolean {
   if (target.startsWith('/')) return true;
-  const resolved = posix.normalize(posix.join(posix.dirname(`/${linkPath}`), target));
-  return resolved === '/..' || resolved.startsWith('/../');
+  // Walked by hand: normalize() would stop at the root and hide a climb out of it.
+  let depth = linkPath.split('/').filter(Boolean).length - 1;
+  for (const part of target.split('/')) {
+    if (part === '..') depth--;
+    else if (part && part !== '.') depth++;
+    if (depth < 0) return true;
+  }
+  return false;
 }
 
 /** Whether .gitattributes text routes any path through LFS. */
