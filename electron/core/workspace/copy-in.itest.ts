@@ -231,4 +231,57 @@ describe('Copying a project into an agent (the real daemon)', () => {
       await backend.handlers['agents.delete']({ name }, ctx);
     });
   });
+
+  describe('repositories that borrow, are cut short or are worktrees', () => {
+    let base: string;
+    let baseHead: string;
+    beforeAll(() => {
+      base = makeRepo({ 'a.txt': 'one\n' }, { prefix: 'enclave-copyin-base-' });
+      project.defer(() => rmSync(base, { recursive: true, force: true }));
+      writeFiles(base, { 'b.txt': 'two\n' });
+      git(base, ['add', '-A']);
+      git(base, ['commit', '-q', '-m', 'second']);
+      baseHead = git(base, ['rev-parse', 'HEAD']).trim();
+    });
+    const copied = async (path: string) => {
+      const name = `b-${suffix()}`;
+      const created = await create(name, { mode: 'copy', path, uncommitted: false });
+      const r = await inside(name, 'cd /workspace && git rev-parse HEAD && git log --format=%s | wc -l && git fsck --no-progress --no-dangling --connectivity-only 2>/dev/null && echo fsck-ok; ls .git/objects/info');
+      await backend.handlers['agents.delete']({ name }, ctx);
+      return { created, lines: r.out.split('\n') };
+    };
+
+    it('copies the objects a clone --shared borrows (alternates), without the alternates file', async () => {
+      const shared = mkdtempSync(join(tmpdir(), 'enclave-copyin-shared-'));
+      project.defer(() => rmSync(shared, { recursive: true, force: true }));
+      git(shared, ['clone', '-q', '--shared', base, '.']);
+      expect(readFileSync(join(shared, '.git/objects/info/alternates'), 'utf8')).toContain(base);
+      const { lines } = await copied(shared);
+      expect(lines.slice(0, 3)).toEqual([baseHead, '2', 'fsck-ok']);
+      expect(lines).not.toContain('alternates');
+    });
+
+    it('copies a shallow clone with its boundary, and says it is shallow', async () => {
+      const shallow = mkdtempSync(join(tmpdir(), 'enclave-copyin-shallow-'));
+      project.defer(() => rmSync(shallow, { recursive: true, force: true }));
+      git(shallow, ['clone', '-q', '--depth', '1', `file://${base}`, '.']);
+      expect((await backend.handlers['workspace.inspect']({ path: shallow }, ctx)).notes.map((n) => n.kind)).toContain('shallow');
+      const { lines } = await copied(shallow);
+      expect(lines.slice(0, 3)).toEqual([baseHead, '1', 'fsck-ok']);
+    });
+
+    it("copies a linked worktree at its own HEAD from its repository's objects, and says it is one", async () => {
+      const wt = join(mkdtempSync(join(tmpdir(), 'enclave-copyin-wt-')), 'wt');
+      project.defer(() => rmSync(wt, { recursive: true, force: true }));
+      git(base, ['worktree', 'add', '-q', '--detach', wt, 'HEAD~1']);
+      project.defer(() => git(base, ['worktree', 'prune']));
+      const ins = await backend.handlers['workspace.inspect']({ path: wt }, ctx);
+      expect(ins.notes.map((n) => n.kind)).toContain('worktree');
+      expect(ins.branch).toBeNull();
+      const first = git(base, ['rev-parse', 'HEAD~1']).trim();
+      const { created, lines } = await copied(wt);
+      expect(created.workspace?.base).toBe(first);
+      expect(lines.slice(0, 3)).toEqual([first, '1', 'fsck-ok']);
+    });
+  });
 });

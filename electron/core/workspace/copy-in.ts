@@ -143,7 +143,8 @@ async function copyUncommitted(client: IncusClient, agent: string, root: string,
     await streamTar(client, agent, 'Copying the uncommitted changes', ['-C', root, '--null', '--verbatim-files-from', '--no-recursion', '-T', '-'], WORKSPACE_PATH, bytes, nul(present));
   }
   if (gone.length) {
-    const r = await inside(client, agent, 'Removing deleted files', `cd "${WORKSPACE_PATH}" && xargs -0 -r rm -f --`, [], { timeoutMs: 60_000, stdin: nul(gone) });
+    // A path that is a folder inside (a submodule's) is left alone rather than failing the copy.
+    const r = await inside(client, agent, 'Removing deleted files', `cd "${WORKSPACE_PATH}" && { xargs -0 -r rm -f -- 2>/dev/null; exit 0; }`, [], { timeoutMs: 60_000, stdin: nul(gone) });
     if (r.code !== 0) throw failed(agent, 'Removing deleted files', r.code);
   }
 }

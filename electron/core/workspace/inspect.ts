@@ -233,6 +233,8 @@ async function walk(dir: string, notes: Notes | null): Promise<Walked> {
 async function inspectPlain(root: string): Promise<FolderInspection> {
   const notes = new Notes();
   const walked = await walk(root, notes);
+  const above = await hostGit(root, ['rev-parse', '--show-toplevel']);
+  const top = above.code === 0 ? above.stdout.toString('utf8').trim() : '';
   return {
     inspection: {
       path: root,
@@ -242,7 +244,7 @@ async function inspectPlain(root: string): Promise<FolderInspection> {
       uncommittedFiles: 0,
       sizeBytes: walked.bytes,
       fileCount: walked.files,
-      notes: notesOf(notes, [{ kind: 'not-git', message: 'Not a git repository: it can be copied as plain files (no review gate) or git-initialised inside the agent.', paths: [] }]),
+      notes: notesOf(notes, [{ kind: 'not-git', message: `Not a git repository: it can be copied as plain files (no review gate) or git-initialised inside the agent.${top ? ` It is a folder inside the repository at ${top}: choose that folder to copy the repository.` : ''}`, paths: [] }]),
       mount: { possible: false, reason: '' },
       tooLarge: null,
     },
