@@ -6,7 +6,7 @@ import { execCommand } from '../../incus/exec.js';
 import { patchConfig } from '../../incus/instances.js';
 import { USER } from '../activity/activity-log.js';
 import { META_PREFIX } from '../agent-model.js';
-import { planCopy, populateCopy } from './copy-plan.js';
+import { copiedText, planCopy, populateCopy } from './copy-plan.js';
 import { workspaceMeta } from './meta.js';
 import type { WorkspaceDeps } from './service.js';
 
@@ -28,8 +28,7 @@ export async function attachCopy(client: IncusClient, deps: WorkspaceDeps, name:
   try {
     const plan = await planCopy(name, request, agent.limits.disk);
     const ws = plan.workspace;
-    const what = `${ws.source}${ws.base ? ` at ${ws.base.slice(0, 12)}` : ''}${ws.branch ? ` on ${ws.branch}` : ''}`;
-    await deps.activity.track(name, { kind: 'workspace', done: `project ${what} copied in`, failed: `copying ${ws.source} in failed`, by: USER, expects: ['instance-updated'] }, async () => {
+    await deps.activity.track(name, { kind: 'workspace', done: copiedText, failed: `copying ${ws.source} in failed`, by: USER, expects: ['instance-updated'] }, async () => {
       try {
         const done = await populateCopy(client, name, plan, () => undefined);
         await deps.locks.run(name, 'getting its workspace', async () => {
@@ -37,6 +36,7 @@ export async function attachCopy(client: IncusClient, deps: WorkspaceDeps, name:
           if (now.workspace) throw new EnclaveError('conflict', `${name} got a workspace meanwhile (from ${now.workspace.source}).`);
           await patchConfig(client, name, Object.fromEntries(Object.entries(workspaceMeta(done)).map(([k, v]) => [`${META_PREFIX}${k}`, v])));
         });
+        return done;
       } catch (err) {
         if (!(err instanceof EnclaveError && err.code === 'conflict')) await emptyWorkspace(client, name).catch(() => undefined);
         throw err;

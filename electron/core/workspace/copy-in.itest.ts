@@ -107,6 +107,8 @@ describe('Copying a project into an agent (the real daemon)', () => {
   it('copies it in at HEAD on enclave/<agent> with the uncommitted changes, files owned by root inside', async () => {
     const created: Agent = await create(agent, { mode: 'copy', path: repo, uncommitted: true });
     expect(created.workspace).toEqual({ mode: 'copy', source: repo, kind: 'git', base: head, branch: `enclave/${agent}`, readOnly: false });
+    const log = await backend.handlers['activity.list']({ agent }, ctx);
+    expect(log.find((e) => e.kind === 'workspace')?.message).toBe(`project ${repo} at ${head.slice(0, 12)} on enclave/${agent} copied in`);
     const r = await inside(agent, 'cd /workspace && git rev-parse HEAD && git symbolic-ref --short HEAD');
     expect(r.out.split('\n').slice(0, 2)).toEqual([head, `enclave/${agent}`]);
     const index = await inside(agent, 'cd /workspace && git ls-files -s -z');

@@ -3,6 +3,7 @@ import { agentBranch, type AgentWorkspace, type WorkspaceRequest } from '../../.
 import type { IncusClient } from '../../incus/client.js';
 import { copyIn } from './copy-in.js';
 import { inspectFolder, readGitFacts, tooLargeMessage } from './inspect.js';
+import { USER, type ActivityLog } from '../activity/activity-log.js';
 import type { WorkspacePlan } from './service.js';
 
 type CopyRequest = Extract<WorkspaceRequest, { mode: 'copy' }>;
@@ -43,4 +44,15 @@ export async function populateCopy(client: IncusClient, agent: string, plan: Wor
   const { inspection } = plan;
   const git = inspection.kind === 'git' ? await readGitFacts(inspection.path) : null;
   return copyIn(client, agent, plan.request, plan.workspace, { root: inspection.path, git, head: inspection.head, sizeBytes: inspection.sizeBytes, fileCount: inspection.fileCount }, progress);
+}
+
+/** What the activity log says of a copy that arrived. */
+export function copiedText(ws: AgentWorkspace): string {
+  return `project ${ws.source}${ws.base ? ` at ${ws.base.slice(0, 12)}` : ''}${ws.branch ? ` on ${ws.branch}` : ''} copied in`;
+}
+
+/** A new agent's copy (agents.create), said in its activity log once it is there. */
+export async function populateNewAgent(client: IncusClient, activity: ActivityLog, agent: string, plan: WorkspacePlan, progress: (detail: string) => void): Promise<void> {
+  const ws = await populateCopy(client, agent, plan, progress);
+  activity.record(agent, 'workspace', copiedText(ws), USER);
 }

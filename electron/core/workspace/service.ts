@@ -18,7 +18,7 @@ import type { AgentService } from '../agents.js';
 import type { Connection } from '../connection.js';
 import { ChangesService } from './changes-service.js';
 import { attachCopy } from './attach-copy.js';
-import { planCopy, populateCopy } from './copy-plan.js';
+import { planCopy, populateNewAgent } from './copy-plan.js';
 import { inspectFolder } from './inspect.js';
 
 type Args<K extends keyof Requests> = z.output<Requests[K]['args']>;
@@ -76,7 +76,7 @@ export class WorkspaceService {
 
   /** After the agent started and before its session starts: copies the project in (copy mode). */
   async populate(client: IncusClient, agent: string, plan: WorkspacePlan, progress: (detail: string) => void): Promise<void> {
-    if (plan.request.mode === 'copy') await populateCopy(client, agent, plan, progress);
+    if (plan.request.mode === 'copy') await populateNewAgent(client, this.deps.activity, agent, plan, progress);
   }
 
   attach(args: Args<'workspace.attach'>): Promise<AgentChangeResult> {
