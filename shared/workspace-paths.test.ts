@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayPath, pathBytes, pathId, workspacePath } from './workspace-paths.js';
+import { displayPath, isOddName, pathBytes, pathId, splitNul, workspacePath } from './workspace-paths.js';
 
 const bytes = (s: string | number[]) => (typeof s === 'string' ? new TextEncoder().encode(s) : Uint8Array.from(s));
 
@@ -35,5 +35,22 @@ describe('workspace paths', () => {
     expect(() => pathBytes('not base64!')).toThrow(/base64/);
     expect(() => pathBytes('YR==')).toThrow(/base64/); // stray bits: 'YQ==' is the spelling of "a"
     expect(() => pathBytes('A'.repeat(5468))).toThrow(/4096 bytes/);
+  });
+
+  it('calls a name odd when it is not UTF-8 or has characters shown escaped', () => {
+    expect(isOddName(bytes('docs/über 文件.md'))).toBe(false);
+    expect(isOddName(bytes('a\nb'))).toBe(true);
+    expect(isOddName(bytes('evil\u202e'))).toBe(true);
+    expect(isOddName(bytes([0x61, 0xff]))).toBe(true);
+    // The same answer twice: the shared pattern keeps no state between calls.
+    expect(isOddName(bytes('a\tb'))).toBe(true);
+    expect(isOddName(bytes('a\tb'))).toBe(true);
+  });
+
+  it('splits NUL-terminated records, keeping one without its NUL', () => {
+    const text = (xs: Uint8Array[]) => xs.map((x) => new TextDecoder().decode(x));
+    expect(text(splitNul(bytes('a\0b\nc\0')))).toEqual(['a', 'b\nc']);
+    expect(text(splitNul(bytes('a\0tail')))).toEqual(['a', 'tail']);
+    expect(splitNul(bytes(''))).toEqual([]);
   });
 });

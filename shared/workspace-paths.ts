@@ -45,3 +45,31 @@ export function pathBytes(id: string): Uint8Array {
 export function workspacePath(bytes: Uint8Array): WorkspacePath {
   return { path: displayPath(bytes), id: pathId(bytes) };
 }
+
+const strict = new TextDecoder('utf-8', { fatal: true });
+
+/** Whether a name cannot be shown as it is: not UTF-8, or with characters displayPath escapes. */
+export function isOddName(bytes: Uint8Array): boolean {
+  let text: string;
+  try {
+    text = strict.decode(bytes);
+  } catch {
+    return true;
+  }
+  UNSHOWN.lastIndex = 0;
+  return UNSHOWN.test(text);
+}
+
+/** Splits NUL-terminated records (git's -z output) into their bytes; a last record without its NUL is kept too. */
+export function splitNul<T extends Uint8Array>(data: T): T[] {
+  const out: T[] = [];
+  let start = 0;
+  for (;;) {
+    const end = data.indexOf(0, start);
+    if (end < 0) break;
+    out.push(data.subarray(start, end) as T);
+    start = end + 1;
+  }
+  if (start < data.length) out.push(data.subarray(start) as T);
+  return out;
+}

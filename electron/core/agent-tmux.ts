@@ -1,4 +1,5 @@
-import type { AgentProgress } from '../../shared/types.js';
+import type { Agent, AgentProgress } from '../../shared/types.js';
+import { WORKSPACE_PATH } from '../../shared/workspace.js';
 import type { IncusClient } from '../incus/client.js';
 import { ExecLimitError, execCommand, type ExecResult } from '../incus/exec.js';
 import { AGENT_OUTPUT_CHARS, agentOutputText } from './agent-output.js';
@@ -7,6 +8,11 @@ import { envScript, tmuxNewSessionArgs, type SessionLaunch } from './templates/l
 /** The tmux session an agent's process runs in; its terminal tab attaches to it. */
 export const AGENT_TMUX_SESSION = 'agent';
 export const AGENT_HOME = '/root';
+
+/** Where the agent's session and shell tabs start: its template's workdir, else its workspace, else home (tmux falls back to home when the folder is gone). */
+export function agentWorkdir(agent: Pick<Agent, 'meta' | 'workspace'>): string {
+  return agent.meta.workdir || (agent.workspace ? WORKSPACE_PATH : AGENT_HOME);
+}
 
 /** How long the agent's tmux may take to start its session; it runs inside the agent. */
 export const TMUX_START_TIMEOUT_MS = 15_000;

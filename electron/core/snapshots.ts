@@ -27,6 +27,7 @@ import type { Connection } from './connection.js';
 import type { OperationTracker } from './operations.js';
 import type { SettingsStore } from './settings.js';
 import type { TerminalService } from './terminals/service.js';
+import { renameCloneBranch } from './workspace/clone-branch.js';
 import { RESTORING_TO_KEY, SAFETY_PREFIX, compareTimes, decodeComment, encodeComment, scheduleConfig, timestampName, toSnapshot } from './snapshot-model.js';
 
 /** Oldest first, as Incus took them. */
@@ -437,7 +438,9 @@ export class SnapshotService extends EventEmitter<SnapshotServiceEvents> {
         return this.deps.agents.reload(args.name);
       });
     // A live clone reads the source while it runs: hold the source still meanwhile.
-    const agent = await (args.snapshot ? work() : this.deps.locks.run(args.source, 'being cloned', work));
+    let agent = await (args.snapshot ? work() : this.deps.locks.run(args.source, 'being cloned', work));
+    // After the locks (it runs inside the clone): its copy of the project goes on a branch of its own.
+    if (await renameCloneBranch(client, agent)) agent = await this.deps.agents.reload(args.name);
     // After the locks: the tmux start runs inside the clone (a copy of an agent), which must not hold them.
     await this.deps.agents.startAgentSession(client, agent);
     return agent;

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import type { IncusClient } from './client.js';
 import { IncusError } from './errors.js';
+import { sendStdin } from './exec-stdin.js';
 import { cancelOperation, operationId, waitOperation, type Operation } from './operations.js';
 
 export interface ExecOptions {
@@ -10,6 +11,8 @@ export interface ExecOptions {
   group?: number;
   /** Bytes written to the command's stdin before EOF; none by default. */
   stdin?: Uint8Array;
+  /** Or a stream sent on stdin as it comes (a tar of a project), backpressure-aware; timeoutMs bounds it too. */
+  stdinStream?: AsyncIterable<Uint8Array>;
   /**
    * How long the command may take, from the request on, before it is killed and the call fails
    * with an ExecLimitError; EXEC_TIMEOUT_MS by default. The command runs inside an agent,
@@ -217,8 +220,12 @@ export async function execCommand(
 
     const stdinOpen = opens[FDS.indexOf('0')] as Promise<void>;
     await Promise.race([stdinOpen, stopped]);
-    if (opts.stdin?.byteLength) ws('0').send(opts.stdin, { binary: true });
-    ws('0').send('', { binary: false }); // a text frame is EOF on a data stream
+    if (opts.stdinStream) {
+      await Promise.race([sendStdin(ws('0'), opts.stdinStream, stopped), stopped]);
+    } else {
+      if (opts.stdin?.byteLength) ws('0').send(opts.stdin, { binary: true });
+      ws('0').send('', { binary: false }); // a text frame is EOF on a data stream
+    }
 
     const [op, stdout, stderr] = await Promise.race([Promise.all([finished, out.done, err.done, ...opens]), stopped]);
     const exitCode = op.metadata?.return;

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { EnclaveError } from '../../../shared/errors.js';
 import type { TerminalInfo, TerminalKind, TerminalsChange } from '../../../shared/types.js';
 import { Pty } from '../../incus/pty.js';
-import { AGENT_HOME, AgentSessionError, ensureAgentSession, tmuxAttachCommand } from '../agent-tmux.js';
+import { AGENT_HOME, AgentSessionError, agentWorkdir, ensureAgentSession, tmuxAttachCommand } from '../agent-tmux.js';
 import type { AgentMirror } from '../agent-mirror.js';
 import type { CallContext, ClientLink } from '../client-link.js';
 import type { Connection } from '../connection.js';
@@ -17,11 +17,6 @@ const IDLE_CLOSE_MS = 30 * 60_000;
 
 const ENV = { HOME: AGENT_HOME, USER: 'root', SHELL: '/bin/bash' };
 const LOGIN_SHELL = ['sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi'];
-
-/** The agent's working directory: where its terminals start. */
-function workdir(meta: Record<string, string>): string {
-  return meta.workdir || AGENT_HOME;
-}
 
 interface TerminalServiceEvents {
   changed: [TerminalsChange];
@@ -80,7 +75,7 @@ export class TerminalService extends EventEmitter<TerminalServiceEvents> {
       const fix = agent.status === 'Frozen' ? 'unfreeze' : 'start';
       throw new EnclaveError('conflict', `${args.agent} is ${agent.status.toLowerCase()}: ${fix} it to open a terminal.`);
     }
-    const cwd = workdir(agent.meta);
+    const cwd = agentWorkdir(agent);
     let persistent = false;
     let command = LOGIN_SHELL;
     if (args.kind === 'agent') {

@@ -31,8 +31,8 @@ export interface HostGitOptions {
   input?: Buffer | string;
   /** A file (from a byte offset) given to git as stdin instead of `input`. */
   stdinFile?: { path: string; start: number };
-  /** Exit codes that are answers rather than failures (e.g. 1 for merge-base --is-ancestor). */
-  okCodes?: number[];
+  /** Exit codes that are answers rather than failures (e.g. 1 for merge-base --is-ancestor); 'any': the caller reads the code. */
+  okCodes?: number[] | 'any';
 }
 
 export interface HostGitResult {
@@ -61,6 +61,8 @@ export function hostGitEnv(repo: HostGitRepo): NodeJS.ProcessEnv {
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
   env.LC_ALL = 'C';
   env.GIT_TERMINAL_PROMPT = '0';
+  // `git status` must not refresh (rewrite) the user's index: reading a project leaves it as it was.
+  env.GIT_OPTIONAL_LOCKS = '0';
   if (repo === 'staging') {
     env.GIT_CONFIG_NOSYSTEM = '1';
     env.GIT_CONFIG_GLOBAL = '/dev/null';
@@ -71,7 +73,8 @@ export function hostGitEnv(repo: HostGitRepo): NodeJS.ProcessEnv {
 export function hostGit(repo: HostGitRepo, cwd: string, args: string[], opts: HostGitOptions = {}): Promise<HostGitResult> {
   const timeoutMs = opts.timeoutMs ?? HOST_GIT_TIMEOUT_MS;
   const cap = opts.maxOutputBytes ?? HOST_GIT_MAX_OUTPUT;
-  const fullArgs = [...(repo === 'staging' ? STAGING_CONFIG : []), '--no-pager', ...args];
+  // The user chose the folder: it is theirs even when another uid owns it (Enclave run as root).
+  const fullArgs = [...(repo === 'staging' ? STAGING_CONFIG : ['-c', `safe.directory=${cwd}`, '-c', 'core.fsmonitor=false']), '--no-pager', ...args];
   return new Promise((resolve, reject) => {
     const child = spawn('git', fullArgs, { cwd, env: hostGitEnv(repo), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -103,14 +106,15 @@ export function hostGit(repo: HostGitRepo, cwd: string, args: string[], opts: Ho
     }
     child.on('error', (e) => {
       clearTimeout(timer);
-      reject(new HostGitError(`git could not run on this computer: ${e.message}`, null, ''));
+      const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+      reject(new HostGitError(missing ? 'git is not installed on this computer; Enclave needs it for projects (install the git package).' : `git could not run on this computer: ${e.message}`, null, ''));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
       const stderr = Buffer.concat(err).toString('utf8');
       if (failure) return reject(new HostGitError(failure, code, stderr));
       const exit = code ?? -1;
-      if (exit !== 0 && !(opts.okCodes ?? []).includes(exit)) {
+      if (exit !== 0 && opts.okCodes !== 'any' && !(opts.okCodes ?? []).includes(exit)) {
         return reject(new HostGitError(`git ${args[0] ?? ''} failed (exit ${exit}): ${firstLines(stderr)}`, exit, stderr));
       }
       resolve({ code: exit, stdout: Buffer.concat(out), stderr });
@@ -122,4 +126,9 @@ export function hostGit(repo: HostGitRepo, cwd: string, args: string[], opts: Ho
 export function firstLines(stderr: string, max = 400): string {
   const text = stderr.replace(/\s+/g, ' ').trim() || 'no reason given';
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Git on the user's own repository, read by the caller whatever its exit code (inspecting a project, copying it in). */
+export function userGit(dir: string, args: string[], opts: Omit<HostGitOptions, 'okCodes'> = {}): Promise<HostGitResult> {
+  return hostGit('user', dir, args, { timeoutMs: 120_000, maxOutputBytes: 256 * 1024 * 1024, ...opts, okCodes: 'any' });
 }

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { lchown, lstat, mkdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { EnclaveError } from '../../../shared/errors.js';
 import type { AgentChangeResult } from '../../../shared/types.js';
 import { WORKSPACE_PATH, type WorkspaceInspection, type WorkspaceRequest } from '../../../shared/workspace.js';
@@ -11,32 +9,19 @@ import { patchInstance } from '../../incus/instances.js';
 import { getProject, patchProjectConfig } from '../../incus/projects.js';
 import { USER } from '../activity/activity-log.js';
 import { META_PREFIX } from '../agent-model.js';
+import { userGit } from './host-git.js';
 import { workspaceMeta } from './meta.js';
 import { GIT_DIR_DEVICE, HOOKS_PATH_DEVICE, PROTECTED_PATHS, WORKSPACE_DEVICE, workspaceDisk } from './mount-devices.js';
 import { mountSupport } from './mount-support.js';
 import type { WorkspaceDeps, WorkspacePlan } from './service.js';
 
-const run = promisify(execFile);
 type MountRequest = Extract<WorkspaceRequest, { mode: 'mount' }>;
 type Devices = Record<string, Record<string, string>>;
 
-/**
- * Git on the folder the user chose, reading only (rev-parse, symbolic-ref, config --file): none
- * of these runs a program its config names, fsmonitor is off. safe.directory is that folder,
- * as the user chose it, so a folder owned by another uid (Enclave run as root) reads too.
- */
+/** Git on the folder the user chose, reading only: its trimmed answer, or null when it failed. */
 async function hostGit(dir: string, args: string[]): Promise<string | null> {
-  try {
-    const { stdout } = await run('git', ['-c', 'core.fsmonitor=false', '-c', `safe.directory=${dir}`, ...args], {
-      cwd: dir,
-      timeout: 10_000,
-      maxBuffer: 64 * 1024,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
-    });
-    return stdout.trim();
-  } catch {
-    return null;
-  }
+  const r = await userGit(dir, args, { timeoutMs: 10_000, maxOutputBytes: 64 * 1024 }).catch(() => null);
+  return r && r.code === 0 ? r.stdout.toString('utf8').trim() : null;
 }
 
 async function kindOf(path: string): Promise<'dir' | 'file' | 'link' | 'none'> {

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { Requests } from '../../../shared/api.js';
-import { EnclaveError } from '../../../shared/errors.js';
 import type { AgentChangeResult } from '../../../shared/types.js';
 import type {
   AgentWorkspace,
@@ -19,6 +18,10 @@ import type { Connection } from '../connection.js';
 import { ChangesService } from './changes-service.js';
 import { allowHostDisks, attachMount, mountedFolders, mountInspection, planMount } from './mount.js';
 import { ReviewGate } from './gate.js';
+import { attachCopy } from './attach-copy.js';
+import { planCopy, populateNewAgent } from './copy-plan.js';
+import { inspectFolder } from './inspect.js';
+import { mountSupport } from './mount-support.js';
 
 type Args<K extends keyof Requests> = z.output<Requests[K]['args']>;
 
@@ -44,10 +47,6 @@ export interface WorkspacePlan {
   notes?: string[];
 }
 
-function notYet(what: string): never {
-  throw new EnclaveError('internal', `${what} is not built yet.`);
-}
-
 /**
  * The user's project inside agents and the review gate back out. Copy-in, mount, the
  * changes reader and the gate live in modules of their own; this is where the backend
@@ -66,30 +65,29 @@ export class WorkspaceService {
     this.gate = new ReviewGate(deps, () => connection.requireClient());
   }
 
-  inspect(_args: Args<'workspace.inspect'>): Promise<WorkspaceInspection> {
-    return notYet('Inspecting a project');
+  async inspect(args: Args<'workspace.inspect'>): Promise<WorkspaceInspection> {
+    const client = this.connection.requireClient();
+    return (await inspectFolder(args.path, args.disk || undefined, (root) => mountSupport(root, client))).inspection;
   }
 
   /** Checks a request for a new agent named `agent` with root disk `disk` ('' = unlimited) and says what it is made with. */
-  async plan(agent: string, request: WorkspaceRequest, _disk: string): Promise<WorkspacePlan> {
-    if (request.mode === 'mount') {
-      const client = this.connection.requireClient();
-      const plan = await planMount(agent, request, await mountInspection(client, request.path), await mountedFolders(this.deps));
-      await allowHostDisks(client);
-      return plan;
-    }
-    return notYet('Bringing a project in');
+  async plan(agent: string, request: WorkspaceRequest, disk: string): Promise<WorkspacePlan> {
+    if (request.mode === 'copy') return planCopy(agent, request, disk);
+    const client = this.connection.requireClient();
+    const plan = await planMount(agent, request, await mountInspection(client, request.path), await mountedFolders(this.deps));
+    await allowHostDisks(client);
+    return plan;
   }
 
-  /** After the agent started and before its session starts: copies the project in (copy mode). */
-  populate(_client: IncusClient, _agent: string, plan: WorkspacePlan, _progress: (detail: string) => void): Promise<void> {
-    if (plan.workspace.mode === 'mount') return Promise.resolve(); // its devices are the whole of it
-    return notYet('Copying a project in');
+  /** After the agent started and before its session starts: copies the project in (copy mode; a mount is its devices). */
+  async populate(client: IncusClient, agent: string, plan: WorkspacePlan, progress: (detail: string) => void): Promise<void> {
+    if (plan.request.mode === 'copy') await populateNewAgent(client, this.deps.activity, agent, plan, progress);
   }
 
   attach(args: Args<'workspace.attach'>): Promise<AgentChangeResult> {
-    if (args.workspace.mode === 'mount') return attachMount(this.connection.requireClient(), this.deps, args.agent, args.workspace);
-    return notYet('Bringing a project into an agent');
+    const client = this.connection.requireClient();
+    if (args.workspace.mode === 'mount') return attachMount(client, this.deps, args.agent, args.workspace);
+    return attachCopy(client, this.deps, args.agent, args.workspace);
   }
 
   changes(agent: string): Promise<WorkspaceChanges> {
