@@ -84,6 +84,17 @@ export interface AgentWorkspace {
   /** Its branch inside the agent (copy: enclave/<agent>); null without git. */
   branch: string | null;
   readOnly: boolean;
+  /**
+   * Mount only: the host folder's owner (read when it was planned). Everything Enclave runs for
+   * the agent's user inside runs as this uid/gid, so what it creates there is the user's own.
+   * Absent for a copy; null for a mount recorded before owners were kept (it then runs as root).
+   */
+  owner?: WorkspaceOwner | null;
+}
+
+export interface WorkspaceOwner {
+  uid: number;
+  gid: number;
 }
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'type-changed';

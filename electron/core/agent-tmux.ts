@@ -3,6 +3,7 @@ import { WORKSPACE_PATH } from '../../shared/workspace.js';
 import type { IncusClient } from '../incus/client.js';
 import { ExecLimitError, execCommand, type ExecResult } from '../incus/exec.js';
 import { AGENT_OUTPUT_CHARS, agentOutputText } from './agent-output.js';
+import { ensureSessionUser, execAs, sessionEnv, type SessionUser } from './session-user.js';
 import { envScript, tmuxNewSessionArgs, type SessionLaunch } from './templates/launch.js';
 
 /** The tmux session an agent's process runs in; its terminal tab attaches to it. */
@@ -41,13 +42,19 @@ export class AgentSessionError extends Error {
  * daemonizes its server, so the session outlives this exec and every later client
  * disconnect. Images without tmux are left alone (their terminals say they are not
  * persistent). Returns whether tmux is there.
+ *
+ * `user` (sessionUser: the mounted folder's owner) runs it, null root. tmux's server is per
+ * uid (its socket is /tmp/tmux-UID/default), so every tmux call for this session must run as
+ * the same user: restartPane, the terminal's attach and the status probe take the same one.
  */
 export async function ensureAgentSession(
   client: IncusClient,
   agent: string,
   workdir = AGENT_HOME,
   launch: SessionLaunch = { command: '', env: {} },
+  user: SessionUser | null = null,
 ): Promise<boolean> {
+  if (user) await ensureSessionUser(client, agent, user);
   // `-t =NAME` matches that name only: a bare name also matches any session it prefixes
   // ("agent-old"), which would leave the agent's own session unstarted. A terminal attaching
   // meanwhile (new-session -A) may create it between the check and the start: then the start
@@ -59,7 +66,8 @@ export async function ensureAgentSession(
   let result: ExecResult;
   try {
     result = await execCommand(client, agent, ['sh', '-c', script, 'sh', workdir, launch.command], {
-      environment: { HOME: AGENT_HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8', USER: 'root', SHELL: '/bin/bash' },
+      environment: { ...sessionEnv(user), TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+      ...execAs(user),
       stdin: hasEnv ? new TextEncoder().encode(envScript(launch.env)) : undefined,
       timeoutMs: TMUX_START_TIMEOUT_MS,
       maxOutputBytes: TMUX_START_MAX_OUTPUT,
@@ -113,10 +121,12 @@ export function tmuxAttachCommand(cwd: string): string[] {
  * template's variables and secrets, kept by tmux from the start). False: there is no session
  * to respawn, so the caller starts one.
  */
-export async function restartPane(client: IncusClient, agent: string): Promise<boolean> {
+export async function restartPane(client: IncusClient, agent: string, user: SessionUser | null = null): Promise<boolean> {
+  if (user) await ensureSessionUser(client, agent, user);
   const script = `tmux has-session -t =${AGENT_TMUX_SESSION} 2>/dev/null || exit 4; tmux respawn-pane -k -t '=${AGENT_TMUX_SESSION}:0.0'`;
   const result = await execCommand(client, agent, ['sh', '-c', script], {
-    environment: { HOME: AGENT_HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+    environment: { HOME: user?.home ?? AGENT_HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+    ...execAs(user),
     timeoutMs: TMUX_START_TIMEOUT_MS,
     maxOutputBytes: TMUX_START_MAX_OUTPUT,
   });

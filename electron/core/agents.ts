@@ -12,6 +12,7 @@ import { scheduleConfig } from './snapshot-model.js';
 import { SettingsStore } from './settings.js';
 import { createLimitsSpec } from './limits.js';
 import { agentWorkdir, ensureAgentSession, sessionFailureProgress } from './agent-tmux.js';
+import { sessionUser } from './session-user.js';
 import type { Connection } from './connection.js';
 import { operationProgressText } from './progress.js';
 import { ActivityLog, USER, automatic } from './activity/activity-log.js';
@@ -232,7 +233,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
   async startAgentSession(client: IncusClient, agent: Agent): Promise<void> {
     try {
       const launch = this.launcher ? await this.launcher(client, agent) : undefined;
-      await ensureAgentSession(client, agent.name, agentWorkdir(agent), launch);
+      await ensureAgentSession(client, agent.name, agentWorkdir(agent), launch, sessionUser(agent));
     } catch (err) {
       this.emit('progress', sessionFailureProgress(agent.name, err));
     }

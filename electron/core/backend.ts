@@ -31,6 +31,7 @@ import { SecretRefused, SecretStore } from './secrets/store.js';
 import { TemplateService } from './templates/service.js';
 import { TemplateStore } from './templates/store.js';
 import { restartPane } from './agent-tmux.js';
+import { sessionUser } from './session-user.js';
 import { setNotify } from './agent-status/notify-setting.js';
 import { WorkspaceService } from './workspace/service.js';
 import { workspaceMeta } from './workspace/meta.js';
@@ -248,7 +249,7 @@ export class Backend {
     const agent = await this.agents.get(name);
     if (agent.status !== 'Running') throw new EnclaveError('conflict', `${name} is ${agent.status.toLowerCase()}; start it to run its command.`);
     const client = this.connection.requireClient();
-    if (!(await restartPane(client, name))) await this.agents.startAgentSession(client, agent);
+    if (!(await restartPane(client, name, sessionUser(agent)))) await this.agents.startAgentSession(client, agent);
     const status = await this.runStatus.refresh(agent);
     if (!status) throw new EnclaveError('internal', `Could not read ${name}'s status after the restart.`);
     return status;

@@ -1,6 +1,7 @@
 import type { IncusClient } from '../../incus/client.js';
 import { execCommand } from '../../incus/exec.js';
 import { AGENT_TMUX_SESSION } from '../agent-tmux.js';
+import { execAs, type SessionUser } from '../session-user.js';
 import { PROBE_SEPARATOR, parseProbe, type PaneReading } from './classify.js';
 import { EXIT_FILE } from '../templates/launch.js';
 
@@ -16,10 +17,14 @@ const SCRIPT =
   `printf '%s\\n' "$(tmux display-message -p -t '=${AGENT_TMUX_SESSION}:0.0' '${FORMAT}' 2>/dev/null | head -c 512)"; ` +
   `date +%s; printf '%s\\n' "$(head -n 1 ${HOOK_STATUS_FILE} 2>/dev/null | head -c 64)"; head -c 16 ${EXIT_FILE} 2>/dev/null`;
 
-/** One look at the agent's pane, bounded and timed out: it runs inside the agent. */
-export async function probePane(client: IncusClient, agent: string): Promise<PaneReading> {
+/**
+ * One look at the agent's pane, bounded and timed out: it runs inside the agent, as the user
+ * whose tmux server holds the session (sessionUser; null root).
+ */
+export async function probePane(client: IncusClient, agent: string, user: SessionUser | null = null): Promise<PaneReading> {
   const result = await execCommand(client, agent, ['sh', '-c', SCRIPT], {
-    environment: { HOME: '/root', LANG: 'C.UTF-8' },
+    environment: { HOME: user?.home ?? '/root', LANG: 'C.UTF-8' },
+    ...execAs(user),
     timeoutMs: PROBE_TIMEOUT_MS,
     maxOutputBytes: PROBE_MAX_OUTPUT,
   });

@@ -5,6 +5,7 @@ import type { AgentMirror } from '../agent-mirror.js';
 import type { Connection } from '../connection.js';
 import { classify, type PaneReading, type ReadMode } from './classify.js';
 import { probePane } from './probe.js';
+import { sessionUser } from '../session-user.js';
 
 /** The pause between two rounds over every running agent. */
 export const STATUS_INTERVAL_MS = 2_000;
@@ -93,7 +94,7 @@ export class AgentStatusService extends EventEmitter<StatusEvents> {
   private async read(agent: Agent): Promise<AgentRunStatus | null> {
     let reading: PaneReading;
     try {
-      reading = await (this.opts.probe ?? ((a: Agent) => probePane(this.connection.requireClient(), a.name)))(agent);
+      reading = await (this.opts.probe ?? ((a: Agent) => probePane(this.connection.requireClient(), a.name, sessionUser(a))))(agent);
     } catch {
       // An agent that does not answer in time (or stopped meanwhile) reads as unknown.
       reading = { session: false, dead: false, deadStatus: null, activityAt: null, command: '', now: null, hook: null, exitFile: null };

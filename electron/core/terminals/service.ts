@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import { EnclaveError } from '../../../shared/errors.js';
 import type { TerminalInfo, TerminalKind, TerminalsChange } from '../../../shared/types.js';
 import { Pty } from '../../incus/pty.js';
-import { AGENT_HOME, AgentSessionError, agentWorkdir, ensureAgentSession, tmuxAttachCommand } from '../agent-tmux.js';
+import { AgentSessionError, agentWorkdir, ensureAgentSession, tmuxAttachCommand } from '../agent-tmux.js';
+import { ensureSessionUser, execAs, sessionEnv, sessionUser } from '../session-user.js';
 import type { AgentMirror } from '../agent-mirror.js';
 import type { CallContext, ClientLink } from '../client-link.js';
 import type { Connection } from '../connection.js';
@@ -15,7 +16,6 @@ export const NO_TMUX_NOTICE =
 /** A session no window has looked at for this long is ended (a tmux client only detaches). */
 const IDLE_CLOSE_MS = 30 * 60_000;
 
-const ENV = { HOME: AGENT_HOME, USER: 'root', SHELL: '/bin/bash' };
 const LOGIN_SHELL = ['sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi'];
 
 interface TerminalServiceEvents {
@@ -76,10 +76,13 @@ export class TerminalService extends EventEmitter<TerminalServiceEvents> {
       throw new EnclaveError('conflict', `${args.agent} is ${agent.status.toLowerCase()}: ${fix} it to open a terminal.`);
     }
     const cwd = agentWorkdir(agent);
+    // The same user as the agent's session (sessionUser): tmux's server is per uid.
+    const user = sessionUser(agent);
     let persistent = false;
     let command = LOGIN_SHELL;
+    if (args.kind === 'shell' && user) await ensureSessionUser(incus, args.agent, user);
     if (args.kind === 'agent') {
-      persistent = await ensureAgentSession(incus, args.agent, cwd).catch((err: unknown) => {
+      persistent = await ensureAgentSession(incus, args.agent, cwd, undefined, user).catch((err: unknown) => {
         // The agent's doing, said in Enclave's words only (what it printed is not repeated here).
         if (err instanceof AgentSessionError) {
           throw new EnclaveError('unavailable', `Could not open the terminal of ${args.agent}: its tmux session did not start (${err.reason}).`);
@@ -103,7 +106,7 @@ export class TerminalService extends EventEmitter<TerminalServiceEvents> {
         createdAt: new Date().toISOString(),
       },
       (cols, rows) =>
-        Pty.open(this.connection.requireClient(), args.agent, { command, cols, rows, cwd, environment: ENV }),
+        Pty.open(this.connection.requireClient(), args.agent, { command, cols, rows, ...execAs(user), cwd, environment: sessionEnv(user) }),
     );
     this.sessions.set(session.info.id, session);
     session.on('changed', () => this.emit('changed', { kind: 'upsert', terminal: { ...session.info } }));

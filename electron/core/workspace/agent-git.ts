@@ -4,7 +4,7 @@ import type { IncusClient } from '../../incus/client.js';
 import { ExecLimitError, execCommand, type ExecResult } from '../../incus/exec.js';
 import { agentOutputText } from '../agent-output.js';
 import { AgentOutputError } from './change-parse.js';
-import { SAFE_GIT } from './work-state.js';
+import { SAFE_GIT, type GitEnv } from './work-state.js';
 
 /**
  * SAFE_GIT as an argument list (it has no quoted words), on /workspace, with the agent's
@@ -27,6 +27,8 @@ export interface GitRun {
    * the command normally instead of it being killed at the output cap.
    */
   head?: number;
+  /** reviewGitEnv of the agent's workspace: where Enclave's own index and objects are (mount mode). */
+  env?: GitEnv;
 }
 
 export interface GitOutput extends ExecResult {
@@ -51,7 +53,7 @@ export async function agentGit(client: IncusClient, agent: string, args: readonl
     result = await execCommand(client, agent, command, {
       timeoutMs: run.timeoutMs,
       maxOutputBytes: run.maxOutputBytes,
-      environment: { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+      environment: { ...run.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
       ...(run.stdin ? { stdin: run.stdin } : {}),
     });
   } catch (err) {

@@ -27,7 +27,7 @@ import {
   type LineCounts,
   type RawEntry,
 } from './change-parse.js';
-import type { WorkState } from './work-state.js';
+import { reviewGitEnv, type GitEnv, type WorkState } from './work-state.js';
 
 /** How long the agent's git may take to list, and how much it may print. */
 export interface ReadBounds {
@@ -57,8 +57,9 @@ export interface ChangesRead {
 const STATUS: Record<RawEntry['status'], ChangeStatus> = { A: 'added', M: 'modified', D: 'deleted', T: 'type-changed', R: 'renamed' };
 
 /** Whether the base commit is still in the repository (an orphan reset and gc can drop it). */
-async function baseExists(client: IncusClient, agent: string, base: string): Promise<boolean> {
+async function baseExists(client: IncusClient, agent: string, base: string, env: GitEnv): Promise<boolean> {
   const out = await agentGit(client, agent, ['cat-file', '--batch-check'], {
+    env,
     what: 'the base commit',
     timeoutMs: SMALL_TIMEOUT_MS,
     maxOutputBytes: 4096,
@@ -68,8 +69,9 @@ async function baseExists(client: IncusClient, agent: string, base: string): Pro
   return info?.type === 'commit';
 }
 
-async function isAncestor(client: IncusClient, agent: string, base: string, head: string, bounds: ReadBounds): Promise<boolean> {
+async function isAncestor(client: IncusClient, agent: string, base: string, head: string, bounds: ReadBounds, env: GitEnv): Promise<boolean> {
   const out = await agentGit(client, agent, ['merge-base', '--is-ancestor', base, head], {
+    env,
     what: 'the history since the base',
     timeoutMs: bounds.timeoutMs,
     maxOutputBytes: 4096,
@@ -79,19 +81,19 @@ async function isAncestor(client: IncusClient, agent: string, base: string, head
 }
 
 /** base..tree (or HEAD..tree): raw entries with rename detection, and line counts when asked. */
-async function diffTrees(client: IncusClient, agent: string, from: string, to: string, numstat: boolean, what: string, bounds: ReadBounds) {
+async function diffTrees(client: IncusClient, agent: string, from: string, to: string, numstat: boolean, what: string, bounds: ReadBounds, env: GitEnv) {
   const args = ['diff-tree', '-r', '-z', '-M', '--raw', ...(numstat ? ['--numstat'] : []), '--no-abbrev', '--no-ext-diff', '--no-textconv', from, to];
-  const out = await agentGit(client, agent, args, { what, ...bounds, keepCut: true });
+  const out = await agentGit(client, agent, args, { what, ...bounds, keepCut: true, env });
   return parsed(agent, () => parseDiffTree(out.stdout, out.cut, what));
 }
 
-async function commitsSince(client: IncusClient, agent: string, base: string | null, head: string, bounds: ReadBounds): Promise<WorkspaceCommit[]> {
+async function commitsSince(client: IncusClient, agent: string, base: string | null, head: string, bounds: ReadBounds, env: GitEnv): Promise<WorkspaceCommit[]> {
   const range = base ? [head, '--not', base] : [head];
   const out = await agentGit(
     client,
     agent,
     ['-c', 'log.showSignature=false', 'log', '-z', '--no-color', '--no-decorate', '--no-mailmap', `-n${MAX_COMMITS}`, LOG_FORMAT, ...range, '--'],
-    { what: 'the commits since the base', timeoutMs: bounds.timeoutMs, maxOutputBytes: 1024 * 1024 },
+    { what: 'the commits since the base', timeoutMs: bounds.timeoutMs, maxOutputBytes: 1024 * 1024, env },
   );
   return parsed(agent, () => parseLog(out.stdout));
 }
@@ -103,6 +105,7 @@ async function lfsPointers(
   entries: RawEntry[],
   counts: Map<string, LineCounts>,
   bounds: ReadBounds,
+  env: GitEnv,
 ): Promise<Set<string>> {
   const side = (e: RawEntry) => (e.newBlob ? { blob: e.newBlob, mode: e.newMode } : { blob: e.oldBlob as string, mode: e.oldMode });
   const candidates = new Set<string>();
@@ -115,6 +118,7 @@ async function lfsPointers(
   const checked = await agentGit(client, agent, ['cat-file', '--batch-check'], {
     what: 'the sizes of changed files',
     ...bounds,
+    env,
     stdin: Buffer.from(ids.map((id) => `${id}\n`).join('')),
   });
   const small = parsed(agent, () => parseBatchCheck(checked.stdout, ids))
@@ -123,6 +127,7 @@ async function lfsPointers(
   if (!small.length) return new Set();
   const out = await agentGit(client, agent, ['cat-file', '--batch'], {
     what: 'small changed files',
+    env,
     timeoutMs: bounds.timeoutMs,
     maxOutputBytes: small.length * (LFS_MAX_BYTES + 100),
     stdin: Buffer.from(small.map((id) => `${id}\n`).join('')),
@@ -169,19 +174,20 @@ export async function readChanges(
 ): Promise<ChangesRead> {
   const { head, tree } = state;
   const base = workspace.base;
+  const env = reviewGitEnv(workspace);
   let rewritten = false;
   let listable = true;
   if (base) {
-    listable = await baseExists(client, agent, base);
-    rewritten = !listable || !head || !(await isAncestor(client, agent, base, head, bounds));
+    listable = await baseExists(client, agent, base, env);
+    rewritten = !listable || !head || !(await isAncestor(client, agent, base, head, bounds, env));
   }
   const from = base ?? emptyTree(tree);
 
   const [diff, uncommittedDiff, commits] = listable
     ? await Promise.all([
-        diffTrees(client, agent, from, tree, true, 'the list of changed files', bounds),
-        diffTrees(client, agent, head ?? emptyTree(tree), tree, false, 'the list of uncommitted files', bounds),
-        head ? commitsSince(client, agent, base, head, bounds) : Promise.resolve([]),
+        diffTrees(client, agent, from, tree, true, 'the list of changed files', bounds, env),
+        diffTrees(client, agent, head ?? emptyTree(tree), tree, false, 'the list of uncommitted files', bounds, env),
+        head ? commitsSince(client, agent, base, head, bounds, env) : Promise.resolve([]),
       ])
     : [null, null, [] as WorkspaceCommit[]];
 
@@ -192,7 +198,7 @@ export async function readChanges(
     uncommitted.add(pathKey(e.path));
     if (e.from) uncommitted.add(pathKey(e.from));
   }
-  const lfs = await lfsPointers(client, agent, entries, counts, bounds);
+  const lfs = await lfsPointers(client, agent, entries, counts, bounds, env);
   const files = entries.map((e) =>
     changedFile(e, counts.get(pathKey(e.path)), uncommitted.has(pathKey(e.path)) || (e.from !== null && uncommitted.has(pathKey(e.from))), lfs.has(pathKey(e.path))),
   );

@@ -9,7 +9,7 @@ import { LIST_BOUNDS, readChanges, type ChangesRead, type ReadBounds } from './c
 import { compareEntries } from './compare.js';
 import { readSides } from './file-diff.js';
 import { pathChanges, type PathChange, type Version } from './versions.js';
-import { readWorkState, type WorkState } from './work-state.js';
+import { readWorkState, reviewGitEnv, type WorkState } from './work-state.js';
 
 /** What the changes reader needs of the agents: one agent, and word when one goes. */
 export interface AgentSource {
@@ -107,7 +107,7 @@ export class ChangesService {
       return empty(name, ws, 'plain', `${name}'s workspace is a plain copy of the files (no git repository): there is no base to compare with and no review gate.`);
     }
     const client = this.connection.requireClient();
-    const state = await this.readState(client, name);
+    const state = await this.readState(client, name, ws);
     if (state === 'missing') {
       this.forget(name);
       return empty(name, ws, 'missing', `${WORKSPACE_PATH} or its git repository is gone from ${name}: nothing can be brought back.`);
@@ -143,9 +143,9 @@ export class ChangesService {
   }
 
   /** The work state, its bounds crossed said in Enclave's words. */
-  private async readState(client: IncusClient, name: string): Promise<WorkState | 'missing'> {
+  private async readState(client: IncusClient, name: string, ws: AgentWorkspace): Promise<WorkState | 'missing'> {
     try {
-      return await this.workState(client, name);
+      return await this.workState(client, name, ws);
     } catch (err) {
       if (!(err instanceof ExecLimitError)) throw err;
       const why = err.limit === 'timeout' ? 'did not answer in time' : 'printed far more than a commit and a tree';
@@ -179,10 +179,15 @@ export class ChangesService {
         throw new EnclaveError('not-found', `${args.agent} did not rename ${shown} from that path (the list may have changed: read it again).`);
       }
       const hint = binary(mine, change);
-      const [oldSide, newSide] = await readSides(client, args.agent, [
-        { version: change.entry.oldBlob ? { blob: change.entry.oldBlob, mode: change.entry.oldMode } : null, binary: hint },
-        { version: change.now, binary: hint },
-      ]);
+      const [oldSide, newSide] = await readSides(
+        client,
+        args.agent,
+        [
+          { version: change.entry.oldBlob ? { blob: change.entry.oldBlob, mode: change.entry.oldMode } : null, binary: hint },
+          { version: change.now, binary: hint },
+        ],
+        reviewGitEnv(mine.workspace),
+      );
       return { path: shown, id: args.id, old: oldSide as FileDiff['old'], new: newSide as FileDiff['new'] };
     }
 
@@ -196,8 +201,8 @@ export class ChangesService {
     // An agent that left the file alone has the base's version, which the other's entry knows.
     const base: Version = (a ?? b)?.before ?? null;
     const [[oldSide], [newSide]] = await Promise.all([
-      readSides(client, args.agent, [{ version: a ? a.now : base, binary: binary(mine, a) }]),
-      readSides(client, args.against, [{ version: b ? b.now : base, binary: binary(theirs, b) }]),
+      readSides(client, args.agent, [{ version: a ? a.now : base, binary: binary(mine, a) }], reviewGitEnv(mine.workspace)),
+      readSides(client, args.against, [{ version: b ? b.now : base, binary: binary(theirs, b) }], reviewGitEnv(theirs.workspace)),
     ]);
     return { path: shown, id: args.id, old: oldSide as FileDiff['old'], new: newSide as FileDiff['new'] };
   }

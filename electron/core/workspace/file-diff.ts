@@ -9,6 +9,7 @@ import type { IncusClient } from '../../incus/client.js';
 import { agentGit, parsed } from './agent-git.js';
 import { GITLINK_MODE, parseBatch, parseBatchCheck } from './change-parse.js';
 import type { Version } from './versions.js';
+import type { GitEnv } from './work-state.js';
 
 const BLOB_TIMEOUT_MS = 30_000;
 /** Git's own test: a NUL in the first 8 KiB makes a file binary. */
@@ -45,13 +46,14 @@ export function sideOf(content: Buffer, size: number, binaryHint: boolean): File
   };
 }
 
-/** Reads each requested side from the agent's repository: sizes first, small blobs in one batch, a big one alone and cut. */
-export async function readSides(client: IncusClient, agent: string, requests: readonly SideRequest[]): Promise<FileSide[]> {
+/** Reads each requested side from the agent's repository: sizes first, small blobs in one batch, a big one alone and cut. `env`: reviewGitEnv of its workspace. */
+export async function readSides(client: IncusClient, agent: string, requests: readonly SideRequest[], env: GitEnv = {}): Promise<FileSide[]> {
   const blobs = [...new Set(requests.flatMap((r) => (r.version && r.version.mode !== GITLINK_MODE ? [r.version.blob] : [])))];
   const found = new Map<string, { size: number; content: Buffer }>();
   if (blobs.length) {
     const checked = await agentGit(client, agent, ['cat-file', '--batch-check'], {
       what: 'the sizes of a file',
+        env,
       timeoutMs: BLOB_TIMEOUT_MS,
       maxOutputBytes: 4096,
       stdin: Buffer.from(blobs.map((id) => `${id}\n`).join('')),
@@ -66,6 +68,7 @@ export async function readSides(client: IncusClient, agent: string, requests: re
     if (small.length) {
       const out = await agentGit(client, agent, ['cat-file', '--batch'], {
         what: 'a changed file',
+        env,
         timeoutMs: BLOB_TIMEOUT_MS,
         maxOutputBytes: small.reduce((n, i) => n + i.size + 100, 0),
         stdin: Buffer.from(small.map((i) => `${i.id}\n`).join('')),
@@ -76,6 +79,7 @@ export async function readSides(client: IncusClient, agent: string, requests: re
     for (const info of infos.filter((i) => i.size > MAX_DIFF_SIDE_BYTES)) {
       const out = await agentGit(client, agent, ['cat-file', 'blob', info.id], {
         what: 'a large changed file',
+        env,
         timeoutMs: BLOB_TIMEOUT_MS,
         maxOutputBytes: MAX_DIFF_SIDE_BYTES,
         head: MAX_DIFF_SIDE_BYTES,

@@ -8,7 +8,16 @@ export const WORKSPACE_META = {
   base: 'workspace.base',
   branch: 'workspace.branch',
   readOnly: 'workspace.read-only',
+  uid: 'workspace.uid',
+  gid: 'workspace.gid',
 } as const;
+
+/** A uid or gid as the meta holds it: decimal, within what Linux gives; root (0) only where allowed. */
+function id(value: string | undefined, zero: boolean): number | null {
+  if (!value || !/^(0|[1-9][0-9]{0,9})$/.test(value) || (value === '0' && !zero)) return null;
+  const n = Number(value);
+  return n < 2 ** 32 - 1 ? n : null;
+}
 
 /** The meta keys for a workspace, as agents.create and workspace.attach write them. */
 export function workspaceMeta(ws: AgentWorkspace): Record<string, string> {
@@ -19,6 +28,7 @@ export function workspaceMeta(ws: AgentWorkspace): Record<string, string> {
     [WORKSPACE_META.base]: ws.base ?? '',
     [WORKSPACE_META.branch]: ws.branch ?? '',
     [WORKSPACE_META.readOnly]: String(ws.readOnly),
+    ...(ws.owner ? { [WORKSPACE_META.uid]: String(ws.owner.uid), [WORKSPACE_META.gid]: String(ws.owner.gid) } : {}),
   };
 }
 
@@ -29,6 +39,8 @@ export function workspaceFromMeta(meta: Record<string, string>): AgentWorkspace 
   if ((mode !== 'copy' && mode !== 'mount') || !source?.startsWith('/')) return null;
   const base = meta[WORKSPACE_META.base] ?? '';
   const branch = meta[WORKSPACE_META.branch] ?? '';
+  const uid = id(meta[WORKSPACE_META.uid], false);
+  const gid = id(meta[WORKSPACE_META.gid], true);
   return {
     mode,
     source,
@@ -36,5 +48,6 @@ export function workspaceFromMeta(meta: Record<string, string>): AgentWorkspace 
     base: /^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(base) ? base : null,
     branch: branch || null,
     readOnly: meta[WORKSPACE_META.readOnly] === 'true',
+    ...(mode === 'mount' ? { owner: uid !== null && gid !== null ? { uid, gid } : null } : {}),
   };
 }

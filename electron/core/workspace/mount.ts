@@ -2,13 +2,16 @@ import { lchown, lstat, mkdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { EnclaveError } from '../../../shared/errors.js';
 import type { AgentChangeResult } from '../../../shared/types.js';
-import { WORKSPACE_PATH, type WorkspaceInspection, type WorkspaceRequest } from '../../../shared/workspace.js';
+import { WORKSPACE_PATH, type WorkspaceInspection, type WorkspaceOwner, type WorkspaceRequest } from '../../../shared/workspace.js';
 import type { IncusClient } from '../../incus/client.js';
 import { IncusError } from '../../incus/errors.js';
 import { patchInstance } from '../../incus/instances.js';
 import { getProject, patchProjectConfig } from '../../incus/projects.js';
+import { execCommand } from '../../incus/exec.js';
 import { USER } from '../activity/activity-log.js';
+import { AGENT_HOME, AGENT_TMUX_SESSION } from '../agent-tmux.js';
 import { META_PREFIX } from '../agent-model.js';
+import { ensureSessionUser, sessionUser } from '../session-user.js';
 import { userGit } from './host-git.js';
 import { workspaceMeta } from './meta.js';
 import { GIT_DIR_DEVICE, HOOKS_PATH_DEVICE, PROTECTED_PATHS, WORKSPACE_DEVICE, workspaceDisk } from './mount-devices.js';
@@ -110,6 +113,18 @@ async function createEmptyDir(source: string, rel: string): Promise<void> {
 }
 
 /**
+ * The folder's owner, whom the agent's sessions run as. Root's folder is refused: the agent
+ * would be root on it, and on every setuid program it leaves there.
+ */
+async function folderOwner(source: string): Promise<WorkspaceOwner> {
+  const s = await stat(source);
+  if (s.uid === 0) {
+    throw new EnclaveError('invalid-arguments', `${source} is owned by root: an agent mounting it would be root on it. Use the isolated copy.`);
+  }
+  return { uid: s.uid, gid: s.gid };
+}
+
+/**
  * The devices of a live mount of `inspection.path` and its workspace meta; refuses when the
  * mount cannot work here. Missing protected folders of .git are created on the host (empty,
  * owned like .git) so they can be mounted read-only: otherwise the agent could create them and
@@ -127,6 +142,7 @@ export async function planMount(
     throw new EnclaveError('invalid-arguments', `${inspection.mount.reason} Use the isolated copy instead.`);
   }
   const source = inspection.path;
+  const owner = await folderOwner(source);
   const nested = nestedMountProblem(source, others.filter((o) => o.agent !== agent));
   if (nested) throw new EnclaveError('invalid-arguments', nested);
   const notes: string[] = [];
@@ -154,16 +170,17 @@ export async function planMount(
       const hooks = await hooksPathInside(source);
       if (hooks) devices[HOOKS_PATH_DEVICE] = workspaceDisk(source, hooks, true);
     }
-    // Measured here: what the agent's root writes is host root's (Incus's shift maps uid 0 to 0).
+    // Incus's shift maps the agent's uids to the host's one to one: its sessions run as the
+    // folder's owner (session-user.ts), so what they make is the owner's, not root's.
     notes.push(
-      `Files ${agent} creates in ${source} belong to root on this computer: your own git cannot add to object folders ${agent}'s commits created, and a setuid program it makes there would run as root. Check before running anything it made.`,
+      `${agent}'s sessions run as uid ${owner.uid} (the owner of ${source}): the files it creates there are that user's on this computer. Check before running anything it made.`,
     );
     if (git === 'none') notes.push(`${source} is no git repository: nothing in it is protected from ${agent}, a .git it might create included.`);
   }
   return {
     request,
     inspection: inspection as WorkspaceInspection,
-    workspace: { mode: 'mount', source, kind: inspection.kind, base: inspection.head, branch: inspection.branch, readOnly: request.readOnly },
+    workspace: { mode: 'mount', source, kind: inspection.kind, base: inspection.head, branch: inspection.branch, readOnly: request.readOnly, owner },
     devices,
     notes,
   };
@@ -189,6 +206,14 @@ export async function allowHostDisks(client: IncusClient): Promise<void> {
       if (!(err instanceof IncusError && err.status === 412) || attempt >= 5) throw err;
     }
   }
+}
+
+/** A new agent's mount is its devices; inside, the folder's owner gets a user for its sessions to run as. */
+export async function populateMount(client: IncusClient, agent: string, plan: WorkspacePlan, progress: (detail: string) => void): Promise<void> {
+  const user = sessionUser({ workspace: plan.workspace });
+  if (!user) return;
+  progress(`making the user ${user.uid}:${user.gid} its sessions run as`);
+  await ensureSessionUser(client, agent, user);
 }
 
 /** The folders other agents mount, from their workspace meta. */
@@ -218,5 +243,23 @@ export async function attachMount(
       () => patchInstance(client, agent, { config, devices: plan.devices }),
     ),
   );
-  return { agent: await deps.agents.reload(agent), notes: plan.notes };
+  const updated = await deps.agents.reload(agent);
+  const user = sessionUser(updated);
+  if (user && updated.status === 'Running' && (await endRootSession(client, agent))) {
+    await deps.agents.startAgentSession(client, updated);
+    plan.notes.push(`${agent}'s session ran as root: it was ended and started again as uid ${user.uid}. Shell tabs opened before the mount still run as root: close them.`);
+  } else if (user && updated.status === 'Running') {
+    await ensureSessionUser(client, agent, user);
+  }
+  return { agent: updated, notes: plan.notes };
+}
+
+/**
+ * Ends the agent's session where root's tmux holds it (started before the mount), so that no
+ * root process keeps working on the user's folder. Whether there was one.
+ */
+async function endRootSession(client: IncusClient, agent: string): Promise<boolean> {
+  const script = `command -v tmux >/dev/null 2>&1 || exit 1; tmux has-session -t =${AGENT_TMUX_SESSION} 2>/dev/null || exit 1; tmux kill-session -t =${AGENT_TMUX_SESSION}`;
+  const r = await execCommand(client, agent, ['sh', '-c', script], { environment: { HOME: AGENT_HOME }, timeoutMs: 15_000, maxOutputBytes: 4096 });
+  return r.exitCode === 0;
 }

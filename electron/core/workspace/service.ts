@@ -16,7 +16,7 @@ import type { AgentLocks } from '../agent-locks.js';
 import type { AgentService } from '../agents.js';
 import type { Connection } from '../connection.js';
 import { ChangesService } from './changes-service.js';
-import { allowHostDisks, attachMount, mountedFolders, mountInspection, planMount } from './mount.js';
+import { allowHostDisks, attachMount, mountedFolders, mountInspection, planMount, populateMount } from './mount.js';
 import { ReviewGate } from './gate.js';
 import { attachCopy } from './attach-copy.js';
 import { planCopy, populateNewAgent } from './copy-plan.js';
@@ -79,9 +79,10 @@ export class WorkspaceService {
     return plan;
   }
 
-  /** After the agent started and before its session starts: copies the project in (copy mode; a mount is its devices). */
+  /** After the agent started and before its session starts: copies the project in (copy), or makes the folder owner's user inside (mount). */
   async populate(client: IncusClient, agent: string, plan: WorkspacePlan, progress: (detail: string) => void): Promise<void> {
     if (plan.request.mode === 'copy') await populateNewAgent(client, this.deps.activity, agent, plan, progress);
+    else await populateMount(client, agent, plan, progress);
   }
 
   attach(args: Args<'workspace.attach'>): Promise<AgentChangeResult> {

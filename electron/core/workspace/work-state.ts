@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EnclaveError } from '../../../shared/errors.js';
-import { WORKSPACE_PATH, isCommitId } from '../../../shared/workspace.js';
+import { WORKSPACE_PATH, isCommitId, type AgentWorkspace } from '../../../shared/workspace.js';
 import type { IncusClient } from '../../incus/client.js';
 import { execCommand } from '../../incus/exec.js';
 
@@ -13,8 +13,29 @@ import { execCommand } from '../../incus/exec.js';
  */
 export const SAFE_GIT = `git -c core.fsmonitor=false -c core.hooksPath=/dev/null -c core.pager=cat -c diff.external= -c core.untrackedCache=false -c safe.directory=${WORKSPACE_PATH} --no-pager`;
 
-/** The index Enclave keeps of its own inside the agent's repository, so the agent's index is never touched. */
+/** The index Enclave keeps of its own inside the agent's repository (a copy), so the agent's index is never touched. */
 export const REVIEW_INDEX = '.git/enclave-review-index';
+
+/**
+ * In mount mode /workspace/.git is the user's own repository on the host: Enclave's reads must
+ * write nothing there (no index, and no loose objects, which `git add` would leave as root in
+ * the user's .git/objects). They keep both on the agent's own disk instead, reading the
+ * repository's objects as alternates. Every git read of the changes reader runs with it, so
+ * they find the trees and blobs written there.
+ */
+export const REVIEW_DIR = '/var/lib/enclave/review';
+
+export type GitEnv = Readonly<Record<string, string>>;
+
+/** The environment of Enclave's git reads for this workspace: none for a copy (its .git is the agent's own). */
+export function reviewGitEnv(ws: Pick<AgentWorkspace, 'mode'> | null | undefined): GitEnv {
+  if (ws?.mode !== 'mount') return {};
+  return {
+    GIT_INDEX_FILE: `${REVIEW_DIR}/index`,
+    GIT_OBJECT_DIRECTORY: `${REVIEW_DIR}/objects`,
+    GIT_ALTERNATE_OBJECT_DIRECTORIES: `${WORKSPACE_PATH}/.git/objects`,
+  };
+}
 
 /**
  * The agent's work as two immutable git objects: its HEAD and the tree of its working tree
@@ -23,8 +44,9 @@ export const REVIEW_INDEX = '.git/enclave-review-index';
  */
 const SCRIPT = `set -e
 cd ${WORKSPACE_PATH} 2>/dev/null || { echo missing; exit 0; }
+[ -z "\${GIT_OBJECT_DIRECTORY:-}" ] || mkdir -p "$GIT_OBJECT_DIRECTORY"
 ${SAFE_GIT} rev-parse --git-dir >/dev/null 2>&1 || { echo missing; exit 0; }
-idx="$(${SAFE_GIT} rev-parse --git-dir)/enclave-review-index"
+idx="\${GIT_INDEX_FILE:-$(${SAFE_GIT} rev-parse --git-dir)/enclave-review-index}"
 [ -f "$idx" ] || { [ -f "$(${SAFE_GIT} rev-parse --git-dir)/index" ] && cp "$(${SAFE_GIT} rev-parse --git-dir)/index" "$idx" || true; }
 head=$(${SAFE_GIT} rev-parse -q --verify HEAD^{commit} || echo none)
 GIT_INDEX_FILE="$idx" ${SAFE_GIT} add -A . >/dev/null 2>&1
@@ -61,9 +83,9 @@ export function parseWorkState(stdout: string): WorkState | 'missing' {
   return { head, tree: m[2], fingerprint: fingerprintOf(head, m[2]) };
 }
 
-/** Reads the agent's work state (bounded: 60 s, 4 KiB of output). */
-export async function readWorkState(client: IncusClient, agent: string): Promise<WorkState | 'missing'> {
-  const r = await execCommand(client, agent, ['sh', '-c', SCRIPT], { timeoutMs: 60_000, maxOutputBytes: 4096 });
+/** Reads the agent's work state (bounded: 60 s, 4 KiB of output); `ws` says where Enclave's index and objects go (reviewGitEnv). */
+export async function readWorkState(client: IncusClient, agent: string, ws?: Pick<AgentWorkspace, 'mode'> | null): Promise<WorkState | 'missing'> {
+  const r = await execCommand(client, agent, ['sh', '-c', SCRIPT], { timeoutMs: 60_000, maxOutputBytes: 4096, environment: { ...reviewGitEnv(ws) } });
   if (r.exitCode !== 0) {
     throw new EnclaveError('internal', `Reading the work in ${agent}'s ${WORKSPACE_PATH} failed (git exited with ${r.exitCode}).`);
   }
