@@ -22,7 +22,7 @@ describe('tmuxNewSessionArgs', () => {
     const line = tmuxNewSessionArgs('agent', { ANTHROPIC_API_KEY: 'sk-secret' }, true);
     expect(line).not.toContain('sk-secret');
     expect(line).toContain('-e "ANTHROPIC_API_KEY=$ANTHROPIC_API_KEY"');
-    expect(line).toContain(`eval "$1"; s=$?`);
+    expect(line).toContain(`(eval "$1"); s=$?`);
     expect(line).toContain('enclave "$2"');
     expect(line).toMatch(/\\; set-option -w remain-on-exit on$/);
     expect(tmuxNewSessionArgs('agent', {}, false)).not.toContain('bash -lc');

@@ -48,9 +48,11 @@ export function tmuxNewSessionArgs(session: string, env: Record<string, string>,
     .join(' ');
   // The command's exit status also goes to a file: right after a container boots, tmux may
   // never collect the pane's exit (seen: a zombie bash, no pane_dead_status), and the status
-  // reader falls back on it. Cleared at each (re)start; /run is empty after a reboot.
+  // reader falls back on it. Cleared at each (re)start; /run is empty after a reboot. The
+  // command runs in a subshell: one that ends with `exit N` would otherwise end the shell
+  // before the file is written.
   const cmd = hasCommand
-    ? ` bash -lc 'rm -f ${EXIT_FILE}; eval "$1"; s=$?; mkdir -p ${EXIT_DIR}; echo "$s" > ${EXIT_FILE}; exit "$s"' enclave "$2"`
+    ? ` bash -lc 'rm -f ${EXIT_FILE}; (eval "$1"); s=$?; mkdir -p ${EXIT_DIR}; echo "$s" > ${EXIT_FILE}; exit "$s"' enclave "$2"`
     : '';
   // A plain shell's session ends with the shell, as an interactive user expects (exit closes it).
   const keep = hasCommand ? ' \\; set-option -w remain-on-exit on' : '';

@@ -37,6 +37,14 @@ function userRepo(files: Record<string, string>, opts: { hooks?: boolean } = {})
   return dir;
 }
 
+/**
+ * Every path under the repository's .git with its owner and size: what a read may not change.
+ * Not times: git "freshens" (touches) an existing object it would write again, alternates too.
+ */
+function gitListing(dir: string): string[] {
+  return execFileSync('find', [join(dir, '.git'), '-printf', '%P %u:%g %s\\n']).toString('utf8').split('\n').sort();
+}
+
 const owner = (path: string) => {
   const s = statSync(path);
   return `${s.uid}:${s.gid}`;
@@ -89,7 +97,15 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
 
   it('records the workspace on the agent: the folder, its HEAD and branch', async () => {
     const agent = await getAgent(rw);
-    expect(agent.workspace).toEqual({ mode: 'mount', source: repo, kind: 'git', base: git(repo, ['-c', 'safe.directory=*', 'rev-parse', 'HEAD']).trim(), branch: 'main', readOnly: false });
+    expect(agent.workspace).toEqual({
+      mode: 'mount',
+      source: repo,
+      kind: 'git',
+      base: git(repo, ['-c', 'safe.directory=*', 'rev-parse', 'HEAD']).trim(),
+      branch: 'main',
+      readOnly: false,
+      owner: { uid: USER_UID, gid: USER_UID },
+    });
   });
 
   it("shows the user's files as uid 1000 inside; what container root writes belongs to host root", async () => {
@@ -125,14 +141,17 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
     expect(git(repo, ['-c', 'safe.directory=*', 'rev-parse', 'HEAD']).trim()).toBe(commit.out);
   });
 
-  it("reads the agent's work on the mounted folder through the changes reader", async () => {
+  it("reads the agent's work on the mounted folder through the changes reader, writing nothing into the user's .git", async () => {
+    const before = gitListing(repo);
     const changes = ok<WorkspaceChanges>(await call('workspace.changes', { agent: rw }));
     expect(changes.state).toBe('ok');
     expect(changes.mode).toBe('mount');
     expect(changes.commits.map((c) => c.subject)).toEqual(['agent work']);
     expect(changes.files.map((f) => `${f.status}:${f.path}`).sort()).toEqual(['added:host-made', 'added:made-inside', 'modified:a.txt']);
-    // The reader keeps its own index in the repository's .git: in a mount, the user's, written as root.
-    expect(owner(join(repo, '.git/enclave-review-index'))).toBe('0:0');
+    // Its index and the objects `git add` writes are on the agent's own disk, not in the user's .git.
+    expect(existsSync(join(repo, '.git/enclave-review-index'))).toBe(false);
+    expect(gitListing(repo)).toEqual(before);
+    expect((await sh(rw, 'test -f /var/lib/enclave/review/index && ls /var/lib/enclave/review/objects | wc -l')).out).not.toBe('0');
   });
 
   it("protects a hooks path inside the folder (husky's) and a worktree's .git file", async () => {

@@ -107,7 +107,13 @@ const MADE_IF_MISSING = ['.git/hooks', '.git/modules', '.git/info', '.git/worktr
 
 async function createEmptyDir(source: string, rel: string): Promise<void> {
   const dir = `${source}/${rel}`;
-  await mkdir(dir, { mode: 0o755 });
+  try {
+    await mkdir(dir, { mode: 0o755 });
+  } catch (err) {
+    // Made meanwhile (two agents planned on one folder at once): the check after it looks at what is there.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw err;
+  }
   const owner = await stat(`${source}/.git`);
   await lchown(dir, owner.uid, owner.gid).catch(() => undefined);
 }
