@@ -171,6 +171,19 @@ describe.skipIf(process.getuid?.() !== 0)('mount mode runs the agent as the fold
     expect((await asRoot(tpl, 'tmux has-session -t =agent 2>/dev/null; echo $?')).out).toBe('1');
   });
 
+  it("after a rollback to a snapshot whose passwd lacks the user, the session runs as the owner again and the status reads it", async () => {
+    // As a snapshot from before the user was made would have it.
+    expect((await asRoot(tpl, "sed -i '/^dev:/d' /etc/passwd /etc/group /etc/shadow /etc/gshadow 2>/dev/null; rm -rf /home/dev; getent passwd 1000 || echo gone")).out).toBe('gone');
+    ok(await reply('snapshots.create', { agent: tpl, name: 'no-user' }));
+    const since = Date.now();
+    ok(await reply('snapshots.restore', { agent: tpl, name: 'no-user' }));
+    await until('the user has the session again', async () => (await asUser(tpl, 'tmux has-session -t =agent 2>/dev/null; echo $?').catch(() => ({ out: '' }))).out === '0', 30_000);
+    expect((await asRoot(tpl, `getent passwd ${USER_UID}; stat -c %u:%g ${SESSION_HOME}`)).out).toBe(`dev:x:1000:1000::${SESSION_HOME}:/bin/bash\n1000:1000`);
+    const pid = (await asUser(tpl, "tmux display-message -p -t =agent:0.0 '#{pane_pid}'")).out;
+    expect((await asRoot(tpl, `stat -c %u /proc/${pid}`)).out).toBe('1000');
+    await rec.waitFor('agents.runStatus', stateIs('waiting'), 30_000, since);
+  });
+
   it('runs the agent tab and a shell tab as uid 1000 with its home, in /workspace', async () => {
     const link = new TestLink(backend.handlers);
     const shell = await openTerminal(link, plain, 'shell');
