@@ -251,11 +251,18 @@ export async function attachMount(
   );
   const updated = await deps.agents.reload(agent);
   const user = sessionUser(updated);
-  if (user && updated.status === 'Running' && (await endRootSession(client, agent))) {
-    await deps.agents.startAgentSession(client, updated);
-    plan.notes.push(`${agent}'s session ran as root: it was ended and started again as uid ${user.uid}. Shell tabs opened before the mount still run as root: close them.`);
-  } else if (user && updated.status === 'Running') {
-    await ensureSessionUser(client, agent, user);
+  if (user && updated.status === 'Running') {
+    try {
+      if (await endRootSession(client, agent)) {
+        await deps.agents.startAgentSession(client, updated);
+        plan.notes.push(`${agent}'s session ran as root: it was ended and started again as uid ${user.uid}. Shell tabs opened before the mount still run as root: close them.`);
+      } else {
+        await ensureSessionUser(client, agent, user);
+      }
+    } catch {
+      // The folder is mounted all the same; the agent did not answer (its next session start makes the user).
+      plan.notes.push(`${agent} did not answer while its session was moved to uid ${user.uid}: restart ${agent} so that nothing in it runs as root on ${plan.workspace.source}.`);
+    }
   }
   return { agent: updated, notes: plan.notes };
 }
