@@ -49,18 +49,19 @@ export function sessionEnv(user: SessionUser | null): Record<string, string> {
  * /etc/group and /etc/passwd where the image has neither), named dev (devUID when taken), its
  * home $3 (from /etc/skel when new), and the status folder the session writes to (/run is
  * empty after each boot). No sudo, no password. Run at every session start, because a rollback
- * to a snapshot from before the mount brings back a passwd without the user.
+ * to a snapshot from before the mount brings back a passwd without the user. Two at once (a
+ * shell tab opening while the session starts) both end well: the loser finds the winner's user.
  */
 const ENSURE_SCRIPT = `set -e
 uid="$1"; gid="$2"; home="$3"
 shell=/bin/bash; [ -x "$shell" ] || shell=/bin/sh
 if ! getent group "$gid" >/dev/null 2>&1; then
   g=${SESSION_USER_NAME}; getent group "$g" >/dev/null 2>&1 && g="${SESSION_USER_NAME}$gid"
-  if command -v groupadd >/dev/null 2>&1; then groupadd -g "$gid" "$g"; else echo "$g:x:$gid:" >> /etc/group; fi
+  if command -v groupadd >/dev/null 2>&1; then groupadd -g "$gid" "$g" || getent group "$gid" >/dev/null; else echo "$g:x:$gid:" >> /etc/group; fi
 fi
 if ! getent passwd "$uid" >/dev/null 2>&1; then
   u=${SESSION_USER_NAME}; getent passwd "$u" >/dev/null 2>&1 && u="${SESSION_USER_NAME}$uid"
-  if command -v useradd >/dev/null 2>&1; then useradd -M -N -u "$uid" -g "$gid" -d "$home" -s "$shell" "$u"; else echo "$u:x:$uid:$gid::$home:$shell" >> /etc/passwd; fi
+  if command -v useradd >/dev/null 2>&1; then useradd -M -N -u "$uid" -g "$gid" -d "$home" -s "$shell" "$u" || getent passwd "$uid" >/dev/null; else echo "$u:x:$uid:$gid::$home:$shell" >> /etc/passwd; fi
 fi
 if [ ! -d "$home" ]; then
   mkdir -p "$home"
