@@ -147,7 +147,6 @@ export function gateButtons(agent: Pick<Agent, 'name' | 'workspace'>, changes: W
         branch: { enabled: true, replace: true },
         patch: { enabled: false, reason: `The agent rewrote its history: fetch it as ${agentBranch(agent.name)} to look at it first.` },
       };
-    case 'plain':
     case 'ok':
       break;
   }
