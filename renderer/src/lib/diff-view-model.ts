@@ -11,6 +11,8 @@ export const DRAW_ON_REQUEST_BYTES = 256 * 1024;
 export const DRAW_ON_REQUEST_LINES = 6000;
 /** Above this many bytes, no syntax highlighting (it runs on the main thread). */
 export const HIGHLIGHT_MAX_BYTES = 192 * 1024;
+/** Rows of diff drawn at first (the viewer draws every row it is given: a few ms each); "Draw more" raises it. */
+export const DRAW_MAX_ROWS = 400;
 /** A line longer than this is wrapped instead of scrolled, and not highlighted. */
 export const LONG_LINE = 2000;
 

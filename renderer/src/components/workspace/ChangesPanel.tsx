@@ -127,9 +127,6 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
               ))}
             </select>
           )}
-          <button type="button" className="button button-small changes-wide" aria-pressed={wide} data-action="wide" onClick={() => setWide(!wide)}>
-            {wide ? 'Narrow view' : 'Wide view'}
-          </button>
         </div>
       )}
       {reason && (
@@ -196,6 +193,11 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
               agent={agent.name}
               file={file}
               version={changes.fingerprint}
+              tools={
+                <button type="button" className="button button-small" aria-pressed={wide} data-action="wide" onClick={() => setWide(!wide)}>
+                  {wide ? 'Narrower' : 'Wider'}
+                </button>
+              }
               note={file.special === 'submodule' ? 'A submodule: the commit it points at changed; its contents are not in this repository.' : file.special === 'lfs' ? 'A Git LFS pointer: this is the pointer file, not the content it stands for.' : null}
             />
           )}

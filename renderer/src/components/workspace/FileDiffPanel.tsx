@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { type ReactNode, lazy, Suspense, useEffect, useState } from 'react';
 import type { FileDiff } from '../../../../shared/workspace.js';
-import { binaryLine, diffShape, formatBytes } from '../../lib/diff-view-model.js';
+import { DRAW_MAX_ROWS, binaryLine, diffShape, formatBytes } from '../../lib/diff-view-model.js';
 import { errorMessage } from '../../lib/errors.js';
 import { useDiffPrefs } from '../../stores/diff-prefs.js';
 import { useEffectiveTheme } from '../../stores/theme.js';
@@ -9,7 +9,6 @@ import { InlineError } from '../InlineError.js';
 import { Spinner } from '../Spinner.js';
 import { DiffLayoutToggle } from './DiffLayoutToggle.js';
 import { PathText } from './ChangedFileRow.js';
-import { DiffText } from './DiffText.js';
 
 interface FileDiffPanelProps {
   agent: string;
@@ -23,14 +22,20 @@ interface FileDiffPanelProps {
   sides?: { old: string; new: string };
   /** A note the list has for this file (a submodule, an LFS pointer). */
   note?: string | null;
+  /** More buttons beside the layout toggle. */
+  tools?: ReactNode;
 }
+
+// The diff viewer and its highlighter grammars load with the first diff, not with the app.
+const DiffText = lazy(() => import('./DiffText.js').then((m) => ({ default: m.DiffText })));
 
 type Load = { state: 'loading' } | { state: 'failed'; error: string } | { state: 'ready'; diff: FileDiff };
 
 /** One changed file: both sides read from the agent, drawn by the diff viewer (or said in words when binary or too big). */
-export function FileDiffPanel({ agent, file, against = null, version, sides, note }: FileDiffPanelProps) {
+export function FileDiffPanel({ agent, file, against = null, version, sides, note, tools }: FileDiffPanelProps) {
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const [drawBig, setDrawBig] = useState(false);
+  const [maxRows, setMaxRows] = useState(DRAW_MAX_ROWS);
   const layout = useDiffPrefs((state) => state.layout);
   const theme = useEffectiveTheme();
   const fromId = file.from?.id ?? null;
@@ -47,7 +52,10 @@ export function FileDiffPanel({ agent, file, against = null, version, sides, not
     };
   }, [agent, file.id, fromId, against, version]);
 
-  useEffect(() => setDrawBig(false), [file.id, against]);
+  useEffect(() => {
+    setDrawBig(false);
+    setMaxRows(DRAW_MAX_ROWS);
+  }, [file.id, against]);
 
   // A diff of another file still on screen while the new one loads would mislead.
   const diff = load.state === 'ready' && load.diff.id === file.id ? load.diff : null;
@@ -67,7 +75,10 @@ export function FileDiffPanel({ agent, file, against = null, version, sides, not
           )}
           <PathText path={file.path} />
         </div>
-        <DiffLayoutToggle />
+        <div className="file-diff-tools">
+          {tools}
+          <DiffLayoutToggle />
+        </div>
       </header>
       {sides && (
         <p className="file-diff-sides">
@@ -105,7 +116,24 @@ export function FileDiffPanel({ agent, file, against = null, version, sides, not
               </button>
             </div>
           ) : (
-            <DiffText diff={diff} oldPath={file.from?.path ?? file.path} layout={layout} theme={theme} highlight={shape.highlight} wrap={shape.wrap} />
+            <Suspense
+              fallback={
+                <p className="file-diff-loading">
+                  <Spinner /> Loading the diff viewer…
+                </p>
+              }
+            >
+              <DiffText
+                diff={diff}
+                oldPath={file.from?.path ?? file.path}
+                layout={layout}
+                theme={theme}
+                highlight={shape.highlight}
+                wrap={shape.wrap}
+                maxRows={maxRows}
+                onMore={() => setMaxRows((rows) => rows * 4)}
+              />
+            </Suspense>
           )}
         </>
       )}
