@@ -33,7 +33,8 @@ export function serveStatic(root) {
 /**
  * Runs in the page (page.addInitScript(installFakeBackend, options)) before the app: defines
  * window.enclave. Self-contained: Playwright sends only this function's source.
- * options: { files: number (changes of agent "web"), now: number (ms) }.
+ * options: { files: number (changes of agent "web"), now: number (ms), changesDelayMs?: number
+ * (the first workspace.changes answer of each agent comes this much later) }.
  */
 export function installFakeBackend(options) {
   const now = options.now;
@@ -220,13 +221,20 @@ export function installFakeBackend(options) {
       return result;
     },
   };
+  const answered = new Set();
+  const later = (ms, value) => new Promise((resolve) => setTimeout(() => resolve(value), ms));
   window.__fixture = { changes, emit };
   window.enclave = {
     async call(method, args) {
       const answer = answers[method];
       if (!answer) return { ok: false, error: { code: 'unknown-method', message: `${method} is not in the fixture.` } };
       try {
-        return { ok: true, result: answer(args ?? {}) };
+        let result = answer(args ?? {});
+        if (method === 'workspace.changes' && options.changesDelayMs && !answered.has(args.agent)) {
+          answered.add(args.agent);
+          result = await later(options.changesDelayMs, result);
+        }
+        return { ok: true, result };
       } catch (error) {
         return { ok: false, error: { code: error.code ?? 'internal', message: error.message ?? String(error) } };
       }

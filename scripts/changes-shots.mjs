@@ -32,6 +32,7 @@ async function openView(page, agent) {
 
 async function shoot(page, dir, name) {
   await page.mouse.move(2, 2);
+  await page.waitForTimeout(350); // dialogs fade in
   await page.screenshot({ path: join(dir, `${name}.png`) });
   console.log(`  ${name}`);
 }
@@ -100,8 +101,10 @@ async function main() {
         // The timeline with the brought-back marks (one from the log, one just now).
         const view = page.getByTestId('agent-view');
         await view.getByTestId('full-timeline').scrollIntoViewIfNeeded();
+        await view.locator('.view-body').evaluate((el) => el.scrollBy(0, -140));
         const mark = view.locator('[data-testid="timeline-event"][data-kind="brought-back"]').first();
         await mark.hover();
+        await page.waitForTimeout(200);
         await page.screenshot({ path: join(dir, 'timeline.png') });
         console.log('  timeline');
 

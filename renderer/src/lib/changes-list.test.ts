@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentWorkspace, ChangedFile, WorkspaceChanges } from '../../../shared/workspace.js';
-import { MOUNTED_NOTE, changesSummary, fileBadges, gateButtons, keepSelection, lineCounts, rowWindow, stateNote, stepSelection } from './changes-list.js';
+import { MOUNTED_NOTE, changesSummary, chunkOf, fileBadges, gateButtons, keepSelection, lineCounts, rowWindow, stateNote, stepSelection } from './changes-list.js';
 
 export const changedFile = (path: string, over: Partial<ChangedFile> = {}): ChangedFile => ({
   path,
@@ -35,12 +35,22 @@ describe('the file list model', () => {
     expect(changesSummary(c)).toBe('2 files (more not listed) changed · +5 −1 · 0 commits · 1 file not committed yet');
   });
 
-  it('draws only the rows on screen plus a margin', () => {
-    expect(rowWindow(0, 300, 30, 1000, 5)).toEqual({ start: 0, end: 16, padTop: 0, padBottom: 984 * 30 });
-    const mid = rowWindow(3000, 300, 30, 1000, 5);
-    expect(mid).toEqual({ start: 95, end: 116, padTop: 95 * 30, padBottom: (1000 - 116) * 30 });
-    expect(rowWindow(1e9, 300, 30, 10, 5)).toMatchObject({ start: 10, end: 10 });
-    expect(rowWindow(0, 300, 30, 0)).toEqual({ start: 0, end: 0, padTop: 0, padBottom: 0 });
+  it('draws only the rows on screen plus a margin, changing them only per chunk of rows', () => {
+    expect(rowWindow(0, 300, 30, 1000, 8)).toEqual({ start: 0, end: 27, padTop: 0, padBottom: 973 * 30 });
+    // Scrolled anywhere inside one chunk: the same rows (nothing to re-render).
+    expect(chunkOf(2880, 30, 8)).toBe(96);
+    expect(chunkOf(2880 + 7 * 30, 30, 8)).toBe(96);
+    expect(chunkOf(2880 + 8 * 30, 30, 8)).toBe(104);
+    const mid = rowWindow(96, 300, 30, 1000, 8);
+    expect(mid).toEqual({ start: 88, end: 123, padTop: 88 * 30, padBottom: (1000 - 123) * 30 });
+    // Every row on screen is drawn, wherever in the chunk the list is scrolled to.
+    for (let top = 3000; top < 3000 + 8 * 30; top += 7) {
+      const w = rowWindow(chunkOf(top, 30, 8), 300, 30, 1000, 8);
+      expect(w.start).toBeLessThanOrEqual(Math.floor(top / 30));
+      expect(w.end).toBeGreaterThanOrEqual(Math.ceil((top + 300) / 30));
+    }
+    expect(rowWindow(chunkOf(1e9, 30, 8), 300, 30, 10, 8)).toMatchObject({ start: 10, end: 10 });
+    expect(rowWindow(0, 300, 30, 0, 8)).toEqual({ start: 0, end: 0, padTop: 0, padBottom: 0 });
   });
 
   it('keeps the selection across refreshes while the file is still listed', () => {

@@ -93,12 +93,22 @@ export interface RowWindow {
   padBottom: number;
 }
 
-export function rowWindow(scrollTop: number, viewport: number, rowHeight: number, count: number, overscan = 8): RowWindow {
-  if (count === 0 || rowHeight <= 0) return { start: 0, end: 0, padTop: 0, padBottom: 0 };
+/**
+ * The first row of the chunk of `step` rows the scroll position is in: the drawn rows change
+ * only when this does, so most scrolled frames re-render nothing.
+ */
+export function chunkOf(scrollTop: number, rowHeight: number, step: number): number {
+  if (rowHeight <= 0 || step <= 0) return 0;
   const first = Math.floor(Math.max(0, scrollTop) / rowHeight);
+  return first - (first % step);
+}
+
+/** The rows drawn for a chunk: from `overscan` before it to `overscan` past the screen's last row when scrolled to the chunk's end. */
+export function rowWindow(chunk: number, viewport: number, rowHeight: number, count: number, step: number, overscan = step): RowWindow {
+  if (count === 0 || rowHeight <= 0) return { start: 0, end: 0, padTop: 0, padBottom: 0 };
   const visible = Math.ceil(Math.max(0, viewport) / rowHeight) + 1;
-  const start = Math.min(count, Math.max(0, first - overscan));
-  const end = Math.min(count, first + visible + overscan);
+  const start = Math.min(count, Math.max(0, chunk - overscan));
+  const end = Math.min(count, Math.max(start, chunk + step + visible + overscan));
   return { start, end, padTop: start * rowHeight, padBottom: (count - end) * rowHeight };
 }
 

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { ChangedFile } from '../../../../shared/workspace.js';
 import { STATUS_LETTER, STATUS_WORD, fileBadges, lineCounts } from '../../lib/changes-list.js';
 
@@ -20,7 +21,8 @@ export function StatusLetter({ status }: { status: ChangedFile['status'] }) {
   );
 }
 
-export function ChangedFileRow({ file }: { file: ChangedFile }) {
+/** Memoized: scrolling the list mounts the rows that come into view and leaves the others alone. */
+export const ChangedFileRow = memo(function ChangedFileRow({ file }: { file: ChangedFile }) {
   const counts = lineCounts(file);
   return (
     <div className="cf-row" data-testid="changed-file" data-path={file.path} data-status={file.status}>
@@ -50,4 +52,4 @@ export function ChangedFileRow({ file }: { file: ChangedFile }) {
       )}
     </div>
   );
-}
+});

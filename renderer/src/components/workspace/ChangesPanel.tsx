@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { type RefObject, useMemo, useRef, useState } from 'react';
 import type { Agent } from '../../../../shared/types.js';
 import type { BringBackAs, ChangedFile } from '../../../../shared/workspace.js';
 import { useChangesPoll } from '../../hooks/useChangesPoll.js';
@@ -33,8 +33,9 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
   const box = useRef<HTMLDivElement>(null);
   const ws = agent.workspace;
   const running = agent.status === 'Running';
-  useChangesPoll(agent.name, ws !== null, running, box);
-  const entry = useWorkspaceChanges((state) => state.byAgent[agent.name]);
+  // Only what is drawn is selected: a poll that finds the same work re-renders nothing here.
+  const changes = useWorkspaceChanges((state) => state.byAgent[agent.name]?.changes ?? null);
+  const readError = useWorkspaceChanges((state) => state.byAgent[agent.name]?.error ?? null);
   const outageSince = useOutageSince();
   const agents = useAgents((state) => state.agents);
   const wide = useDiffPrefs((state) => state.wide);
@@ -43,7 +44,6 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
   const [gate, setGate] = useState<BringBackAs | null>(null);
   const [comparing, setComparing] = useState<string | null>(null);
 
-  const changes = entry?.changes ?? null;
   const files = changes?.state === 'ok' || changes?.state === 'rewritten' ? changes.files : EMPTY_FILES;
   const selected = keepSelection(files, picked);
   const file = useMemo(() => files.find((f) => f.id === selected) ?? null, [files, selected]);
@@ -51,7 +51,7 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
 
   if (!ws) {
     return (
-      <div className="changes-panel changes-none" ref={box} data-testid="changes-panel" data-state="no-workspace">
+      <div className="changes-panel changes-none" data-testid="changes-panel" data-state="no-workspace">
         <p className="list-empty">No project in this agent.</p>
         <button type="button" className="button button-small" data-action="add-project" disabled={outageSince !== null} onClick={() => onAddProject(agent.name)}>
           Add a project…
@@ -66,6 +66,7 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
 
   return (
     <div className="changes-panel" ref={box} data-testid="changes-panel" data-state={changes?.state ?? 'loading'} data-fingerprint={changes?.fingerprint}>
+      <ChangesPoller agent={agent.name} running={running} panel={box} />
       <div className="changes-head">
         <div className="changes-source">
           <span className={`ws-mode ws-mode-${ws.mode}`}>{ws.mode === 'copy' ? 'Isolated copy' : ws.readOnly ? 'Live mount, read-only' : 'Live mount'}</span>
@@ -83,7 +84,7 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
             head <code title={changes?.head ?? undefined}>{shortSha(changes?.head ?? null)}</code>
           </span>
           {changes && changes.readAt > 0 && <span className="changes-read">read {formatExact(new Date(changes.readAt).toISOString())}</span>}
-          {entry?.loading && <Spinner />}
+          <ReadingSpinner agent={agent.name} />
         </div>
       </div>
 
@@ -129,20 +130,20 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
           )}
         </div>
       )}
-      {reason && (
+      {reason && !note && (
         <p className="changes-gate-reason" data-testid="gate-reason">
           {reason}
         </p>
       )}
 
-      {entry?.error && <InlineError testId="changes-error" message={entry.error} />}
+      {readError && <InlineError testId="changes-error" message={readError} />}
       {note && (
         <div className={`changes-note is-${note.tone}`} data-testid="changes-note" role={note.tone === 'warn' ? 'alert' : 'status'}>
           <strong>{note.title}</strong>
           {note.text && <span>{note.text}</span>}
         </div>
       )}
-      {!changes && !entry?.error && (
+      {!changes && !readError && (
         <p className="list-empty">
           <Spinner /> Reading the agent’s work…
         </p>
@@ -213,3 +214,14 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
 }
 
 const EMPTY_FILES: ChangedFile[] = [];
+
+/** The poll, apart: its every tick changes the store's loading and lastAt, which re-render only this. */
+function ChangesPoller({ agent, running, panel }: { agent: string; running: boolean; panel: RefObject<HTMLElement | null> }) {
+  useChangesPoll(agent, true, running, panel);
+  return null;
+}
+
+function ReadingSpinner({ agent }: { agent: string }) {
+  const loading = useWorkspaceChanges((state) => state.byAgent[agent]?.loading ?? false);
+  return loading ? <Spinner /> : null;
+}

@@ -8,13 +8,24 @@ import { InlineError } from '../InlineError.js';
 import { Modal } from '../Modal.js';
 import { Spinner } from '../Spinner.js';
 import { DismissButton } from '../DismissButton.js';
-import { PathText } from './ChangedFileRow.js';
+import { PathText, StatusLetter } from './ChangedFileRow.js';
 import { FileDiffPanel } from './FileDiffPanel.js';
 import { VirtualList } from './VirtualList.js';
 
-const GROUP_LABEL = { 'only-a': 'only A', 'only-b': 'only B', 'both-differ': 'both, differ', 'both-same': 'both, same' } as const;
+const GROUP_LABEL = { 'only-a': 'only A', 'only-b': 'only B', 'both-differ': 'both · differ', 'both-same': 'both · same' } as const;
 
 const NO_FILES: ComparedFile[] = [];
+
+/** What one agent did to the file, as the list's letter, or a dash when it left it as in the base. */
+function StatusOrDash({ status }: { status: ComparedFile['inA'] }) {
+  return status === null ? (
+    <span className="cf-status cmp-none" aria-label="as in the base">
+      –
+    </span>
+  ) : (
+    <StatusLetter status={status} />
+  );
+}
 
 type Load = { state: 'loading' } | { state: 'failed'; error: string } | { state: 'ready'; comparison: WorkspaceComparison };
 
@@ -84,7 +95,8 @@ export function CompareView({ a, b, onClose }: { a: string; b: string; onClose()
                     <span className={`cmp-group cmp-${compareGroup(f)}`}>{GROUP_LABEL[compareGroup(f)]}</span>
                     <PathText path={f.path} />
                     <span className="cmp-cells" title={`${a}: ${compareCell(f.inA)} · ${b}: ${compareCell(f.inB)}`}>
-                      A {compareCell(f.inA)} · B {compareCell(f.inB)}
+                      <StatusOrDash status={f.inA} />
+                      <StatusOrDash status={f.inB} />
                     </span>
                   </div>
                 )}

@@ -1,5 +1,8 @@
 import { type KeyboardEvent, type ReactNode, useLayoutEffect, useRef, useState } from 'react';
-import { rowWindow } from '../../lib/changes-list.js';
+import { chunkOf, rowWindow } from '../../lib/changes-list.js';
+
+/** Rows per chunk: the drawn rows change once per this many rows scrolled. */
+const STEP = 8;
 
 interface VirtualListProps<T> {
   items: readonly T[];
@@ -20,9 +23,9 @@ interface VirtualListProps<T> {
  */
 export function VirtualList<T>({ items, keyOf, rowHeight, maxHeight, selected, onSelect, renderRow, label, testId }: VirtualListProps<T>) {
   const box = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  const [chunk, setChunk] = useState(0);
   const height = Math.min(maxHeight, Math.max(rowHeight, items.length * rowHeight));
-  const win = rowWindow(scrollTop, height, rowHeight, items.length);
+  const win = rowWindow(chunk, height, rowHeight, items.length, STEP);
   const selectedIndex = selected === null ? -1 : items.findIndex((item) => keyOf(item) === selected);
 
   // The selected row is kept in sight when it moves by keyboard (or the list changed under it).
@@ -75,7 +78,8 @@ export function VirtualList<T>({ items, keyOf, rowHeight, maxHeight, selected, o
       data-testid={testId}
       data-count={items.length}
       style={{ height }}
-      onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+      // Same chunk, same number: React re-renders nothing.
+      onScroll={(event) => setChunk(chunkOf(event.currentTarget.scrollTop, rowHeight, STEP))}
       onKeyDown={onKeyDown}
     >
       <div style={{ height: win.padTop }} aria-hidden="true" />
