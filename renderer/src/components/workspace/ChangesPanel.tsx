@@ -1,6 +1,6 @@
 import { type RefObject, useMemo, useRef, useState } from 'react';
 import type { Agent } from '../../../../shared/types.js';
-import type { BringBackAs, ChangedFile } from '../../../../shared/workspace.js';
+import type { BringBackAs, ChangedFile, WorkspaceChanges } from '../../../../shared/workspace.js';
 import { useChangesPoll } from '../../hooks/useChangesPoll.js';
 import { type GateAction, changesSummary, gateButtons, keepSelection, shortSha, stateNote } from '../../lib/changes-list.js';
 import { NEEDS_INCUS } from '../../lib/outage.js';
@@ -41,7 +41,8 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
   const wide = useDiffPrefs((state) => state.wide);
   const setWide = useDiffPrefs((state) => state.setWide);
   const [picked, setPicked] = useState<string | null>(null);
-  const [gate, setGate] = useState<BringBackAs | null>(null);
+  // The dialog keeps the changes as they were when it opened: that is what the user reviewed.
+  const [gate, setGate] = useState<{ as: BringBackAs; reviewed: WorkspaceChanges } | null>(null);
   const [comparing, setComparing] = useState<string | null>(null);
 
   const files = changes?.state === 'ok' || changes?.state === 'rewritten' ? changes.files : EMPTY_FILES;
@@ -96,7 +97,7 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
             data-action="fetch-branch"
             disabled={!buttons.branch.enabled}
             title={buttons.branch.enabled ? undefined : buttons.branch.reason}
-            onClick={() => setGate('branch')}
+            onClick={() => changes && setGate({ as: 'branch', reviewed: changes })}
           >
             {buttons.branch.enabled && buttons.branch.replace ? 'Fetch as branch (replace)…' : 'Fetch as branch…'}
           </button>
@@ -107,7 +108,7 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
               data-action="apply-patch"
               disabled={!buttons.patch.enabled}
               title={buttons.patch.enabled ? undefined : buttons.patch.reason}
-              onClick={() => setGate('patch')}
+              onClick={() => changes && setGate({ as: 'patch', reviewed: changes })}
             >
               Apply to working tree…
             </button>
@@ -205,9 +206,7 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
         </>
       )}
 
-      {gate && changes && (
-        <BringBackDialog agent={agent.name} as={gate} changes={changes} source={ws.source} onClose={() => setGate(null)} />
-      )}
+      {gate && <BringBackDialog agent={agent.name} as={gate.as} changes={gate.reviewed} source={ws.source} onClose={() => setGate(null)} />}
       {comparing && <CompareView a={agent.name} b={comparing} onClose={() => setComparing(null)} />}
     </div>
   );
