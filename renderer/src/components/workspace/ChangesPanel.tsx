@@ -67,7 +67,8 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
 
   return (
     <div className="changes-panel" ref={box} data-testid="changes-panel" data-state={changes?.state ?? 'loading'} data-fingerprint={changes?.fingerprint}>
-      <ChangesPoller agent={agent.name} running={running} panel={box} />
+      {/* While Incus is away nothing is read: the last answer stays, marked stale with the view. */}
+      <ChangesPoller agent={agent.name} running={running && outageSince === null} panel={box} />
       <div className="changes-head">
         <div className="changes-source">
           <span className={`ws-mode ws-mode-${ws.mode}`}>{ws.mode === 'copy' ? 'Isolated copy' : ws.readOnly ? 'Live mount, read-only' : 'Live mount'}</span>
