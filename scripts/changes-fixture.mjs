@@ -193,10 +193,15 @@ export function installFakeBackend(options) {
     'workspace.changes': ({ agent: name }) => ({ ...changes[name], readAt: Date.now() }),
     'workspace.fileDiff': ({ agent: name, id, against }) => {
       const d = diffOf(name, id);
-      if (!d) throw { code: 'not-found', message: 'That file is not among the changes.' };
-      if (!against) return d;
-      const b = diffOf(against, id) ?? d;
-      return { path: d.path, id, old: d.new, new: b.new };
+      if (!against) {
+        if (!d) throw { code: 'not-found', message: 'That file is not among the changes.' };
+        return d;
+      }
+      // This agent's version against the other's; a file one of them left alone is the base's there.
+      const b = diffOf(against, id);
+      const any = d ?? b;
+      if (!any) throw { code: 'not-found', message: 'Neither agent changed that file.' };
+      return { path: any.path, id, old: d ? d.new : any.old, new: b ? b.new : any.old };
     },
     'workspace.compare': ({ a, b }) => {
       const fa = changes[a]?.files ?? [];
