@@ -53,20 +53,20 @@ describe('the review gate dialog', () => {
 
   it('asks separately before replacing a branch that cannot move forward, and forces only then', () => {
     let state = gateReducer(openGate('web', 'branch', changes()), { type: 'submit', force: false });
-    state = gateReducer(state, { type: 'failed', code: 'conflict', message: 'enclave/web in your repository is not an ancestor of this work.' });
+    state = gateReducer(state, { type: 'failed', code: 'conflict', message: 'Your branch enclave/web is at 1234567890ab, which is not in the history of the reviewed work 0987654321ab; nothing was fetched. Bring it back with force to replace the branch.' });
     expect(state.phase).toMatchObject({ kind: 'confirm-replace', why: 'diverged' });
     state = gateReducer(state, { type: 'submit', force: true });
     expect(state.phase).toEqual({ kind: 'running', force: true });
     expect(fetchArgs(state, true).force).toBe(true);
     // Refused again while forcing: an error, not another confirm.
-    state = gateReducer(state, { type: 'failed', code: 'conflict', message: 'not an ancestor' });
+    state = gateReducer(state, { type: 'failed', code: 'conflict', message: 'not in the history of the reviewed work; bring it back with force' });
     expect(state.phase.kind).toBe('failed');
   });
 
   it('opens a rewritten history on the Replace confirm, and never offers force for a patch', () => {
     expect(openGate('web', 'branch', changes({ state: 'rewritten', message: 'base gone' })).phase).toEqual({ kind: 'confirm-replace', why: 'rewritten', detail: 'base gone' });
     let patch = gateReducer(openGate('web', 'patch', changes()), { type: 'submit', force: false });
-    patch = gateReducer(patch, { type: 'failed', code: 'conflict', message: 'not an ancestor' });
+    patch = gateReducer(patch, { type: 'failed', code: 'conflict', message: 'not in the history of the reviewed work; bring it back with force' });
     expect(patch.phase.kind).toBe('failed');
   });
 
@@ -77,9 +77,25 @@ describe('the review gate dialog', () => {
     expect(gateReducer(state, { type: 'submit', force: false })).toBe(state);
   });
 
-  it('tells conflicts apart by their words, and other errors are errors', () => {
-    expect(classifyFetchError('conflict', 'Changed since you reviewed')).toBe('changed');
-    expect(classifyFetchError('conflict', 'Your working tree has changes to a.txt')).toBe('other');
+  it('tells the backend’s conflicts apart by their words, and other errors are errors', () => {
+    // The gate's own messages (electron/core/workspace/gate.ts, host-branch.ts, commit-inside.ts).
+    expect(classifyFetchError('conflict', 'The work in web changed since you reviewed it: look at the changes again.')).toBe('changed');
+    expect(classifyFetchError('conflict', 'The work in web changed since you reviewed it (its HEAD moved): look at the changes again.')).toBe('changed');
+    expect(classifyFetchError('conflict', 'The commit web handed out is not the work you reviewed; nothing was brought back.')).toBe('changed');
+    expect(
+      classifyFetchError('conflict', 'web rewrote its history: its work 1234567890ab no longer contains the base 0987654321ab it started from. Nothing is fetched silently: look at it, then bring it back with force.'),
+    ).toBe('rewritten');
+    expect(
+      classifyFetchError('conflict', 'Your branch enclave/web is at 1234567890ab, which is not in the history of the reviewed work 0987654321ab; nothing was fetched. Bring it back with force to replace the branch.'),
+    ).toBe('diverged');
+    expect(classifyFetchError('conflict', 'The change does not apply to /home/u/p, which has conflicting changes (a.txt). Nothing was applied.')).toBe('other');
+    expect(classifyFetchError('conflict', 'enclave/web is checked out in /home/u/p: Enclave does not move the branch you are on.')).toBe('other');
     expect(classifyFetchError('incus', 'changed since you reviewed')).toBe('other');
+  });
+
+  it('a rewritten history found only by the gate also asks for Replace', () => {
+    let state = gateReducer(openGate('web', 'branch', changes()), { type: 'submit', force: false });
+    state = gateReducer(state, { type: 'failed', code: 'conflict', message: 'web rewrote its history: … bring it back with force.' });
+    expect(state.phase).toMatchObject({ kind: 'confirm-replace', why: 'rewritten' });
   });
 });

@@ -57,11 +57,15 @@ export function fetchArgs(state: GateState, force: boolean): FetchArgs {
   return args;
 }
 
-/** How a refused fetch is handled: the backend says 'conflict' for both, and the words tell them apart. */
-export function classifyFetchError(code: ErrorCode | null, message: string): 'changed' | 'diverged' | 'other' {
+/**
+ * How a refused fetch is handled: the backend says 'conflict' for all of these, and its words
+ * tell them apart (electron/core/workspace/gate.ts, host-branch.ts, commit-inside.ts).
+ */
+export function classifyFetchError(code: ErrorCode | null, message: string): 'changed' | 'rewritten' | 'diverged' | 'other' {
   if (code !== 'conflict') return 'other';
-  if (/since (you|it was) reviewed|changed since|review(ed)? (it )?again/i.test(message)) return 'changed';
-  if (/not an ancestor|replace|force|diverg|rewr/i.test(message)) return 'diverged';
+  if (/since (you|it was) reviewed|changed since|not the work you reviewed/i.test(message)) return 'changed';
+  if (/rewrote its history|rewritten/i.test(message)) return 'rewritten';
+  if (/not in the history|not an ancestor|with force|replace the branch/i.test(message)) return 'diverged';
   return 'other';
 }
 
@@ -86,8 +90,8 @@ export function gateReducer(state: GateState, event: GateEvent): GateState {
       const kind = classifyFetchError(event.code, event.message);
       if (kind === 'changed') return { ...state, phase: { kind: 'changed', message: event.message } };
       // Replacing is offered for a branch only, and only when the user did not already force it.
-      if (kind === 'diverged' && state.as === 'branch' && !(state.phase.kind === 'running' && state.phase.force)) {
-        return { ...state, phase: { kind: 'confirm-replace', why: 'diverged', detail: event.message } };
+      if ((kind === 'diverged' || kind === 'rewritten') && state.as === 'branch' && !(state.phase.kind === 'running' && state.phase.force)) {
+        return { ...state, phase: { kind: 'confirm-replace', why: kind, detail: event.message } };
       }
       return { ...state, phase: { kind: 'failed', message: event.message } };
     }
