@@ -5,7 +5,7 @@ import { root } from './support.js';
 
 /**
  * The Changes panel and the review gate's dialogs against the fixture backend of
- * scripts/changes-fixture.mjs (the whole flow against real agents is e2e/workspace.spec.ts's):
+ * scripts/changes-fixture.mjs (the whole flow against real agents is another spec's):
  * what the panel draws, what it sends as reviewed, and how it answers each refusal.
  */
 let site: { url: string; close(): Promise<void> };
