@@ -2,7 +2,7 @@
  * Renderer-at-scale benchmark: the browser-mode UI showing many running agents with live
  * telemetry, in headless Chromium, measured by requestAnimationFrame deltas and long tasks.
  *
- *   npm run bench:render-scale -- [--agents N] [--seconds S] [--image ALIAS] [--no-build]
+ *   npm run bench:render-scale -- [--agents N] [--seconds S] [--image ALIAS] [--no-build] [--changes] [--files N]
  *
  * Builds the app (`npm run build`, unless --no-build), launches N agents (default 100) in a
  * throwaway project in parallel batches, starts `node dist/electron/serve.mjs --port 0` with
@@ -13,6 +13,10 @@
  * intervals at 60 Hz are 16.7 ms by construction, so they are reported beside it).
  * `npm run bench:telemetry -- --render` runs the same measurement on its agents instead.
  * Agents and project are deleted at the end, also on failure and Ctrl-C.
+ *
+ * `--changes` measures the Changes panel instead (bench/render-changes.ts): `--files` changed
+ * files (default 1,000) against a fixture backend, no Incus needed; its last line is
+ * `bench render-changes-<N>: first paint p95 <ms> …, scroll p95 <ms>` (goal < 16 ms each).
  */
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +24,7 @@ import { chromium, type CDPSession } from 'playwright';
 import { deleteAgents, launchAgents } from './fleet.js';
 import { median, percentile, throwawayProject, type ThrowawayProject, benchOptions } from './support.js';
 import { run, startServe } from './browser-mode.js';
+import { measureChangesPanel } from './render-changes.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -28,10 +33,12 @@ interface Options {
   seconds: number;
   image: string;
   build: boolean;
+  changes: boolean;
+  files: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  return benchOptions(argv, { agents: 100, seconds: 30, image: 'enclave-agent', build: true });
+  return benchOptions(argv, { agents: 100, seconds: 30, image: 'enclave-agent', build: true, changes: false, files: 1000 });
 }
 
 
@@ -153,6 +160,10 @@ export async function measureRender(project: string, count: number, bench: Throw
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.build) await run('npm', ['run', 'build']);
+  if (opts.changes) {
+    await measureChangesPanel(fileURLToPath(new URL('..', import.meta.url)), opts.files, Math.min(opts.seconds, 10));
+    return;
+  }
   const bench = await throwawayProject('render-scale', 'Enclave renderer-at-scale benchmark (throwaway)');
   const names = Array.from({ length: opts.agents }, (_, i) => `r${String(i + 1).padStart(3, '0')}`);
   bench.defer(() => deleteAgents(bench.name, names));
