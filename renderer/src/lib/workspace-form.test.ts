@@ -87,7 +87,7 @@ describe('what blocks Create', () => {
   it('a mount where it cannot work, with its reason and the copy offered', () => {
     const noMount = done({ mount: { possible: false, reason: 'The kernel cannot shift ownership on this filesystem (nfs).' } });
     expect(projectProblem(draft({ choice: 'mount' }), noMount)).toBe(
-      'A live mount is not possible here: The kernel cannot shift ownership on this filesystem (nfs). Copy the folder instead.',
+      'A live mount is not possible here. The kernel cannot shift ownership on this filesystem (nfs). Copy the folder instead.',
     );
     expect(projectProblem(draft(), noMount)).toBeNull();
   });

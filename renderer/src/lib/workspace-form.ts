@@ -84,7 +84,7 @@ export function projectProblem(draft: ProjectDraft, state: InspectState, raiseDi
   const { inspection } = state;
   if (draft.choice === 'mount') {
     const reason = mountUnavailable(inspection);
-    return reason ? `A live mount is not possible here: ${reason} Copy the folder instead.` : null;
+    return reason ? `A live mount is not possible here. ${reason} Copy the folder instead.` : null;
   }
   const tooLarge = tooLargeText(inspection, raiseDiskWhere);
   if (tooLarge) return tooLarge;

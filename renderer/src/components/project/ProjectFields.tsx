@@ -37,9 +37,9 @@ interface ProjectFieldsProps {
 }
 
 const CHOICES: readonly { id: ProjectChoice; name: string; about: string }[] = [
-  { id: 'none', name: 'No project', about: 'An empty /workspace; a project can be added later.' },
-  { id: 'copy', name: 'Copy a folder', about: 'A git copy on the agent\u2019s own disk: in its snapshots and clones; your folder is untouched until you bring the work back.' },
-  { id: 'mount', name: 'Mount a folder live', about: 'Your folder itself at /workspace: changes land in it at once, outside snapshots.' },
+  { id: 'none', name: 'No project', about: 'Just the agent; a project can be added later.' },
+  { id: 'copy', name: 'Copy a folder', about: 'A git copy on the agent\u2019s own disk, in its snapshots. Your folder stays untouched.' },
+  { id: 'mount', name: 'Mount a folder live', about: 'Your folder itself: changes land in it at once, outside snapshots.' },
 ];
 
 /** Notes with a control of their own here are not listed again. */
@@ -187,24 +187,23 @@ function FoundBox({ draft, inspection, set, disabled, mountReason, raiseDiskWher
         </span>
       </p>
       {inspection.path !== draft.path.trim() && (
-        <p className="field-hint mono" data-testid="project-resolved">
-          = {inspection.path}
+        <p className="field-hint" data-testid="project-resolved">
+          Resolves to <span className="mono">{inspection.path}</span>
         </p>
       )}
 
-      {copying && inspection.kind === 'git' && (
-        <label className="check-row project-uncommitted" data-testid="project-uncommitted">
-          <input
-            type="checkbox"
-            checked={draft.uncommitted && inspection.uncommittedFiles > 0}
-            disabled={disabled || inspection.uncommittedFiles === 0}
-            onChange={(event) => set({ uncommitted: event.target.checked })}
-          />
-          {inspection.uncommittedFiles > 0
-            ? `Include uncommitted changes (${plural(inspection.uncommittedFiles, 'file')}); without them the copy starts at the last commit`
-            : 'No uncommitted changes: the copy is the last commit'}
-        </label>
-      )}
+      {copying &&
+        inspection.kind === 'git' &&
+        (inspection.uncommittedFiles > 0 ? (
+          <label className="check-row project-uncommitted" data-testid="project-uncommitted">
+            <input type="checkbox" checked={draft.uncommitted} disabled={disabled} onChange={(event) => set({ uncommitted: event.target.checked })} />
+            Include uncommitted changes ({plural(inspection.uncommittedFiles, 'file')}); without them the copy starts at the last commit
+          </label>
+        ) : (
+          <p className="field-hint" data-testid="project-uncommitted">
+            No uncommitted changes: the copy is the last commit.
+          </p>
+        ))}
 
       {copying && inspection.kind === 'plain' && (
         <fieldset className="project-not-git" data-testid="project-not-git">
@@ -253,7 +252,7 @@ function FoundBox({ draft, inspection, set, disabled, mountReason, raiseDiskWher
         (mountReason ? (
           <div className="project-refusal" role="alert" data-testid="project-mount-impossible">
             <span>
-              A live mount is not possible here: {mountReason} The copy works for this folder.
+              A live mount is not possible here. {mountReason} The copy works for this folder.
             </span>
             <button type="button" className="button button-small" data-testid="project-use-copy" disabled={disabled} onClick={() => set({ choice: 'copy' })}>
               Copy instead
