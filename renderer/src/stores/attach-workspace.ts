@@ -1,9 +1,12 @@
 import { create } from 'zustand';
 
+/**
+ * The seam to the dialog that brings a project into an existing agent (workspace.attach):
+ * the Changes panel asks for it with openAttachWorkspace(agent); the dialog renders while
+ * `agent` is set and calls close() when done.
+ */
 interface AttachWorkspaceState {
-  /** The agent "Add a project…" is open for, if any (one at a time, for the whole window). */
   agent: string | null;
-  /** Opens the dialog for an agent that has no project yet (the agent view's and card's "Add a project…"). */
   open(agent: string): void;
   close(): void;
 }
@@ -17,3 +20,7 @@ export const useAttachWorkspace = create<AttachWorkspaceState>()((set) => ({
     set({ agent: null });
   },
 }));
+
+export function openAttachWorkspace(agent: string): void {
+  useAttachWorkspace.getState().open(agent);
+}

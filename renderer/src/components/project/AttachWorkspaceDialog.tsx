@@ -6,7 +6,7 @@ import { useAgents } from '../../stores/agents.js';
 import { useAttachWorkspace } from '../../stores/attach-workspace.js';
 import { useProgress } from '../../stores/progress.js';
 import { showToast } from '../../stores/toasts.js';
-import { attachWorkspace } from '../../workspace-actions.js';
+import { attachWorkspace } from '../../attach-actions.js';
 import { InlineError } from '../InlineError.js';
 import { Modal } from '../Modal.js';
 import { Spinner } from '../Spinner.js';
