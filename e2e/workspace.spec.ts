@@ -70,18 +70,20 @@ test('a project copied in by the wizard, changed in its terminal, reviewed in th
   const view = page.locator(`[data-testid="agent-view"][data-agent="${AGENT}"]`);
   await expect(view).toBeVisible();
   const changes = view.getByTestId('changes-panel');
-  await expect(changes).toBeVisible();
-  const file = changes.getByTestId('changes-file').filter({ hasText: 'README.md' });
-  await expect(file).toBeVisible({ timeout: 30_000 });
+  await expect(changes).toHaveAttribute('data-state', 'ok', { timeout: 30_000 });
+  const file = changes.locator('[data-testid="changed-file"][data-path="README.md"]');
+  await expect(file).toHaveAttribute('data-status', 'modified', { timeout: 30_000 });
   await file.click();
-  await expect(changes.getByTestId('changes-diff')).toContainText(LINE, { timeout: 15_000 });
+  await expect(changes.getByTestId('file-diff')).toHaveAttribute('data-path', 'README.md');
+  await expect(changes.getByTestId('diff-text')).toContainText(LINE, { timeout: 15_000 });
 
   // Fetch as branch, the uncommitted work committed inside first with the user's message.
-  await changes.getByTestId('changes-fetch-branch').click();
-  const fetchDialog = page.getByTestId('fetch-dialog');
-  await fetchDialog.getByTestId('fetch-message').fill(MESSAGE);
-  await fetchDialog.getByTestId('fetch-confirm').click();
-  await expect(page.getByTestId('fetch-result').or(changes.getByTestId('fetch-result'))).toContainText(agentBranch(AGENT), { timeout: 60_000 });
+  await changes.locator('[data-action="fetch-branch"]').click();
+  const gate = page.getByTestId('bring-back-dialog');
+  await gate.getByTestId('gate-message').fill(MESSAGE);
+  await gate.getByTestId('gate-confirm').click();
+  await expect(gate.getByTestId('gate-result')).toContainText(`branch ${agentBranch(AGENT)}`, { timeout: 60_000 });
+  await expect(gate.getByTestId('gate-result')).toContainText('committed inside the agent first');
 
   // On the host: the branch at the reviewed commit, with the line; the user's checkout untouched.
   const log = git(repo, ['log', '--format=%s', agentBranch(AGENT)]);
