@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { git, makeRepo } from '../electron/test-support/git-repo.js';
@@ -10,16 +10,17 @@ const url = () => process.env.ENCLAVE_URL ?? '';
 const project = () => process.env.ENCLAVE_PROJECT ?? '';
 
 const AGENT = 'ws-copy';
+const LATER = 'ws-later';
 const README = '# demo\n\nA project for the workspace e2e.\n';
 const LINE = 'hello-from-the-agent';
 const MESSAGE = 'Say hello in the README';
 
 test.describe.configure({ mode: 'serial' });
 
-let repo = '';
+const repos: string[] = [];
 test.afterAll(async () => {
-  await incus(project(), 'delete', '--force', AGENT).catch(() => undefined);
-  if (repo) rmSync(repo, { recursive: true, force: true });
+  for (const name of [AGENT, LATER]) await incus(project(), 'delete', '--force', name).catch(() => undefined);
+  for (const dir of repos) rmSync(dir, { recursive: true, force: true });
 });
 
 async function terminalId(page: Page): Promise<string> {
@@ -29,7 +30,8 @@ async function terminalId(page: Page): Promise<string> {
 }
 
 test('a project copied in by the wizard, changed in its terminal, reviewed in the Changes panel and fetched back as a branch', async ({ page }) => {
-  repo = makeRepo({ 'README.md': README, 'src/app.ts': 'export const answer = 42;\n' }, { prefix: 'enclave-e2e-ws-' });
+  const repo = makeRepo({ 'README.md': README, 'src/app.ts': 'export const answer = 42;\n' }, { prefix: 'enclave-e2e-ws-' });
+  repos.push(repo);
   const head = git(repo, ['rev-parse', 'HEAD']).trim();
 
   await page.goto(url());
@@ -93,4 +95,44 @@ test('a project copied in by the wizard, changed in its terminal, reviewed in th
   expect(git(repo, ['rev-parse', 'HEAD']).trim()).toBe(head);
   expect(git(repo, ['status', '--porcelain'])).toBe('');
   expect(readFileSync(join(repo, 'README.md'), 'utf8')).toBe(README);
+});
+
+test('an agent made without a project gets one from its Changes panel: Add a project… copies it in', async ({ page }) => {
+  const repo = makeRepo({ 'notes.md': 'later\n' }, { prefix: 'enclave-e2e-ws-later-' });
+  repos.push(repo);
+  // An uncommitted change the user chooses to bring along.
+  writeFileSync(join(repo, 'draft.md'), 'not committed yet\n');
+
+  await page.goto(url());
+  await page.getByTestId('new-agent').first().click();
+  const wizard = page.getByTestId('new-agent-dialog');
+  await wizard.getByTestId('wizard-step-name').click();
+  await wizard.getByTestId('agent-name').fill(LATER);
+  await page.getByTestId('create-agent').click();
+  await expect(wizard).toHaveCount(0, { timeout: 90_000 });
+
+  await card(page, LATER).locator('[data-action="open-view"]').click();
+  const changes = page.locator(`[data-testid="agent-view"][data-agent="${LATER}"]`).getByTestId('changes-panel');
+  await expect(changes).toHaveAttribute('data-state', 'no-workspace');
+  await changes.locator('[data-action="add-project"]').click();
+
+  const dialog = page.getByTestId('attach-workspace-dialog');
+  await expect(dialog.getByTestId('project-choice-copy').locator('input')).toBeChecked();
+  await expect(dialog.getByTestId('project-choice-none')).toHaveCount(0);
+  await dialog.getByTestId('project-path').fill(repo);
+  await expect(dialog.getByTestId('project-headline')).toContainText('A git repository at main');
+  await dialog.getByTestId('project-uncommitted').locator('input').check();
+  await dialog.getByTestId('attach-submit').click();
+  await expect(dialog).toHaveCount(0, { timeout: 90_000 });
+
+  expect((await incus(project(), 'config', 'get', LATER, 'user.enclave.workspace.mode')).trim()).toBe('copy');
+  expect((await incus(project(), 'exec', LATER, '--', 'cat', '/workspace/draft.md')).trim()).toBe('not committed yet');
+  await expect(changes).toHaveAttribute('data-state', 'ok', { timeout: 30_000 });
+
+  // The path is remembered for the next project.
+  await page.getByTestId('new-agent').first().click();
+  await wizard.getByTestId('wizard-step-project').click();
+  await wizard.getByTestId('project-choice-copy').click();
+  await expect(wizard.getByTestId('project-recent')).toContainText(repo);
+  await page.keyboard.press('Escape');
 });
