@@ -120,16 +120,17 @@ export function inspectionSize(inspection: WorkspaceInspection): string {
 }
 
 /**
- * Paths of a mounted project that run on the host later, mounted read-only (the mount module's
- * list; named here so the warning says which).
+ * Paths of a mounted project whose content runs on the host later, mounted read-only: the
+ * backend's PROTECTED_PATHS (electron/core/workspace/mount-devices.ts), named here so the
+ * warning says which.
  */
-export const MOUNT_PROTECTED_PATHS: readonly string[] = ['.git/hooks', '.git/config', '.git/info', '.gitmodules'];
+export const MOUNT_PROTECTED_PATHS: readonly string[] = ['.git/hooks', '.git/config', '.git/config.worktree', '.git/info', '.git/modules', '.git/worktrees'];
 
 export function mountWarning(readOnly: boolean): string {
   const protectedPaths = MOUNT_PROTECTED_PATHS.join(', ');
   return readOnly
     ? 'The folder is not part of the agent\u2019s snapshots: a rollback does not roll it back. Read-only: the agent reads your files and cannot change them.'
-    : `The folder is not part of the agent\u2019s snapshots: a rollback does not roll it back. The agent writes your files directly, with no review; ${protectedPaths} stay read-only so nothing it plants runs on your next git command.`;
+    : `The folder is not part of the agent\u2019s snapshots: a rollback does not roll it back. The agent writes your files directly, with no review; ${protectedPaths} (and a hooks path inside the folder) stay read-only, so nothing it plants there runs on your next git command.`;
 }
 
 /** The default choice for a template: every template starts without a project (Create stays one click away). */
