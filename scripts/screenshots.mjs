@@ -38,6 +38,7 @@ const VIEWS = [
   { name: 'fix-dialog', title: 'Isolation fix', about: 'The Fix dialog of an agent holding a host folder.' },
   { name: 'new-agent-template', title: 'New agent: template', about: "The wizard's first step: the templates, a missing image said plainly." },
   { name: 'new-agent', title: 'New agent: network', about: "The wizard's network step with an allowlist." },
+  { name: 'new-agent-project', title: 'New agent: project', about: "The wizard's project step: a git repository to copy in, and what Enclave found in it." },
   { name: 'templates', title: 'Templates', about: 'The templates manager: a built-in, read-only, with Duplicate.' },
   { name: 'agent-view', title: 'Agent view', about: "An agent's own view: charts and timeline." },
   { name: 'agent-view-limits', title: 'Agent view: limits', about: 'Its limits, changed live.' },
@@ -304,6 +305,19 @@ async function call(page, method, args) {
   }, [method, args]);
 }
 
+/** A git repository with a few files and one uncommitted change; git without the user's config. */
+async function makeRepo(dir) {
+  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'You', GIT_AUTHOR_EMAIL: 'you@example.invalid', GIT_COMMITTER_NAME: 'You', GIT_COMMITTER_EMAIL: 'you@example.invalid' };
+  const git = (...args) => run('git', args, { cwd: dir, env });
+  writeFileSync(join(dir, 'README.md'), '# my-app\n\nA small web app.\n');
+  writeFileSync(join(dir, 'src', 'main.ts'), 'export function main(): void {\n  console.log("hello");\n}\n');
+  writeFileSync(join(dir, 'package.json'), '{ "name": "my-app", "version": "1.0.0" }\n');
+  await git('init', '-q', '-b', 'main');
+  await git('add', '-A');
+  await git('commit', '-q', '-m', 'First version');
+  writeFileSync(join(dir, 'src', 'main.ts'), 'export function main(): void {\n  console.log("hello, world");\n}\n');
+}
+
 async function createThroughUi(page, name, network) {
   await page.getByTestId('new-agent').first().click();
   const dialog = page.getByTestId('new-agent-dialog');
@@ -370,6 +384,11 @@ async function main() {
   mkdirSync(hostFolder, { recursive: true });
   if (madeHostFolder) cleanups.push(() => rmSync(hostFolder, { recursive: true, force: true }));
   cleanups.push(() => dropProject(project));
+  // A small git repository for the wizard's project step, with one uncommitted change.
+  const repoFolder = existsSync('/srv/my-app') ? join(scratch, 'my-app') : '/srv/my-app';
+  mkdirSync(join(repoFolder, 'src'), { recursive: true });
+  if (repoFolder === '/srv/my-app') cleanups.push(() => rmSync(repoFolder, { recursive: true, force: true }));
+  await makeRepo(repoFolder);
   mkdirSync(OUT, { recursive: true });
   // Also the flat <theme>-<size>-<view>.png files of the earlier layout.
   for (const f of pngsUnder(OUT)) rmSync(join(OUT, f));
@@ -492,6 +511,13 @@ async function main() {
       await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
       await page.getByTestId('create-agent').evaluate((el) => el.scrollIntoView({ block: 'end' }));
       await take(page, 'new-agent');
+      await dialog.getByTestId('wizard-step-project').click();
+      await dialog.getByTestId('project-choice-copy').click();
+      await dialog.getByTestId('project-path').fill(repoFolder);
+      await visible(dialog.getByTestId('project-inspection'));
+      await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+      await take(page, 'new-agent-project');
+      await dialog.getByTestId('project-choice-none').click();
       await dialog.getByTestId('wizard-step-template').click();
       await dialog.getByTestId('template-choice-claude-code').click();
       await page.mouse.move(2, 2);
