@@ -272,9 +272,20 @@ describe('Copying a project into an agent (the real daemon)', () => {
       expect(lines.slice(0, 3)).toEqual([baseHead, '1', 'fsck-ok']);
     });
 
+    it('refuses a partial clone (objects only on its server) before any instance exists', async () => {
+      const partial = mkdtempSync(join(tmpdir(), 'enclave-copyin-partial-'));
+      project.defer(() => rmSync(partial, { recursive: true, force: true }));
+      git(base, ['config', 'uploadpack.allowFilter', 'true']);
+      git(partial, ['clone', '-q', '--filter=blob:none', `file://${base}`, '.']);
+      const was = await names();
+      await expect(create(`p-${suffix()}`, { mode: 'copy', path: partial, uncommitted: false })).rejects.toThrow(/is a partial clone: some of its objects are only on its server/);
+      expect(await names()).toEqual(was);
+    });
+
     it("copies a linked worktree at its own HEAD from its repository's objects, and says it is one", async () => {
-      const wt = join(mkdtempSync(join(tmpdir(), 'enclave-copyin-wt-')), 'wt');
-      project.defer(() => rmSync(wt, { recursive: true, force: true }));
+      const parent = mkdtempSync(join(tmpdir(), 'enclave-copyin-wt-'));
+      const wt = join(parent, 'wt');
+      project.defer(() => rmSync(parent, { recursive: true, force: true }));
       git(base, ['worktree', 'add', '-q', '--detach', wt, 'HEAD~1']);
       project.defer(() => git(base, ['worktree', 'prune']));
       const ins = await backend.handlers['workspace.inspect']({ path: wt }, ctx);
