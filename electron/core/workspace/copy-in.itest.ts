@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EnclaveError } from '../../../shared/errors.js';
 import type { Agent } from '../../../shared/types.js';
@@ -183,6 +185,26 @@ describe('Copying a project into an agent (the real daemon)', () => {
     const was = await names();
     await expect(create(`gone-${suffix()}`, { mode: 'copy', path: missing, uncommitted: false })).rejects.toMatchObject({ code: 'not-found' });
     expect(await names()).toEqual(was);
+  });
+
+  // As an ordinary user (the app's); run as root (which reads everything) it drops to nobody.
+  it.skipIf(process.getuid?.() !== 0)('says clearly when the folder is not readable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enclave-copyin-locked-'));
+    project.defer(() => rmSync(dir, { recursive: true, force: true }));
+    const locked = join(dir, 'locked');
+    mkdirSync(locked, { mode: 0o000 });
+    chmodSync(dir, 0o755);
+    const probe = join(dir, 'probe.mts');
+    const inspect = fileURLToPath(new URL('./inspect.ts', import.meta.url));
+    writeFileSync(probe, `import { inspectFolder } from ${JSON.stringify(inspect)};\ninspectFolder(process.argv[2]).then(() => console.log('read'), (e) => console.log(e.code + ': ' + e.message));\n`, { mode: 0o644 });
+    const r = spawnSync(process.execPath, [join(process.cwd(), 'node_modules/tsx/dist/cli.mjs'), probe, locked], {
+      uid: 65534,
+      gid: 65534,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stdout.trim()).toBe(`invalid-arguments: Enclave cannot read ${locked}: permission denied (EACCES).`);
   });
 
   describe('a folder without git', () => {
