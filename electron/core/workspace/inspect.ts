@@ -97,7 +97,11 @@ export async function readGitFacts(root: string): Promise<GitFacts> {
     throw new EnclaveError('invalid-arguments', `${root} has a .git but git cannot read it as a repository: ${probe.stderr.split('\n')[0] ?? ''}`);
   }
   const [commonDir = '', objectsDir = '', shallowText, format] = probe.stdout.toString('utf8').split('\n');
-  const partialClone = (await userGit(root, ['config', '--get', 'extensions.partialclone'])).code === 0;
+  // A partial clone says so in extensions.partialClone (older git) or remote.<name>.promisor, and keeps .promisor packs.
+  const ext = (await userGit(root, ['config', '--get', 'extensions.partialclone'])).code === 0;
+  const promisor = await userGit(root, ['config', '--bool', '--get-regexp', '^remote\\..*\\.promisor$']);
+  const promisorPacks = (await readdir(join(objectsDir, 'pack')).catch(() => [] as string[])).some((f) => f.endsWith('.promisor'));
+  const partialClone = ext || / true$/m.test(promisor.stdout.toString('utf8')) || promisorPacks;
   return {
     commonDir,
     objectsDir,
