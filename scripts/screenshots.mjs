@@ -44,6 +44,8 @@ const VIEWS = [
   { name: 'agent-view-limits', title: 'Agent view: limits', about: 'Its limits, changed live.' },
   { name: 'agent-view-network', title: 'Agent view: network', about: 'Its network policy, changed live.' },
   { name: 'agent-view-activity', title: 'Agent view: activity', about: 'Its activity log.' },
+  { name: 'agent-view-changes', title: 'Agent view: changes', about: "The Changes panel of an agent working on a copy of a project: its files and a diff." },
+  { name: 'gate-dialog', title: 'Fetch as branch', about: 'The review gate: what bringing the work back as a branch does, with the commit message for uncommitted work.' },
   { name: 'rollback-dialog', title: 'Rollback', about: 'The confirmation before a snapshot is restored.' },
   { name: 'settings-limits', title: 'Settings: limits', about: 'Limits of new agents.' },
   { name: 'settings-network', title: 'Settings: network', about: 'The network policy of new agents.' },
@@ -437,7 +439,18 @@ async function main() {
     },
   });
   await call(page, 'agents.create', { name: 'reviewer-1', template: 'reviewer' });
-  for (const name of ['builder', 'fetcher', 'offline', 'reviewer-1']) await until(`${name} running`, async () => (await statusOf(page, name)) === 'Running', 120_000);
+  // One working on a copy of the project: a commit and an uncommitted change inside it.
+  await call(page, 'agents.create', { name: 'coder', image: 'enclave-agent', workspace: { mode: 'copy', path: repoFolder, uncommitted: true } });
+  await incus(project, 'exec', 'coder', '--cwd', '/workspace', '--', 'sh', '-c', [
+    "cat > src/greet.ts <<'EOT'",
+    'export function greet(name: string): string {',
+    "  return 'hello, ' + name;",
+    '}',
+    'EOT',
+    'git add src/greet.ts && git -c user.name=coder -c user.email=coder@example.invalid commit -q -m "Add greet()"',
+    "printf '\\n## Usage\\n\\nnpm start\\n' >> README.md",
+  ].join('\n'));
+  for (const name of ['builder', 'fetcher', 'offline', 'reviewer-1', 'coder']) await until(`${name} running`, async () => (await statusOf(page, name)) === 'Running', 120_000);
   const running = Date.now();
   // Some real work in builder, so its graphs show more than a flat line: a little CPU every few
   // seconds, and a file written (memory, disk). Inside the agent only; ended by the cleanup.
@@ -549,6 +562,25 @@ async function main() {
       await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
       await calm(page);
 
+      await card(page, 'coder').locator('[data-action="open-view"]').click();
+      const coderView = page.locator('[data-testid="agent-view"][data-agent="coder"]');
+      await visible(coderView);
+      await scrollViewTo(page, 'Changes');
+      await visible(coderView.locator('[data-testid="changed-file"]').first(), 30_000);
+      await coderView.locator('[data-testid="changed-file"][data-path="src/main.ts"]').click();
+      await visible(coderView.getByTestId('file-diff'), 30_000);
+      await scrollViewTo(page, 'Changes');
+      await page.mouse.move(2, 2);
+      await take(page, 'agent-view-changes');
+      await coderView.locator('[data-action="fetch-branch"]').click();
+      await visible(page.getByTestId('bring-back-dialog'));
+      await page.mouse.move(2, 2);
+      await take(page, 'gate-dialog');
+      await page.getByTestId('bring-back-dialog').getByTestId('cancel').click();
+      await page.getByTestId('bring-back-dialog').waitFor({ state: 'detached' });
+      await page.keyboard.press('Escape');
+      await calm(page);
+
       await page.getByTestId('settings-open').click();
       await visible(page.getByTestId('settings-limits'));
       for (const section of SETTINGS_SECTIONS) {
@@ -599,7 +631,7 @@ async function main() {
 
   // Deleted while the backend runs, so Enclave drops the allowlist agent's rules from its ACL.
   log('deleting the agents');
-  for (const name of ['builder', 'fetcher', 'offline', 'drifted']) await incus(project, 'delete', '--force', name).catch(() => undefined);
+  for (const name of ['builder', 'fetcher', 'offline', 'drifted', 'coder', 'reviewer-1']) await incus(project, 'delete', '--force', name).catch(() => undefined);
   await until('the cards gone', async () => (await page.getByTestId('agent-card').count()) === 0, 30_000).catch(() => undefined);
 }
 

@@ -192,8 +192,8 @@ export async function allowHostDisks(client: IncusClient): Promise<void> {
 }
 
 /** The folders other agents mount, from their workspace meta. */
-export async function mountedFolders(deps: Pick<WorkspaceDeps, 'agents'>): Promise<{ agent: string; source: string }[]> {
-  return (await deps.agents.list()).flatMap((a) => (a.workspace?.mode === 'mount' ? [{ agent: a.name, source: a.workspace.source }] : []));
+export function mountedFolders(deps: Pick<WorkspaceDeps, 'agents'>): { agent: string; source: string }[] {
+  return deps.agents.cached().flatMap((a) => (a.workspace?.mode === 'mount' ? [{ agent: a.name, source: a.workspace.source }] : []));
 }
 
 /** Mounts a host folder into an existing agent: Incus hotplugs disks into a running container. */
@@ -207,7 +207,7 @@ export async function attachMount(
   if (current.workspace) {
     throw new EnclaveError('conflict', `${agent} already has a workspace at ${WORKSPACE_PATH} (${current.workspace.mode} of ${current.workspace.source}).`);
   }
-  const plan = await planMount(agent, request, await mountInspection(client, request.path), await mountedFolders(deps));
+  const plan = await planMount(agent, request, await mountInspection(client, request.path), mountedFolders(deps));
   await allowHostDisks(client);
   const config = Object.fromEntries(Object.entries(workspaceMeta(plan.workspace)).map(([k, v]) => [META_PREFIX + k, v]));
   const how = request.readOnly ? ' read-only' : '';

@@ -13,7 +13,7 @@ import type {
 import type { IncusClient } from '../../incus/client.js';
 import type { ActivityLog } from '../activity/activity-log.js';
 import type { AgentLocks } from '../agent-locks.js';
-import type { AgentService } from '../agents.js';
+import type { AgentMirror } from '../agent-mirror.js';
 import type { Connection } from '../connection.js';
 import { ChangesService } from './changes-service.js';
 import { allowHostDisks, attachMount, mountedFolders, mountInspection, planMount } from './mount.js';
@@ -27,7 +27,7 @@ type Args<K extends keyof Requests> = z.output<Requests[K]['args']>;
 
 /** What the workspace needs of the rest of the backend, each given apart. */
 export interface WorkspaceDeps {
-  agents: AgentService;
+  agents: AgentMirror;
   locks: AgentLocks;
   activity: ActivityLog;
 }
@@ -74,7 +74,7 @@ export class WorkspaceService {
   async plan(agent: string, request: WorkspaceRequest, disk: string): Promise<WorkspacePlan> {
     if (request.mode === 'copy') return planCopy(agent, request, disk);
     const client = this.connection.requireClient();
-    const plan = await planMount(agent, request, await mountInspection(client, request.path), await mountedFolders(this.deps));
+    const plan = await planMount(agent, request, await mountInspection(client, request.path), mountedFolders(this.deps));
     await allowHostDisks(client);
     return plan;
   }
