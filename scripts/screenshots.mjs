@@ -569,6 +569,7 @@ async function main() {
       await visible(coderView.locator('[data-testid="changed-file"]').first(), 30_000);
       await coderView.locator('[data-testid="changed-file"][data-path="src/main.ts"]').click();
       await visible(coderView.getByTestId('file-diff'), 30_000);
+      await visible(coderView.getByTestId('diff-text'), 30_000);
       await scrollViewTo(page, 'Changes');
       await page.mouse.move(2, 2);
       await take(page, 'agent-view-changes');
