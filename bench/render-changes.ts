@@ -7,6 +7,7 @@
  * of 1,000 files is the panel's own (opening the whole view, with its charts and timeline, is
  * reported beside it). Scroll: the list scrolled three rows per frame, down and back, S seconds.
  */
+import { framesInPage } from './frame-sampler.js';
 import { join } from 'node:path';
 import { chromium } from 'playwright';
 import { installFakeBackend, serveStatic } from '../scripts/changes-fixture.mjs';
@@ -55,33 +56,15 @@ const OPEN = `async () => {
   return { viewShown, view, list, rows, count };
 }`;
 
-const SCROLL = `async (ms) => {
-  const list = document.querySelector('[data-testid="changed-files"]');
-  const frames = [];
-  const work = [];
-  const channel = new MessageChannel();
-  let frameStart = 0;
-  channel.port1.onmessage = () => work.push(performance.now() - frameStart);
-  let direction = 1;
-  await new Promise((resolve) => {
-    let start = 0;
-    let last = 0;
-    const step = (now) => {
-      frames.push(now - last);
-      last = now;
-      frameStart = performance.now();
-      const max = list.scrollHeight - list.clientHeight;
+const SCROLL = framesInPage({
+  before: `const list = document.querySelector('[data-testid="changed-files"]');
+  let direction = 1;`,
+  eachFrame: `const max = list.scrollHeight - list.clientHeight;
       if (list.scrollTop >= max) direction = -1;
       else if (list.scrollTop <= 0) direction = 1;
-      list.scrollTop += direction * 84;
-      channel.port2.postMessage(0);
-      if (now - start < ms) requestAnimationFrame(step); else resolve();
-    };
-    requestAnimationFrame((now) => { start = last = now; requestAnimationFrame(step); });
-  });
-  channel.port1.close();
-  return { frames, work, rows: list.querySelectorAll('[role="option"]').length };
-}`;
+      list.scrollTop += direction * 84;`,
+  returns: `rows: list.querySelectorAll('[role="option"]').length`,
+});
 
 export async function measureChangesPanel(root: string, files: number, seconds: number, runs = 5): Promise<void> {
   console.log(`\nchanges panel: ${files} changed files, built renderer against the fixture backend, headless ${CHROMIUM} (no GPU)`);

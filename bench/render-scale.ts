@@ -18,6 +18,7 @@
  * files (default 1,000) against a fixture backend, no Incus needed; its last line is
  * `bench render-changes-<N>: first paint p95 <ms> …, scroll p95 <ms>` (goal < 16 ms each).
  */
+import { framesInPage } from './frame-sampler.js';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { chromium, type CDPSession } from 'playwright';
@@ -44,37 +45,14 @@ function parseArgs(argv: string[]): Options {
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
-/**
- * Runs in the page for `ms`: rAF deltas (frame intervals), each frame's rendering work (from its
- * rAF callback to a message posted there, which runs once style, layout and paint are done) and
- * long tasks. Plain JavaScript in a string, since tsx would wrap a function's inner functions in
- * a helper (__name) the page does not have.
- */
-const IN_PAGE = `async (ms) => {
-  const frames = [];
-  const work = [];
-  const longTasks = [];
+/** Runs in the page for `ms`: frame intervals and work (framesInPage), and long tasks. */
+const IN_PAGE = framesInPage({
+  before: `const longTasks = [];
   let obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); });
-  try { obs.observe({ type: 'longtask', buffered: false }); } catch { obs = null; }
-  const channel = new MessageChannel();
-  let frameStart = 0;
-  channel.port1.onmessage = () => work.push(performance.now() - frameStart);
-  await new Promise((resolve) => {
-    let start = 0;
-    let last = 0;
-    const step = (now) => {
-      frames.push(now - last);
-      last = now;
-      frameStart = performance.now();
-      channel.port2.postMessage(0);
-      if (now - start < ms) requestAnimationFrame(step); else resolve();
-    };
-    requestAnimationFrame((now) => { start = last = now; requestAnimationFrame(step); });
-  });
-  if (obs) obs.disconnect();
-  channel.port1.close();
-  return { frames, work, longTasks, observed: obs !== null };
-}`;
+  try { obs.observe({ type: 'longtask', buffered: false }); } catch { obs = null; }`,
+  after: 'if (obs) obs.disconnect();',
+  returns: 'longTasks, observed: obs !== null',
+});
 
 interface FrameRun {
   frames: number[];
