@@ -15,6 +15,12 @@ import {
 } from '../../lib/workspace-form.js';
 import { Spinner } from '../Spinner.js';
 
+/** What a folder without git can become inside the agent. */
+const NOT_GIT_CHOICES: { value: 'plain' | 'init'; title: string; about: string }[] = [
+  { value: 'plain', title: 'Copy as plain files (no review)', about: 'the Changes panel and Fetch have nothing to compare against.' },
+  { value: 'init', title: 'Initialise git inside the agent', about: 'the files become its first commit, so its changes can be reviewed. Your folder stays without git.' },
+];
+
 interface ProjectFieldsProps {
   draft: ProjectDraft;
   onChange(draft: ProjectDraft): void;
@@ -208,32 +214,21 @@ function FoundBox({ draft, inspection, set, disabled, mountReason, raiseDiskWher
       {copying && inspection.kind === 'plain' && (
         <fieldset className="project-not-git" data-testid="project-not-git">
           <legend>This folder is no git repository. How should it come in?</legend>
-          <label className="check-row">
-            <input
-              type="radio"
-              name={notGitGroup}
-              data-testid="project-not-git-plain"
-              checked={draft.notGit === 'plain'}
-              disabled={disabled}
-              onChange={() => set({ notGit: 'plain' })}
-            />
-            <span>
-              <strong>Copy as plain files (no review)</strong>: the Changes panel and Fetch have nothing to compare against.
-            </span>
-          </label>
-          <label className="check-row">
-            <input
-              type="radio"
-              name={notGitGroup}
-              data-testid="project-not-git-init"
-              checked={draft.notGit === 'init'}
-              disabled={disabled}
-              onChange={() => set({ notGit: 'init' })}
-            />
-            <span>
-              <strong>Initialise git inside the agent</strong>: the files become its first commit, so its changes can be reviewed. Your folder stays without git.
-            </span>
-          </label>
+          {NOT_GIT_CHOICES.map((choice) => (
+            <label key={choice.value} className="check-row">
+              <input
+                type="radio"
+                name={notGitGroup}
+                data-testid={`project-not-git-${choice.value}`}
+                checked={draft.notGit === choice.value}
+                disabled={disabled}
+                onChange={() => set({ notGit: choice.value })}
+              />
+              <span>
+                <strong>{choice.title}</strong>: {choice.about}
+              </span>
+            </label>
+          ))}
         </fieldset>
       )}
 
