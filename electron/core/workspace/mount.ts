@@ -13,7 +13,7 @@ import { userGit } from './host-git.js';
 import { workspaceMeta } from './meta.js';
 import { GIT_DIR_DEVICE, HOOKS_PATH_DEVICE, PROTECTED_PATHS, WORKSPACE_DEVICE, workspaceDisk } from './mount-devices.js';
 import { mountSupport } from './mount-support.js';
-import type { WorkspaceDeps, WorkspacePlan } from './service.js';
+import type { WorkspaceDeps, WorkspacePlan } from './plan.js';
 
 type MountRequest = Extract<WorkspaceRequest, { mode: 'mount' }>;
 type Devices = Record<string, Record<string, string>>;
