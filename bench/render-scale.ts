@@ -2,7 +2,7 @@
  * Renderer-at-scale benchmark: the browser-mode UI showing many running agents with live
  * telemetry, in headless Chromium, measured by requestAnimationFrame deltas and long tasks.
  *
- *   npm run bench:render-scale -- [--agents N] [--seconds S] [--image ALIAS] [--no-build]
+ *   npm run bench:render-scale -- [--agents N] [--seconds S] [--image ALIAS] [--no-build] [--changes] [--files N]
  *
  * Builds the app (`npm run build`, unless --no-build), launches N agents (default 100) in a
  * throwaway project in parallel batches, starts `node dist/electron/serve.mjs --port 0` with
@@ -13,13 +13,19 @@
  * intervals at 60 Hz are 16.7 ms by construction, so they are reported beside it).
  * `npm run bench:telemetry -- --render` runs the same measurement on its agents instead.
  * Agents and project are deleted at the end, also on failure and Ctrl-C.
+ *
+ * `--changes` measures the Changes panel instead (bench/render-changes.ts): `--files` changed
+ * files (default 1,000) against a fixture backend, no Incus needed; its last line is
+ * `bench render-changes-<N>: first paint p95 <ms> …, scroll p95 <ms>` (goal < 16 ms each).
  */
+import { framesInPage } from './frame-sampler.js';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { chromium, type CDPSession } from 'playwright';
 import { deleteAgents, launchAgents } from './fleet.js';
 import { median, percentile, throwawayProject, type ThrowawayProject, benchOptions } from './support.js';
 import { run, startServe } from './browser-mode.js';
+import { measureChangesPanel } from './render-changes.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -28,46 +34,25 @@ interface Options {
   seconds: number;
   image: string;
   build: boolean;
+  changes: boolean;
+  files: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  return benchOptions(argv, { agents: 100, seconds: 30, image: 'enclave-agent', build: true });
+  return benchOptions(argv, { agents: 100, seconds: 30, image: 'enclave-agent', build: true, changes: false, files: 1000 });
 }
 
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
-/**
- * Runs in the page for `ms`: rAF deltas (frame intervals), each frame's rendering work (from its
- * rAF callback to a message posted there, which runs once style, layout and paint are done) and
- * long tasks. Plain JavaScript in a string, since tsx would wrap a function's inner functions in
- * a helper (__name) the page does not have.
- */
-const IN_PAGE = `async (ms) => {
-  const frames = [];
-  const work = [];
-  const longTasks = [];
+/** Runs in the page for `ms`: frame intervals and work (framesInPage), and long tasks. */
+const IN_PAGE = framesInPage({
+  before: `const longTasks = [];
   let obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); });
-  try { obs.observe({ type: 'longtask', buffered: false }); } catch { obs = null; }
-  const channel = new MessageChannel();
-  let frameStart = 0;
-  channel.port1.onmessage = () => work.push(performance.now() - frameStart);
-  await new Promise((resolve) => {
-    let start = 0;
-    let last = 0;
-    const step = (now) => {
-      frames.push(now - last);
-      last = now;
-      frameStart = performance.now();
-      channel.port2.postMessage(0);
-      if (now - start < ms) requestAnimationFrame(step); else resolve();
-    };
-    requestAnimationFrame((now) => { start = last = now; requestAnimationFrame(step); });
-  });
-  if (obs) obs.disconnect();
-  channel.port1.close();
-  return { frames, work, longTasks, observed: obs !== null };
-}`;
+  try { obs.observe({ type: 'longtask', buffered: false }); } catch { obs = null; }`,
+  after: 'if (obs) obs.disconnect();',
+  returns: 'longTasks, observed: obs !== null',
+});
 
 interface FrameRun {
   frames: number[];
@@ -153,6 +138,10 @@ export async function measureRender(project: string, count: number, bench: Throw
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.build) await run('npm', ['run', 'build']);
+  if (opts.changes) {
+    await measureChangesPanel(fileURLToPath(new URL('..', import.meta.url)), opts.files, Math.min(opts.seconds, 10));
+    return;
+  }
   const bench = await throwawayProject('render-scale', 'Enclave renderer-at-scale benchmark (throwaway)');
   const names = Array.from({ length: opts.agents }, (_, i) => `r${String(i + 1).padStart(3, '0')}`);
   bench.defer(() => deleteAgents(bench.name, names));

@@ -2,11 +2,12 @@
  * Workspace benchmarks, in one throwaway project on one generated repository (20,000 files,
  * about 300 MB: text and incompressible binary, committed and packed):
  * - workspace-in: Enclave's copy into a fresh agent against `git clone --no-hardlinks`.
- * (workspace-out, the way back, slots in beside it.)
+ * - workspace-out: a 1,000-file change brought back with the review gate against `git fetch`
+ *   from a local clone (bench/workspace-out.ts, in a project of its own).
  *
  *   npm run bench:workspace -- [--reps N] [--image ALIAS] [--files N] [--megabytes N] [--only in]
  *
- * Prints `bench workspace-in: ratio <enclave/git>`.
+ * Prints `bench workspace-in: ratio <enclave/git>` and `bench workspace-out: ratio <enclave/git>`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,10 +16,16 @@ import { Backend } from '../electron/core/backend.js';
 import { benchOptions, throwawayProject } from './support.js';
 import { benchWorkspaceIn } from './workspace-in.js';
 import { makeBenchRepo } from './workspace-repo.js';
+import { run as benchWorkspaceOut } from './workspace-out.js';
 
 async function main(): Promise<void> {
   const opts = benchOptions(process.argv.slice(2), { reps: 5, image: 'enclave-agent', files: 20_000, megabytes: 300, only: '' });
   if (opts.only && opts.only !== 'in' && opts.only !== 'out') throw new Error('--only is "in" or "out"');
+  if (opts.only !== 'out') await workspaceIn(opts);
+  if (opts.only !== 'in') await benchWorkspaceOut({ reps: opts.reps, files: 1000, image: opts.image });
+}
+
+async function workspaceIn(opts: { reps: number; image: string; files: number; megabytes: number }): Promise<void> {
   const bench = await throwawayProject('workspace', 'Enclave workspace benchmark (throwaway)');
   const configDir = await mkdtemp(join(tmpdir(), 'enclave-bench-workspace-'));
   console.log(`generating a repository of ${opts.files} files, about ${opts.megabytes} MB`);
@@ -27,7 +34,7 @@ async function main(): Promise<void> {
   try {
     backend.start();
     await backend.ready();
-    if (opts.only !== 'out') await benchWorkspaceIn(bench, backend, repo, { reps: opts.reps, image: opts.image });
+    await benchWorkspaceIn(bench, backend, repo, { reps: opts.reps, image: opts.image });
   } finally {
     await backend.stop();
     await rm(configDir, { recursive: true, force: true });

@@ -62,6 +62,9 @@ test('a template made in the editor, its secret set in the wizard: the agent run
   await page.keyboard.press('Enter');
   await expect(wizard.getByTestId('agent-name')).toHaveValue('tester-1');
   await page.keyboard.press('Enter');
+  // No project by default: Enter goes on.
+  await expect(wizard.getByTestId('project-choice-none').locator('input')).toBeChecked();
+  await page.keyboard.press('Enter');
   await expect(wizard.getByTestId('new-agent-limits-memory')).toHaveValue('512MiB');
   await page.getByTestId('wizard-next').click();
   await expect(wizard.getByTestId('new-agent-network-mode-none')).toBeChecked();
@@ -120,7 +123,10 @@ test('Enter goes on, Back keeps what was typed, Escape cancels without creating'
   await wizard.getByTestId('agent-name').fill('kept-name');
   await wizard.getByTestId('agent-description').fill('kept too');
   await page.keyboard.press('Enter');
+  await expect(wizard.locator('form')).toHaveAttribute('data-step', 'project');
+  await page.keyboard.press('Enter');
   await expect(wizard.locator('form')).toHaveAttribute('data-step', 'limits');
+  await wizard.getByTestId('wizard-back').click();
   await wizard.getByTestId('wizard-back').click();
   await wizard.getByTestId('wizard-back').click();
   await expect(wizard.locator('form')).toHaveAttribute('data-step', 'template');

@@ -38,11 +38,14 @@ const VIEWS = [
   { name: 'fix-dialog', title: 'Isolation fix', about: 'The Fix dialog of an agent holding a host folder.' },
   { name: 'new-agent-template', title: 'New agent: template', about: "The wizard's first step: the templates, a missing image said plainly." },
   { name: 'new-agent', title: 'New agent: network', about: "The wizard's network step with an allowlist." },
+  { name: 'new-agent-project', title: 'New agent: project', about: "The wizard's project step: a git repository to copy in, and what Enclave found in it." },
   { name: 'templates', title: 'Templates', about: 'The templates manager: a built-in, read-only, with Duplicate.' },
   { name: 'agent-view', title: 'Agent view', about: "An agent's own view: charts and timeline." },
   { name: 'agent-view-limits', title: 'Agent view: limits', about: 'Its limits, changed live.' },
   { name: 'agent-view-network', title: 'Agent view: network', about: 'Its network policy, changed live.' },
   { name: 'agent-view-activity', title: 'Agent view: activity', about: 'Its activity log.' },
+  { name: 'agent-view-changes', title: 'Agent view: changes', about: "The Changes panel of an agent working on a copy of a project: its files and a diff." },
+  { name: 'gate-dialog', title: 'Fetch as branch', about: 'The review gate: what bringing the work back as a branch does, with the commit message for uncommitted work.' },
   { name: 'rollback-dialog', title: 'Rollback', about: 'The confirmation before a snapshot is restored.' },
   { name: 'settings-limits', title: 'Settings: limits', about: 'Limits of new agents.' },
   { name: 'settings-network', title: 'Settings: network', about: 'The network policy of new agents.' },
@@ -304,6 +307,19 @@ async function call(page, method, args) {
   }, [method, args]);
 }
 
+/** A git repository with a few files and one uncommitted change; git without the user's config. */
+async function makeRepo(dir) {
+  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'You', GIT_AUTHOR_EMAIL: 'you@example.invalid', GIT_COMMITTER_NAME: 'You', GIT_COMMITTER_EMAIL: 'you@example.invalid' };
+  const git = (...args) => run('git', args, { cwd: dir, env });
+  writeFileSync(join(dir, 'README.md'), '# my-app\n\nA small web app.\n');
+  writeFileSync(join(dir, 'src', 'main.ts'), 'export function main(): void {\n  console.log("hello");\n}\n');
+  writeFileSync(join(dir, 'package.json'), '{ "name": "my-app", "version": "1.0.0" }\n');
+  await git('init', '-q', '-b', 'main');
+  await git('add', '-A');
+  await git('commit', '-q', '-m', 'First version');
+  writeFileSync(join(dir, 'src', 'main.ts'), 'export function main(): void {\n  console.log("hello, world");\n}\n');
+}
+
 async function createThroughUi(page, name, network) {
   await page.getByTestId('new-agent').first().click();
   const dialog = page.getByTestId('new-agent-dialog');
@@ -370,6 +386,11 @@ async function main() {
   mkdirSync(hostFolder, { recursive: true });
   if (madeHostFolder) cleanups.push(() => rmSync(hostFolder, { recursive: true, force: true }));
   cleanups.push(() => dropProject(project));
+  // A small git repository for the wizard's project step, with one uncommitted change.
+  const repoFolder = existsSync('/srv/my-app') ? join(scratch, 'my-app') : '/srv/my-app';
+  mkdirSync(join(repoFolder, 'src'), { recursive: true });
+  if (repoFolder === '/srv/my-app') cleanups.push(() => rmSync(repoFolder, { recursive: true, force: true }));
+  await makeRepo(repoFolder);
   mkdirSync(OUT, { recursive: true });
   // Also the flat <theme>-<size>-<view>.png files of the earlier layout.
   for (const f of pngsUnder(OUT)) rmSync(join(OUT, f));
@@ -418,7 +439,18 @@ async function main() {
     },
   });
   await call(page, 'agents.create', { name: 'reviewer-1', template: 'reviewer' });
-  for (const name of ['builder', 'fetcher', 'offline', 'reviewer-1']) await until(`${name} running`, async () => (await statusOf(page, name)) === 'Running', 120_000);
+  // One working on a copy of the project: a commit and an uncommitted change inside it.
+  await call(page, 'agents.create', { name: 'coder', image: 'enclave-agent', workspace: { mode: 'copy', path: repoFolder, uncommitted: true } });
+  await incus(project, 'exec', 'coder', '--cwd', '/workspace', '--', 'sh', '-c', [
+    "cat > src/greet.ts <<'EOT'",
+    'export function greet(name: string): string {',
+    "  return 'hello, ' + name;",
+    '}',
+    'EOT',
+    'git add src/greet.ts && git -c user.name=coder -c user.email=coder@example.invalid commit -q -m "Add greet()"',
+    "printf '\\n## Usage\\n\\nnpm start\\n' >> README.md",
+  ].join('\n'));
+  for (const name of ['builder', 'fetcher', 'offline', 'reviewer-1', 'coder']) await until(`${name} running`, async () => (await statusOf(page, name)) === 'Running', 120_000);
   const running = Date.now();
   // Some real work in builder, so its graphs show more than a flat line: a little CPU every few
   // seconds, and a file written (memory, disk). Inside the agent only; ended by the cleanup.
@@ -492,6 +524,13 @@ async function main() {
       await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
       await page.getByTestId('create-agent').evaluate((el) => el.scrollIntoView({ block: 'end' }));
       await take(page, 'new-agent');
+      await dialog.getByTestId('wizard-step-project').click();
+      await dialog.getByTestId('project-choice-copy').click();
+      await dialog.getByTestId('project-path').fill(repoFolder);
+      await visible(dialog.getByTestId('project-inspection'));
+      await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+      await take(page, 'new-agent-project');
+      await dialog.getByTestId('project-choice-none').click();
       await dialog.getByTestId('wizard-step-template').click();
       await dialog.getByTestId('template-choice-claude-code').click();
       await page.mouse.move(2, 2);
@@ -521,6 +560,26 @@ async function main() {
       await take(page, 'rollback-dialog');
       await page.getByTestId('confirm-dialog').getByTestId('cancel').click();
       await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
+      await calm(page);
+
+      await card(page, 'coder').locator('[data-action="open-view"]').click();
+      const coderView = page.locator('[data-testid="agent-view"][data-agent="coder"]');
+      await visible(coderView);
+      await scrollViewTo(page, 'Changes');
+      await visible(coderView.locator('[data-testid="changed-file"]').first(), 30_000);
+      await coderView.locator('[data-testid="changed-file"][data-path="src/main.ts"]').click();
+      await visible(coderView.getByTestId('file-diff'), 30_000);
+      await visible(coderView.getByTestId('diff-text'), 30_000);
+      await scrollViewTo(page, 'Changes');
+      await page.mouse.move(2, 2);
+      await take(page, 'agent-view-changes');
+      await coderView.locator('[data-action="fetch-branch"]').click();
+      await visible(page.getByTestId('bring-back-dialog'));
+      await page.mouse.move(2, 2);
+      await take(page, 'gate-dialog');
+      await page.getByTestId('bring-back-dialog').getByTestId('cancel').click();
+      await page.getByTestId('bring-back-dialog').waitFor({ state: 'detached' });
+      await page.keyboard.press('Escape');
       await calm(page);
 
       await page.getByTestId('settings-open').click();
@@ -573,7 +632,7 @@ async function main() {
 
   // Deleted while the backend runs, so Enclave drops the allowlist agent's rules from its ACL.
   log('deleting the agents');
-  for (const name of ['builder', 'fetcher', 'offline', 'drifted']) await incus(project, 'delete', '--force', name).catch(() => undefined);
+  for (const name of ['builder', 'fetcher', 'offline', 'drifted', 'coder', 'reviewer-1']) await incus(project, 'delete', '--force', name).catch(() => undefined);
   await until('the cards gone', async () => (await page.getByTestId('agent-card').count()) === 0, 30_000).catch(() => undefined);
 }
 

@@ -353,11 +353,12 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
         if (opId) this.watchedOps.delete(opId);
       }
     });
-    if (args.populate) await this.populateOrUndo(client, args.name, args.populate);
+    // A populated agent is read again: the copy writes what it learnt (a git init's base commit).
+    const agent = args.populate ? (await this.populateOrUndo(client, args.name, args.populate), await this.fresh(args.name)) : created;
     // After the lock: the tmux start runs inside the agent, which must never hold it.
-    await this.startAgentSession(client, created);
+    await this.startAgentSession(client, agent);
     this.emit('progress', { name: args.name, stage: 'ready', detail: 'Running' });
-    return created;
+    return agent;
   }
 
   /** Brings a new agent's workspace in; a failure deletes the agent (it holds nothing yet) and says why. */

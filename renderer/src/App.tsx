@@ -5,6 +5,7 @@ import { NewAgentWizard } from './components/wizard/NewAgentWizard.js';
 import { OutagePanel } from './components/OutagePanel.js';
 import { SettingsDialog } from './components/SettingsDialog.js';
 import { CloneDialogHost } from './components/snapshots/CloneDialog.js';
+import { AttachWorkspaceDialogHost } from './components/project/AttachWorkspaceDialog.js';
 import { Toasts } from './components/Toasts.js';
 import { useSnapshotShortcut } from './hooks/useSnapshotShortcut.js';
 import { mainView } from './lib/outage.js';
@@ -84,6 +85,7 @@ export function App() {
       {creating && <NewAgentWizard onClose={() => setCreating(false)} />}
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
       <CloneDialogHost />
+      <AttachWorkspaceDialogHost />
     </div>
   );
 }

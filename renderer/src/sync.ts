@@ -26,6 +26,7 @@ import { loadSettings, loadSnapshots, resyncSnapshots } from './snapshot-actions
 import { resyncTelemetry } from './telemetry-actions.js';
 import { loadRunStatus, openAgentFromNotice, receiveRunStatus } from './run-status-actions.js';
 import { useRunStatus } from './stores/run-status.js';
+import { useWorkspaceChanges } from './stores/workspace-changes.js';
 import { receiveChange, receiveData, reconcile, startTerminals } from './terminal/manager.js';
 import type { LinkState } from './ws/link.js';
 
@@ -105,6 +106,7 @@ export function startSync(): void {
       useGuard.getState().forget(change.name);
       useActivity.getState().forget(change.name);
       useRunStatus.getState().forget(change.name);
+      useWorkspaceChanges.getState().forget(change.name);
     }
   });
   enclave.on('agents.runStatus', receiveRunStatus);

@@ -8,7 +8,7 @@ import { USER } from '../activity/activity-log.js';
 import { META_PREFIX } from '../agent-model.js';
 import { copiedText, planCopy, populateCopy } from './copy-plan.js';
 import { workspaceMeta } from './meta.js';
-import type { WorkspaceDeps } from './service.js';
+import type { WorkspaceDeps } from './plan.js';
 
 /** Agents a copy is going into now: a second attach meanwhile is refused. */
 const attaching = new Set<string>();

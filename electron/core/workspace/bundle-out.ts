@@ -5,6 +5,7 @@ import { WORKSPACE_PATH } from '../../../shared/workspace.js';
 import type { IncusClient } from '../../incus/client.js';
 import { execCommand } from '../../incus/exec.js';
 import { FilePullError, pullFile } from '../../incus/file-pull.js';
+import { GIVE_BACK } from './commit-inside.js';
 import { SAFE_GIT } from './work-state.js';
 
 /** The agent's replace refs are ignored too: the gate names real objects only. */
@@ -25,6 +26,7 @@ export const OUT_DIR = '/run/enclave';
  */
 const SCRIPT = `cd ${WORKSPACE_PATH} || exit 10
 ${GIT} update-ref ${REVIEW_REF} "$1" || exit 10
+${GIVE_BACK}
 if ${GIT} merge-base --is-ancestor "$2" "$1" 2>/dev/null; then anc=yes; else anc=no; fi
 if [ "$anc" = no ] && [ "$3" != force ]; then echo rewritten; exit 0; fi
 mkdir -p ${OUT_DIR} && chmod 700 ${OUT_DIR} || exit 13

@@ -8,6 +8,15 @@ import { SAFE_GIT } from './work-state.js';
 const GIT = `${SAFE_GIT} --no-replace-objects`;
 
 /**
+ * Enclave's commands run as root inside the agent; when /workspace's repository belongs to
+ * another user, what root wrote in it (the gate's objects, refs and index, and the blobs the
+ * work-state read hashed) is given back to that user, so the agent's own git can still write
+ * its repository. Only then is .git walked.
+ */
+export const GIVE_BACK = `own=$(stat -c %u:%g .git 2>/dev/null)
+case "$own" in 0:*|'') ;; *) find .git -user 0 -exec chown -h "$own" {} + 2>/dev/null ;; esac`;
+
+/**
  * Commits exactly the reviewed tree inside the agent, on top of the reviewed HEAD: a commit
  * object made from the tree (never from whatever the working tree holds by now), then HEAD's
  * branch moved only if it is still at the reviewed commit (compare-and-swap), then the agent's
@@ -19,6 +28,7 @@ new=$(${GIT} commit-tree "$1" -p "$2" -F -) || exit 10
 ${GIT} update-ref -m "Enclave: the reviewed work committed" HEAD "$new" "$2" || exit 11
 # The commit stands once HEAD moved: an index the agent's own git holds locked stays as it is.
 ${GIT} read-tree "$new" 2>/dev/null && ${GIT} update-index -q --refresh >/dev/null 2>&1
+${GIVE_BACK}
 echo "ok $new"`;
 
 /** Who the commit names as author and committer. */

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EnclaveError } from '../../../shared/errors.js';
 import type { Agent } from '../../../shared/types.js';
@@ -101,7 +103,7 @@ describe('Copying a project into an agent (the real daemon)', () => {
     const odd = ins.notes.find((n) => n.kind === 'odd-names');
     expect(odd?.paths).toEqual(expect.arrayContaining(['odd/line\\nbreak.txt', 'odd/bad-\ufffd-utf8.txt']));
     expect(ins.notes.find((n) => n.kind === 'symlink-outside')?.paths).toEqual(['passwd-link → /etc/passwd']);
-    expect(ins.mount.possible).toBe(false);
+    expect(ins.mount).toEqual({ possible: true }); // a folder on this host's own filesystem can be mounted live
   });
 
   it('copies it in at HEAD on enclave/<agent> with the uncommitted changes, files owned by root inside', async () => {
@@ -183,6 +185,26 @@ describe('Copying a project into an agent (the real daemon)', () => {
     const was = await names();
     await expect(create(`gone-${suffix()}`, { mode: 'copy', path: missing, uncommitted: false })).rejects.toMatchObject({ code: 'not-found' });
     expect(await names()).toEqual(was);
+  });
+
+  // As an ordinary user (the app's); run as root (which reads everything) it drops to nobody.
+  it.skipIf(process.getuid?.() !== 0)('says clearly when the folder is not readable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enclave-copyin-locked-'));
+    project.defer(() => rmSync(dir, { recursive: true, force: true }));
+    const locked = join(dir, 'locked');
+    mkdirSync(locked, { mode: 0o000 });
+    chmodSync(dir, 0o755);
+    const probe = join(dir, 'probe.mts');
+    const inspect = fileURLToPath(new URL('./inspect.ts', import.meta.url));
+    writeFileSync(probe, `import { inspectFolder } from ${JSON.stringify(inspect)};\ninspectFolder(process.argv[2]).then(() => console.log('read'), (e) => console.log(e.code + ': ' + e.message));\n`, { mode: 0o644 });
+    const r = spawnSync(process.execPath, [join(process.cwd(), 'node_modules/tsx/dist/cli.mjs'), probe, locked], {
+      uid: 65534,
+      gid: 65534,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stdout.trim()).toBe(`invalid-arguments: Enclave cannot read ${locked}: permission denied (EACCES).`);
   });
 
   describe('a folder without git', () => {
@@ -272,9 +294,20 @@ describe('Copying a project into an agent (the real daemon)', () => {
       expect(lines.slice(0, 3)).toEqual([baseHead, '1', 'fsck-ok']);
     });
 
+    it('refuses a partial clone (objects only on its server) before any instance exists', async () => {
+      const partial = mkdtempSync(join(tmpdir(), 'enclave-copyin-partial-'));
+      project.defer(() => rmSync(partial, { recursive: true, force: true }));
+      git(base, ['config', 'uploadpack.allowFilter', 'true']);
+      git(partial, ['clone', '-q', '--filter=blob:none', `file://${base}`, '.']);
+      const was = await names();
+      await expect(create(`p-${suffix()}`, { mode: 'copy', path: partial, uncommitted: false })).rejects.toThrow(/is a partial clone: some of its objects are only on its server/);
+      expect(await names()).toEqual(was);
+    });
+
     it("copies a linked worktree at its own HEAD from its repository's objects, and says it is one", async () => {
-      const wt = join(mkdtempSync(join(tmpdir(), 'enclave-copyin-wt-')), 'wt');
-      project.defer(() => rmSync(wt, { recursive: true, force: true }));
+      const parent = mkdtempSync(join(tmpdir(), 'enclave-copyin-wt-'));
+      const wt = join(parent, 'wt');
+      project.defer(() => rmSync(parent, { recursive: true, force: true }));
       git(base, ['worktree', 'add', '-q', '--detach', wt, 'HEAD~1']);
       project.defer(() => git(base, ['worktree', 'prune']));
       const ins = await backend.handlers['workspace.inspect']({ path: wt }, ctx);

@@ -4,7 +4,7 @@ import type { IncusClient } from '../../incus/client.js';
 import { copyIn } from './copy-in.js';
 import { inspectFolder, readGitFacts, tooLargeMessage } from './inspect.js';
 import { USER, type ActivityLog } from '../activity/activity-log.js';
-import type { WorkspacePlan } from './service.js';
+import type { WorkspacePlan } from './plan.js';
 
 type CopyRequest = Extract<WorkspaceRequest, { mode: 'copy' }>;
 

@@ -237,6 +237,23 @@ describe('The review gate (the real daemon)', () => {
     }
   });
 
+  it("a workspace owned by another user of the agent stays writable by that user's git after the gate committed in it", async () => {
+    await sh('chown -R 1000:1000 /workspace && echo by-user > owned.txt && chown 1000:1000 owned.txt');
+    const state = await reviewed();
+    const result = await fetch({ as: 'branch', reviewed: state.fingerprint, message: 'owned work', force: true });
+    expect(result.committedInside).toBe(true);
+    expect(hostBranch()).toBe(result.commit);
+    expect((await sh('find .git -user 0 | head -5')).trim()).toBe('');
+    const asUser = await execCommand(
+      project.client,
+      agent,
+      ['sh', '-c', 'cd /workspace && echo more > more.txt && git add more.txt && git commit -qm "by the user" && git rev-parse HEAD'],
+      { user: 1000, group: 1000, environment: { HOME: '/tmp', GIT_AUTHOR_NAME: 'u', GIT_AUTHOR_EMAIL: 'u@x', GIT_COMMITTER_NAME: 'u', GIT_COMMITTER_EMAIL: 'u@x' }, timeoutMs: 30_000 },
+    );
+    expect(asUser.stderr.toString()).toBe('');
+    expect(asUser.exitCode).toBe(0);
+  });
+
   it('copying a file out refuses symlinks, directories and files over the cap, keeping nothing', async () => {
     await sh('mkdir -p /run/pull-test/dir && ln -sf /etc/passwd /run/pull-test/link && head -c 5000 /dev/zero > /run/pull-test/big && echo small > /run/pull-test/small');
     const dest = join(markers, '..', `enclave-gate-pull-${suffix()}`);

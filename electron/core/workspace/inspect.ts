@@ -59,7 +59,7 @@ function notesOf(n: Notes, extra: WorkspaceNote[]): WorkspaceNote[] {
   const c = (k: WorkspaceNote['kind']) => n.count(k);
   if (c('submodules')) push('submodules', `${plural(c('submodules'), 'submodule')}: copied as they are: the submodule's commit is recorded, its contents are not brought in.`);
   if (c('lfs')) push('lfs', 'Git LFS is used here: LFS pointers are copied as pointers (the large files themselves are not brought in).');
-  if (c('symlink-outside')) push('symlink-outside', `${plural(c('symlink-outside'), 'symlink')} point outside the project: kept as links, never followed: inside the agent they point into the agent's own filesystem.`);
+  if (c('symlink-outside')) push('symlink-outside', `${plural(c('symlink-outside'), 'symlink')} ${c('symlink-outside') === 1 ? 'points' : 'point'} outside the project: kept as links and never followed; inside the agent they point into the agent's own filesystem.`);
   if (c('odd-names')) push('odd-names', `${plural(c('odd-names'), 'file name')} with newlines, control characters or invalid UTF-8: copied exactly, shown escaped.`);
   if (c('uncommitted')) push('uncommitted', `${plural(c('uncommitted'), 'file')} with uncommitted changes: brought in only when you ask for them.`);
   return out;
@@ -97,7 +97,11 @@ export async function readGitFacts(root: string): Promise<GitFacts> {
     throw new EnclaveError('invalid-arguments', `${root} has a .git but git cannot read it as a repository: ${probe.stderr.split('\n')[0] ?? ''}`);
   }
   const [commonDir = '', objectsDir = '', shallowText, format] = probe.stdout.toString('utf8').split('\n');
-  const partialClone = (await userGit(root, ['config', '--get', 'extensions.partialclone'])).code === 0;
+  // A partial clone says so in extensions.partialClone (older git) or remote.<name>.promisor, and keeps .promisor packs.
+  const ext = (await userGit(root, ['config', '--get', 'extensions.partialclone'])).code === 0;
+  const promisor = await userGit(root, ['config', '--bool', '--get-regexp', '^remote\\..*\\.promisor$']);
+  const promisorPacks = (await readdir(join(objectsDir, 'pack')).catch(() => [] as string[])).some((f) => f.endsWith('.promisor'));
+  const partialClone = ext || / true$/m.test(promisor.stdout.toString('utf8')) || promisorPacks;
   return {
     commonDir,
     objectsDir,

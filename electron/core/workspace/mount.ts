@@ -16,7 +16,7 @@ import { userGit } from './host-git.js';
 import { workspaceMeta } from './meta.js';
 import { GIT_DIR_DEVICE, HOOKS_PATH_DEVICE, PROTECTED_PATHS, WORKSPACE_DEVICE, workspaceDisk } from './mount-devices.js';
 import { mountSupport } from './mount-support.js';
-import type { WorkspaceDeps, WorkspacePlan } from './service.js';
+import type { WorkspaceDeps, WorkspacePlan } from './plan.js';
 
 type MountRequest = Extract<WorkspaceRequest, { mode: 'mount' }>;
 type Devices = Record<string, Record<string, string>>;
@@ -223,8 +223,8 @@ export async function populateMount(client: IncusClient, agent: string, plan: Wo
 }
 
 /** The folders other agents mount, from their workspace meta. */
-export async function mountedFolders(deps: Pick<WorkspaceDeps, 'agents'>): Promise<{ agent: string; source: string }[]> {
-  return (await deps.agents.list()).flatMap((a) => (a.workspace?.mode === 'mount' ? [{ agent: a.name, source: a.workspace.source }] : []));
+export function mountedFolders(deps: Pick<WorkspaceDeps, 'agents'>): { agent: string; source: string }[] {
+  return deps.agents.cached().flatMap((a) => (a.workspace?.mode === 'mount' ? [{ agent: a.name, source: a.workspace.source }] : []));
 }
 
 /** Mounts a host folder into an existing agent: Incus hotplugs disks into a running container. */
@@ -238,7 +238,7 @@ export async function attachMount(
   if (current.workspace) {
     throw new EnclaveError('conflict', `${agent} already has a workspace at ${WORKSPACE_PATH} (${current.workspace.mode} of ${current.workspace.source}).`);
   }
-  const plan = await planMount(agent, request, await mountInspection(client, request.path), await mountedFolders(deps));
+  const plan = await planMount(agent, request, await mountInspection(client, request.path), mountedFolders(deps));
   await allowHostDisks(client);
   const config = Object.fromEntries(Object.entries(workspaceMeta(plan.workspace)).map(([k, v]) => [META_PREFIX + k, v]));
   const how = request.readOnly ? ' read-only' : '';

@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import type { Requests } from '../../../shared/api.js';
 import type { AgentChangeResult } from '../../../shared/types.js';
 import type {
-  AgentWorkspace,
   BroughtBack,
   FileDiff,
   WorkspaceChanges,
@@ -11,10 +10,8 @@ import type {
   WorkspaceRequest,
 } from '../../../shared/workspace.js';
 import type { IncusClient } from '../../incus/client.js';
-import type { ActivityLog } from '../activity/activity-log.js';
-import type { AgentLocks } from '../agent-locks.js';
-import type { AgentService } from '../agents.js';
 import type { Connection } from '../connection.js';
+import type { WorkspaceDeps, WorkspacePlan } from './plan.js';
 import { ChangesService } from './changes-service.js';
 import { allowHostDisks, attachMount, mountedFolders, mountInspection, planMount, populateMount } from './mount.js';
 import { ReviewGate } from './gate.js';
@@ -24,28 +21,6 @@ import { inspectFolder } from './inspect.js';
 import { mountSupport } from './mount-support.js';
 
 type Args<K extends keyof Requests> = z.output<Requests[K]['args']>;
-
-/** What the workspace needs of the rest of the backend, each given apart. */
-export interface WorkspaceDeps {
-  agents: AgentService;
-  locks: AgentLocks;
-  activity: ActivityLog;
-}
-
-/**
- * What an agent with a workspace is made with, decided before the instance exists (so a
- * project that cannot come in is refused before anything is created).
- */
-export interface WorkspacePlan {
-  request: WorkspaceRequest;
-  inspection: WorkspaceInspection;
-  /** Its user.enclave.workspace.* keys (without the prefix). */
-  workspace: AgentWorkspace;
-  /** Disk devices the instance carries (mount mode); none for a copy. */
-  devices: Record<string, Record<string, string>>;
-  /** What the user should know of how it came in (e.g. a folder Enclave created on the host). */
-  notes?: string[];
-}
 
 /**
  * The user's project inside agents and the review gate back out. Copy-in, mount, the
@@ -74,7 +49,7 @@ export class WorkspaceService {
   async plan(agent: string, request: WorkspaceRequest, disk: string): Promise<WorkspacePlan> {
     if (request.mode === 'copy') return planCopy(agent, request, disk);
     const client = this.connection.requireClient();
-    const plan = await planMount(agent, request, await mountInspection(client, request.path), await mountedFolders(this.deps));
+    const plan = await planMount(agent, request, await mountInspection(client, request.path), mountedFolders(this.deps));
     await allowHostDisks(client);
     return plan;
   }

@@ -1,6 +1,8 @@
 import { useMemo } from 'react';
 import type { GuardAlert } from '../../../shared/types.js';
+import { broughtBackMarks } from '../lib/brought-back.js';
 import type { TimelineEvent } from '../lib/timeline.js';
+import { useActivity } from '../stores/activity.js';
 import { useAgentAlerts } from './useAgentAlerts.js';
 
 const RULE_TITLES: Record<GuardAlert['rule'], string> = {
@@ -25,9 +27,14 @@ export function alertEvent(alert: GuardAlert): TimelineEvent {
 
 /**
  * Events from other sources to place on an agent's timeline besides its snapshots, restores,
- * clones and creation: the agent's guard alerts (stable between renders while they are unchanged).
+ * clones and creation: the agent's guard alerts and the work brought back from it (activity
+ * entries with `broughtBack`), stable between renders while they are unchanged.
  */
 export function useTimelineExtras(agent: string): readonly TimelineEvent[] {
   const alerts = useAgentAlerts(agent);
-  return useMemo(() => alerts.map(alertEvent), [alerts]);
+  const activity = useActivity((state) => state.byAgent[agent]);
+  return useMemo(() => {
+    const back: TimelineEvent[] = broughtBackMarks(activity ?? []).map((m) => ({ type: 'brought-back', key: m.key, time: m.at, title: m.title, detail: m.detail }));
+    return [...alerts.map(alertEvent), ...back];
+  }, [alerts, activity]);
 }

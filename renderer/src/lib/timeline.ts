@@ -21,15 +21,17 @@ export type TimelineEvent =
   | { type: 'restore'; key: string; time: number; safety: string; target: string }
   /** A branch: `clone` was made from `snapshot` of this agent (null: from the live agent). */
   | { type: 'clone'; key: string; time: number; clone: string; snapshot: string | null; clonedAt: number }
-  | { type: 'alert'; key: string; time: number; title: string; detail: string };
+  | { type: 'alert'; key: string; time: number; title: string; detail: string }
+  /** Work brought back through the review gate (from the activity log). */
+  | { type: 'brought-back'; key: string; time: number; title: string; detail: string };
 
-export type MarkerKind = SnapshotKind | 'restore' | 'clone' | 'created' | 'alert';
+export type MarkerKind = SnapshotKind | 'restore' | 'clone' | 'created' | 'alert' | 'brought-back';
 
 export function markerKind(event: TimelineEvent): MarkerKind {
   return event.type === 'snapshot' ? event.snapshot.kind : event.type;
 }
 
-const ORDER: Record<TimelineEvent['type'], number> = { created: 0, snapshot: 1, restore: 2, clone: 3, alert: 4 };
+const ORDER: Record<TimelineEvent['type'], number> = { created: 0, snapshot: 1, restore: 2, clone: 3, alert: 4, 'brought-back': 5 };
 
 export function compareEvents(a: TimelineEvent, b: TimelineEvent): number {
   return a.time - b.time || ORDER[a.type] - ORDER[b.type] || a.key.localeCompare(b.key);

@@ -3,11 +3,13 @@ import { suggestName, type AgentTemplate } from '../../../shared/templates.js';
 import type { ImageInfo } from '../../../shared/types.js';
 import { limitsFromDraft } from './limits-form.js';
 import { policyFromDraft } from './network-form.js';
+import { inspection } from '../test-support/workspace.js';
 import {
   WIZARD_STEPS,
   type StepContext,
   type WizardStep,
   createBlocker,
+  diskForInspection,
   draftForTemplate,
   imagePresent,
   nextStep,
@@ -37,18 +39,19 @@ const image = (alias: string): ImageInfo => ({ fingerprint: 'ab'.repeat(32), ali
 const defaults = { cpu: '2', memory: '2GiB', processes: '', disk: '10GiB' };
 
 describe('the step model', () => {
-  it('goes template → name → limits → network → secrets, and Back retraces it', () => {
+  it('goes template → name → project → limits → network → secrets, and Back retraces it', () => {
     const order: string[] = ['template'];
     for (let s = nextStep(WIZARD_STEPS, 'template'); s; s = nextStep(WIZARD_STEPS, s)) order.push(s);
-    expect(order).toEqual(['template', 'name', 'limits', 'network', 'secrets']);
+    expect(order).toEqual(['template', 'name', 'project', 'limits', 'network', 'secrets']);
     expect(previousStep(WIZARD_STEPS, 'template')).toBeNull();
-    expect(previousStep(WIZARD_STEPS, 'limits')).toBe('name');
+    expect(previousStep(WIZARD_STEPS, 'limits')).toBe('project');
+    expect(previousStep(WIZARD_STEPS, 'project')).toBe('name');
   });
 
-  it('is data: a step inserted into the list (the workspace, next) is visited in its place', () => {
-    const withWorkspace = [...WIZARD_STEPS.slice(0, 2), { id: 'workspace', label: 'Workspace' }, ...WIZARD_STEPS.slice(2)] as unknown as WizardStep[];
-    expect(nextStep(withWorkspace, 'name')).toBe('workspace');
-    expect(nextStep(withWorkspace, 'workspace' as never)).toBe('limits');
+  it('is data: a step inserted into the list is visited in its place', () => {
+    const withExtra = [...WIZARD_STEPS.slice(0, 2), { id: 'extra', label: 'Extra' }, ...WIZARD_STEPS.slice(2)] as unknown as WizardStep[];
+    expect(nextStep(withExtra, 'name')).toBe('extra');
+    expect(nextStep(withExtra, 'extra' as never)).toBe('project');
   });
 });
 
@@ -133,6 +136,30 @@ describe('what each step needs', () => {
     // Unknown (secrets.list failed): the backend names what is missing at create.
     expect(stepProblem('secrets', draft, context({ storedSecrets: 'unknown' }))).toBeNull();
     expect(stepProblem('secrets', draft, context({ storedSecrets: null }))).toBe('Loading the stored secrets…');
+  });
+
+  it('the project step: none by default (nothing blocks); a folder chosen blocks Create until inspected and fine', () => {
+    expect(draft.project.choice).toBe('none');
+    expect(stepProblem('project', draft, context())).toBeNull();
+    const copy = { ...draft, project: { ...draft.project, choice: 'copy' as const, path: '/home/user/project' } };
+    expect(createBlocker(WIZARD_STEPS, copy, context())).toEqual({ step: 'project', message: 'Checking the folder…' });
+    const done = { state: 'done' as const, path: '/home/user/project', disk: '', inspection: inspection() };
+    expect(createBlocker(WIZARD_STEPS, copy, context({ project: done }))).toBeNull();
+    const tooLarge = { ...done, inspection: inspection({ tooLarge: { needBytes: 20 * 2 ** 30, diskBytes: 10 * 2 ** 30 } }) };
+    expect(stepProblem('project', copy, context({ project: tooLarge }))).toBe(
+      'The copy needs 20 GiB and the disk limit is 10 GiB: raise the disk limit on the Limits step, or mount the folder instead.',
+    );
+  });
+
+  it('a project keeps its choice when another template is picked', () => {
+    const chosen = { ...draft, project: { ...draft.project, choice: 'mount' as const, path: '/srv/code' } };
+    expect(draftForTemplate(template({ id: 'codex', namePrefix: 'codex' }), { taken: [], defaultLimits: defaults }, chosen).project).toEqual(chosen.project);
+  });
+
+  it('the disk a copy is checked against: the Limits step’s value, none when unlimited or invalid', () => {
+    expect(diskForInspection({ ...draft.limits, disk: { value: '10GiB', unlimited: false } })).toBe('10GiB');
+    expect(diskForInspection({ ...draft.limits, disk: { value: '10GiB', unlimited: true } })).toBe('');
+    expect(diskForInspection({ ...draft.limits, disk: { value: 'big', unlimited: false } })).toBe('');
   });
 
   it('Create names the first step in order that stops it', () => {

@@ -6,10 +6,11 @@
 import { agentNameProblem } from '../../../shared/names.js';
 import { suggestName, type AgentTemplate, type SecretRequirement } from '../../../shared/templates.js';
 import type { AgentLimits, ImageInfo, NetworkPolicy } from '../../../shared/types.js';
-import { type LimitsDraft, draftFromLimits, draftValid as limitsValid } from './limits-form.js';
+import { type LimitsDraft, draftFromLimits, fieldProblem, fieldValue, draftValid as limitsValid } from './limits-form.js';
 import { FALLBACK_POLICY, type NetworkDraft, draftFromPolicy, draftValid as networkValid } from './network-form.js';
+import { type InspectState, type ProjectDraft, IDLE, defaultProject, projectProblem } from './workspace-form.js';
 
-export type WizardStepId = 'template' | 'name' | 'limits' | 'network' | 'secrets';
+export type WizardStepId = 'template' | 'name' | 'project' | 'limits' | 'network' | 'secrets';
 
 export interface WizardStep {
   id: WizardStepId;
@@ -19,6 +20,7 @@ export interface WizardStep {
 export const WIZARD_STEPS: readonly WizardStep[] = [
   { id: 'template', label: 'Template' },
   { id: 'name', label: 'Name' },
+  { id: 'project', label: 'Project' },
   { id: 'limits', label: 'Limits' },
   { id: 'network', label: 'Network' },
   { id: 'secrets', label: 'Secrets' },
@@ -45,6 +47,8 @@ export interface WizardDraft {
   limits: LimitsDraft;
   network: NetworkDraft;
   description: string;
+  /** The project to bring into /workspace (none by default). */
+  project: ProjectDraft;
   /** Fields the user changed: a template picked later does not overwrite them. */
   touched: { name: boolean; limits: boolean; network: boolean };
 }
@@ -78,8 +82,14 @@ export function draftForTemplate(
       previous && touched.limits ? previous.limits : draftFromLimits(prefillLimits(template?.limits ?? context.defaultLimits, context.defaultLimits)),
     network: previous && touched.network ? previous.network : draftFromPolicy(policy),
     description: previous?.description ?? '',
+    project: previous?.project ?? defaultProject(),
     touched,
   };
+}
+
+/** The disk limit a project copy must fit, as workspace.inspect takes it: '' for none (or while the field is invalid). */
+export function diskForInspection(limits: LimitsDraft): string {
+  return fieldProblem('disk', limits.disk) === null ? fieldValue(limits.disk) : '';
 }
 
 /** Whether the template's image is in Incus: null while the image list is not known. */
@@ -124,6 +134,8 @@ export interface StepContext {
   images: readonly ImageInfo[] | null;
   /** Null while secrets.list has not answered; 'unknown' when it failed (the backend checks again). */
   storedSecrets: ReadonlySet<string> | null | 'unknown';
+  /** What workspace.inspect said about the draft's project folder (currentInspection); idle when unknown. */
+  project?: InspectState | undefined;
 }
 
 /** Why the step cannot be left with Next (or the agent created), or null. */
@@ -135,6 +147,8 @@ export function stepProblem(step: WizardStepId, draft: WizardDraft, context: Ste
     case 'name':
       if (context.taken.includes(draft.name)) return `An agent named ${draft.name} already exists; choose another name.`;
       return agentNameProblem(draft.name);
+    case 'project':
+      return projectProblem(draft.project, context.project ?? IDLE);
     case 'limits':
       return limitsValid(draft.limits) ? null : 'Fix the marked limit, or tick its box.';
     case 'network':

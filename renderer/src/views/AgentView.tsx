@@ -16,6 +16,7 @@ import { ScheduleEditor } from '../components/snapshots/ScheduleEditor.js';
 import { SnapshotList } from '../components/snapshots/SnapshotList.js';
 import { TakeSnapshotForm } from '../components/snapshots/TakeSnapshotForm.js';
 import { AgentCharts } from '../components/telemetry/AgentCharts.js';
+import { ChangesPanel } from '../components/workspace/ChangesPanel.js';
 import { useAgentBusy } from '../hooks/useAgentBusy.js';
 import { useAgentSnapshots } from '../hooks/useAgentSnapshots.js';
 import { useTimelineExtras } from '../hooks/useTimelineExtras.js';
@@ -23,6 +24,7 @@ import { useAgentAlerts } from '../hooks/useAgentAlerts.js';
 import { useAgentView } from '../stores/agent-view.js';
 import { useAgents } from '../stores/agents.js';
 import { useOutageSince } from '../stores/connection.js';
+import { useDiffPrefs } from '../stores/diff-prefs.js';
 import { NEEDS_INCUS } from '../lib/outage.js';
 import { loadSnapshots } from '../snapshot-actions.js';
 import { focusTelemetry } from '../telemetry-actions.js';
@@ -57,6 +59,8 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
   const { busy } = useAgentBusy(agent.name);
   // While Incus is away the view stays (with what was typed in it), marked as the last known state.
   const outageSince = useOutageSince();
+  // Diffs read better wider: the Changes panel can widen the view.
+  const wide = useDiffPrefs((state) => state.wide) && agent.workspace !== null;
 
   useEffect(() => {
     panel.current?.focus({ preventScroll: true });
@@ -90,7 +94,7 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
   return (
     <aside
       ref={panel}
-      className={outageSince ? 'agent-view is-stale' : 'agent-view'}
+      className={['agent-view', outageSince && 'is-stale', wide && 'is-wide'].filter(Boolean).join(' ')}
       data-testid="agent-view"
       data-agent={agent.name}
       data-stale={outageSince ? 'true' : undefined}
@@ -137,6 +141,13 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
             onSelectSnapshot={(name) => select(name)}
             onOpenAgent={(name) => openView(name)}
           />
+        </section>
+
+        <section className="view-section" aria-labelledby={`${titleId}-changes`}>
+          <h3 id={`${titleId}-changes`} className="section-title">
+            Changes
+          </h3>
+          <ChangesPanel agent={agent} />
         </section>
 
         <section className="view-section" aria-labelledby={`${titleId}-usage`}>

@@ -14,6 +14,7 @@ const KINDS: { kind: ActivityKind; label: string; icon: string }[] = [
   { kind: 'isolation', label: 'Isolation', icon: '◆' },
   { kind: 'snapshot', label: 'Snapshots', icon: '◉' },
   { kind: 'terminal', label: 'Terminals', icon: '›' },
+  { kind: 'workspace', label: 'Workspace', icon: '⇣' },
 ];
 
 const ICONS = Object.fromEntries(KINDS.map((k) => [k.kind, k.icon])) as Record<ActivityKind, string>;

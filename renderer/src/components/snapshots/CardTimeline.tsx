@@ -1,11 +1,14 @@
-import { useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Agent, GuardAlert } from '../../../../shared/types.js';
 import { alertTitle } from '../../hooks/useTimelineExtras.js';
 import { useElementWidth } from '../../hooks/useElementWidth.js';
 import { useNowEvery } from '../../hooks/useNow.js';
 import { formatExact, formatRelative } from '../../lib/time.js';
 import { type TimelineEvent, fitRange, newestSnapshots, spreadPositions, timeOf, timeToX } from '../../lib/timeline.js';
+import { broughtBackMarks } from '../../lib/brought-back.js';
+import { useActivity } from '../../stores/activity.js';
 import type { AgentSnapshots } from '../../stores/snapshots.js';
+import { ensureActivity } from '../../workspace-actions.js';
 import { MarkerGlyph } from './MarkerGlyph.js';
 import { TimelineTip, eventLabel, tipLeft } from './TimelineTip.js';
 
@@ -36,6 +39,13 @@ export function CardTimeline({ agent, entry, onOpen, alerts = NO_ALERTS }: CardT
   const [active, setActive] = useState<string | null>(null);
 
   const snapshots = useMemo(() => entry?.snapshots ?? [], [entry]);
+  // Work brought back (activity entries with broughtBack), for agents with a project.
+  const hasWorkspace = agent.workspace !== null;
+  const activity = useActivity((state) => (hasWorkspace ? state.byAgent[agent.name] : undefined));
+  const back = useMemo(() => broughtBackMarks(activity ?? []), [activity]);
+  useEffect(() => {
+    if (hasWorkspace) ensureActivity(agent.name);
+  }, [hasWorkspace, agent.name]);
   const created = timeOf(agent.createdAt);
   const range = fitRange([created, ...snapshots.map((s) => timeOf(s.createdAt))], now);
   const { shown, hidden } = newestSnapshots(snapshots, CARD_MARKERS);
@@ -80,6 +90,19 @@ export function CardTimeline({ agent, entry, onOpen, alerts = NO_ALERTS }: CardT
             aria-label={`Guard: ${alertTitle(alert)}, ${formatExact(new Date(alert.at).toISOString())}`}
             title={`Guard: ${alert.message}${alert.action ? ` (${alert.action})` : ''}\n${formatExact(new Date(alert.at).toISOString())}`}
           />
+        ))}
+        {back.map((mark) => (
+          <span
+            key={mark.key}
+            className="mini-back"
+            style={{ left: Math.min(Math.max(INSET, timeToX(mark.at, range, width, INSET)), Math.max(INSET, width - INSET)) }}
+            data-testid="timeline-brought-back"
+            role="img"
+            aria-label={`${mark.title}, ${formatExact(new Date(mark.at).toISOString())}`}
+            title={`${mark.title}${mark.detail ? ` (${mark.detail})` : ''}\n${formatExact(new Date(mark.at).toISOString())}`}
+          >
+            <MarkerGlyph kind="brought-back" size={9} />
+          </span>
         ))}
         {shown.map((snapshot, i) => {
           const event: TimelineEvent = { type: 'snapshot', key: snapshot.name, time: timeOf(snapshot.createdAt), snapshot };

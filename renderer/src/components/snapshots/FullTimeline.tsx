@@ -44,6 +44,14 @@ const LEGEND: { kind: MarkerKind; label: string }[] = [
   { kind: 'created', label: 'Created' },
 ];
 
+/** The legend names the extra kinds only when some are on the axis. */
+function legendFor(extra: readonly TimelineEvent[]): { kind: MarkerKind; label: string }[] {
+  const legend = [...LEGEND];
+  if (extra.some((e) => e.type === 'alert')) legend.push({ kind: 'alert', label: 'Guard alert' });
+  if (extra.some((e) => e.type === 'brought-back')) legend.push({ kind: 'brought-back', label: 'Brought back' });
+  return legend;
+}
+
 interface FullTimelineProps {
   agent: Agent;
   snapshots: readonly Snapshot[];
@@ -223,7 +231,7 @@ export function FullTimeline({ agent, snapshots, selected, extra, onSelectSnapsh
         )}
       </div>
       <ul className="timeline-legend" aria-label="Legend">
-        {(extra.length > 0 ? [...LEGEND, { kind: 'alert' as const, label: 'Guard alert' }] : LEGEND).map(({ kind, label }) => (
+        {legendFor(extra).map(({ kind, label }) => (
           <li key={kind} className={`legend-item marker-${kind}`}>
             <MarkerGlyph kind={kind} size={11} />
             {label}

@@ -3,7 +3,7 @@ import type { MarkerKind } from '../../lib/timeline.js';
 /**
  * The shape of each kind of timeline event, so kinds differ by shape and not colour alone:
  * manual = filled circle, scheduled = small square, safety = shield (amber), restore = arrow
- * turning back, clone = branch, created = flag, alert = triangle.
+ * turning back, clone = branch, created = flag, alert = triangle, brought-back = arrow down into a tray.
  */
 export function MarkerGlyph({ kind, size = 12 }: { kind: MarkerKind; size?: number }) {
   return (
@@ -49,6 +49,13 @@ function shape(kind: MarkerKind) {
         <g>
           <path d="M6 1 11.3 10.6H0.7Z" fill="currentColor" />
           <path d="M6 4.4V7.3M6 8.8V9" stroke="var(--surface)" strokeWidth="1.4" strokeLinecap="round" />
+        </g>
+      );
+    case 'brought-back':
+      return (
+        <g fill="none" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" strokeLinejoin="round">
+          <path d="M6 1V7M3.4 4.6 6 7.2 8.6 4.6" />
+          <path d="M1.4 7.6V10.6H10.6V7.6" />
         </g>
       );
   }

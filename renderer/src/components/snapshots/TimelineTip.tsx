@@ -18,6 +18,7 @@ export function eventLabel(event: TimelineEvent): string {
     case 'created':
       return `Created${event.clonedFrom ? ` as a clone of ${cloneSourceLabel(event.clonedFrom)}` : ''}, ${at}`;
     case 'alert':
+    case 'brought-back':
       return `${event.title}, ${at}`;
   }
 }
@@ -81,11 +82,12 @@ export function TimelineTip({ id, event, now, style }: TipProps) {
       );
       break;
     case 'alert':
+    case 'brought-back':
       body = (
         <>
           <span className="tip-title">{event.title}</span>
           {when}
-          <span className="tip-comment">{event.detail}</span>
+          {event.detail && <span className="tip-comment">{event.detail}</span>}
         </>
       );
       break;

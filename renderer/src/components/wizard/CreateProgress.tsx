@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { ProgressStage } from '../../../../shared/types.js';
+import type { WorkspaceMode } from '../../../../shared/workspace.js';
+import { type CreateRow, createRows, rowLabels, rowOf } from '../../lib/create-progress.js';
 import { progressPercent } from '../../lib/progress.js';
 import { useProgress } from '../../stores/progress.js';
 import { InlineError } from '../InlineError.js';
@@ -10,31 +11,24 @@ export interface Creation {
   command: string;
   /** The create call's failure, in the backend's words. */
   error: string | null;
+  /** The project it brings in: a copy adds the copying stage. */
+  workspace?: WorkspaceMode | null;
 }
 
-type Row = 'creating' | 'starting' | 'ready';
-const ORDER: readonly Row[] = ['creating', 'starting', 'ready'];
-
-function rowOf(stage: ProgressStage | undefined): Row | null {
-  return stage === 'creating' || stage === 'starting' || stage === 'ready' ? stage : null;
-}
-
-/** Creating → starting (and the command in tmux) → ready, from the agent's progress events. */
+/** Creating → starting → (copying the project) → the command in tmux and ready, from the agent's progress events. */
 export function CreateProgress({ creation }: { creation: Creation }) {
   const progress = useProgress((s) => s.byAgent[creation.name]);
+  const workspace = creation.workspace ?? null;
+  const order = createRows(workspace);
   // A plain `ready` leaves the store at once, so the furthest stage seen is kept here.
-  const [furthest, setFurthest] = useState<Row>('creating');
+  const [furthest, setFurthest] = useState<CreateRow>('creating');
   const seen = rowOf(progress?.stage);
   useEffect(() => {
-    if (seen && ORDER.indexOf(seen) > ORDER.indexOf(furthest)) setFurthest(seen);
-  }, [seen, furthest]);
+    if (seen && order.indexOf(seen) > order.indexOf(furthest)) setFurthest(seen);
+  }, [seen, furthest, order]);
 
-  const labels: Record<Row, string> = {
-    creating: 'Create the container',
-    starting: creation.command ? `Start it and run \`${creation.command}\` in tmux` : 'Start it and its tmux session',
-    ready: 'Open its terminal',
-  };
-  const at = ORDER.indexOf(furthest);
+  const labels = rowLabels(creation.command, workspace);
+  const at = order.indexOf(furthest);
   const percent = progress ? progressPercent(progress) : null;
 
   return (
@@ -43,7 +37,7 @@ export function CreateProgress({ creation }: { creation: Creation }) {
         Creating <strong>{creation.name}</strong>…
       </p>
       <ol className="wizard-progress-rows">
-        {ORDER.map((row, i) => {
+        {order.map((row, i) => {
           const state = creation.error && i === at ? 'failed' : i < at ? 'done' : i === at ? 'current' : 'todo';
           return (
             <li key={row} className={`wizard-progress-row is-${state}`} data-testid={`wizard-progress-${row}`} data-state={state}>

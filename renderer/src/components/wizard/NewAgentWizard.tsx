@@ -4,12 +4,15 @@ import { enclave } from '../../api.js';
 import { errorMessage } from '../../lib/errors.js';
 import { NO_LIMITS, limitsFromDraft } from '../../lib/limits-form.js';
 import { policyFromDraft } from '../../lib/network-form.js';
+import { useWorkspaceInspection } from '../../hooks/useWorkspaceInspection.js';
+import { EMPTY_PROJECT, rememberRecent, requestFromDraft } from '../../lib/workspace-form.js';
 import {
   WIZARD_STEPS,
   type StepContext,
   type WizardDraft,
   type WizardStepId,
   createBlocker,
+  diskForInspection,
   draftForTemplate,
   nextStep,
   previousStep,
@@ -31,6 +34,7 @@ import { Spinner } from '../Spinner.js';
 import { TemplatesDialog } from '../templates/TemplatesDialog.js';
 import { CreateProgress, type Creation } from './CreateProgress.js';
 import { LimitsStep, NameStep, NetworkStep } from './FieldSteps.js';
+import { ProjectStep } from './ProjectStep.js';
 import { SecretsStep } from './SecretsStep.js';
 import { TemplateStep } from './TemplateStep.js';
 import type { StepProps } from './step-props.js';
@@ -40,6 +44,7 @@ import type { StepProps } from './step-props.js';
 const STEP_VIEWS: Record<WizardStepId, (props: StepProps) => ReactNode> = {
   template: TemplateStep,
   name: NameStep,
+  project: ProjectStep,
   limits: LimitsStep,
   network: NetworkStep,
   secrets: SecretsStep,
@@ -50,7 +55,7 @@ function takenNames(agents: readonly { name: string }[], pending: Readonly<Recor
 }
 
 /**
- * New agent: template → name → limits → network → secrets → create, each step prefilled from
+ * New agent: template → name → project → limits → network → secrets → create, each step prefilled from
  * the template. Enter goes on (creates on the last step), Escape cancels, Back keeps what was
  * entered. Create shows progress here and opens the agent's terminal when it is ready; hiding
  * the wizard meanwhile leaves the creation to its pending card (and the terminal to its button).
@@ -92,11 +97,15 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
     setDraft(draftForTemplate(list.templates[0] ?? null, { taken, defaultLimits, defaultNetwork: settings?.defaultNetwork }, null));
   }, [draft, list, settings, taken, defaultLimits]);
 
+  // On the wizard, not the step: a disk limit changed on the Limits step checks the copy again.
+  const { inspect, recheck } = useWorkspaceInspection(draft?.project ?? EMPTY_PROJECT, draft ? diskForInspection(draft.limits) : '');
+
   const context: StepContext = {
     template,
     taken: creation ? taken.filter((n) => n !== creation.name) : taken,
     images: imagesState === 'ready' ? images : null,
     storedSecrets: secrets ? new Set(secrets.secrets.map((s) => s.name)) : secretsError ? 'unknown' : null,
+    project: inspect,
   };
 
   function close() {
@@ -145,7 +154,8 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
     }
     const name = draft.name;
     const description = draft.description.trim();
-    setCreation({ name, command: template.command, error: null });
+    const workspace = requestFromDraft(draft.project, inspect);
+    setCreation({ name, command: template.command, error: null, workspace: workspace?.mode ?? null });
     enclave
       .invoke('agents.create', {
         name,
@@ -153,9 +163,11 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
         limits: limitsFromDraft(draft.limits),
         network: policyFromDraft(draft.network),
         ...(description ? { description } : {}),
+        ...(workspace ? { workspace } : {}),
       })
       .then(
         () => {
+          if (workspace) rememberRecent(workspace.path);
           // Hidden meanwhile, the user went on elsewhere: a tab taking the focus now would take their keys.
           if (closed.current) return;
           openAgentTerminal(name).catch((failure: unknown) =>
@@ -165,7 +177,7 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
         },
         (failure: unknown) => {
           if (closed.current) useProgress.getState().fail(name, errorMessage(failure));
-          else setCreation({ name, command: template.command, error: errorMessage(failure) });
+          else setCreation({ name, command: template.command, error: errorMessage(failure), workspace: workspace?.mode ?? null });
         },
       );
   }
@@ -241,6 +253,8 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
               problem={problem}
               manageTemplates={() => setManaging(true)}
               leave={close}
+              go={go}
+              recheckProject={recheck}
             />
           ) : listError ? (
             <p className="field-problem" role="alert">

@@ -1,5 +1,5 @@
 import type { TemplateInfo } from '../../../../shared/templates.js';
-import type { StepContext, WizardDraft } from '../../lib/wizard.js';
+import type { StepContext, WizardDraft, WizardStepId } from '../../lib/wizard.js';
 
 /** What every step view of the wizard is given. */
 export interface StepProps {
@@ -14,4 +14,8 @@ export interface StepProps {
   manageTemplates(): void;
   /** Leaves the wizard (e.g. for the images view). */
   leave(): void;
+  /** Goes to another step (the project step's "Go to Limits"). */
+  go(step: WizardStepId): void;
+  /** Looks at the project folder again. */
+  recheckProject(): void;
 }
