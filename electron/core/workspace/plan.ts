@@ -1,11 +1,12 @@
 import type { AgentWorkspace, WorkspaceInspection, WorkspaceRequest } from '../../../shared/workspace.js';
 import type { ActivityLog } from '../activity/activity-log.js';
 import type { AgentLocks } from '../agent-locks.js';
-import type { AgentMirror } from '../agent-mirror.js';
+import type { AgentMirror, AgentSessions } from '../agent-mirror.js';
 
 /** What the workspace needs of the rest of the backend, each given apart. */
 export interface WorkspaceDeps {
-  agents: AgentMirror;
+  /** Sessions: a mount attached to a running agent starts its session again as the folder's owner. */
+  agents: AgentMirror & AgentSessions;
   locks: AgentLocks;
   activity: ActivityLog;
 }
