@@ -154,7 +154,7 @@ export class ReviewGate {
       filesTruncated: truncated,
     };
     if (as === 'branch') {
-      const { branch, replaced } = await fetchAsBranch(source, staging, bundle, agent, commit, work.force, this.limits.timeoutMs);
+      const { branch, replaced } = await fetchAsBranch(source, staging, agent, commit, work.force, this.limits.timeoutMs);
       return { ...result, branch, replaced };
     }
     if (!entries.length) throw new EnclaveError('conflict', `${agent}'s work changes no file against its base ${base.slice(0, 12)}: there is no patch to apply.`);

@@ -1,21 +1,22 @@
 import { EnclaveError } from '../../../shared/errors.js';
 import { agentBranch } from '../../../shared/workspace.js';
-import { REVIEW_REF } from './bundle-out.js';
 import { hostGit, HostGitError } from './host-git.js';
 import type { Staging } from './staging.js';
 
+/** update-ref's "the ref must not exist yet". */
+const ZERO = { 40: '0'.repeat(40), 64: '0'.repeat(64) } as const;
+
 /**
- * Makes the checked commit branch enclave/<agent> in the user's repository: fetched from the
- * bundle file the staging repository has checked (the same bytes: index-pack --strict took them
- * in there; git's own fsck of fetched objects is asked for too, which newer gits also apply to
- * bundles), never touching the checked-out branch, the index or the working tree. Fetching the
- * bundle rather than from the staging repository saves packing the objects a second time. An existing branch that is not in the commit's
- * history is replaced only when the user forced it. Returns the branch's commit before, if replaced.
+ * Makes the checked commit branch enclave/<agent> in the user's repository: the packs the
+ * staging repository took in (index-pack --strict checked every object) are placed in its object
+ * store as a fetch would write them, and the branch is moved by compare-and-swap from the commit
+ * read first, never touching the checked-out branch, the index or the working tree. An existing
+ * branch that is not in the commit's history is replaced only when the user forced it. Returns
+ * the branch's commit before, if replaced.
  */
 export async function fetchAsBranch(
   source: string,
   staging: Staging,
-  bundle: string,
   agent: string,
   commit: string,
   force: boolean,
@@ -24,12 +25,11 @@ export async function fetchAsBranch(
   const branch = agentBranch(agent);
   const ref = `refs/heads/${branch}`;
   const user = (args: string[], okCodes: number[] = []) => hostGit('user', source, args, { timeoutMs, okCodes, maxOutputBytes: 1024 * 1024 });
-  const checkedOut = (await user(['symbolic-ref', '-q', 'HEAD'], [1])).stdout.toString('utf8').trim();
-  if (checkedOut === ref) {
+  const [checkedOutR, oldR] = await Promise.all([user(['symbolic-ref', '-q', 'HEAD'], [1]), user(['rev-parse', '-q', '--verify', `${ref}^{commit}`], [1])]);
+  if (checkedOutR.stdout.toString('utf8').trim() === ref) {
     throw new EnclaveError('conflict', `${branch} is checked out in ${source}: Enclave does not move the branch you are on. Switch to another branch, then bring the work back.`);
   }
-  const oldOut = (await user(['rev-parse', '-q', '--verify', `${ref}^{commit}`], [1])).stdout.toString('utf8').trim();
-  const old = oldOut || null;
+  const old = oldR.stdout.toString('utf8').trim() || null;
   let replaced: string | null = null;
   if (old && old !== commit && !(await staging.isAncestor(old, commit))) {
     if (!force) {
@@ -41,18 +41,11 @@ export async function fetchAsBranch(
     replaced = old;
   }
   try {
-    await hostGit(
-      'user',
-      source,
-      [
-        '-c', 'fetch.fsckObjects=true', '-c', 'transfer.fsckObjects=true', '-c', 'protocol.file.allow=always',
-        'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--no-auto-maintenance', '--no-prune',
-        '--', bundle, `${replaced ? '+' : ''}${REVIEW_REF}:${ref}`,
-      ],
-      { timeoutMs },
-    );
+    // The objects are the ones staging checked; the branch moves only from the commit read above.
+    await staging.installPacks();
+    await user(['update-ref', '-m', `enclave: work of ${agent}`, ref, commit, old ?? ZERO[commit.length === 64 ? 64 : 40]]);
   } catch (err) {
-    throw new EnclaveError('conflict', `Fetching the reviewed work into ${source} failed: ${err instanceof HostGitError ? err.message : String(err)}`);
+    throw new EnclaveError('conflict', `Bringing the reviewed work into ${source} failed: ${err instanceof HostGitError ? err.message : String(err)}`);
   }
   const now = (await user(['rev-parse', '-q', '--verify', `${ref}^{commit}`], [1])).stdout.toString('utf8').trim();
   if (now !== commit) throw new EnclaveError('internal', `${branch} in ${source} is at ${now.slice(0, 12) || 'nothing'} after the fetch, not at ${commit.slice(0, 12)}.`);

@@ -58,10 +58,13 @@ describe('Staging', () => {
       ['added', 'new.txt'],
     ]);
     const status = git(host, ['status', '--porcelain']);
-    expect(await fetchAsBranch(host, staging, bundle, 'x', commit, false, T)).toEqual({ branch: 'enclave/x', replaced: null });
+    expect(await fetchAsBranch(host, staging, 'x', commit, false, T)).toEqual({ branch: 'enclave/x', replaced: null });
     expect(git(host, ['rev-parse', 'enclave/x']).trim()).toBe(commit);
     expect(git(host, ['rev-parse', '--abbrev-ref', 'HEAD']).trim()).toBe('main');
     expect(git(host, ['status', '--porcelain'])).toBe(status);
+    // The objects arrived as a whole, checked pack: the user's repository holds all of the work.
+    git(host, ['fsck', '--strict', '--no-dangling']);
+    expect(git(host, ['show', 'enclave/x:new.txt'])).not.toBe('');
   });
 
   it('refuses a bundle whose objects fsck rejects (a tree with .git in it), though git 2.39 fetches it from a bundle unchecked', async () => {
@@ -99,11 +102,11 @@ describe('Staging', () => {
     const old = git(host, ['rev-parse', 'HEAD']).trim();
     const staging = await Staging.create(host, temp('enclave-stagingtest-'), T);
     await staging.importBundle(bundle, commit, 'x');
-    await expect(fetchAsBranch(host, staging, bundle, 'x', commit, true, T)).rejects.toThrow(/enclave\/x is checked out/);
+    await expect(fetchAsBranch(host, staging, 'x', commit, true, T)).rejects.toThrow(/enclave\/x is checked out/);
     git(host, ['checkout', '-q', 'main']);
-    await expect(fetchAsBranch(host, staging, bundle, 'x', commit, false, T)).rejects.toThrow(/not in the history of the reviewed work/);
+    await expect(fetchAsBranch(host, staging, 'x', commit, false, T)).rejects.toThrow(/not in the history of the reviewed work/);
     expect(git(host, ['rev-parse', 'enclave/x']).trim()).toBe(old);
-    expect(await fetchAsBranch(host, staging, bundle, 'x', commit, true, T)).toEqual({ branch: 'enclave/x', replaced: old });
+    expect(await fetchAsBranch(host, staging, 'x', commit, true, T)).toEqual({ branch: 'enclave/x', replaced: old });
     expect(git(host, ['rev-parse', 'enclave/x']).trim()).toBe(commit);
   });
 

@@ -1,4 +1,4 @@
-import { mkdir, open, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, open, readdir, rename, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { EnclaveError } from '../../../shared/errors.js';
 import { isCommitId } from '../../../shared/workspace.js';
@@ -17,6 +17,8 @@ export class Staging {
   private constructor(
     readonly dir: string,
     private readonly timeoutMs: number,
+    /** The user's repository's object store (borrowed here, and where checked packs go). */
+    readonly userObjects: string,
   ) {}
 
   /** Makes the staging repository in `tmp`, borrowing `hostRepo`'s objects. */
@@ -34,7 +36,7 @@ export class Staging {
     await mkdir(dir);
     await hostGit('staging', dir, ['init', '-q', '--bare'], { timeoutMs: 30_000 });
     await writeFile(join(dir, 'objects', 'info', 'alternates'), `${objects}\n`);
-    return new Staging(dir, timeoutMs);
+    return new Staging(dir, timeoutMs, objects);
   }
 
   private git(args: string[], opts: Parameters<typeof hostGit>[3] = {}) {
@@ -70,22 +72,44 @@ export class Staging {
     if (!ref || more.length || ref.name !== REVIEW_REF || ref.sha !== commit) {
       throw refuse(`it must carry exactly ${REVIEW_REF} at ${commit.slice(0, 12)}`);
     }
-    try {
-      await this.git(['bundle', 'verify', '-q', file]);
-    } catch (err) {
-      throw refuse(`it needs commits your repository does not have (${err instanceof HostGitError ? err.message : String(err)})`);
-    }
-    try {
-      await this.git(['index-pack', '--strict', '--fix-thin', '--stdin'], { stdinFile: { path: file, start: header.packOffset } });
-    } catch (err) {
-      throw refuse(`its objects failed git's checks (${err instanceof HostGitError ? err.message : String(err)})`);
-    }
+    // Both read the file apart: verified and indexed side by side.
+    const verified = this.git(['bundle', 'verify', '-q', file]).then(
+      () => null,
+      (err: unknown) => refuse(`it needs commits your repository does not have (${err instanceof HostGitError ? err.message : String(err)})`),
+    );
+    const indexed = this.git(['index-pack', '--strict', '--fix-thin', '--stdin'], { stdinFile: { path: file, start: header.packOffset } }).then(
+      () => null,
+      (err: unknown) => refuse(`its objects failed git's checks (${err instanceof HostGitError ? err.message : String(err)})`),
+    );
+    const failed = (await verified) ?? (await indexed);
+    if (failed) throw failed;
     try {
       await this.git(['rev-list', '--objects', '--quiet', commit, '--not', ...header.prerequisites, '--'], { maxOutputBytes: 4096 });
     } catch (err) {
       throw refuse(`objects the commit needs are missing (${err instanceof HostGitError ? err.message : String(err)})`);
     }
     await this.git(['update-ref', REVIEW_REF, commit]);
+  }
+
+  /**
+   * Moves the packs this staging repository took in (checked by importBundle) into the user's
+   * object store, as git's own fetch would have written them: each .pack before its .idx (git
+   * sees a pack once its index is there), under a temporary name, then renamed. Saves indexing
+   * the same objects a second time in the user's repository.
+   */
+  async installPacks(): Promise<void> {
+    const here = join(this.dir, 'objects', 'pack');
+    const there = join(this.userObjects, 'pack');
+    const names = (await readdir(here)).filter((n) => /^pack-[0-9a-f]{40,64}\.pack$/.test(n));
+    await mkdir(there, { recursive: true });
+    for (const pack of names) {
+      for (const file of [pack, pack.replace(/\.pack$/, '.idx')]) {
+        const tmp = join(there, `tmp_enclave_${process.pid}_${file}`);
+        await copyFile(join(here, file), tmp);
+        await chmod(tmp, 0o444);
+        await rename(tmp, join(there, file));
+      }
+    }
   }
 
   async isAncestor(ancestor: string, commit: string): Promise<boolean> {
