@@ -38,6 +38,14 @@ describe('restoreNotice', () => {
   const notice = (status: AgentStatus, openTerminals = 0, safetyExpiry: string | null = '7d') =>
     restoreNotice({ agent: 'web', snapshot: 'snap-1', safetyExpiry, status, openTerminals });
 
+  it('ends by saying whether the project rolls back: a mounted folder is in no snapshot, a copy is', () => {
+    const withProject = (mode: 'copy' | 'mount') =>
+      restoreNotice({ agent: 'web', snapshot: 'snap-1', safetyExpiry: '7d', status: 'Running', openTerminals: 0, workspace: { mode, source: '/home/u/app', kind: 'git', base: null, branch: null, readOnly: false } });
+    expect(withProject('mount').detail).toMatch(/Then web runs from snap-1\. \/workspace is your folder \/home\/u\/app, mounted live: a rollback does not roll it back\.$/);
+    expect(withProject('copy').detail).toMatch(/\/workspace is a copy on the agent's own disk: the rollback restores its code too\.$/);
+    expect(notice('Running').detail).not.toMatch(/workspace/);
+  });
+
   it('says first that a running agent restarts and what ends with it, then what the safety snapshot keeps', () => {
     expect(notice('Running', 2)).toEqual({
       lead: 'This restarts web: every process in it ends, its tmux session and scrollback too, and its 2 open terminals start over.',

@@ -1,5 +1,6 @@
-import { restartsOnRestore } from '../../../shared/restore.js';
+import { restartsOnRestore, workspaceRestoreNote } from '../../../shared/restore.js';
 import type { AgentStatus, SnapshotKind, TerminalInfo } from '../../../shared/types.js';
+import type { AgentWorkspace } from '../../../shared/workspace.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -69,6 +70,8 @@ export interface RestoreFacts {
   status: AgentStatus;
   /** The agent's terminals open in Enclave now (not ended ones). */
   openTerminals: number;
+  /** Its project, if any: a mounted folder is in no snapshot, a copy rolls back with the agent. */
+  workspace?: AgentWorkspace | null;
 }
 
 /** The cost of a restore, first and plainly, then what Enclave does; said before it happens. */
@@ -92,7 +95,13 @@ function terminalsPart(n: number): string {
  * (shared/restore.ts). A running or frozen agent restarts, so everything running in it ends;
  * the safety snapshot holds its files and settings, never its processes.
  */
-export function restoreNotice({ agent, snapshot, safetyExpiry, status, openTerminals }: RestoreFacts): RestoreNotice {
+export function restoreNotice(facts: RestoreFacts): RestoreNotice {
+  const notice = restartNotice(facts);
+  const project = workspaceRestoreNote(facts.workspace ?? null);
+  return project ? { ...notice, detail: `${notice.detail} ${project}` } : notice;
+}
+
+function restartNotice({ agent, snapshot, safetyExpiry, status, openTerminals }: RestoreFacts): RestoreNotice {
   const kept = safetyExpiry === null ? 'kept as long as Settings say' : keptFor(safetyExpiry);
   const safety = `Enclave first takes a safety snapshot of ${agent}'s files and settings (${kept}; processes are not kept)`;
   if (restartsOnRestore(status)) {

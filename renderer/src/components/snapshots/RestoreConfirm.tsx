@@ -16,7 +16,7 @@ interface RestoreConfirmProps {
 export function RestoreConfirm({ title, agent, snapshot, onConfirm, onCancel }: RestoreConfirmProps) {
   const safetyExpiry = useSettings((state) => state.settings?.safetyExpiry ?? null);
   const openTerminals = useTerminals((state) => openTerminalCount(state.terminals, agent.name));
-  const notice = restoreNotice({ agent: agent.name, snapshot, safetyExpiry, status: agent.status, openTerminals });
+  const notice = restoreNotice({ agent: agent.name, snapshot, safetyExpiry, status: agent.status, openTerminals, workspace: agent.workspace });
   return (
     <ConfirmDialog
       title={title}
