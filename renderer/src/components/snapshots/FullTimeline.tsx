@@ -16,6 +16,7 @@ import {
 } from '../../lib/timeline.js';
 import { useAgents } from '../../stores/agents.js';
 import { MarkerGlyph } from './MarkerGlyph.js';
+import { SegmentedText } from '../SegmentedText.js';
 import { TimelineTip, eventLabel, tipLeft } from './TimelineTip.js';
 
 const INSET = 18;
@@ -116,20 +117,14 @@ export function FullTimeline({ agent, snapshots, selected, extra, onSelectSnapsh
       {(zooms.length > 1 || layout.hidden > 0) && (
         <div className="timeline-bar">
           {zooms.length > 1 && (
-            <div className="segmented" role="group" aria-label="Zoom" data-testid="timeline-zoom">
-              {zooms.map((z) => (
-                <button
-                  key={z.label}
-                  type="button"
-                  className={`segmented-button segmented-text${zoom === z.span ? ' is-on' : ''}`}
-                  aria-pressed={zoom === z.span}
-                  data-zoom={z.span === null ? 'fit' : z.label}
-                  onClick={() => setZoom(z.span)}
-                >
-                  {z.label}
-                </button>
-              ))}
-            </div>
+            <SegmentedText
+              label="Zoom"
+              testId="timeline-zoom"
+              dataName="zoom"
+              options={zooms.map((z) => ({ value: z.span, label: z.label, data: z.span === null ? 'fit' : z.label }))}
+              value={zoom}
+              onChange={setZoom}
+            />
           )}
           {layout.hidden > 0 && (
             <span className="timeline-hidden">
