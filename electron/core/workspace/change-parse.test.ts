@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, symlinkSync } from 'node:fs';
+import { chmodSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { git, makeRepo, writeFiles } from '../../test-support/git-repo.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { git, makeRepo as makeRepoIn, writeFiles } from '../../test-support/git-repo.js';
 import { AgentOutputError, LOG_FORMAT, oneLine, parseBatch, parseBatchCheck, parseDiffTree, parseLog, pathKey } from './change-parse.js';
 
 const A = 'a'.repeat(40);
@@ -12,6 +12,17 @@ const raw = (header: string, ...paths: string[]) => `${header}\0${paths.map((p) 
 const buf = (s: string) => Buffer.from(s, 'latin1');
 /** The host's git on a test repository, its output as the bytes it printed. */
 const gitBytes = (dir: string, args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } });
+
+/** The repositories these tests make, removed at the end. */
+const repos: string[] = [];
+const makeRepo = (files: Record<string, string>) => {
+  const dir = makeRepoIn(files);
+  repos.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of repos) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('parseDiffTree', () => {
   it('reads raw records and numstat counts, renames with both paths, names with newlines and tabs', () => {
