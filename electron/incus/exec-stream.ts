@@ -1,7 +1,7 @@
 import type WebSocket from 'ws';
 import type { IncusClient } from './client.js';
 import { IncusError } from './errors.js';
-import { ExecLimitError, opened, stream } from './exec.js';
+import { ExecLimitError, nonInteractiveBody, opened, stream } from './exec.js';
 import { cancelOperation, operationId, waitOperation, type Operation } from './operations.js';
 
 export interface StreamExecOptions {
@@ -30,14 +30,7 @@ const MAX_FRAME = 1024 * 1024;
  * closed, its operation cancelled). Resolves with the exit code.
  */
 export async function execStreaming(client: IncusClient, instance: string, command: string[], opts: StreamExecOptions): Promise<number> {
-  const body: Record<string, unknown> = {
-    command,
-    environment: opts.environment ?? {},
-    interactive: false,
-    'wait-for-websocket': true,
-    'record-output': false,
-  };
-  if (opts.cwd !== undefined) body.cwd = opts.cwd;
+  const body = nonInteractiveBody(command, opts);
   opts.signal?.throwIfAborted();
   const { envelope } = await client.call<Operation<{ fds?: Record<string, string>; return?: number }>>(
     'POST',

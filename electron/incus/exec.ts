@@ -152,6 +152,24 @@ function collect(ws: WebSocket, label: string, cap: number, onOverflow: () => vo
   };
 }
 
+/** The request body of a non-interactive exec whose streams Enclave reads over websockets. */
+export function nonInteractiveBody(
+  command: string[],
+  opts: Pick<ExecOptions, 'environment' | 'cwd' | 'user' | 'group'>,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    command,
+    environment: opts.environment ?? {},
+    interactive: false,
+    'wait-for-websocket': true,
+    'record-output': false,
+  };
+  if (opts.cwd !== undefined) body.cwd = opts.cwd;
+  if (opts.user !== undefined) body.user = opts.user;
+  if (opts.group !== undefined) body.group = opts.group;
+  return body;
+}
+
 /**
  * Runs a command in an instance without a PTY and returns its exit code and output as bytes.
  * The command is killed by Incus if the control socket closes early, so every socket stays
@@ -168,16 +186,7 @@ export async function execCommand(
   const timeoutMs = opts.timeoutMs ?? EXEC_TIMEOUT_MS;
   const cap = opts.maxOutputBytes ?? EXEC_MAX_OUTPUT_BYTES;
   if (!(timeoutMs > 0) || !(cap > 0)) throw new RangeError('execCommand needs a positive timeoutMs and maxOutputBytes');
-  const body: Record<string, unknown> = {
-    command,
-    environment: opts.environment ?? {},
-    interactive: false,
-    'wait-for-websocket': true,
-    'record-output': false,
-  };
-  if (opts.cwd !== undefined) body.cwd = opts.cwd;
-  if (opts.user !== undefined) body.user = opts.user;
-  if (opts.group !== undefined) body.group = opts.group;
+  const body = nonInteractiveBody(command, opts);
 
   const started = Date.now();
   const { envelope } = await client.call<Operation<ExecMetadata>>('POST', `/1.0/instances/${encodeURIComponent(instance)}/exec`, { body, timeoutMs });
