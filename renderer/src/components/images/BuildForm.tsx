@@ -13,7 +13,7 @@ import {
 import { AGENT_CLIS, type AgentCli } from '../../../../shared/templates.js';
 import type { ImageInfo, MissingImage } from '../../../../shared/types.js';
 import { startBuild } from '../../image-actions.js';
-import { errorMessage } from '../../lib/errors.js';
+import { usePendingCall } from '../../hooks/usePendingCall.js';
 import { InlineError } from '../InlineError.js';
 
 type NetworkChoice = 'registries' | 'none';
@@ -38,8 +38,7 @@ export function BuildForm({ images, preset, onClose }: BuildFormProps) {
   const [network, setNetwork] = useState<NetworkChoice>('registries');
   const [script, setScript] = useState(() => provisionScript(presetInstalls(preset)));
   const [edited, setEdited] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, clearError } = usePendingCall();
   const suggestedVersion = useMemo(() => defaultImageVersion(new Date()), []);
 
   const aliasProblem = imageAliasProblem(alias);
@@ -58,18 +57,7 @@ export function BuildForm({ images, preset, onClose }: BuildFormProps) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (aliasProblem || versionProblem || scriptProblem || busy) return;
-    setBusy(true);
-    setError(null);
-    startBuild({ alias, version, base, installs, script, network: network === 'none' ? { mode: 'none', allow: [], ingress: '', egress: '' } : null }).then(
-      () => {
-        setBusy(false);
-        onClose();
-      },
-      (failure: unknown) => {
-        setBusy(false);
-        setError(errorMessage(failure));
-      },
-    );
+    run(() => startBuild({ alias, version, base, installs, script, network: network === 'none' ? { mode: 'none', allow: [], ingress: '', egress: '' } : null }), onClose);
   };
 
   return (
@@ -157,7 +145,7 @@ export function BuildForm({ images, preset, onClose }: BuildFormProps) {
         />
         {scriptProblem ? <p className="field-problem">{scriptProblem}</p> : <p className="field-hint">{edited ? 'Your script: the CLI choices no longer change it.' : 'The built-in script for the CLIs chosen above.'}</p>}
       </div>
-      {error && <InlineError message={error} testId="build-form-error" onDismiss={() => setError(null)} />}
+      {error && <InlineError message={error} testId="build-form-error" onDismiss={clearError} />}
       <div className="modal-actions">
         <button type="button" className="button" onClick={onClose}>
           Cancel

@@ -1,11 +1,10 @@
-import { useState } from 'react';
 import type { ImageBuild } from '../../../../shared/types.js';
 import { cancelBuild, dismissBuild } from '../../image-actions.js';
-import { errorMessage } from '../../lib/errors.js';
 import { isEnded } from '../../lib/image-builds.js';
 import { InlineError } from '../InlineError.js';
 import { RelativeTime } from '../RelativeTime.js';
 import { Spinner } from '../Spinner.js';
+import { usePendingCall } from '../../hooks/usePendingCall.js';
 import { BuildLog } from './BuildLog.js';
 
 const STATE_LABEL: Record<ImageBuild['state'], string> = {
@@ -18,20 +17,8 @@ const STATE_LABEL: Record<ImageBuild['state'], string> = {
 };
 
 export function BuildPanel({ build }: { build: ImageBuild }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run: act, clearError } = usePendingCall();
   const ended = isEnded(build);
-  const act = (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    work().then(
-      () => setBusy(false),
-      (failure: unknown) => {
-        setBusy(false);
-        setError(errorMessage(failure));
-      },
-    );
-  };
 
   return (
     <section className={`build-panel build-${build.state}`} data-testid="build-panel" data-state={build.state} aria-label={`Build of ${build.alias}`}>
@@ -101,7 +88,7 @@ export function BuildPanel({ build }: { build: ImageBuild }) {
         <summary>Log</summary>
         <BuildLog text={build.log} testId="build-log" />
       </details>
-      {error && <InlineError message={error} testId="build-action-error" onDismiss={() => setError(null)} />}
+      {error && <InlineError message={error} testId="build-action-error" onDismiss={clearError} />}
     </section>
   );
 }

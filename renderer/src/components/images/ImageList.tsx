@@ -1,30 +1,21 @@
 import { useState } from 'react';
 import type { ImageInfo } from '../../../../shared/types.js';
 import { deleteImage } from '../../image-actions.js';
-import { errorMessage } from '../../lib/errors.js';
 import { imageTitle, usageText } from '../../lib/image-builds.js';
 import { formatBytes } from '../../lib/telemetry-format.js';
 import { ConfirmDialog } from '../ConfirmDialog.js';
 import { InlineError } from '../InlineError.js';
+import { usePendingCall } from '../../hooks/usePendingCall.js';
 import { RelativeTime } from '../RelativeTime.js';
 
 function ImageRow({ image }: { image: ImageInfo }) {
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run, clearError } = usePendingCall();
   const used = image.usedBy.length > 0 || image.usedElsewhere > 0;
 
   const remove = () => {
     setConfirming(false);
-    setBusy(true);
-    setError(null);
-    deleteImage(image.fingerprint).then(
-      () => setBusy(false),
-      (failure: unknown) => {
-        setBusy(false);
-        setError(errorMessage(failure));
-      },
-    );
+    run(() => deleteImage(image.fingerprint));
   };
 
   return (
@@ -78,7 +69,7 @@ function ImageRow({ image }: { image: ImageInfo }) {
       </div>
       {error && (
         <div className="image-error">
-          <InlineError message={error} testId="image-delete-error" onDismiss={() => setError(null)} />
+          <InlineError message={error} testId="image-delete-error" onDismiss={clearError} />
         </div>
       )}
       {confirming && (

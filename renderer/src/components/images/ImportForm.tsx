@@ -1,9 +1,9 @@
 import { type FormEvent, useId, useState } from 'react';
 import { imageAliasProblem } from '../../../../shared/images.js';
 import { importFile, importPath } from '../../image-actions.js';
-import { errorMessage } from '../../lib/errors.js';
 import { formatBytes } from '../../lib/telemetry-format.js';
 import { useImageBuilds } from '../../stores/image-builds.js';
+import { usePendingCall } from '../../hooks/usePendingCall.js';
 import { InlineError } from '../InlineError.js';
 
 /** Import a unified image tarball: a file from this window (sent in pieces) or a path on the backend's computer. */
@@ -12,8 +12,7 @@ export function ImportForm({ onClose }: { onClose(): void }) {
   const [file, setFile] = useState<File | null>(null);
   const [path, setPath] = useState('');
   const [alias, setAlias] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run, clearError } = usePendingCall();
   const progress = useImageBuilds((s) => s.importing);
   const aliasProblem = alias ? imageAliasProblem(alias) : null;
   const pathProblem = path && !path.startsWith('/') ? 'Give an absolute path on the computer Enclave runs on.' : null;
@@ -22,18 +21,7 @@ export function ImportForm({ onClose }: { onClose(): void }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!ready) return;
-    setBusy(true);
-    setError(null);
-    (file ? importFile(file, alias) : importPath(path, alias)).then(
-      () => {
-        setBusy(false);
-        onClose();
-      },
-      (failure: unknown) => {
-        setBusy(false);
-        setError(errorMessage(failure));
-      },
-    );
+    run(() => (file ? importFile(file, alias) : importPath(path, alias)), onClose);
   };
 
   const shown = busy && progress ? progress : null;
@@ -73,7 +61,7 @@ export function ImportForm({ onClose }: { onClose(): void }) {
           <progress max={1} value={fraction ?? undefined} />
         </div>
       )}
-      {error && <InlineError message={error} testId="import-error" onDismiss={() => setError(null)} />}
+      {error && <InlineError message={error} testId="import-error" onDismiss={clearError} />}
       <div className="modal-actions">
         <button type="button" className="button" onClick={onClose} disabled={busy}>
           Cancel
