@@ -1,7 +1,7 @@
 import { EnclaveError } from '../../../shared/errors.js';
 import type { Agent, AgentsChange } from '../../../shared/types.js';
-import { WORKSPACE_PATH, pathIdProblem, type AgentWorkspace, type FileDiff, type WorkspaceChanges, type WorkspaceComparison } from '../../../shared/workspace.js';
-import { workspacePath } from '../../../shared/workspace-paths.js';
+import { WORKSPACE_PATH, type AgentWorkspace, type FileDiff, type WorkspaceChanges, type WorkspaceComparison } from '../../../shared/workspace.js';
+import { pathBytes, workspacePath } from '../../../shared/workspace-paths.js';
 import type { IncusClient } from '../../incus/client.js';
 import { ExecLimitError } from '../../incus/exec.js';
 import { pathKey } from './change-parse.js';
@@ -44,12 +44,13 @@ function empty(agent: string, workspace: AgentWorkspace | null, state: Workspace
   };
 }
 
-/** The exact bytes a path id names: only the spelling pathId gives (stray base64 bits name nothing). */
+/** The exact bytes a path id names (shared pathBytes), refused in Enclave's words at the boundary. */
 function idBytes(id: string): Buffer {
-  const problem = pathIdProblem(id);
-  const bytes = problem ? null : Buffer.from(id, 'base64');
-  if (!bytes?.length || bytes.toString('base64') !== id) throw new EnclaveError('invalid-arguments', problem ?? 'A file is named by the id the changes list gave (base64).');
-  return bytes;
+  try {
+    return Buffer.from(pathBytes(id));
+  } catch (err) {
+    throw new EnclaveError('invalid-arguments', err instanceof Error ? err.message : String(err));
+  }
 }
 
 /**

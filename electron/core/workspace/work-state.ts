@@ -13,8 +13,8 @@ import { execCommand } from '../../incus/exec.js';
  */
 export const SAFE_GIT = `git -c core.fsmonitor=false -c core.hooksPath=/dev/null -c core.pager=cat -c diff.external= -c core.untrackedCache=false -c safe.directory=${WORKSPACE_PATH} --no-pager`;
 
-/** The index Enclave keeps of its own inside the agent's repository (a copy), so the agent's index is never touched. */
-export const REVIEW_INDEX = '.git/enclave-review-index';
+/** The index Enclave keeps of its own in the agent's git dir (a copy), so the agent's index is never touched. */
+const REVIEW_INDEX = 'enclave-review-index';
 
 /**
  * In mount mode /workspace/.git is the user's own repository on the host: Enclave's reads must
@@ -46,7 +46,7 @@ const SCRIPT = `set -e
 cd ${WORKSPACE_PATH} 2>/dev/null || { echo missing; exit 0; }
 [ -z "\${GIT_OBJECT_DIRECTORY:-}" ] || mkdir -p "$GIT_OBJECT_DIRECTORY"
 ${SAFE_GIT} rev-parse --git-dir >/dev/null 2>&1 || { echo missing; exit 0; }
-idx="\${GIT_INDEX_FILE:-$(${SAFE_GIT} rev-parse --git-dir)/enclave-review-index}"
+idx="\${GIT_INDEX_FILE:-$(${SAFE_GIT} rev-parse --git-dir)/${REVIEW_INDEX}}"
 [ -f "$idx" ] || { [ -f "$(${SAFE_GIT} rev-parse --git-dir)/index" ] && cp "$(${SAFE_GIT} rev-parse --git-dir)/index" "$idx" || true; }
 head=$(${SAFE_GIT} rev-parse -q --verify HEAD^{commit} || echo none)
 GIT_INDEX_FILE="$idx" ${SAFE_GIT} add -A . >/dev/null 2>&1
