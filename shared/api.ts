@@ -13,6 +13,7 @@ import { AGENT_CLIS, TEMPLATE_ID_RULE, templateSchema, envNameProblem, type Agen
 import type { AgentRunStatus } from './agent-status.js';
 import { secretValueProblem, type SecretsInfo } from './secrets.js';
 import { commitMessageProblem, hostPathProblem, isCommitId, pathIdProblem, type BroughtBack, type FileDiff, type WorkspaceChanges, type WorkspaceComparison, type WorkspaceInspection } from './workspace.js';
+import { agentRefProblem, serverNameProblem, type ServerInfo, type ServerProbe } from './servers.js';
 import { agentNameProblem, expiryProblem, scheduleProblem, snapshotNameProblem } from './names.js';
 import type {
   Agent,
@@ -53,10 +54,29 @@ function event<Payload>() {
   return { payload: undefined as unknown as Payload };
 }
 
+/** An agent's ref: its bare name on the local server, `server:name` on another. */
 export const agentName = z.string().superRefine((value, ctx) => {
-  const problem = agentNameProblem(value);
+  const problem = agentRefProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
+/** A plain agent name, without a server. */
+export const bareAgentName = ruled(agentNameProblem);
+export const serverName = ruled(serverNameProblem);
+/** https://host[:port] or host[:port]; checked and normalised by the backend (servers/address.ts). */
+const serverAddress = z
+  .string()
+  .min(1, 'Give the server address, e.g. https://incus.example:8443.')
+  .max(300, 'A server address is at most 300 characters.')
+  .regex(/^(https:\/\/)?[A-Za-z0-9.:[\]-]+(:[0-9]{1,5})?\/?$/, 'A server address is host or host:port, optionally after https:// (no path).');
+const certFingerprint = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'A certificate fingerprint is the 64 lowercase hex digits of its SHA-256 (servers.probe shows it).');
+const trustToken = z
+  .string()
+  .min(20, 'A trust token is the long text `incus config trust add` prints.')
+  .max(4096, 'A trust token is at most 4096 characters.')
+  .regex(/^[A-Za-z0-9+/=_-]+$/, 'A trust token is base64 text, as `incus config trust add` prints it.');
+const memberName = z.string().min(1).max(63).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'A cluster member is named as Incus lists it.');
 
 const snapshotName = ruled(snapshotNameProblem);
 const schedule = ruled(scheduleProblem);
@@ -113,6 +133,8 @@ const imageBuild = z
       .refine((s) => !s.includes('\0'), 'A provision script has no NUL characters.')
       .optional(),
     network: networkPolicy.optional(),
+    /** The server the builder runs on and the image lands on (default: local). */
+    server: serverName.optional(),
   })
   .strict();
 const tarballPath = z
@@ -152,11 +174,14 @@ export const requests = {
   'system.status': request<ConnectionStatus>()(z.object({}).strict()),
   /** Runs scripts/setup-incus.sh (only where system.status's setup offer is available); output comes as system.setupLog. */
   'system.setupIncus': request<SetupStarted>()(z.object({}).strict()),
+  /** Every agent of every server that answers (each server's own state is in servers.list). */
   'agents.list': request<Agent[]>()(z.object({}).strict()),
+  /** On the server the name's ref names (`server:name`); `target` is a cluster member, absent = Incus's placement. */
   'agents.create': request<Agent>()(
     z
       .object({
         name: agentName,
+        target: memberName.optional(),
         /** With a template, its image is used unless `image` names another. */
         image: imageRef.optional(),
         template: templateId.optional(),
@@ -229,11 +254,13 @@ export const requests = {
       .strict(),
   ),
   'agents.delete': request<{ name: string }>()(z.object({ name: agentName }).strict()),
-  'images.list': request<ImageInfo[]>()(z.object({}).strict()),
+  'images.list': request<ImageInfo[]>()(z.object({ server: serverName.optional() }).strict()),
   /** Deletes an image; refused (conflict), naming them, while agents or other instances use it. */
-  'images.delete': request<Record<string, never>>()(z.object({ fingerprint }).strict()),
+  'images.delete': request<Record<string, never>>()(z.object({ fingerprint, server: serverName.optional() }).strict()),
+  /** Copies an image from one server to another (exported and uploaded by Enclave), keeping its aliases and version. */
+  'images.copy': request<ImageInfo>()(z.object({ fingerprint, from: serverName, to: serverName }).strict()),
   /** The images templates name that Incus lacks, with the CLIs a build for each installs. */
-  'images.missing': request<MissingImage[]>()(z.object({}).strict()),
+  'images.missing': request<MissingImage[]>()(z.object({ server: serverName.optional() }).strict()),
   /**
    * Starts a build and answers at once: a builder from `base` (enclave-agent), on `network`
    * (the built-in script's registries allowlist), runs `script` (the built-in one for
@@ -242,7 +269,7 @@ export const requests = {
    */
   'images.build': request<ImageBuild>()(imageBuild),
   /** Builds running or kept (failed ones keep their builder until dismissed), with their logs. */
-  'images.builds': request<ImageBuild[]>()(z.object({}).strict()),
+  'images.builds': request<ImageBuild[]>()(z.object({ server: serverName.optional() }).strict()),
   'images.cancelBuild': request<ImageBuild>()(z.object({ id: buildId }).strict()),
   /** Forgets an ended build and deletes the builder it kept. */
   'images.dismissBuild': request<Record<string, never>>()(z.object({ id: buildId }).strict()),
@@ -276,6 +303,7 @@ export const requests = {
           message: 'The source is {path} (a file on the computer Enclave runs on) or {upload} (an upload id).',
         }),
         alias: imageAlias.optional(),
+        server: serverName.optional(),
       })
       .strict(),
   ),
@@ -284,6 +312,34 @@ export const requests = {
       .object({ source: agentName, snapshot: snapshotName.optional(), name: agentName })
       .strict(),
   ),
+  /** Copies a stopped or running agent (stateless) to another server as `name` (default: its own name). */
+  'agents.copyTo': request<Agent>()(z.object({ agent: agentName, server: serverName, name: bareAgentName.optional() }).strict()),
+  /** Moves a stopped agent to another member of its cluster. */
+  'agents.move': request<Agent>()(z.object({ agent: agentName, member: memberName }).strict()),
+  /** Every server: the local socket, the CLI's remotes, the ones added here; each with its own state. */
+  'servers.list': request<ServerInfo[]>()(z.object({}).strict()),
+  /** First contact: the server's certificate fingerprint, to show before anything is pinned. Nothing is stored. */
+  'servers.probe': request<ServerProbe>()(z.object({ address: serverAddress }).strict()),
+  /**
+   * Adds a server: with a trust token (its fingerprint is checked against the server's
+   * certificate, then Enclave's client certificate is trusted by the token), or with the
+   * fingerprint the user confirmed from servers.probe (the client must already be trusted).
+   */
+  'servers.add': request<ServerInfo>()(
+    z
+      .object({ name: serverName, address: serverAddress, token: trustToken.optional(), fingerprint: certFingerprint.optional() })
+      .strict()
+      .refine((a) => (a.token === undefined) !== (a.fingerprint === undefined), {
+        message: 'Give either a trust token or the fingerprint you confirmed, not both.',
+        path: ['token'],
+      }),
+  ),
+  /** Removes a server added here; a CLI remote is hidden from Enclave (the CLI's config is not touched). */
+  'servers.remove': request<Record<string, never>>()(z.object({ name: serverName }).strict()),
+  /** Tries a server now rather than at its next retry. */
+  'servers.retry': request<ServerInfo>()(z.object({ name: serverName }).strict()),
+  /** Enclave's own client certificate (PEM, public), for `incus config trust add-certificate`. */
+  'servers.clientCertificate': request<{ pem: string; fingerprint: string }>()(z.object({}).strict()),
   'snapshots.list': request<Snapshot[]>()(z.object({ agent: agentName }).strict()),
   'snapshots.create': request<Snapshot>()(
     z.object({ agent: agentName, name: snapshotName.optional(), comment: comment.optional() }).strict(),
@@ -359,6 +415,8 @@ export const requests = {
 
 export const events = {
   'system.status': event<ConnectionStatus>(),
+  /** Every server's entry, whenever one of them changes (state, members, added, removed). */
+  'servers.changed': event<ServerInfo[]>(),
   'system.setupLog': event<SetupLog>(),
   'agents.changed': event<AgentsChange>(),
   'agents.progress': event<AgentProgress>(),

@@ -4,6 +4,8 @@ import type { Agent, TelemetrySample } from './types.js';
 export function agentFixture(name: string, over: Partial<Agent> = {}): Agent {
   return {
     name,
+    server: 'local',
+    location: null,
     status: 'Running',
     image: 'enclave-agent',
     createdAt: '2025-01-01T00:00:00Z',

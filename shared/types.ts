@@ -4,7 +4,12 @@ import type { AgentWorkspace, BroughtBack } from './workspace.js';
 export type AgentStatus = 'Running' | 'Stopped' | 'Frozen' | 'Error' | 'Starting' | 'Stopping' | 'Freezing' | 'Unknown';
 
 export interface Agent {
+  /** Its ref: the bare name on the local server, `server:name` on another (shared/servers.ts). */
   name: string;
+  /** The server it lives on (LOCAL_SERVER for the local socket). */
+  server: string;
+  /** The cluster member it runs on; null when the server is not clustered. */
+  location: string | null;
   status: AgentStatus;
   /** Human description of the image it was made from. */
   image: string;
@@ -341,7 +346,24 @@ export interface MissingImage {
   installs: string[];
 }
 
-export type ConnectionProblem = 'missing' | 'permission-denied' | 'not-responding' | 'error';
+/**
+ * missing / permission-denied / not-responding: the local socket (not-responding also a
+ * remote refusing or dropping the connection: a wrong port). unreachable: no route or no
+ * answer in time; not-incus: something answered that is not an Incus API; untrusted: Incus
+ * does not trust Enclave's client certificate; certificate-changed: the server's certificate
+ * is not the pinned one (refused, never accepted silently); config: the entry itself is broken
+ * (a certificate file that cannot be read).
+ */
+export type ConnectionProblem =
+  | 'missing'
+  | 'permission-denied'
+  | 'not-responding'
+  | 'unreachable'
+  | 'not-incus'
+  | 'untrusted'
+  | 'certificate-changed'
+  | 'config'
+  | 'error';
 
 export type ConnectionStatus =
   | {

@@ -1,3 +1,4 @@
+import { LOCAL_SERVER } from '../../shared/servers.js';
 import type { Agent, AgentLimits, AgentStatus, CloneSource } from '../../shared/types.js';
 import { workspaceFromMeta } from './workspace/meta.js';
 import type { Instance } from '../incus/instances.js';
@@ -69,6 +70,8 @@ export function toAgent(inst: Instance): Agent {
   const status = (STATUSES as readonly string[]).includes(inst.status) ? (inst.status as AgentStatus) : 'Unknown';
   return {
     name: inst.name,
+    server: LOCAL_SERVER,
+    location: inst.location && inst.location !== 'none' ? inst.location : null,
     status,
     image: imageLabel(inst.config ?? {}),
     createdAt: inst.created_at,

@@ -38,6 +38,11 @@ import { workspaceMeta } from './workspace/meta.js';
 
 export const DEFAULT_PROJECT = 'enclave';
 
+/** A method of the contract whose service is still being written (#13). */
+const notYet = async (): Promise<never> => {
+  throw new EnclaveError('unavailable', 'Not built yet.');
+};
+
 type Pushed = { [E in EventName]: [EventOf<E>] };
 
 /**
@@ -209,6 +214,15 @@ export class Backend {
       'terminals.resize': async (args) => (this.terminals.resize(args), {}),
       'terminals.ack': async (args, ctx) => (this.terminals.ack(args, ctx), {}),
       'terminals.close': async (args) => (this.terminals.close(args), {}),
+      'agents.copyTo': notYet,
+      'agents.move': notYet,
+      'images.copy': notYet,
+      'servers.list': notYet,
+      'servers.probe': notYet,
+      'servers.add': notYet,
+      'servers.remove': notYet,
+      'servers.retry': notYet,
+      'servers.clientCertificate': notYet,
     };
   }
 

@@ -18,6 +18,8 @@ export interface Instance {
   project: string;
   ephemeral: boolean;
   stateful: boolean;
+  /** The cluster member it is on; "none" (or absent) when the server is not clustered. */
+  location?: string;
 }
 
 export interface InstanceSource {

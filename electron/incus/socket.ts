@@ -60,6 +60,16 @@ export function hintFor(problem: ConnectionProblem): string {
       return `Add yourself to the incus-admin group (sudo usermod -aG incus-admin $USER, then log in again), or run Enclave as a user that may open it.`;
     case 'not-responding':
       return `The socket file is there but no daemon answers on it: start incusd (systemctl start incus, or sudo scripts/setup-incus.sh) and check its log.`;
+    case 'unreachable':
+      return `Check the address and that the server is up and reachable from this computer (a firewall may drop the connection).`;
+    case 'not-incus':
+      return `Check the address and port: Incus listens where core.https_address says (8443 by default).`;
+    case 'untrusted':
+      return `Add a trust token (incus config trust add on the server) or trust Enclave's client certificate there (incus config trust add-certificate).`;
+    case 'certificate-changed':
+      return `If the server was reinstalled or its certificate renewed on purpose, remove the server and add it again to pin the new certificate; otherwise do not connect.`;
+    case 'config':
+      return `Fix or remove the broken file named above (incus remote list shows the CLI's view of it).`;
     case 'error':
       return `Check the daemon's log (e.g. /var/log/incus/incusd.log).`;
   }

@@ -17,7 +17,8 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { INCUSD, alive } from './incusd.js';
 
@@ -48,8 +49,31 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, 
 }
 
 
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A throwaway client certificate and key (ECDSA P-384, as incus makes), made with openssl in `dir`. */
+export async function testClientIdentity(dir: string, name = 'enclave-test'): Promise<{ certPem: string; keyPem: string }> {
+  const key = join(dir, `${name}.key`);
+  const crt = join(dir, `${name}.crt`);
+  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:secp384r1', '-nodes', '-days', '30', '-subj', `/CN=${name}`, '-keyout', key, '-out', crt]);
+  return { certPem: await readFile(crt, 'utf8'), keyPem: await readFile(key, 'utf8') };
+}
+
 export class SpareIncusd {
   private pid: number | null = null;
+  /** Set once listenHttps ran; kept across restarts (Incus stores it in its config). */
+  httpsPort: number | null = null;
 
   private constructor(readonly dir: string) {}
 
@@ -74,6 +98,30 @@ export class SpareIncusd {
       throw err;
     }
     return daemon;
+  }
+
+  /** Listens on https://127.0.0.1:PORT (a free port unless given); returns the address and the server's certificate. */
+  async listenHttps(port?: number): Promise<{ address: string; host: string; port: number; serverCertPem: string }> {
+    const p = port ?? (await freePort());
+    await this.incus('config', 'set', 'core.https_address', `127.0.0.1:${p}`);
+    this.httpsPort = p;
+    return { address: `https://127.0.0.1:${p}`, host: '127.0.0.1', port: p, serverCertPem: await this.serverCertPem() };
+  }
+
+  serverCertPem(): Promise<string> {
+    return readFile(join(this.dir, 'server.crt'), 'utf8');
+  }
+
+  /** Trusts a client certificate (as `incus config trust add-certificate`). */
+  async trustCertificate(certPem: string, name = 'enclave-test'): Promise<void> {
+    const file = join(this.dir, `trust-${name}.crt`);
+    await writeFile(file, certPem);
+    await this.incus('config', 'trust', 'add-certificate', file, '--name', name);
+  }
+
+  /** A trust token for a new client named `name` (as `incus config trust add NAME`). */
+  async trustToken(name: string): Promise<string> {
+    return (await this.incus('config', 'trust', 'add', name, '--quiet')).trim();
   }
 
   /** The incus CLI against this daemon. */
