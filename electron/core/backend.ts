@@ -1,40 +1,23 @@
 import { EventEmitter } from 'node:events';
+import { dirname, join } from 'node:path';
 import type { EventName, EventOf } from '../../shared/api.js';
 import type { Handlers } from '../../shared/handlers.js';
-import { AgentService } from './agents.js';
-import { Connection, type ConnectionOptions } from './connection.js';
-import { AgentLocks } from './agent-locks.js';
-import { ImageService } from './images/service.js';
-import { buildRequest } from './images/build-request.js';
-import { LimitsService } from './limits.js';
-import { NetworkService, type NetworkServiceOptions } from './network/service.js';
-import { QuotaHealth } from './quota-health.js';
-import { SetupRunner, type SetupRunnerOptions } from './setup-runner.js';
-import { OperationTracker } from './operations.js';
-import { SettingsStore } from './settings.js';
-import { SnapshotService } from './snapshots.js';
-import { TelemetrySampler } from './telemetry/sampler.js';
-import { TerminalService } from './terminals/service.js';
-import { ActivityLog, USER } from './activity/activity-log.js';
-import { GuardService } from './guard/service.js';
-import { IsolationService } from './isolation/service.js';
 import { EnclaveError } from '../../shared/errors.js';
-import type { Requests } from '../../shared/api.js';
-import type { AgentRunStatus } from '../../shared/agent-status.js';
 import type { AgentTemplate } from '../../shared/templates.js';
-import type { Agent } from '../../shared/types.js';
-import type { z } from 'zod';
-import { dirname, join } from 'node:path';
-import { AgentStatusService } from './agent-status/service.js';
+import { LOCAL_SERVER } from '../../shared/servers.js';
+import { Connection, type ConnectionOptions } from './connection.js';
+import type { NetworkServiceOptions } from './network/service.js';
+import { SetupRunner, type SetupRunnerOptions } from './setup-runner.js';
+import { SettingsStore } from './settings.js';
 import { plainCipher, type SecretCipher } from './secrets/cipher.js';
 import { SecretRefused, SecretStore } from './secrets/store.js';
 import { TemplateService } from './templates/service.js';
 import { TemplateStore } from './templates/store.js';
-import { restartPane } from './agent-tmux.js';
-import { sessionUser } from './session-user.js';
-import { setNotify } from './agent-status/notify-setting.js';
-import { WorkspaceService } from './workspace/service.js';
-import { workspaceMeta } from './workspace/meta.js';
+import { ServerRegistry, type Registered } from './servers/registry.js';
+import { ServerStack, type StackShared } from './servers/server-stack.js';
+import { ID_EVENTS, Router, idsIn } from './servers/router.js';
+import { qualifyEvent } from './servers/qualify.js';
+import { EVENT_NAMES } from './servers/event-names.js';
 
 export const DEFAULT_PROJECT = 'enclave';
 
@@ -48,29 +31,20 @@ type Pushed = { [E in EventName]: [EventOf<E>] };
 /**
  * The backend as both transports see it: the contract's handlers, and one emitter of the
  * contract's events. Plain Node: runs under Electron's main process and under `npm run serve`.
+ * It holds the app's own stores (settings, secrets, templates) and every server's stack; calls
+ * reach a stack through the router, which names agents by ref across servers.
  */
 export class Backend {
-  readonly connection: Connection;
-  readonly agents: AgentService;
-  readonly terminals: TerminalService;
   readonly settings: SettingsStore;
-  readonly operations: OperationTracker;
-  readonly snapshots: SnapshotService;
-  readonly limits: LimitsService;
-  readonly network: NetworkService;
-  readonly telemetry: TelemetrySampler;
-  readonly activity: ActivityLog;
-  readonly guard: GuardService;
-  readonly quotaHealth: QuotaHealth;
-  readonly isolation: IsolationService;
   readonly setup: SetupRunner;
-  readonly images: ImageService;
-  readonly events = new EventEmitter<Pushed>();
-  readonly handlers: Handlers;
   readonly secrets: SecretStore;
   readonly templates: TemplateService;
-  readonly runStatus: AgentStatusService;
-  readonly workspace: WorkspaceService;
+  readonly registry = new ServerRegistry();
+  readonly router: Router;
+  readonly events = new EventEmitter<Pushed>();
+  readonly handlers: Handlers;
+  private readonly shared: StackShared;
+  readonly project: string;
 
   constructor({
     settingsPath,
@@ -86,167 +60,132 @@ export class Backend {
     secretCipher?: SecretCipher;
   } = {}) {
     const project = opts.project ?? process.env.ENCLAVE_PROJECT ?? DEFAULT_PROJECT;
+    this.project = project;
+    this.events.setMaxListeners(0);
     this.setup = new SetupRunner(setup ?? { script: null });
-    this.connection = new Connection({ project, setupOffer: (problem, path) => this.setup.offer(problem, path), ...opts });
-    // Once the setup ends, look for the daemon at once rather than at the next retry.
-    this.setup.on('log', (log) => {
-      this.events.emit('system.setupLog', log);
-      if ('done' in log) void this.connection.retryNow();
-    });
     this.settings = new SettingsStore(settingsPath);
     const configDir = dirname(this.settings.path);
     this.secrets = new SecretStore(join(configDir, 'secrets.json'), secretCipher ?? plainCipher);
     this.templates = new TemplateService(new TemplateStore(join(configDir, 'templates')), this.secrets);
-    this.activity = new ActivityLog();
-    // Lifecycle events before the agents' mirror sees them: none is missed or reordered.
-    this.connection.on('event', (e) => {
-      if (e.type === 'lifecycle') this.activity.onLifecycle(e.metadata);
-    });
-    const locks = new AgentLocks();
-    this.agents = new AgentService(this.connection, locks, this.settings, this.activity);
-    // What the services use of the agents: the mirror, their locks and the activity log, each given apart.
-    const agentDeps = { agents: this.agents, locks, activity: this.activity };
-    this.network = new NetworkService(this.connection, agentDeps, network);
-    this.agents.network = this.network;
-    this.agents.launcher = (client, agent) => this.templates.launch(client, agent);
-    this.runStatus = new AgentStatusService(this.connection, this.agents, { readMode: (agent) => this.templates.readMode(agent) });
-    this.runStatus.on('changed', (s) => this.events.emit('agents.runStatus', s));
-    // Enclave's profile and the project's restrictions, ensured on every connect before agents are read.
-    this.isolation = new IsolationService(this.connection, agentDeps, project, {
-      reapplyNetwork: async (name) => this.network.set({ agent: name, policy: (await this.agents.get(name)).network.policy }),
-    });
-    this.operations = new OperationTracker(this.connection);
-    this.snapshots = new SnapshotService(this.connection, agentDeps, this.operations, this.settings, this.network);
-    this.terminals = new TerminalService(this.connection, this.agents);
-    this.snapshots.terminals = this.terminals;
-    this.quotaHealth = new QuotaHealth(this.connection);
-    this.telemetry = new TelemetrySampler(this.connection, this.agents, project);
-    this.limits = new LimitsService(this.connection, agentDeps, this.quotaHealth, (agent) => this.telemetry.history(agent, 60).at(-1)?.diskBytes ?? null);
-    this.telemetry.on('batch', (b) => this.events.emit('telemetry.samples', b));
-    this.guard = new GuardService(this.connection, this.agents, this.settings, this.telemetry, this.activity);
-    this.guard.on('alert', (a) => this.events.emit('guard.alert', a));
-    this.activity.on('added', (e) => this.events.emit('activity.added', e));
-    this.events.setMaxListeners(0);
-    this.connection.on('status', (s) => this.events.emit('system.status', s));
-    this.agents.on('changed', (c) => this.events.emit('agents.changed', c));
-    this.agents.on('progress', (p) => this.events.emit('agents.progress', p));
-    this.terminals.on('changed', (c) => this.events.emit('terminals.changed', c));
-    this.snapshots.on('changed', (c) => this.events.emit('snapshots.changed', c));
-    this.operations.on('progress', (p) => this.events.emit('operations.progress', p));
-    this.images = new ImageService(this.connection, project, this.network);
-    this.images.templates = async () => (await this.templates.list()).templates;
-    this.images.on('changed', (l) => this.events.emit('images.changed', l));
-    this.images.on('build', (b) => this.events.emit('images.build', { ...b, log: '' }));
-    this.images.on('buildLog', (l) => this.events.emit('images.buildLog', l));
-    this.images.on('importProgress', (p) => this.events.emit('images.importProgress', p));
+    this.shared = { settings: this.settings, templates: this.templates };
+    this.router = new Router(this.registry);
+    this.registry.on('added', (entry) => this.forward(entry));
+    this.registry.on('changed', (list) => this.events.emit('servers.changed', list));
 
-    this.workspace = new WorkspaceService(this.connection, agentDeps);
+    const connection = new Connection({ project, setupOffer: (problem, path) => this.setup.offer(problem, path), ...opts });
+    // Once the setup ends, look for the daemon at once rather than at the next retry.
+    this.setup.on('log', (log) => {
+      this.events.emit('system.setupLog', log);
+      if ('done' in log) void connection.retryNow();
+    });
+    connection.on('status', (s) => this.events.emit('system.status', s));
+    const local = new ServerStack(connection, this.shared, { server: LOCAL_SERVER, project, network });
+    this.registry.add(LOCAL_SERVER, { source: 'local', address: connection.status.socketPath, fingerprint: null, clientCertificate: null }, local);
 
-    this.handlers = {
+    this.handlers = this.router.handlers({
       'system.status': async () => {
-        if (this.connection.status.state !== 'connected') await this.connection.retryNow();
-        return this.connection.status;
+        if (connection.status.state !== 'connected') await connection.retryNow();
+        return connection.status;
       },
       'system.setupIncus': async () => {
-        const s = this.connection.status;
+        const s = connection.status;
         if (s.state !== 'unavailable' && !this.setup.running) throw new EnclaveError('conflict', 'Incus answers: there is nothing to set up.');
         return this.setup.start(s.state === 'unavailable' ? this.setup.offer(s.problem, s.socketPath) : { available: false, reason: null });
       },
-      'agents.list': () => this.agents.list(),
-      'agents.create': (args) => this.createAgent(args),
-      'workspace.inspect': (args) => this.workspace.inspect(args),
-      'workspace.attach': (args) => this.workspace.attach(args),
-      'workspace.changes': (args) => this.workspace.changes(args.agent),
-      'workspace.fileDiff': (args) => this.workspace.fileDiff(args),
-      'workspace.compare': (args) => this.workspace.compare(args),
-      'workspace.fetch': (args) => this.workspace.fetch(args),
+      'workspace.inspect': (args) => this.local.workspace.inspect(args),
       'templates.list': () => this.templates.list(),
       'templates.save': (args) => this.templates.save(args.template as AgentTemplate),
       'templates.delete': async (args) => (await this.templates.delete(args.id), {}),
       'secrets.list': () => this.secrets.info(),
       'secrets.set': async (args) => (await this.secretCall(() => this.secrets.set(args.name, args.value)), this.secrets.info()),
       'secrets.delete': async (args) => (await this.secretCall(() => this.secrets.delete(args.name)), this.secrets.info()),
-      'agents.runStatus': async () => this.runStatus.list(),
-      'agents.restartCommand': (args) => this.restartCommand(args.agent),
-      'agents.setNotify': (args) => setNotify({ connection: this.connection, agents: this.agents, activity: this.activity }, args),
-      'agents.action': (args) => this.agents.action(args, USER),
-      'agents.delete': (args) => this.agents.delete(args),
-      'agents.setLimits': (args) => this.limits.set(args),
-      'agents.setNetwork': (args) => this.network.set(args),
-      'agents.fixIsolation': (args) => this.isolation.fix(args),
-      'telemetry.history': async (args) => this.telemetry.history(args.agent, args.seconds),
-      'telemetry.focus': async (args, ctx) => (this.telemetry.focus(ctx.client, args.agent), {}),
-      'images.list': () => this.images.list(),
-      'images.delete': async (args) => (await this.images.delete(args.fingerprint), {}),
-      'images.missing': () => this.images.missing(),
-      'images.build': (args) => this.images.build(buildRequest(args, new Date())),
-      'images.builds': async () => this.images.builder.list(),
-      'images.cancelBuild': async (args) => this.images.builder.cancel(args.id),
-      'images.dismissBuild': async (args) => (await this.images.builder.dismiss(args.id), {}),
-      'images.uploadBegin': async (args, ctx) => {
-        const started = await this.images.uploads.begin(args.name, args.size, ctx.client?.id ?? null);
-        ctx.client?.onClose(() => void this.images.uploads.drop(started.id));
-        return started;
-      },
-      'images.uploadChunk': (args) => this.images.uploads.chunk(args.id, args.offset, args.data),
-      'images.uploadCancel': async (args) => (await this.images.uploads.drop(args.id), {}),
-      'images.import': (args) => this.images.import(args),
-      'agents.clone': (args) => this.snapshots.clone(args),
-      'snapshots.list': (args) => this.snapshots.list(args.agent),
-      'snapshots.create': (args) => this.snapshots.create(args),
-      'snapshots.update': (args) => this.snapshots.update(args),
-      'snapshots.delete': async (args) => (await this.snapshots.delete(args), {}),
-      'snapshots.restore': (args) => this.snapshots.restore(args),
-      'snapshots.schedule': (args) => this.snapshots.setSchedule(args),
       'settings.get': () => this.settings.get(),
       'settings.update': (args) => this.settings.update(args),
-      'operations.cancel': async (args) => (await this.operations.cancel(args.id), {}),
-      'guard.get': (args) => this.guard.get(args.agent),
-      'guard.set': (args) => this.guard.set(args),
-      'guard.alerts': async (args) => this.guard.list(args.agent),
-      'guard.dismiss': async (args) => (this.guard.dismiss(args.id), {}),
-      'activity.list': async (args) => this.activity.list(args.agent, args.limit),
-      'terminals.list': async () => this.terminals.list(),
-      'terminals.open': (args, ctx) => this.terminals.open(args, ctx),
-      'terminals.attach': async (args, ctx) => this.terminals.attach(args, ctx),
-      'terminals.detach': async (args, ctx) => (this.terminals.detach(args, ctx), {}),
-      'terminals.input': async (args) => (this.terminals.input(args), {}),
-      'terminals.resize': async (args) => (this.terminals.resize(args), {}),
-      'terminals.ack': async (args, ctx) => (this.terminals.ack(args, ctx), {}),
-      'terminals.close': async (args) => (this.terminals.close(args), {}),
-      'agents.copyTo': notYet,
-      'agents.move': notYet,
-      'images.copy': notYet,
-      'servers.list': notYet,
+      'servers.list': async () => this.registry.info(),
+      'servers.retry': async (args) => {
+        const { stack } = this.registry.stack(args.name);
+        await stack.connection.retryNow();
+        const info = this.registry.info().find((s) => s.name === args.name);
+        if (!info) throw new EnclaveError('not-found', `Server ${args.name} was removed meanwhile.`);
+        return info;
+      },
       'servers.probe': notYet,
       'servers.add': notYet,
       'servers.remove': notYet,
-      'servers.retry': notYet,
       'servers.clientCertificate': notYet,
-    };
+      'agents.copyTo': notYet,
+      'images.copy': notYet,
+    });
+  }
+
+  /** The local server's stack (the unix socket). */
+  get local(): ServerStack {
+    return this.registry.local;
+  }
+  get connection(): Connection {
+    return this.local.connection;
+  }
+  get agents(): ServerStack['agents'] {
+    return this.local.agents;
+  }
+  get terminals(): ServerStack['terminals'] {
+    return this.local.terminals;
+  }
+  get operations(): ServerStack['operations'] {
+    return this.local.operations;
+  }
+  get snapshots(): ServerStack['snapshots'] {
+    return this.local.snapshots;
+  }
+  get limits(): ServerStack['limits'] {
+    return this.local.limits;
+  }
+  get network(): ServerStack['network'] {
+    return this.local.network;
+  }
+  get telemetry(): ServerStack['telemetry'] {
+    return this.local.telemetry;
+  }
+  get activity(): ServerStack['activity'] {
+    return this.local.activity;
+  }
+  get guard(): ServerStack['guard'] {
+    return this.local.guard;
+  }
+  get quotaHealth(): ServerStack['quotaHealth'] {
+    return this.local.quotaHealth;
+  }
+  get isolation(): ServerStack['isolation'] {
+    return this.local.isolation;
+  }
+  get images(): ServerStack['images'] {
+    return this.local.images;
+  }
+  get runStatus(): ServerStack['runStatus'] {
+    return this.local.runStatus;
+  }
+  get workspace(): ServerStack['workspace'] {
+    return this.local.workspace;
+  }
+
+  /** A stack's events onto the contract's emitter, with its names as refs and its ids noted. */
+  private forward(entry: Registered): void {
+    const stack = entry.stack;
+    if (!stack) return;
+    for (const name of EVENT_NAMES) {
+      // The images view lists the local server's images; another server's come by images.list {server}.
+      if (name === 'images.changed' && entry.name !== LOCAL_SERVER) continue;
+      stack.events.on(name, (payload: EventOf<typeof name>) => {
+        if (this.registry.all().every((e) => e !== entry)) return;
+        const qualified = qualifyEvent(entry.q, name, payload);
+        if (ID_EVENTS.has(name)) for (const id of idsIn(qualified)) this.router.ids.note(id, entry.name);
+        (this.events.emit as (e: EventName, p: unknown) => boolean)(name, qualified);
+      });
+    }
   }
 
   start(): void {
-    this.connection.start();
-    this.runStatus.start();
-  }
-
-  /** An agent from a template (its image, network, limits and command) or from a bare image. */
-  private async createAgent(args: z.output<Requests['agents.create']['args']>): Promise<Agent> {
-    const { template, workspace, ...rest } = args;
-    const plan = template ? await this.templates.plan({ template, network: rest.network, limits: rest.limits }) : null;
-    const limits = plan ? plan.limits : rest.limits;
-    const disk = limits?.disk ?? (await this.settings.get()).defaultLimits.disk;
-    const project = workspace ? await this.workspace.plan(rest.name, workspace, disk) : null;
-    return this.agents.create({
-      ...rest,
-      image: rest.image ?? plan?.image ?? '',
-      network: plan ? plan.network : rest.network,
-      limits,
-      meta: { ...plan?.meta, ...(project ? workspaceMeta(project.workspace) : {}) },
-      devices: project?.devices,
-      populate: project ? (client, progress) => this.workspace.populate(client, rest.name, project, progress) : undefined,
-    });
+    for (const { stack } of this.registry.stacks()) stack.start();
   }
 
   private async secretCall(call: () => Promise<unknown>): Promise<void> {
@@ -258,44 +197,28 @@ export class Backend {
     }
   }
 
-  /** Respawns the session's pane: the template's command again, with the session's environment. */
-  private async restartCommand(name: string): Promise<AgentRunStatus> {
-    const agent = await this.agents.get(name);
-    if (agent.status !== 'Running') throw new EnclaveError('conflict', `${name} is ${agent.status.toLowerCase()}; start it to run its command.`);
-    const client = this.connection.requireClient();
-    if (!(await restartPane(client, name, sessionUser(agent)))) await this.agents.startAgentSession(client, agent);
-    const status = await this.runStatus.refresh(agent);
-    if (!status) throw new EnclaveError('internal', `Could not read ${name}'s status after the restart.`);
-    return status;
-  }
-
-  /** Waits until connected, or rejects with the reason after `timeoutMs`. */
+  /** Waits until the local server is connected, or rejects with the reason after `timeoutMs`. */
   ready(timeoutMs = 15_000): Promise<void> {
-    if (this.connection.status.state === 'connected') return Promise.resolve();
+    const connection = this.connection;
+    if (connection.status.state === 'connected') return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.connection.off('status', onStatus);
-        const s = this.connection.status;
+        connection.off('status', onStatus);
+        const s = connection.status;
         reject(new Error(s.state === 'unavailable' ? `${s.message} ${s.hint}` : 'Incus did not answer in time.'));
       }, timeoutMs);
       const onStatus = (s: { state: string }) => {
         if (s.state !== 'connected') return;
         clearTimeout(timer);
-        this.connection.off('status', onStatus);
+        connection.off('status', onStatus);
         resolve();
       };
-      this.connection.on('status', onStatus);
+      connection.on('status', onStatus);
     });
   }
 
   async stop(): Promise<void> {
     this.setup.stop();
-    await this.images.stop();
-    this.terminals.closeAll();
-    this.telemetry.stop();
-    this.runStatus.stop();
-    this.quotaHealth.stop();
-    await this.network.stop();
-    await this.connection.stop();
+    await this.registry.stop();
   }
 }
