@@ -13,7 +13,7 @@ import { plainCipher, type SecretCipher } from './secrets/cipher.js';
 import { SecretRefused, SecretStore } from './secrets/store.js';
 import { TemplateService } from './templates/service.js';
 import { TemplateStore } from './templates/store.js';
-import { ServerRegistry, type Registered } from './servers/registry.js';
+import { ServerRegistry, type Registered, type ServerMeta } from './servers/registry.js';
 import { ServerStack, type StackShared } from './servers/server-stack.js';
 import { ID_EVENTS, Router, idsIn } from './servers/router.js';
 import { qualifyEvent } from './servers/qualify.js';
@@ -45,6 +45,7 @@ export class Backend {
   readonly handlers: Handlers;
   private readonly shared: StackShared;
   readonly project: string;
+  private started = false;
 
   constructor({
     settingsPath,
@@ -185,7 +186,21 @@ export class Backend {
   }
 
   start(): void {
+    this.started = true;
     for (const { stack } of this.registry.stacks()) stack.start();
+  }
+
+  /**
+   * Adds a server with a stack of its own on `connection` options (an HTTPS endpoint, or a
+   * socket), started at once when the backend runs. Its trouble stays its own: nothing of the
+   * other servers waits for it.
+   */
+  addServer(name: string, meta: ServerMeta, connection: Partial<ConnectionOptions>, opts: { network?: NetworkServiceOptions } = {}): Registered {
+    const { project: _ignored, ...rest } = connection;
+    const stack = new ServerStack(new Connection({ project: this.project, ...rest }), this.shared, { server: name, project: this.project, ...opts });
+    const entry = this.registry.add(name, meta, stack);
+    if (this.started) stack.start();
+    return entry;
   }
 
   private async secretCall(call: () => Promise<unknown>): Promise<void> {

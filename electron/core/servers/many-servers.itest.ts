@@ -1,0 +1,115 @@
+/**
+ * One Backend over two real daemons: the machine's (in a throwaway project) and a spare incusd
+ * of the test's own as the remote "lab". Agents of both in one list, each managed on its own
+ * server by ref; the remote's daemon killed and back: the local server never notices, and the
+ * remote's agents come back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Agent, TelemetrySample } from '../../../shared/types.js';
+import type { ServerInfo } from '../../../shared/servers.js';
+import { NO_NETWORK } from '../../faults/support-model.js';
+import { recordEvents, type Recorder } from '../../test-support/events.js';
+import { AGENT_IMAGE, suffix, until, useTestProject } from '../../test-support/project.js';
+import { testBackend } from '../../test-support/backend.js';
+import { SpareIncusd, spareIncusdSkipReason } from '../../test-support/spare-incusd.js';
+import { TestLink, ok, openTerminal, typeAndWait } from '../../test-support/terminal-link.js';
+import { remoteConnection } from '../../test-support/remote-server.js';
+import type { Backend } from '../backend.js';
+
+const skip = spareIncusdSkipReason();
+
+describe.skipIf(skip)(`Many servers in one backend${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  const project = useTestProject();
+  let spare: SpareIncusd;
+  let backend: Backend;
+  let rec: Recorder;
+  let link: TestLink;
+  const local = `here-${suffix()}`;
+  const remote = `there-${suffix()}`;
+  const server = (name: string): ServerInfo | undefined => backend.registry.info().find((s) => s.name === name);
+  const serverState = (name: string) => server(name)?.status.state;
+
+  beforeAll(async () => {
+    spare = await SpareIncusd.create({ poolSize: '2GiB' });
+    ({ backend } = await testBackend(project, 'servers'));
+    rec = recordEvents(backend);
+    backend.start();
+    await backend.ready(30_000);
+    backend.addServer('lab', ...(await remoteConnection(spare)), { network: { bridges: false, blockedLog: false } });
+    await until('lab connected', () => serverState('lab') === 'connected', 60_000);
+    link = new TestLink(backend.handlers);
+  }, 240_000);
+
+  afterAll(async () => {
+    rec?.stop();
+    await backend?.stop().catch(() => undefined);
+    await spare?.destroy();
+  }, 180_000);
+
+  it('creates an agent on each server by ref and lists both, each with its server', async () => {
+    const a = ok<Agent>(await link.call('agents.create', { name: local, image: AGENT_IMAGE, network: NO_NETWORK }));
+    const b = ok<Agent>(await link.call('agents.create', { name: `lab:${remote}`, image: AGENT_IMAGE, network: NO_NETWORK }));
+    expect([a.name, a.server]).toEqual([local, 'local']);
+    expect([b.name, b.server]).toEqual([`lab:${remote}`, 'lab']);
+    expect(await spare.incus('list', '--project', backend.project, '--format=csv', '-c', 'n')).toContain(remote);
+    const list = ok<Agent[]>(await link.call('agents.list'));
+    expect(list.map((x) => x.name)).toEqual(expect.arrayContaining([local, `lab:${remote}`]));
+    expect(rec.of('agents.changed').some((c) => c.kind === 'upsert' && c.agent.name === `lab:${remote}`)).toBe(true);
+  }, 180_000);
+
+  it("opens a terminal in the remote agent and runs a command in it", async () => {
+    const t = await openTerminal(link, `lab:${remote}`, 'shell', { cols: 80, rows: 24 });
+    expect(t.agent).toBe(`lab:${remote}`);
+    const out = await typeAndWait(link, t.id, 'hostname', 15_000);
+    expect(out).toContain(remote);
+    ok(await link.call('terminals.close', { id: t.id }));
+  }, 60_000);
+
+  it('snapshots the remote agent on its own server', async () => {
+    const snap = ok<{ agent: string; name: string }>(await link.call('snapshots.create', { agent: `lab:${remote}`, name: 'first' }));
+    expect(snap).toMatchObject({ agent: `lab:${remote}`, name: 'first' });
+    expect(await spare.incus('snapshot', 'list', '--project', backend.project, remote, '--format=csv')).toContain('first');
+    const list = ok<{ name: string }[]>(await link.call('snapshots.list', { agent: `lab:${remote}` }));
+    expect(list.map((s) => s.name)).toContain('first');
+  }, 60_000);
+
+  it("samples the remote agent's telemetry", async () => {
+    ok(await link.call('telemetry.focus', { agent: `lab:${remote}` }));
+    await until(
+      'a sample of the remote agent',
+      () => rec.of('telemetry.samples').some((b) => b.samples.some((s: TelemetrySample) => s.agent === `lab:${remote}` && s.memoryBytes !== null)),
+      30_000,
+    );
+    const history = ok<TelemetrySample[]>(await link.call('telemetry.history', { agent: `lab:${remote}`, seconds: 60 }));
+    expect(history.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("keeps the local server working while the remote's daemon is dead, and the remote's agents come back", async () => {
+    await spare.kill();
+    await until('lab unavailable', () => serverState('lab') !== 'connected', 40_000);
+    expect(serverState('local')).toBe('connected');
+    // The local agent still answers actions; the list still holds the remote agent, from the mirror.
+    const stopped = ok<Agent>(await link.call('agents.action', { name: local, action: 'stop', force: true }));
+    expect(stopped.status).toBe('Stopped');
+    const list = ok<Agent[]>(await link.call('agents.list'));
+    expect(list.map((x) => x.name)).toEqual(expect.arrayContaining([local, `lab:${remote}`]));
+    const refused = await link.call('snapshots.create', { agent: `lab:${remote}`, name: 'while-down' });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.code).toBe('unavailable');
+    expect(rec.of('servers.changed').some((l) => l.find((s) => s.name === 'lab')?.status.state === 'unavailable' || l.find((s) => s.name === 'lab')?.status.state === 'connecting')).toBe(true);
+
+    const since = Date.now();
+    await spare.start();
+    await until('lab connected again', () => serverState('lab') === 'connected', 60_000);
+    await rec.waitFor('agents.changed', (c) => c.kind === 'reset' && c.agents.some((x) => x.name === `lab:${remote}`), 30_000, since);
+    const back = ok<{ name: string }[]>(await link.call('snapshots.list', { agent: `lab:${remote}` }));
+    expect(back.map((s) => s.name)).toContain('first');
+    expect(server('local')?.status.state).toBe('connected');
+  }, 180_000);
+
+  it('refuses a ref to a server that does not exist, naming the servers', async () => {
+    const r = await link.call('snapshots.list', { agent: `nowhere:${remote}` });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/no server named "nowhere".*local, lab/);
+  });
+});
