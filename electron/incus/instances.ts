@@ -39,6 +39,8 @@ export interface CreateInstance {
   devices?: Record<string, Record<string, string>>;
   profiles?: string[];
   start?: boolean;
+  /** The cluster member to create it on (sent as `?target=`, not in the body); absent: Incus places it. */
+  target?: string;
 }
 
 export type StateAction = 'start' | 'stop' | 'restart' | 'freeze' | 'unfreeze';
@@ -58,7 +60,22 @@ export function createInstance(
   spec: CreateInstance,
   onStarted?: (operationId: string) => void,
 ): Promise<Operation | null> {
-  return mutate(client, 'POST', '/1.0/instances', { body: { type: 'container', ...spec }, onStarted });
+  const { target, ...body } = spec;
+  return mutate(client, 'POST', '/1.0/instances', {
+    body: { type: 'container', ...body },
+    query: target === undefined ? undefined : { target },
+    onStarted,
+  });
+}
+
+/**
+ * Starts moving a stopped instance to another cluster member (POST /1.0/instances/NAME?target=
+ * with `migration: true`, as `incus move NAME --target MEMBER` does); returns the operation's
+ * path, or null when Incus answered at once.
+ */
+export async function startMigrationToMember(client: IncusClient, name: string, member: string): Promise<string | null> {
+  const { envelope } = await client.call('POST', path(name), { query: { target: member }, body: { migration: true } });
+  return envelope.type === 'async' && envelope.operation ? envelope.operation : null;
 }
 
 export function changeState(
