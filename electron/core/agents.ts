@@ -278,6 +278,8 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
     meta?: Record<string, string> | undefined;
     /** More devices (a workspace mount). */
     devices?: Record<string, Record<string, string>> | undefined;
+    /** The cluster member to create it on; absent: Incus's placement. */
+    target?: string | undefined;
     /**
      * Runs once the agent is running, before its session starts, outside its lock (it runs
      * commands inside the agent): brings the workspace in. If it fails, the new agent is deleted.
@@ -322,6 +324,7 @@ export class AgentService extends EventEmitter<AgentServiceEvents> implements Ag
             },
             devices: { ...args.devices, ...limits.devices, ...net.devices },
             profiles: [ENCLAVE_PROFILE],
+            ...(args.target ? { target: args.target } : {}),
           },
           (id) => {
             opId = id;

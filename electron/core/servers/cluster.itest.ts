@@ -19,6 +19,8 @@ import { CLUSTER_IMAGE, ClusterIncusd } from '../../test-support/cluster-incusd.
 import { spareIncusdSkipReason, testClientIdentity } from '../../test-support/spare-incusd.js';
 import { readCluster } from './cluster-view.js';
 import { moveAgent } from './move-agent.js';
+import { Backend } from '../backend.js';
+import { NO_NETWORK } from '../../faults/support-model.js';
 
 const skipped = spareIncusdSkipReason();
 const TITLE = 'a two-member cluster';
@@ -199,4 +201,39 @@ describe.skipIf(skipped)(TITLE, () => {
     }
     await until('m2 back Online', () => view(), (ms) => byName(ms, 'm2').status === 'Online');
   });
+
+  it("serves the cluster through a Backend: members in servers.list, create on a chosen member, move a stopped agent", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'enclave-cluster-backend-'));
+    const backend = new Backend({
+      project: 'enclave-it-cluster',
+      socketPath: cluster.m1.socketPath,
+      retryMs: 300,
+      settingsPath: join(dir, 'settings.json'),
+      network: { bridges: false, blockedLog: false },
+    });
+    try {
+      backend.start();
+      await backend.ready(60_000);
+      const handlers = backend.handlers;
+      const ctx = { client: null };
+      const members = await until(
+        'members in servers.list',
+        async () => (await handlers['servers.list']({}, ctx))[0]?.cluster ?? null,
+        (ms) => ms !== null && ms.length === 2,
+        30_000,
+      );
+      expect(members?.map((m) => m.status)).toEqual(['Online', 'Online']);
+      const agent = await handlers['agents.create']({ name: 'placed', image: CLUSTER_IMAGE, target: 'm2', network: NO_NETWORK }, ctx);
+      expect(agent.location).toBe('m2');
+      await handlers['agents.action']({ name: 'placed', action: 'stop', force: true }, ctx);
+      const moved = await handlers['agents.move']({ agent: 'placed', member: 'm1' }, ctx);
+      expect(moved.location).toBe('m1');
+      await until('the move counted on m1', async () => (await handlers['servers.list']({}, ctx))[0]?.cluster ?? null, (ms) => byName(ms, 'm1').agents === 1);
+      await handlers['agents.delete']({ name: 'placed' }, ctx);
+    } finally {
+      await backend.stop();
+      await cluster.incus('project', 'delete', 'enclave-it-cluster').catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

@@ -48,6 +48,7 @@ export class ServerRegistry extends EventEmitter<RegistryEvents> {
     const entry: Registered = { name, meta, q: new Qualifier(name), stack, broken, cluster: null };
     this.servers.set(name, entry);
     stack?.connection.on('status', () => this.changed());
+    stack?.cluster.on('changed', (members) => this.setCluster(name, members));
     this.emit('added', entry);
     this.changed();
     return entry;
@@ -113,7 +114,7 @@ export class ServerRegistry extends EventEmitter<RegistryEvents> {
   info(): ServerInfo[] {
     return this.all().map((e) => ({
       name: e.name,
-      address: e.meta.address,
+      address: e.stack?.connection.status.socketPath || e.meta.address,
       source: e.meta.source,
       fingerprint: e.meta.fingerprint,
       clientCertificate: e.meta.clientCertificate,

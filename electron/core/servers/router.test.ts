@@ -40,7 +40,7 @@ function fakeStack(name: string, opts: { status?: ConnectionStatus; agents?: Age
     'terminals.input': async (a) => (calls.push(['terminals.input', a]), {}),
     'workspace.compare': async (a) => (calls.push(['workspace.compare', a]), { a: a.a, b: a.b, base: null, sameBase: false, files: [], truncated: false }),
   };
-  const stack = { connection, handlers, agents: { cached: () => agents }, telemetry: { focus: (_c: unknown, agent: string | null) => focus.push(agent) } };
+  const stack = { connection, cluster: new EventEmitter(), handlers, agents: { cached: () => agents }, telemetry: { focus: (_c: unknown, agent: string | null) => focus.push(agent) } };
   return { stack: stack as unknown as ServerStack, calls, focus };
 }
 

@@ -27,6 +27,8 @@ import { restartPane } from '../agent-tmux.js';
 import { sessionUser } from '../session-user.js';
 import { setNotify } from '../agent-status/notify-setting.js';
 import { WorkspaceService } from '../workspace/service.js';
+import { moveAgent } from './move-agent.js';
+import { ClusterWatch } from './cluster-watch.js';
 import { workspaceMeta } from '../workspace/meta.js';
 
 /** The contract's methods that belong to the app, not to one server (settings, templates, servers…). */
@@ -90,6 +92,8 @@ export class ServerStack {
   readonly images: ImageService;
   readonly runStatus: AgentStatusService;
   readonly workspace: WorkspaceService;
+  /** The server's cluster members, when it is one. */
+  readonly cluster: ClusterWatch;
   /** The contract's events of this server, bare names. */
   readonly events = new EventEmitter<Pushed>();
   readonly handlers: StackHandlers;
@@ -143,6 +147,7 @@ export class ServerStack {
     this.images.on('buildLog', (l) => this.events.emit('images.buildLog', l));
     this.images.on('importProgress', (p) => this.events.emit('images.importProgress', p));
     this.workspace = new WorkspaceService(connection, agentDeps);
+    this.cluster = new ClusterWatch(connection, this.agents);
 
     this.handlers = {
       'agents.list': () => this.agents.list(),
@@ -160,9 +165,11 @@ export class ServerStack {
       'agents.setLimits': (args) => this.limits.set(args),
       'agents.setNetwork': (args) => this.network.set(args),
       'agents.fixIsolation': (args) => this.isolation.fix(args),
-      'agents.move': async () => {
-        throw new EnclaveError('unavailable', 'Not built yet.');
-      },
+      'agents.move': (args) =>
+        locks.run(args.agent, 'being moved', async () => {
+          await moveAgent(connection.requireClient(), args.agent, args.member);
+          return this.agents.reload(args.agent);
+        }),
       'telemetry.history': async (args) => this.telemetry.history(args.agent, args.seconds),
       'telemetry.focus': async (args, ctx) => (this.telemetry.focus(ctx.client, args.agent), {}),
       'images.list': () => this.images.list(),
@@ -243,6 +250,7 @@ export class ServerStack {
   }
 
   async stop(): Promise<void> {
+    this.cluster.stop();
     await this.images.stop();
     this.terminals.closeAll();
     this.telemetry.stop();
