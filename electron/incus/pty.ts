@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { IncusClient } from './client.js';
-import { IncusError } from './errors.js';
+import { IncusError, classifyConnectError } from './errors.js';
 import { operationSocket } from './operation-socket.js';
 import { cancelOperation, operationId, waitOperation, type Operation } from './operations.js';
 
@@ -100,7 +100,7 @@ export class Pty extends EventEmitter<PtyEvents> {
     } catch (err) {
       pty.kill();
       await cancelOperation(client, op).catch(() => undefined);
-      throw err;
+      throw classifyConnectError(err, client.address) ?? err;
     }
     pty.waitForExit();
     return pty;
