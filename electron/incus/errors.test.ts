@@ -103,8 +103,11 @@ describe('classifyConnectError for a remote over TLS', () => {
   });
 
   it('maps a peer that does not speak TLS to not-incus', () => {
-    const wrongVersion = Object.assign(new Error('C0B7F2F7:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' });
-    expect(classify(wrongVersion)?.problem).toBe('not-incus');
+    const wrongVersion = Object.assign(new Error('C0B7F2F7:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'), {
+      code: 'ERR_SSL_WRONG_VERSION_NUMBER',
+      reason: 'wrong version number',
+    });
+    expect(classify(wrongVersion)).toMatchObject({ problem: 'not-incus', message: `${at} does not speak TLS as Incus does (wrong version number): not an Incus server, or the wrong port.` });
     expect(classify(coded('EPROTO'))?.problem).toBe('not-incus');
     const early = Object.assign(new Error('Client network socket disconnected before secure TLS connection was established'), { code: 'ECONNRESET' });
     expect(classify(early)).toMatchObject({ problem: 'not-incus', message: expect.stringContaining('wrong port') });

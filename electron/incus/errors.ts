@@ -94,8 +94,14 @@ function classifyRemote(e: unknown, address: string): IncusUnreachableError | nu
     return make('unreachable', `${address} cannot be reached (${code === 'UND_ERR_CONNECT_TIMEOUT' ? 'no answer to connect in time' : code}): no route, the host is down, or a firewall drops the connection.`);
   if (code === 'EACCES' || code === 'EPERM') return make('unreachable', `Connecting to ${address} was not permitted on this computer (${code}).`);
   if (code === 'EPROTO' || code?.startsWith('ERR_SSL_') || (message && NOT_TLS.test(message)))
-    return make('not-incus', `${address} does not speak TLS as Incus does (${message.slice(0, 120) || code}): not an Incus server, or the wrong port.`);
+    return make('not-incus', `${address} does not speak TLS as Incus does (${tlsReason(e, message) || code}): not an Incus server, or the wrong port.`);
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return make('not-responding', `${address} accepted the connection but did not answer in time (${code}).`);
   if (code && DROPPED.has(code)) return make('not-responding', `${address} dropped the connection (${code}).`);
   return null;
+}
+
+/** OpenSSL's short reason ("wrong version number") rather than its whole error line. */
+function tlsReason(e: unknown, message: string): string {
+  const reason = (e as { reason?: unknown }).reason;
+  return (typeof reason === 'string' && reason ? reason : message).slice(0, 120);
 }
