@@ -1,19 +1,27 @@
 import { EventEmitter } from 'node:events';
 import type { ConnectionProblem, ConnectionStatus, SetupOffer } from '../../shared/types.js';
 import { IncusClient } from '../incus/client.js';
+import { endpointAddress, type Endpoint } from '../incus/endpoint.js';
 import { IncusUnreachableError, classifyConnectError } from '../incus/errors.js';
 import { EventStream, type IncusEvent } from '../incus/events.js';
-import { ensureProject, listStoragePools, serverInfo } from '../incus/projects.js';
+import { ensureProject, listStoragePools, serverInfo, type ServerInfo } from '../incus/projects.js';
 import { chooseSocket, hintFor, socketCandidates } from '../incus/socket.js';
+
+export type RemoteEndpoint = Extract<Endpoint, { kind: 'https' }>;
 
 export interface ConnectionOptions {
   project: string;
   /** Explicit socket; otherwise discovered like the incus CLI does. */
   socketPath?: string;
+  /**
+   * A remote server over HTTPS, its certificate pinned: no socket discovery, no setup offer,
+   * and the statuses' `socketPath` is its https://host:port address.
+   */
+  endpoint?: RemoteEndpoint;
   retryMs?: number;
   /** Whether setting up a local Incus would help with this problem (see SetupRunner). */
   setupOffer?: (problem: ConnectionProblem, socketPath: string) => SetupOffer;
-  /** ms a request to Incus may wait for its reply (default IncusClient's 30 s). */
+  /** ms a request to Incus may wait for its reply (default 30 s on the socket, REMOTE_TIMEOUT_MS to a remote). */
   requestTimeoutMs?: number;
   /**
    * ms between checks that the daemon still answers while connected (default 10 s). A hung
@@ -31,6 +39,8 @@ interface ConnectionEvents {
 }
 
 const SLOW_DRIVERS = new Set(['dir']);
+/** A remote's default request timeout: a slow server must not hold its callers for the local 30 s. */
+export const REMOTE_TIMEOUT_MS = 10_000;
 
 /** Work that must succeed before the connection counts as up; what it resolves to is shown as a warning. */
 export type ConnectStep = (client: IncusClient) => Promise<string | null>;
@@ -59,8 +69,26 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   constructor(private readonly opts: ConnectionOptions) {
     super();
     this.retryMs = opts.retryMs ?? 2_000;
-    const tried = opts.socketPath ? [opts.socketPath] : socketCandidates();
+    const tried = this.candidates();
     this.current = { state: 'connecting', socketPath: tried[0] ?? '', tried };
+  }
+
+  /** The remote endpoint this connection owns; undefined for the local socket. */
+  get endpoint(): RemoteEndpoint | undefined {
+    return this.opts.endpoint;
+  }
+
+  /** The addresses this connection may use: the remote's, the explicit socket, or the CLI's candidates. */
+  private candidates(): string[] {
+    if (this.opts.endpoint) return [endpointAddress(this.opts.endpoint)];
+    return this.opts.socketPath ? [this.opts.socketPath] : socketCandidates();
+  }
+
+  /** Where to connect now: the remote, or the first socket candidate that exists. */
+  private async chooseEndpoint(tried: string[]): Promise<Endpoint> {
+    if (this.opts.endpoint) return this.opts.endpoint;
+    const path = this.opts.socketPath ?? (await chooseSocket(tried)).path;
+    return { kind: 'unix', socketPath: path };
   }
 
   get status(): ConnectionStatus {
@@ -117,7 +145,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         },
         (err: unknown) => {
           if (client !== this.client) return;
-          this.noteFailure(classifyConnectError(err, client.socketPath) ?? err);
+          this.noteFailure(classifyConnectError(err, client.address) ?? err);
           if (this.current.state === 'connected' && !this.heartbeatTimer) this.beat();
         },
       );
@@ -153,18 +181,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.attempting = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    const tried = this.opts.socketPath ? [this.opts.socketPath] : socketCandidates();
+    const tried = this.candidates();
     let socketPath = tried[0] ?? '';
     try {
-      const chosen = this.opts.socketPath ? { path: this.opts.socketPath, probes: [] } : await chooseSocket(tried);
-      socketPath = chosen.path;
-      if (!this.client || this.client.socketPath !== socketPath) {
+      const endpoint = await this.chooseEndpoint(tried);
+      socketPath = endpointAddress(endpoint);
+      if (!this.client || this.client.address !== socketPath) {
         void this.client?.close().catch(() => undefined);
-        this.client = new IncusClient({ socketPath, project: this.opts.project, ...(this.opts.requestTimeoutMs ? { timeoutMs: this.opts.requestTimeoutMs } : {}) });
+        const timeoutMs = this.opts.requestTimeoutMs ?? (endpoint.kind === 'https' ? REMOTE_TIMEOUT_MS : undefined);
+        this.client = new IncusClient({ endpoint, project: this.opts.project, ...(timeoutMs ? { timeoutMs } : {}) });
       }
       const client = this.client;
-      const info = await serverInfo(client);
-      if (info.auth !== 'trusted') throw new Error(`Incus does not trust this client on ${socketPath} (auth: ${info.auth}).`);
+      const info = checkServerInfo(await serverInfo(client), socketPath, endpoint.kind === 'https');
       await ensureProject(client, this.opts.project);
       const pools = await listStoragePools(client);
       const drivers = [...new Set(pools.map((p) => p.driver))];
@@ -224,8 +252,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (this.stopped) return;
     this.events?.stop();
     this.events = null;
-    const socketPath = this.client?.socketPath ?? this.current.socketPath;
-    const tried = this.opts.socketPath ? [this.opts.socketPath] : socketCandidates();
+    const socketPath = this.client?.address ?? this.current.socketPath;
+    const tried = this.candidates();
     if (err instanceof IncusUnreachableError) {
       this.fail(err, socketPath, tried);
       return;
@@ -250,10 +278,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       tried,
       problem,
       message,
-      hint: hintFor(problem),
+      hint: hintFor(problem, this.opts.endpoint ? 'remote' : 'local'),
       nextRetryAt: new Date(Date.now() + this.retryMs).toISOString(),
       since: this.since(),
-      setup: this.opts.setupOffer?.(problem, socketPath) ?? { available: false, reason: null },
+      setup: (!this.opts.endpoint && this.opts.setupOffer?.(problem, socketPath)) || { available: false, reason: null },
     });
     if (!this.stopped) {
       if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -269,4 +297,25 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     await this.client?.close().catch(() => undefined);
     this.client = null;
   }
+}
+
+/**
+ * What GET /1.0 answered, checked: an Incus API (its environment, or at least its extension
+ * list) that trusts us. A remote that does not is 'untrusted'; a reply without either field is
+ * some other server ('not-incus').
+ */
+export function checkServerInfo(raw: unknown, address: string, remote: boolean): ServerInfo {
+  const info = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<Record<keyof ServerInfo | 'api_extensions', unknown>>;
+  const environment = info.environment as Partial<ServerInfo['environment']> | undefined;
+  const hasEnvironment = typeof environment === 'object' && environment !== null;
+  if (!hasEnvironment && !Array.isArray(info.api_extensions))
+    throw new IncusUnreachableError('not-incus', address, `The server at ${address} answered /1.0, but not as Incus does (no environment or API extensions).`);
+  if (info.auth !== 'trusted') {
+    const auth = typeof info.auth === 'string' ? info.auth.slice(0, 40) : 'none';
+    if (remote) throw new IncusUnreachableError('untrusted', address, `The Incus server at ${address} does not trust Enclave's client certificate (auth: ${auth}).`);
+    throw new Error(`Incus does not trust this client on ${address} (auth: ${auth}).`);
+  }
+  if (!hasEnvironment || typeof environment.server_version !== 'string')
+    throw new IncusUnreachableError('not-incus', address, `The server at ${address} trusts us but tells no server version: not an Incus server Enclave can use.`);
+  return raw as ServerInfo;
 }

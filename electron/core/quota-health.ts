@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mountEntries } from './mountinfo.js';
 import { btrfsSysDir } from './telemetry/btrfs-quota.js';
+import { isLocalAddress } from '../incus/endpoint.js';
 import type { Connection } from './connection.js';
 
 /** A btrfs storage pool mounted on this host: where, and its block device. */
@@ -54,7 +55,7 @@ export class QuotaHealth {
     private readonly intervalMs = 10_000,
   ) {
     connection.on('status', (s) => {
-      if (s.state === 'connected' && s.socketPath.startsWith('/')) this.resume();
+      if (s.state === 'connected' && isLocalAddress(s.socketPath)) this.resume();
       else this.pause();
     });
   }

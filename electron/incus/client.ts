@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
-import { Agent, WebSocket, request, type Dispatcher } from 'undici';
-import { IncusError, classifyConnectError } from './errors.js';
+import { WebSocket, request, type Dispatcher } from 'undici';
+import { dispatcherFor, endpointAddress, endpointOrigin, type Endpoint } from './endpoint.js';
+import { IncusError, IncusUnreachableError, classifyConnectError } from './errors.js';
 
 /** Incus's response envelope. */
 export interface Envelope<T = unknown> {
@@ -31,32 +32,48 @@ export interface Response<T> {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** The largest JSON reply read from a daemon (a long instance list is a few MiB). */
+export const MAX_REPLY_BYTES = 64 * 1024 * 1024;
 
-/** Typed Incus REST client over the daemon's unix socket. */
+export type IncusClientOptions = {
+  project: string;
+  /** Shared connection pool (withProject); made from the endpoint when absent. */
+  dispatcher?: Dispatcher;
+  timeoutMs?: number;
+} & (
+  | { endpoint: Endpoint; socketPath?: never }
+  /** Shorthand for `endpoint: { kind: 'unix', socketPath }`. */
+  | { socketPath: string; endpoint?: never }
+);
+
+/** Typed Incus REST client over the daemon's unix socket, or HTTPS with the server's certificate pinned. */
 export class IncusClient {
-  readonly socketPath: string;
+  readonly endpoint: Endpoint;
+  /** The socket path or https://host:port, for messages and statuses. */
+  readonly address: string;
   readonly project: string;
   private readonly dispatcher: Dispatcher;
   /** ms a request may wait for its reply when it does not say (a stalled daemon must not hang callers). */
   readonly timeoutMs: number;
 
-  constructor(opts: { socketPath: string; project: string; dispatcher?: Dispatcher; timeoutMs?: number }) {
-    this.socketPath = opts.socketPath;
+  constructor(opts: IncusClientOptions) {
+    this.endpoint = opts.endpoint ?? { kind: 'unix', socketPath: opts.socketPath };
+    this.address = endpointAddress(this.endpoint);
     this.project = opts.project;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.dispatcher = opts.dispatcher ?? new Agent({ connect: { socketPath: opts.socketPath }, keepAliveTimeout: 30_000 });
+    this.dispatcher = opts.dispatcher ?? dispatcherFor(this.endpoint);
   }
 
   /** The same daemon, another project; shares the connection pool. */
   withProject(project: string): IncusClient {
-    return new IncusClient({ socketPath: this.socketPath, project, dispatcher: this.dispatcher, timeoutMs: this.timeoutMs });
+    return new IncusClient({ endpoint: this.endpoint, project, dispatcher: this.dispatcher, timeoutMs: this.timeoutMs });
   }
 
   url(path: string, query: Record<string, string> = {}, project: string | null = this.project): string {
     const params = new URLSearchParams(query);
     if (project !== null && !params.has('project')) params.set('project', project);
     const qs = params.toString();
-    return `http://incus${path}${qs ? (path.includes('?') ? '&' : '?') + qs : ''}`;
+    return `${endpointOrigin(this.endpoint)}${path}${qs ? (path.includes('?') ? '&' : '?') + qs : ''}`;
   }
 
   async call<T>(method: Dispatcher.HttpMethod, path: string, opts: RequestOptions = {}): Promise<Response<T>> {
@@ -81,15 +98,16 @@ export class IncusClient {
         bodyTimeout: timeout,
       });
     } catch (err) {
-      throw classifyConnectError(err, this.socketPath) ?? err;
+      throw classifyConnectError(err, this.address) ?? err;
     }
-    const text = await res.body.text();
+    const text = await readBounded(res, this.address);
     let envelope: Envelope<T>;
     try {
       envelope = JSON.parse(text) as Envelope<T>;
     } catch {
-      throw new IncusError(`Incus sent a non-JSON reply (HTTP ${res.statusCode}): ${text.slice(0, 200)}`, res.statusCode);
+      throw notIncus(this.address, res, text);
     }
+    if (!isEnvelope(envelope)) throw notIncus(this.address, res, text);
     if (envelope.type === 'error' || res.statusCode >= 400) {
       throw new IncusError(envelope.error || `HTTP ${res.statusCode}`, envelope.error_code ?? res.statusCode);
     }
@@ -113,9 +131,9 @@ export class IncusClient {
         bodyTimeout: timeout,
       });
     } catch (err) {
-      throw classifyConnectError(err, this.socketPath) ?? err;
+      throw classifyConnectError(err, this.address) ?? err;
     }
-    const text = await res.body.text();
+    const text = await readBounded(res, this.address);
     if (res.statusCode >= 400) {
       let message = `HTTP ${res.statusCode}`;
       try {
@@ -138,4 +156,42 @@ export class IncusClient {
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
+}
+
+function isEnvelope(v: unknown): v is Envelope {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const type = (v as { type?: unknown }).type;
+  return type === 'sync' || type === 'async' || type === 'error';
+}
+
+/** Something answered HTTP on the address, but not with Incus's envelope (another web server, a proxy's page). */
+function notIncus(address: string, res: Dispatcher.ResponseData, text: string): IncusUnreachableError {
+  const type = res.headers['content-type'];
+  const snippet = text.slice(0, 120).replace(/\s+/g, ' ').trim();
+  return new IncusUnreachableError(
+    'not-incus',
+    address,
+    `The server at ${address} answered, but not as Incus does (HTTP ${res.statusCode}${typeof type === 'string' ? `, ${type.slice(0, 60)}` : ''}${snippet ? `: "${snippet}"` : ''}).`,
+  );
+}
+
+/** The reply's body as text, refusing one larger than MAX_REPLY_BYTES (declared or streamed). */
+async function readBounded(res: Dispatcher.ResponseData, address: string): Promise<string> {
+  const tooLarge = () => new IncusError(`The reply from ${address} is larger than ${MAX_REPLY_BYTES / 1024 / 1024} MiB; refused.`, 502);
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_REPLY_BYTES) {
+    res.body.destroy();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_REPLY_BYTES) {
+      res.body.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -45,6 +45,11 @@ function hostForUrl(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/** Whether an address (endpointAddress, a status's `socketPath`) names a daemon on this machine's socket. */
+export function isLocalAddress(address: string): boolean {
+  return !address.startsWith('https://');
+}
+
 /** The origin requests go to: undici needs some host for the unix socket, which it ignores. */
 export function endpointOrigin(e: Endpoint): string {
   return e.kind === 'unix' ? 'http://incus' : endpointAddress(e);
@@ -75,7 +80,8 @@ export function pinnedTls(e: Extract<Endpoint, { kind: 'https' }>) {
 /** The undici dispatcher for REST calls and the events websocket. */
 export function dispatcherFor(e: Endpoint): Agent {
   if (e.kind === 'unix') return new Agent({ connect: { socketPath: e.socketPath }, keepAliveTimeout: 30_000 });
-  return new Agent({ connect: { ...pinnedTls(e), timeout: 10_000 }, keepAliveTimeout: 30_000 });
+  // HTTP/1.1 only: Incus offers h2 over TLS, and its websocket upgrades need 1.1.
+  return new Agent({ connect: { ...pinnedTls(e), timeout: 10_000 }, keepAliveTimeout: 30_000, allowH2: false });
 }
 
 /** URL and TLS options for the `ws` library (exec and pty streams). */

@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import type { IncusClient } from './client.js';
 import { IncusError } from './errors.js';
 import { sendStdin } from './exec-stdin.js';
+import { operationSocket } from './operation-socket.js';
 import { cancelOperation, operationId, waitOperation, type Operation } from './operations.js';
 
 export interface ExecOptions {
@@ -73,9 +74,8 @@ const FDS: readonly Fd[] = ['control', '0', '1', '2'];
  * nothing is ever written on them.
  */
 export function stream(client: IncusClient, operation: string, secret: string, output: boolean, maxPayload: number): WebSocket {
-  const url = `ws+unix://${client.socketPath}:/1.0/operations/${operation}/websocket?secret=${encodeURIComponent(secret)}&project=${encodeURIComponent(client.project)}`;
   // maxPayload: one frame bigger than the output cap is refused before it is buffered whole.
-  const ws = new WebSocket(url, { perMessageDeflate: false, autoPong: !output, maxPayload });
+  const ws = operationSocket(client, operation, secret, { autoPong: !output, maxPayload });
   ws.on('error', () => undefined); // reported as a close without the end marker
   return ws;
 }

@@ -1,6 +1,7 @@
 import { open, rm } from 'node:fs/promises';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import type { IncusClient } from './client.js';
+import { dispatcherFor } from './endpoint.js';
 import { IncusError, classifyConnectError } from './errors.js';
 
 /** Why a file could not be copied out of an instance. */
@@ -29,7 +30,7 @@ export interface FilePullOptions {
  * copy, and so does `timeoutMs`. On any failure `dest` is removed. Returns the bytes copied.
  */
 export async function pullFile(client: IncusClient, instance: string, path: string, dest: string, opts: FilePullOptions): Promise<number> {
-  const dispatcher = new Agent({ connect: { socketPath: client.socketPath } });
+  const dispatcher = dispatcherFor(client.endpoint);
   const abort = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -49,7 +50,7 @@ export async function pullFile(client: IncusClient, instance: string, path: stri
       });
     } catch (err) {
       if (timedOut) throw new FilePullError('timeout', `copying ${path} out took longer than ${Math.round(opts.timeoutMs / 1000)} s`);
-      throw classifyConnectError(err, client.socketPath) ?? err;
+      throw classifyConnectError(err, client.address) ?? err;
     }
     const type = res.headers['x-incus-type'];
     if (res.statusCode === 404) {

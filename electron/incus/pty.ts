@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { IncusClient } from './client.js';
-import { IncusError } from './errors.js';
+import { IncusError, classifyConnectError } from './errors.js';
+import { operationSocket } from './operation-socket.js';
 import { cancelOperation, operationId, waitOperation, type Operation } from './operations.js';
 
 export interface PtyOptions {
@@ -89,11 +90,9 @@ export class Pty extends EventEmitter<PtyEvents> {
     const op = operationId(envelope.operation);
     const fds = envelope.metadata.metadata?.fds;
     if (!fds?.['0'] || !fds.control) throw new IncusError('exec answered without its websockets', 500);
-    const url = (secret: string) =>
-      `ws+unix://${client.socketPath}:/1.0/operations/${op}/websocket?secret=${encodeURIComponent(secret)}&project=${encodeURIComponent(client.project)}`;
     // Incus sends PTY output in small frames; a bound keeps one odd frame from being buffered whole.
-    const data = new WebSocket(url(fds['0']), { perMessageDeflate: false, maxPayload: PTY_MAX_FRAME });
-    const control = new WebSocket(url(fds.control), { perMessageDeflate: false, maxPayload: PTY_MAX_FRAME });
+    const data = operationSocket(client, op, fds['0'], { maxPayload: PTY_MAX_FRAME });
+    const control = operationSocket(client, op, fds.control, { maxPayload: PTY_MAX_FRAME });
     const pty = new Pty(client, op, data, control);
     pty.wire();
     try {
@@ -101,7 +100,7 @@ export class Pty extends EventEmitter<PtyEvents> {
     } catch (err) {
       pty.kill();
       await cancelOperation(client, op).catch(() => undefined);
-      throw err;
+      throw classifyConnectError(err, client.address) ?? err;
     }
     pty.waitForExit();
     return pty;

@@ -52,7 +52,12 @@ export async function chooseSocket(candidates: string[]): Promise<{ path: string
  * What to do about `problem`: the fix only. The status's message already says what is wrong
  * and where, and both are shown together.
  */
-export function hintFor(problem: ConnectionProblem): string {
+export function hintFor(problem: ConnectionProblem, where: 'local' | 'remote' = 'local'): string {
+  if (where === 'remote') {
+    if (problem === 'not-responding')
+      return `Check the port (the server's core.https_address, 8443 by default) and that incusd runs there; a firewall may also refuse the connection.`;
+    if (problem === 'error') return `Check the server's log (incusd.log on that machine).`;
+  }
   switch (problem) {
     case 'missing':
       return `Install and start Incus (on Debian/Ubuntu: sudo scripts/setup-incus.sh), or point INCUS_SOCKET / INCUS_DIR at your daemon's socket.`;

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isLocalAddress } from '../../incus/endpoint.js';
 import { cgroupLimit, type Reading } from './rates.js';
 
 /** Where the kernel mounts cgroups. */
@@ -10,8 +11,8 @@ export function cgroupName(project: string, name: string): string {
 }
 
 /** The local fast path applies when the daemon is reached through a unix socket on this machine with cgroups mounted. */
-export function localCgroupsAvailable(socketPath: string, root = CGROUP_ROOT): boolean {
-  return socketPath.startsWith('/') && existsSync(root);
+export function localCgroupsAvailable(address: string, root = CGROUP_ROOT): boolean {
+  return isLocalAddress(address) && existsSync(root);
 }
 
 function read(path: string): string | null {
