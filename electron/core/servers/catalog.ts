@@ -6,7 +6,7 @@
  * another is refused and nothing is stored.
  */
 import { EnclaveError } from '../../../shared/errors.js';
-import { LOCAL_SERVER, serverNameProblem } from '../../../shared/servers.js';
+import { LOCAL_SERVER, serverNameProblem, type ServerProbe } from '../../../shared/servers.js';
 import { certFingerprint, type Endpoint, type TlsIdentity } from '../../incus/endpoint.js';
 import { toDisposable, type Disposable } from '../disposable.js';
 import type { SecretCipher } from '../secrets/cipher.js';
@@ -74,26 +74,40 @@ export class ServerCatalog {
     return [state.problem, cli.problem].filter((p): p is string => p !== null);
   }
 
-  /** CLI remotes not hidden, then those added in Enclave; one name appears once (Enclave's wins). */
+  /**
+   * CLI remotes not hidden, then those added in Enclave; one name appears once (Enclave's
+   * wins). A broken file or identity shows on the entries it concerns, never as a throw.
+   */
   async entries(): Promise<ServerEntry[]> {
-    const [state, cli, enclave] = await Promise.all([this.store.load(), readCliRemotes(this.cliConfigDir), this.enclaveIdentity()]);
+    const [state, cli, enclave] = await Promise.all([
+      this.store.load(),
+      readCliRemotes(this.cliConfigDir),
+      this.enclaveIdentity().catch((err: unknown) => ({ problem: err instanceof Error ? err.message : String(err) })),
+    ]);
     const added = new Set(state.servers.map((s) => s.name));
     const hidden = new Set(state.hiddenCliRemotes);
     const visible = cli.remotes.filter((r) => !hidden.has(r.name) && !added.has(r.name) && r.name !== LOCAL_SERVER);
     const cliIdentity = visible.length ? await readCliIdentity(this.cliConfigDir) : null;
-    const cliClient: { identity: TlsIdentity; which: 'cli' | 'enclave' } =
+    const cliClient: { identity: TlsIdentity | { problem: string }; which: 'cli' | 'enclave' } =
       cliIdentity && 'certPem' in cliIdentity ? { identity: cliIdentity, which: 'cli' } : { identity: enclave, which: 'enclave' };
 
     const out: ServerEntry[] = visible.map((r) => {
       const base = { name: r.name, source: 'cli' as const, address: r.address, fingerprint: r.fingerprint, clientCertificate: cliClient.which };
-      if (r.problem !== null || r.serverCertPem === null) {
-        return { ...base, endpoint: null, problem: { problem: 'config' as const, message: r.problem ?? 'No pinned server certificate.' } };
+      const client = cliClient.identity;
+      const problem = r.problem ?? (r.serverCertPem === null ? 'No pinned server certificate.' : 'problem' in client ? client.problem : null);
+      if (problem !== null || r.serverCertPem === null || 'problem' in client) {
+        return { ...base, endpoint: null, problem: { problem: 'config' as const, message: problem ?? 'Not usable.' } };
       }
       const { host, port } = normaliseAddress(r.address);
-      return { ...base, endpoint: { kind: 'https' as const, host, port, serverCertPem: r.serverCertPem, client: cliClient.identity }, problem: null };
+      return { ...base, endpoint: { kind: 'https' as const, host, port, serverCertPem: r.serverCertPem, client }, problem: null };
     });
     for (const s of state.servers) out.push(enclaveEntry(s, enclave));
     return out;
+  }
+
+  /** First contact for servers.probe: the certificate to confirm, and whether Enclave is trusted there. */
+  async probe(address: string): Promise<ServerProbe> {
+    return (await probeServer(address, await this.enclaveIdentity(), this.timeoutMs)).probe;
   }
 
   /** Called with the new list after every add and remove. */
@@ -185,8 +199,9 @@ export class ServerCatalog {
   }
 }
 
-function enclaveEntry(s: StoredServer, identity: ClientIdentity): ServerEntry {
+function enclaveEntry(s: StoredServer, identity: ClientIdentity | { problem: string }): ServerEntry {
   const base = { name: s.name, source: 'enclave' as const, address: s.address, fingerprint: s.fingerprint, clientCertificate: 'enclave' as const };
+  if ('problem' in identity) return { ...base, endpoint: null, problem: { problem: 'config', message: identity.problem } };
   const broken = (why: string): ServerEntry => ({ ...base, endpoint: null, problem: { problem: 'config', message: `${why} Remove the server and add it again.` } });
   let actual: string;
   try {
