@@ -4,6 +4,7 @@
  * and the incus CLI's config folder read as the CLI would.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,18 @@ if (skipped) {
       );
       if (!(err instanceof Error)) throw new Error('expected a refusal');
       return err;
+    }
+
+    function portOf(server: { address(): unknown }): number {
+      const addr = server.address();
+      return typeof addr === 'object' && addr !== null && 'port' in addr ? Number(addr.port) : 0;
+    }
+
+    async function closeAll(server: Server): Promise<void> {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
     }
 
     function retargeted(token: string, fingerprint: string): string {
@@ -162,6 +175,32 @@ if (skipped) {
         await new Promise((r) => plain.close(r));
       }
       expect(await catalog.entries()).toEqual([]);
+    });
+
+    it('says when a port answers nothing in time, or answers HTTPS that is not Incus', async () => {
+      const silent: Server = createServer((sock) => sock.resume());
+      await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+      const dir = join(root, `enclave-${++n}`);
+      const quick = new ServerCatalog(dir, plainCipher, join(root, 'no-cli'), 1000);
+      try {
+        const err = await problemOf(quick.add({ name: 's', address: `127.0.0.1:${portOf(silent)}`, fingerprint: 'a'.repeat(64) }));
+        expect((err as ServerProblem).problem).toBe('not-responding');
+        expect(err.message).toMatch(/did not complete a TLS handshake within 1 s/);
+      } finally {
+        await closeAll(silent);
+      }
+
+      const web = await testClientIdentity(root, `web-${n}`);
+      const other = createHttpsServer({ cert: web.certPem, key: web.keyPem }, (_req, res) => res.end('<html>hello</html>'));
+      await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+      try {
+        const err = await problemOf(quick.add({ name: 's', address: `127.0.0.1:${portOf(other)}`, fingerprint: 'a'.repeat(64) }));
+        expect((err as ServerProblem).problem).toBe('not-incus');
+        expect(err.message).toMatch(/answers TLS, but its \/1\.0 is not an Incus server's/);
+      } finally {
+        await closeAll(other);
+      }
+      expect(await quick.entries()).toEqual([]);
     });
 
     it('shows the incus CLI’s remotes with its client certificate; a broken server certificate file affects only its own entry', async () => {
