@@ -6,7 +6,7 @@
  * another is refused and nothing is stored.
  */
 import { EnclaveError } from '../../../shared/errors.js';
-import { LOCAL_SERVER, serverNameProblem, type ServerProbe } from '../../../shared/servers.js';
+import { LOCAL_SERVER, serverNameProblem, type ServerInfo, type ServerProbe } from '../../../shared/servers.js';
 import { certFingerprint, type Endpoint, type TlsIdentity } from '../../incus/endpoint.js';
 import { toDisposable, type Disposable } from '../disposable.js';
 import type { SecretCipher } from '../secrets/cipher.js';
@@ -218,4 +218,9 @@ function enclaveEntry(s: StoredServer, identity: ClientIdentity | { problem: str
     return broken(`The stored address of "${s.name}" is not usable: ${(err as Error).message}`);
   }
   return { ...base, endpoint: { kind: 'https', host, port, serverCertPem: s.serverCertPem, client: identity }, problem: null };
+}
+
+/** The parts of the contract's ServerInfo an entry knows; status and cluster come from its connection. */
+export function entryInfo(e: ServerEntry): Omit<ServerInfo, 'status' | 'cluster'> {
+  return { name: e.name, address: e.address, source: e.source, fingerprint: e.fingerprint, clientCertificate: e.clientCertificate };
 }
