@@ -1,6 +1,7 @@
 import { BrowserWindow, Notification, app, safeStorage, session, shell } from 'electron';
 import { join } from 'node:path';
 import { Backend } from './core/backend.js';
+import { cliConfigDir } from './core/servers/cli-config.js';
 import { alertNotifier } from './core/guard/notifier.js';
 import { notifyOn } from './core/agent-status/notify-setting.js';
 import { waitingNotifier } from './core/agent-status/notifier.js';
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   const backend = new Backend({
     setup: { script: join(__dirname, '..', '..', 'scripts', 'setup-incus.sh') },
     secretCipher: electronSecretCipher(safeStorage),
+    cliConfigDir: cliConfigDir(),
   });
   backend.events.on(
     'guard.alert',

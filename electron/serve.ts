@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Backend } from './core/backend.js';
 import { plainCipher } from './core/secrets/cipher.js';
+import { cliConfigDir } from './core/servers/cli-config.js';
 import type { SetupRunnerOptions } from './core/setup-runner.js';
 import { startWebHost } from './transport/web-host.js';
 
@@ -34,7 +35,12 @@ export async function serve(argv: string[], why?: string): Promise<void> {
   const port = parsePort(argv);
   const here = dirname(fileURLToPath(import.meta.url));
   // No keychain to ask here: secrets are kept in a 0600 file, and the UI says so.
-  const backend = new Backend({ setup: setupScript(join(here, '..', '..')), secretCipher: plainCipher });
+  // The incus CLI's remotes appear as servers (ENCLAVE_NO_CLI_REMOTES=1 leaves them out, e.g. for the e2e suite's own backend).
+  const backend = new Backend({
+    setup: setupScript(join(here, '..', '..')),
+    secretCipher: plainCipher,
+    cliConfigDir: process.env.ENCLAVE_NO_CLI_REMOTES ? null : cliConfigDir(),
+  });
   backend.start();
   const host = await startWebHost({ backend, staticDir: join(here, '..', 'renderer'), port });
   if (why) console.log(`Enclave: ${why}`);

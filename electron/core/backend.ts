@@ -4,9 +4,11 @@ import type { EventName, EventOf } from '../../shared/api.js';
 import type { Handlers } from '../../shared/handlers.js';
 import { EnclaveError } from '../../shared/errors.js';
 import type { AgentTemplate } from '../../shared/templates.js';
-import { LOCAL_SERVER } from '../../shared/servers.js';
+import { LOCAL_SERVER, type ServerInfo } from '../../shared/servers.js';
+import { ServerCatalog } from './servers/catalog.js';
+import { RemoteSync } from './servers/remote-sync.js';
 import { Connection, type ConnectionOptions } from './connection.js';
-import type { NetworkServiceOptions } from './network/service.js';
+import { REMOTE_HOST, type NetworkServiceOptions } from './network/service.js';
 import { SetupRunner, type SetupRunnerOptions } from './setup-runner.js';
 import { SettingsStore } from './settings.js';
 import { plainCipher, type SecretCipher } from './secrets/cipher.js';
@@ -45,6 +47,8 @@ export class Backend {
   readonly handlers: Handlers;
   private readonly shared: StackShared;
   readonly project: string;
+  readonly catalog: ServerCatalog;
+  private readonly remotes: RemoteSync;
   private started = false;
 
   constructor({
@@ -52,6 +56,8 @@ export class Backend {
     network,
     setup,
     secretCipher,
+    cliConfigDir,
+    remoteNetwork,
     ...opts
   }: Partial<ConnectionOptions> & {
     settingsPath?: string;
@@ -59,6 +65,10 @@ export class Backend {
     setup?: SetupRunnerOptions;
     /** How secrets are sealed: safeStorage in Electron; the plain cipher (file mode 0600) in browser mode. */
     secretCipher?: SecretCipher;
+    /** The incus CLI's config folder whose remotes appear as servers (the app passes the CLI's own); null or absent: none. */
+    cliConfigDir?: string | null;
+    /** Network options of every remote server's stack (tests: a spare daemon on this host makes no bridges). */
+    remoteNetwork?: NetworkServiceOptions;
   } = {}) {
     const project = opts.project ?? process.env.ENCLAVE_PROJECT ?? DEFAULT_PROJECT;
     this.project = project;
@@ -69,6 +79,13 @@ export class Backend {
     this.secrets = new SecretStore(join(configDir, 'secrets.json'), secretCipher ?? plainCipher);
     this.templates = new TemplateService(new TemplateStore(join(configDir, 'templates')), this.secrets);
     this.shared = { settings: this.settings, templates: this.templates };
+    this.catalog = new ServerCatalog(configDir, secretCipher ?? plainCipher, cliConfigDir ?? null);
+    this.remotes = new RemoteSync({
+      registry: this.registry,
+      addStack: (entry, meta) =>
+        this.addServer(entry.name, meta, { endpoint: entry.endpoint }, { network: { host: REMOTE_HOST, blockedLog: false, ...remoteNetwork } }),
+    });
+    this.catalog.onChange((entries) => void this.remotes.apply(entries));
     this.router = new Router(this.registry);
     this.registry.on('added', (entry) => this.forward(entry));
     this.registry.on('changed', (list) => this.events.emit('servers.changed', list));
@@ -106,17 +123,35 @@ export class Backend {
       'servers.retry': async (args) => {
         const { stack } = this.registry.stack(args.name);
         await stack.connection.retryNow();
-        const info = this.registry.info().find((s) => s.name === args.name);
-        if (!info) throw new EnclaveError('not-found', `Server ${args.name} was removed meanwhile.`);
-        return info;
+        return this.serverInfo(args.name);
       },
-      'servers.probe': notYet,
-      'servers.add': notYet,
-      'servers.remove': notYet,
-      'servers.clientCertificate': notYet,
+      'servers.probe': (args) => this.catalog.probe(args.address),
+      'servers.add': async (args) => {
+        const entry = await this.catalog.add(args);
+        await this.syncServers();
+        return this.serverInfo(entry.name);
+      },
+      'servers.remove': async (args) => {
+        if (args.name === LOCAL_SERVER) throw new EnclaveError('invalid-arguments', 'The local server is this computer\'s own Incus: it cannot be removed.');
+        await this.catalog.remove(args.name);
+        await this.syncServers();
+        return {};
+      },
+      'servers.clientCertificate': () => this.catalog.clientCertificate(),
       'agents.copyTo': notYet,
       'images.copy': notYet,
     });
+  }
+
+  private serverInfo(name: string): ServerInfo {
+    const info = this.registry.info().find((s) => s.name === name);
+    if (!info) throw new EnclaveError('not-found', `Server ${name} was removed meanwhile.`);
+    return info;
+  }
+
+  /** The registry's remote servers made equal to the catalog's (the CLI's remotes, those added here). */
+  async syncServers(): Promise<void> {
+    await this.remotes.apply(await this.catalog.entries());
   }
 
   /** The local server's stack (the unix socket). */
@@ -188,6 +223,8 @@ export class Backend {
   start(): void {
     this.started = true;
     for (const { stack } of this.registry.stacks()) stack.start();
+    // Remote servers join as their entries are read; a broken file shows on its entry, never stops the start.
+    void this.syncServers().catch((err: unknown) => console.error(`Enclave: could not read the servers: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   /**

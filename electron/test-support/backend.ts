@@ -7,12 +7,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Backend } from '../core/backend.js';
+import type { NetworkServiceOptions } from '../core/network/service.js';
 import { INCUS_SOCKET, type TestProject } from './project.js';
 
 export async function testBackend(
   project: TestProject,
   label: string,
-  opts: { socketPath?: string; retryMs?: number } = {},
+  opts: { socketPath?: string; retryMs?: number; remoteNetwork?: NetworkServiceOptions } = {},
 ): Promise<{ backend: Backend; configDir: string }> {
   const configDir = await mkdtemp(join(tmpdir(), `enclave-${label}-it-`));
   project.defer(() => rm(configDir, { recursive: true, force: true }));
@@ -21,6 +22,7 @@ export async function testBackend(
     socketPath: opts.socketPath ?? INCUS_SOCKET,
     retryMs: opts.retryMs ?? 300,
     settingsPath: join(configDir, 'settings.json'),
+    ...(opts.remoteNetwork ? { remoteNetwork: opts.remoteNetwork } : {}),
   });
   project.defer(() => backend.stop());
   return { backend, configDir };

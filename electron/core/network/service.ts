@@ -43,6 +43,15 @@ export const LOCAL_HOST: HostFacts = {
   },
 };
 
+/**
+ * A remote server's host: Enclave cannot read its routes or interfaces, so it names none and
+ * Incus's own checks of a bridge's subnet against the server's networks are what guard it.
+ */
+export const REMOTE_HOST: HostFacts = {
+  takenSubnets: async () => [],
+  hostAddresses: async () => [],
+};
+
 type Devices = Record<string, Record<string, string>>;
 
 /** Every instance of every project (addresses are unique per network across projects). */

@@ -47,7 +47,8 @@ export class ServerCatalog {
   constructor(
     private readonly configDir: string,
     private readonly cipher: SecretCipher,
-    private readonly cliConfigDir: string = defaultCliConfigDir(),
+    /** The incus CLI's config folder whose remotes appear; null for none. */
+    private readonly cliConfigDir: string | null = defaultCliConfigDir(),
     private readonly timeoutMs: number = PROBE_TIMEOUT_MS,
   ) {
     this.store = new ServerStore(configDir);
@@ -87,7 +88,7 @@ export class ServerCatalog {
     const added = new Set(state.servers.map((s) => s.name));
     const hidden = new Set(state.hiddenCliRemotes);
     const visible = cli.remotes.filter((r) => !hidden.has(r.name) && !added.has(r.name) && r.name !== LOCAL_SERVER);
-    const cliIdentity = visible.length ? await readCliIdentity(this.cliConfigDir) : null;
+    const cliIdentity = visible.length && this.cliConfigDir !== null ? await readCliIdentity(this.cliConfigDir) : null;
     const cliClient: { identity: TlsIdentity | { problem: string }; which: 'cli' | 'enclave' } =
       cliIdentity && 'certPem' in cliIdentity ? { identity: cliIdentity, which: 'cli' } : { identity: enclave, which: 'enclave' };
 

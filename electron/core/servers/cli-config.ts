@@ -80,7 +80,9 @@ function certificateIn(text: string): { pem: string; fingerprint: string } | { p
   }
 }
 
-export async function readCliRemotes(configDir = cliConfigDir()): Promise<CliRemotes> {
+export async function readCliRemotes(configDir: string | null = cliConfigDir()): Promise<CliRemotes> {
+  // null: the CLI's remotes are not to be read at all (tests, a backend of a program's own).
+  if (configDir === null) return { remotes: [], problem: null };
   const file = join(configDir, 'config.yml');
   const read = await readBounded(file, MAX_CONFIG_BYTES);
   // No config.yml: the CLI's defaults, which are only `local` and the image server.

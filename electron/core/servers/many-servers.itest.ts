@@ -14,7 +14,9 @@ import { testBackend } from '../../test-support/backend.js';
 import { SpareIncusd, spareIncusdSkipReason } from '../../test-support/spare-incusd.js';
 import { TestLink, ok, openTerminal, typeAndWait } from '../../test-support/terminal-link.js';
 import { remoteConnection } from '../../test-support/remote-server.js';
-import type { Backend } from '../backend.js';
+import { join } from 'node:path';
+import { Backend } from '../backend.js';
+import { INCUS_SOCKET } from '../../test-support/project.js';
 
 const skip = spareIncusdSkipReason();
 
@@ -24,6 +26,7 @@ describe.skipIf(skip)(`Many servers in one backend${skip ? ` (skipped: ${skip})`
   let backend: Backend;
   let rec: Recorder;
   let link: TestLink;
+  let configDir: string;
   const local = `here-${suffix()}`;
   const remote = `there-${suffix()}`;
   const server = (name: string): ServerInfo | undefined => backend.registry.info().find((s) => s.name === name);
@@ -31,7 +34,7 @@ describe.skipIf(skip)(`Many servers in one backend${skip ? ` (skipped: ${skip})`
 
   beforeAll(async () => {
     spare = await SpareIncusd.create({ poolSize: '2GiB' });
-    ({ backend } = await testBackend(project, 'servers'));
+    ({ backend, configDir } = await testBackend(project, 'servers', { remoteNetwork: { bridges: false } }));
     rec = recordEvents(backend);
     backend.start();
     await backend.ready(30_000);
@@ -112,4 +115,37 @@ describe.skipIf(skip)(`Many servers in one backend${skip ? ` (skipped: ${skip})`
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/no server named "nowhere".*local, lab/);
   });
+
+  it('adds a server by trust token through the contract, refuses a fingerprint that is not its own, and removes it', async () => {
+    const address = `https://127.0.0.1:${spare.httpsPort}`;
+    const probe = ok<{ fingerprint: string; auth: string }>(await link.call('servers.probe', { address }));
+    expect(probe.auth).toBe('untrusted');
+    const wrong = await link.call('servers.add', { name: 'lab2', address, fingerprint: 'ab'.repeat(32) });
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) expect(wrong.error.message).toMatch(/certificate|fingerprint/i);
+    expect(server('lab2')).toBeUndefined();
+
+    const token = await spare.trustToken('enclave-it');
+    const added = ok<ServerInfo>(await link.call('servers.add', { name: 'lab2', address, token }));
+    expect(added).toMatchObject({ name: 'lab2', source: 'enclave', fingerprint: probe.fingerprint, clientCertificate: 'enclave' });
+    await until('lab2 connected', () => serverState('lab2') === 'connected', 60_000);
+    const list = ok<Agent[]>(await link.call('agents.list'));
+    expect(list.map((a) => a.name)).toContain(`lab2:${remote}`);
+    const names = ok<ServerInfo[]>(await link.call('servers.list')).map((s) => s.name);
+    expect(names).toEqual(['local', 'lab', 'lab2']);
+    // Another backend on the same config folder (the app started again) finds it, pinned, and connects.
+    const again = new Backend({ project: backend.project, socketPath: INCUS_SOCKET, settingsPath: join(configDir, 'settings.json'), remoteNetwork: { bridges: false } });
+    try {
+      again.start();
+      await until('lab2 back after a restart', () => again.registry.info().find((s) => s.name === 'lab2')?.status.state === 'connected', 60_000);
+      expect(again.registry.info().find((s) => s.name === 'lab2')?.fingerprint).toBe(probe.fingerprint);
+    } finally {
+      await again.stop();
+    }
+
+    ok(await link.call('servers.remove', { name: 'lab2' }));
+    expect(server('lab2')).toBeUndefined();
+    const local = await link.call('servers.remove', { name: 'local' });
+    expect(local.ok).toBe(false);
+  }, 120_000);
 });
