@@ -47,7 +47,8 @@ export interface Served {
 /** Starts browser mode (the built backend + renderer) and resolves with the URL it prints. */
 export function startServe(env: NodeJS.ProcessEnv): Promise<Served> {
   const child = spawn(process.execPath, [join(root, 'dist/electron/serve.mjs'), '--port', '0'], {
-    env: { ...process.env, ...env },
+    // The machine's incus CLI remotes are the user's, not the suite's: left out.
+    env: { ...process.env, ENCLAVE_NO_CLI_REMOTES: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
