@@ -1,5 +1,5 @@
 /**
- * Feeds the stores: pushed events as they come, plus a full reload (status, agents, settings,
+ * Feeds the stores: pushed events as they come, plus a full reload (status, servers, agents, settings,
  * the snapshots of agents shown so far, images once they were wanted, the telemetry focus and
  * history of the agent in view) on every backend
  * (re)connect, since missed events are not resent.
@@ -27,6 +27,7 @@ import { resyncTelemetry } from './telemetry-actions.js';
 import { loadRunStatus, openAgentFromNotice, receiveRunStatus } from './run-status-actions.js';
 import { useRunStatus } from './stores/run-status.js';
 import { useWorkspaceChanges } from './stores/workspace-changes.js';
+import { loadServers, receiveServers } from './server-actions.js';
 import { receiveChange, receiveData, reconcile, startTerminals } from './terminal/manager.js';
 import type { LinkState } from './ws/link.js';
 
@@ -81,6 +82,7 @@ function resync(reconnected: boolean): void {
   loadStatus().catch((error: unknown) => console.warn('system.status failed:', errorMessage(error)));
   // Telemetry of agents deleted meanwhile goes once the list is known; the focus is re-sent.
   void loadAgents().then(resyncTelemetry);
+  void loadServers();
   void loadTerminals(reconnected);
   void loadSettings();
   // Snapshots of the agents on screen: the backend may be a new one that watches nothing yet.
@@ -109,6 +111,7 @@ export function startSync(): void {
       useWorkspaceChanges.getState().forget(change.name);
     }
   });
+  enclave.on('servers.changed', receiveServers);
   enclave.on('agents.runStatus', receiveRunStatus);
   // The desktop app's notification of a waiting agent was clicked.
   enclave.on('ui.openAgent', ({ agent }) => void openAgentFromNotice(agent));

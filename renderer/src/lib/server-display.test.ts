@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../../../shared/types.js';
-import { badgeText, displayName, groupedFingerprint, serverOfRef, serverProblem, serverStale, shortFingerprint, showServerBadges } from './server-display.js';
+import { badgeText, displayName, nextTryText, takenOn, groupedFingerprint, serverOfRef, serverProblem, serverStale, shortFingerprint, showServerBadges } from './server-display.js';
 
 const unavailable = (problem: 'certificate-changed' | 'unreachable'): ConnectionStatus => ({
   state: 'unavailable',
@@ -54,5 +54,21 @@ describe('fingerprints', () => {
   it('shortens and groups', () => {
     expect(shortFingerprint(fp)).toBe('abababab…abab');
     expect(groupedFingerprint('0123456789')).toBe('0123 4567 89');
+  });
+});
+
+describe('next try', () => {
+  it('counts down, then says it is trying', () => {
+    const now = Date.parse('2026-12-02T05:00:00Z');
+    expect(nextTryText('2026-12-02T05:00:12Z', now)).toBe('Next try in 12 s');
+    expect(nextTryText('2026-12-02T04:59:00Z', now)).toBe('Trying again…');
+    expect(nextTryText('nonsense', now)).toBe('');
+  });
+});
+
+describe('names taken on a server', () => {
+  it('keeps the bare names of that server only', () => {
+    expect(takenOn('local', ['web', 'lab:web', 'local:api', 'lab:db'])).toEqual(['web', 'api']);
+    expect(takenOn('lab', ['web', 'lab:web', 'lab:db'])).toEqual(['web', 'db']);
   });
 });

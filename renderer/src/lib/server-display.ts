@@ -4,6 +4,7 @@
  */
 import { parseAgentRef, type ServerInfo, type ServerSource } from '../../../shared/servers.js';
 import type { ConnectionProblem, ConnectionStatus } from '../../../shared/types.js';
+import { formatDuration } from './time.js';
 
 /** The agent's own name, without its server. */
 export function displayName(ref: string): string {
@@ -79,4 +80,27 @@ export function shortFingerprint(fingerprint: string): string {
 /** The whole fingerprint in blocks of four, for comparing it with `incus info` by eye. */
 export function groupedFingerprint(fingerprint: string): string {
   return (fingerprint.match(/.{1,4}/g) ?? []).join(' ');
+}
+
+/** Tooltip of a control that needs a server that does not answer. */
+export function needsServerText(server: string): string {
+  return `Needs ${server}, which is not answering: available again once it is back.`;
+}
+
+/** "Next try in 12 s", or "Trying again…" once that time has come. */
+export function nextTryText(nextRetryAt: string, now: number): string {
+  const at = Date.parse(nextRetryAt);
+  if (Number.isNaN(at)) return '';
+  const wait = at - now;
+  return wait <= 1000 ? 'Trying again…' : `Next try in ${formatDuration(wait)}`;
+}
+
+/** The bare names taken on `server`, from refs of every server. */
+export function takenOn(server: string, refs: Iterable<string>): string[] {
+  const names: string[] = [];
+  for (const ref of refs) {
+    const parts = parseAgentRef(ref);
+    if (parts.server === server) names.push(parts.name);
+  }
+  return names;
 }
