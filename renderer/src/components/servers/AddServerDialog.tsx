@@ -66,6 +66,8 @@ export function AddServerDialog({ taken, onClose }: { taken: readonly string[]; 
 
   function add(event?: FormEvent) {
     event?.preventDefault();
+    // Portaled, but React still bubbles it to the Settings form this dialog is opened from.
+    event?.stopPropagation();
     setTried(true);
     if (Object.keys(problems).length > 0 || busy) return;
     if (draft.method === 'fingerprint' && !probe) {
@@ -80,7 +82,7 @@ export function AddServerDialog({ taken, onClose }: { taken: readonly string[]; 
     );
   }
 
-  const method = (value: TrustMethod, label: string, hint: string) => (
+  const method = (value: TrustMethod, label: string, hint: ReactNode) => (
     <label className="choice">
       <input
         type="radio"
@@ -140,7 +142,13 @@ export function AddServerDialog({ taken, onClose }: { taken: readonly string[]; 
         </Field>
         <fieldset className="settings-group">
           <legend>How Enclave is trusted there</legend>
-          {method('token', 'Trust token', 'From `incus config trust add enclave` on the server: it trusts Enclave and pins the server at once.')}
+          {method(
+            'token',
+            'Trust token',
+            <>
+              From <code>incus config trust add enclave</code> on the server: it trusts Enclave and pins the server at once.
+            </>,
+          )}
           {method('fingerprint', 'Certificate fingerprint', "Check the server's certificate here, compare and confirm it; the server must already trust Enclave's certificate.")}
         </fieldset>
         {draft.method === 'token' ? (

@@ -38,6 +38,8 @@ export function CopyToServerDialog({ agent, servers, onClose }: { agent: Agent; 
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    // Portaled, but React bubbles it to any form the menu sits in.
+    event.stopPropagation();
     if (!canSubmit) return;
     setSending(true);
     setError(null);

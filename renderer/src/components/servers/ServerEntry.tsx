@@ -48,7 +48,7 @@ export function ServerEntry({ server }: { server: ServerInfo }) {
         </span>
       </div>
       <dl className="server-facts">
-        <div>
+        <div className="fact-wide">
           <dt>Address</dt>
           <dd className="mono" data-testid="server-address">
             {server.address}

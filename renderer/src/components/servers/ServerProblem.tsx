@@ -6,7 +6,7 @@ import { nextTryText, serverProblem } from '../../lib/server-display.js';
  * A server's problem in its own words, with what to do. A changed certificate is a warning
  * the user must act on (Enclave never retries it with the new certificate by itself).
  */
-export function ServerProblem({ server, status, compact = false }: { server: string; status: ConnectionStatus; compact?: boolean }) {
+export function ServerProblem({ server, status }: { server: string; status: ConnectionStatus }) {
   const problem = serverProblem(status);
   if (!problem) return null;
   if (problem.certificateChanged) {
@@ -16,11 +16,11 @@ export function ServerProblem({ server, status, compact = false }: { server: str
           <WarningIcon /> The certificate of {server} changed
         </p>
         <p className="server-problem-message">{problem.message}</p>
-        {!compact && <p className="server-problem-hint">{problem.hint}</p>}
-        {!compact && (
+        {problem.hint && <p className="server-problem-hint">{problem.hint}</p>}
+        {!problem.hint && (
           <p className="server-problem-hint">
-            Enclave refuses it and will not connect to {server} until you check the new certificate with the server's owner, then
-            remove the server and add it again with the new fingerprint.
+            Enclave refuses it and does not connect to {server} until the new certificate is checked with the server's owner and the
+            server is added again with its new fingerprint.
           </p>
         )}
       </div>
@@ -29,8 +29,8 @@ export function ServerProblem({ server, status, compact = false }: { server: str
   return (
     <div className="server-problem" data-testid="server-problem" data-problem={problem.problem}>
       <p className="server-problem-message">{problem.message}</p>
-      {!compact && problem.hint && <p className="server-problem-hint">{problem.hint}</p>}
-      {!compact && problem.nextRetryAt && (
+      {problem.hint && <p className="server-problem-hint">{problem.hint}</p>}
+      {problem.nextRetryAt && (
         <NextTry at={problem.nextRetryAt} />
       )}
     </div>
