@@ -15,7 +15,7 @@ export interface ServerGroup<A> {
 }
 
 /** Local first, then by name. */
-function compareServers(a: string, b: string): number {
+export function compareServers(a: string, b: string): number {
   if (a === b) return 0;
   if (a === LOCAL_SERVER) return -1;
   if (b === LOCAL_SERVER) return 1;

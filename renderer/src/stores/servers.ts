@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import { LOCAL_SERVER, type ServerInfo } from '../../../shared/servers.js';
+import type { ServerInfo } from '../../../shared/servers.js';
+import { compareServers } from '../lib/server-groups.js';
 import type { ConnectionStatus } from '../../../shared/types.js';
 import { NO_LOADS, abandonLoad, beginLoad, finishLoad, noteChange, type Loads } from '../lib/reconcile.js';
 
@@ -70,6 +71,7 @@ export function useServerStatus(name: string): ConnectionStatus | undefined {
 /** The names of the connected servers, local first (for the wizard's and the copy dialog's selects). */
 export function useConnectedServerNames(): string[] {
   const servers = useServers((state) => state.servers);
-  const names = connectedServers(servers).map((s) => s.name);
-  return names.sort((a, b) => (a === LOCAL_SERVER ? -1 : b === LOCAL_SERVER ? 1 : a.localeCompare(b)));
+  return connectedServers(servers)
+    .map((s) => s.name)
+    .sort(compareServers);
 }

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
-import { LOCAL_SERVER } from '../../../../shared/servers.js';
 import { loadServers } from '../../server-actions.js';
 import { useServers } from '../../stores/servers.js';
-import { compareNames } from '../../stores/agents.js';
+import { compareServers } from '../../lib/server-groups.js';
 import { AddServerDialog } from './AddServerDialog.js';
 import { ClientCertificate } from './ClientCertificate.js';
 import { ServerEntry } from './ServerEntry.js';
@@ -17,7 +16,7 @@ export function ServersSection() {
     void loadServers();
   }, []);
 
-  const sorted = [...servers].sort((a, b) => (a.name === LOCAL_SERVER ? -1 : b.name === LOCAL_SERVER ? 1 : compareNames(a.name, b.name)));
+  const sorted = [...servers].sort((a, b) => compareServers(a.name, b.name));
   return (
     <>
       <p className="section-note">

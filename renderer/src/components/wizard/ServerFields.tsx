@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { memberChoices } from '../../lib/cluster-format.js';
+import { compareServers } from '../../lib/server-groups.js';
 import { creatableServers, draftOnServer } from '../../lib/wizard.js';
 import type { StepProps } from './step-props.js';
 
@@ -13,7 +14,7 @@ export function ServerFields({ draft, change, template, context }: Pick<StepProp
   const memberHintId = useId();
   const servers = context.servers ?? [];
   if (servers.length <= 1) return null;
-  const choices = creatableServers(servers);
+  const choices = creatableServers(servers).sort((a, b) => compareServers(a.name, b.name));
   const chosen = servers.find((s) => s.name === draft.server);
   const cluster = chosen?.status.state === 'connected' ? chosen.cluster : null;
   const unavailable = servers.filter((s) => s.status.state !== 'connected');
