@@ -7,6 +7,7 @@ import { agentRef, parseAgentRef, type ServerInfo, type ServerProbe } from '../.
 import type { Agent } from '../../shared/types.js';
 import { enclave } from './api.js';
 import { errorMessage } from './lib/errors.js';
+import { serversBack } from './lib/servers-back.js';
 import { withAgents } from './stores/actions.js';
 import { useAgents } from './stores/agents.js';
 import { useServers } from './stores/servers.js';
@@ -23,8 +24,11 @@ export async function loadServers(): Promise<void> {
   }
 }
 
-export function receiveServers(servers: ServerInfo[]): void {
+/** A pushed list; answers the servers that just came back (lib/servers-back.ts). */
+export function receiveServers(servers: ServerInfo[]): string[] {
+  const back = serversBack(useServers.getState().servers, servers);
   useServers.getState().receive(servers);
+  return back;
 }
 
 export async function retryServer(name: string): Promise<ServerInfo> {

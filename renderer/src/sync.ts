@@ -28,6 +28,7 @@ import { loadRunStatus, openAgentFromNotice, receiveRunStatus } from './run-stat
 import { useRunStatus } from './stores/run-status.js';
 import { useWorkspaceChanges } from './stores/workspace-changes.js';
 import { loadServers, receiveServers } from './server-actions.js';
+import { serverOfRef } from './lib/server-display.js';
 import { receiveChange, receiveData, reconcile, startTerminals } from './terminal/manager.js';
 import type { LinkState } from './ws/link.js';
 
@@ -37,6 +38,14 @@ function statusChanged(previous: ConnectionStatus | null): void {
   if (current?.state === 'connected' && previous?.state !== 'connected' && !isLoading(useAgents.getState().loads)) {
     void loadAgents();
     resyncSnapshots();
+  }
+}
+
+/** Servers that came back: their agents, and the snapshots shown of them, may have changed while they were away. */
+function serversCameBack(servers: readonly string[]): void {
+  if (!isLoading(useAgents.getState().loads)) void loadAgents();
+  for (const agent of Object.keys(useSnapshots.getState().byAgent)) {
+    if (servers.includes(serverOfRef(agent))) void loadSnapshots(agent);
   }
 }
 
@@ -111,7 +120,10 @@ export function startSync(): void {
       useWorkspaceChanges.getState().forget(change.name);
     }
   });
-  enclave.on('servers.changed', receiveServers);
+  enclave.on('servers.changed', (servers) => {
+    const back = receiveServers(servers);
+    if (back.length > 0) serversCameBack(back);
+  });
   enclave.on('agents.runStatus', receiveRunStatus);
   // The desktop app's notification of a waiting agent was clicked.
   enclave.on('ui.openAgent', ({ agent }) => void openAgentFromNotice(agent));
