@@ -39,6 +39,10 @@ async function main() {
       await shoot(page, dir, 'grid-filter-lab');
       await page.getByTestId('server-filter').selectOption('all');
 
+      await page.locator('[data-testid="agent-card"][data-agent="cl:ci-1"] [data-action="open-view"]').click();
+      await page.getByTestId('agent-view').waitFor();
+      await shoot(page, dir, 'agent-view');
+      await page.locator('.view-head button[aria-label="Close the timeline"]').click();
       await page.locator('[data-testid="agent-card"][data-agent="cl:ci-2"] [data-action="agent-menu"]').click();
       await shoot(page, dir, 'card-menu');
       await page.locator('[data-action="move-to-member"]').click();
