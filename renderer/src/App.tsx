@@ -13,6 +13,7 @@ import { StorageWarning } from './components/StorageWarning.js';
 import { useAgents } from './stores/agents.js';
 import { useBackend } from './stores/backend.js';
 import { useConnection } from './stores/connection.js';
+import { useServers } from './stores/servers.js';
 import { useTerminalUi } from './stores/terminal-ui.js';
 import { useTerminals } from './stores/terminals.js';
 import { AgentGrid } from './views/AgentGrid.js';
@@ -38,6 +39,8 @@ export function App() {
   const dockMaximized = useTerminalUi((state) => state.maximized) && hasTerminals;
 
   const incusReady = status?.state === 'connected';
+  // With the local Incus away, an agent can still be made on a remote that answers.
+  const anyServer = useServers((state) => state.servers.some((s) => s.status.state === 'connected'));
   const shown = useView((state) => state.view);
   const openNewAgent = () => setCreating(true);
   useSnapshotShortcut();
@@ -68,7 +71,7 @@ export function App() {
     <div className={dockMaximized ? 'app app-dock-maximized' : 'app'}>
       <BackendBanner />
       <Header
-        canCreate={incusReady && link === 'connected'}
+        canCreate={(incusReady || anyServer) && link === 'connected'}
         onNewAgent={openNewAgent}
         canConfigure={link === 'connected'}
         onSettings={() => setSettingsOpen(true)}

@@ -1,5 +1,5 @@
 /**
- * Feeds the stores: pushed events as they come, plus a full reload (status, agents, settings,
+ * Feeds the stores: pushed events as they come, plus a full reload (status, servers, agents, settings,
  * the snapshots of agents shown so far, images once they were wanted, the telemetry focus and
  * history of the agent in view) on every backend
  * (re)connect, since missed events are not resent.
@@ -27,6 +27,8 @@ import { resyncTelemetry } from './telemetry-actions.js';
 import { loadRunStatus, openAgentFromNotice, receiveRunStatus } from './run-status-actions.js';
 import { useRunStatus } from './stores/run-status.js';
 import { useWorkspaceChanges } from './stores/workspace-changes.js';
+import { loadServers, receiveServers } from './server-actions.js';
+import { serverOfRef } from './lib/server-display.js';
 import { receiveChange, receiveData, reconcile, startTerminals } from './terminal/manager.js';
 import type { LinkState } from './ws/link.js';
 
@@ -36,6 +38,14 @@ function statusChanged(previous: ConnectionStatus | null): void {
   if (current?.state === 'connected' && previous?.state !== 'connected' && !isLoading(useAgents.getState().loads)) {
     void loadAgents();
     resyncSnapshots();
+  }
+}
+
+/** Servers that came back: their agents, and the snapshots shown of them, may have changed while they were away. */
+function serversCameBack(servers: readonly string[]): void {
+  if (!isLoading(useAgents.getState().loads)) void loadAgents();
+  for (const agent of Object.keys(useSnapshots.getState().byAgent)) {
+    if (servers.includes(serverOfRef(agent))) void loadSnapshots(agent);
   }
 }
 
@@ -81,6 +91,7 @@ function resync(reconnected: boolean): void {
   loadStatus().catch((error: unknown) => console.warn('system.status failed:', errorMessage(error)));
   // Telemetry of agents deleted meanwhile goes once the list is known; the focus is re-sent.
   void loadAgents().then(resyncTelemetry);
+  void loadServers();
   void loadTerminals(reconnected);
   void loadSettings();
   // Snapshots of the agents on screen: the backend may be a new one that watches nothing yet.
@@ -108,6 +119,10 @@ export function startSync(): void {
       useRunStatus.getState().forget(change.name);
       useWorkspaceChanges.getState().forget(change.name);
     }
+  });
+  enclave.on('servers.changed', (servers) => {
+    const back = receiveServers(servers);
+    if (back.length > 0) serversCameBack(back);
   });
   enclave.on('agents.runStatus', receiveRunStatus);
   // The desktop app's notification of a waiting agent was clicked.

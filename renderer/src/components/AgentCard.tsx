@@ -3,7 +3,6 @@ import type { Agent, AgentProgress } from '../../../shared/types.js';
 import { enclave } from '../api.js';
 import { ACTION_LABELS, actionsFor, type CardAction } from '../lib/agent-status.js';
 import { errorMessage } from '../lib/errors.js';
-import { NEEDS_INCUS } from '../lib/outage.js';
 import { hasDetail, isNote } from '../lib/progress.js';
 import { useAgentBusy } from '../hooks/useAgentBusy.js';
 import { useAgentSnapshots } from '../hooks/useAgentSnapshots.js';
@@ -16,7 +15,11 @@ import { NetworkBadge } from './network/NetworkBadge.js';
 import { withAgents } from '../stores/actions.js';
 import { useAgentView } from '../stores/agent-view.js';
 import { useProgress } from '../stores/progress.js';
-import { useOutageSince } from '../stores/connection.js';
+import { useAgentStale } from '../hooks/useAgentStale.js';
+import { displayName } from '../lib/server-display.js';
+import { AgentMenu } from './servers/AgentMenu.js';
+import { ServerBadge } from './servers/ServerBadge.js';
+import { ServerStaleNote } from './servers/ServerStaleNote.js';
 import { takeSnapshot } from '../snapshot-actions.js';
 import { useTerminals } from '../stores/terminals.js';
 import { openAgentTerminal, openShell } from '../terminal/manager.js';
@@ -77,10 +80,10 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
   const runState = cardRunState(agent, useRunStatus((state) => state.byAgent[agent.name]));
   const severe = alerting && alerts.some((a) => a.rule === 'fork-bomb' || a.rule === 'oom-kill' || a.action !== null);
 
-  // While Incus is away the card is its last known state: greyed, its Incus actions disabled.
-  const outageSince = useOutageSince();
-  const stale = outageSince !== null;
-  const needsIncus = stale ? NEEDS_INCUS : undefined;
+  // While its server is away the card is its last known state: greyed, its Incus actions
+  // disabled. Each server's own state: one server down never greys another's cards.
+  const { stale, needs: needsIncus, localSince: outageSince, remote: staleServer } = useAgentStale(agent);
+  const shownName = displayName(agent.name);
 
   const beingCreated = progress !== undefined && progress.stage !== 'failed';
   const disabled = running !== null || beingCreated || busy || stale;
@@ -144,6 +147,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
       data-alert={alerting ? 'true' : undefined}
       data-isolation={agent.isolation.length > 0 ? 'broken' : undefined}
       data-stale={stale ? 'true' : undefined}
+      data-server={agent.server}
     >
       <header className="card-head">
         <h3 className="card-name" title={agent.name}>
@@ -154,9 +158,10 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
             title={`Open ${agent.name}'s snapshots and timeline`}
             onClick={() => openView(agent.name)}
           >
-            {agent.name}
+            {shownName}
           </button>
         </h3>
+        <ServerBadge server={agent.server} location={agent.location} />
         {!agent.managed && (
           <span className="badge" title="Created outside Enclave">
             external
@@ -168,9 +173,11 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
           </span>
         )}
         <StatusBadge status={agent.status} />
+        <AgentMenu agent={agent} disabled={busy || beingCreated || stale} disabledReason={needsIncus} />
       </header>
       {agent.status === 'Running' && agent.managed && !!agent.meta.template && <RunStatusLine agent={agent} disabled={stale || beingCreated} />}
       {outageSince !== null && <StaleNote since={outageSince} />}
+      {staleServer && <ServerStaleNote server={staleServer} />}
       <IsolationWarning agent={agent} busy={busy || beingCreated || stale} />
       {alerting && (
         <AlertBanner
@@ -213,15 +220,15 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
         </div>
       </dl>
       {stale ? (
-        // Kept as they were, visibly paused: nothing is sampled while Incus is away.
+        // Kept as they were, visibly paused: nothing is sampled while its server is away.
         <div className="card-graphs-paused" data-testid="card-graphs-paused">
           <CardGraphs agent={agent.name} status={agent.status} limits={agent.limits} alerts={alertMarks} />
-          <p className="card-graphs-paused-note">Usage paused while Incus is away</p>
+          <p className="card-graphs-paused-note">Usage paused while {staleServer ? staleServer.name : 'Incus'} is away</p>
         </div>
       ) : (
         <CardGraphs agent={agent.name} status={agent.status} limits={agent.limits} alerts={alertMarks} />
       )}
-      <section className="card-snapshots" aria-label={`Snapshots of ${agent.name}`}>
+      <section className="card-snapshots" aria-label={`Snapshots of ${shownName}`}>
         <div className="card-snapshots-head">
           <span className="card-snapshots-title">
             Snapshots
@@ -325,7 +332,7 @@ export function AgentCard({ agent, progress }: AgentCardProps) {
       {confirmingDelete && (
         <ConfirmDialog
           title="Delete agent"
-          message={`Delete agent ${agent.name}? Its container and snapshots are removed; this cannot be undone.`}
+          message={`Delete agent ${shownName}${agent.name === shownName ? '' : ` on ${agent.server}`}? Its container and snapshots are removed; this cannot be undone.`}
           confirmLabel="Delete"
           onCancel={() => setConfirmingDelete(false)}
           onConfirm={() => {

@@ -3,6 +3,7 @@ import { hasDetail } from '../lib/progress.js';
 import { useProgress } from '../stores/progress.js';
 import { InlineError } from './InlineError.js';
 import { ProgressLine } from './ProgressLine.js';
+import { displayName } from '../lib/server-display.js';
 
 /** An agent Incus is still creating, before it shows up in the agent list. */
 export function PendingAgentCard({ progress }: { progress: AgentProgress }) {
@@ -17,7 +18,7 @@ export function PendingAgentCard({ progress }: { progress: AgentProgress }) {
     >
       <header className="card-head">
         <h3 className="card-name" title={progress.name}>
-          {progress.name}
+          {displayName(progress.name)}
         </h3>
         <span className={failed ? 'status status-error' : 'status status-transitional'}>
           <span className="status-dot" aria-hidden="true" />

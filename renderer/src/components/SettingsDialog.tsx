@@ -28,6 +28,7 @@ import { NetworkFields } from './network/NetworkFields.js';
 import { ScheduleFields, draftProblems } from './snapshots/ScheduleFields.js';
 import { Spinner } from './Spinner.js';
 import { SecretsSection } from './secrets/SecretsSection.js';
+import { ServersSection } from './servers/ServersSection.js';
 
 /**
  * Enclave's own settings: what new agents get, how long safety snapshots are kept, and the
@@ -294,6 +295,10 @@ function SettingsForm({ titleId, schedule, safetyExpiry, defaultLimits, guardDef
             <h3 className="settings-panel-title">Secrets</h3>
             <SecretsSection />
           </section>
+          <section {...panel('servers')} data-testid="settings-servers">
+            <h3 className="settings-panel-title">Servers</h3>
+            <ServersSection />
+          </section>
         </div>
       </div>
       <div className="settings-footer" data-testid="settings-footer">
@@ -315,6 +320,8 @@ function SettingsForm({ titleId, schedule, safetyExpiry, defaultLimits, guardDef
             </p>
           ) : current === 'secrets' ? (
             <p className="field-hint">Secrets are saved as you add, replace or delete them.</p>
+          ) : current === 'servers' ? (
+            <p className="field-hint">Servers are saved as you add or remove them.</p>
           ) : null}
         </div>
         <div className="settings-footer-actions">

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useBackend } from '../stores/backend.js';
-import { useConnection } from '../stores/connection.js';
+import { serverOfRef } from '../lib/server-display.js';
+import { useServerReachable } from './useServerReachable.js';
 import { type AgentSnapshots, useSnapshots } from '../stores/snapshots.js';
 import { ensureSnapshots } from '../snapshot-actions.js';
 
@@ -8,7 +9,8 @@ import { ensureSnapshots } from '../snapshot-actions.js';
 export function useAgentSnapshots(agent: string): AgentSnapshots | undefined {
   const entry = useSnapshots((state) => state.byAgent[agent]);
   const reachable = useBackend((state) => state.link === 'connected');
-  const incus = useConnection((state) => state.status?.state === 'connected');
+  // Its own server's state: another server being away does not hold this one's snapshots back.
+  const incus = useServerReachable(serverOfRef(agent));
   const failed = entry?.state === 'failed';
   useEffect(() => {
     if (reachable && incus && !failed) void ensureSnapshots(agent);

@@ -15,20 +15,20 @@ const only = (...wanted: SettingsSectionId[]) => SETTINGS_SECTIONS.filter((secti
 
 describe('availableSections', () => {
   it('offers every section to a backend with network policies and a guard', () => {
-    expect(availableSections({ network: true, guard: true }).map((s) => s.id)).toEqual(['limits', 'network', 'snapshots', 'guard', 'secrets']);
+    expect(availableSections({ network: true, guard: true }).map((s) => s.id)).toEqual(['limits', 'network', 'snapshots', 'guard', 'secrets', 'servers']);
   });
 
   it('leaves out what an older backend does not send', () => {
-    expect(availableSections({ network: false, guard: true }).map((s) => s.id)).toEqual(['limits', 'snapshots', 'guard', 'secrets']);
-    expect(availableSections({ network: true, guard: false }).map((s) => s.id)).toEqual(['limits', 'network', 'snapshots', 'secrets']);
+    expect(availableSections({ network: false, guard: true }).map((s) => s.id)).toEqual(['limits', 'snapshots', 'guard', 'secrets', 'servers']);
+    expect(availableSections({ network: true, guard: false }).map((s) => s.id)).toEqual(['limits', 'network', 'snapshots', 'secrets', 'servers']);
   });
 });
 
 describe('sectionForKey', () => {
   it('steps down and up with the arrows, wrapping at both ends', () => {
     expect(sectionForKey(ids, 'limits', 'ArrowDown')).toBe('network');
-    expect(sectionForKey(ids, 'secrets', 'ArrowDown')).toBe('limits');
-    expect(sectionForKey(ids, 'limits', 'ArrowUp')).toBe('secrets');
+    expect(sectionForKey(ids, 'servers', 'ArrowDown')).toBe('limits');
+    expect(sectionForKey(ids, 'limits', 'ArrowUp')).toBe('servers');
     expect(sectionForKey(ids, 'snapshots', 'ArrowUp')).toBe('network');
   });
 
@@ -39,7 +39,7 @@ describe('sectionForKey', () => {
 
   it('jumps to the ends with Home and End', () => {
     expect(sectionForKey(ids, 'snapshots', 'Home')).toBe('limits');
-    expect(sectionForKey(ids, 'network', 'End')).toBe('secrets');
+    expect(sectionForKey(ids, 'network', 'End')).toBe('servers');
   });
 
   it('ignores other keys, and an empty list', () => {

@@ -1,6 +1,6 @@
 /** The sections of the Settings dialog, and the pure rules of its section list. */
 
-export type SettingsSectionId = 'limits' | 'network' | 'snapshots' | 'guard' | 'secrets';
+export type SettingsSectionId = 'limits' | 'network' | 'snapshots' | 'guard' | 'secrets' | 'servers';
 
 export interface SettingsSection {
   id: SettingsSectionId;
@@ -17,6 +17,8 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { id: 'guard', label: 'Guard', hint: 'Alerts and auto-freeze' },
   // Saved at once, per action: not part of the dialog's Save.
   { id: 'secrets', label: 'Secrets', hint: 'API keys and tokens' },
+  // Likewise saved per action.
+  { id: 'servers', label: 'Servers', hint: 'Remotes, clusters, trust' },
 ];
 
 /** The sections a backend offers: an older one sends no network policy or guard, and those are left out. */

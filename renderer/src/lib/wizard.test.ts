@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { suggestName, type AgentTemplate } from '../../../shared/templates.js';
+import type { ServerInfo } from '../../../shared/servers.js';
 import type { ImageInfo } from '../../../shared/types.js';
 import { limitsFromDraft } from './limits-form.js';
 import { policyFromDraft } from './network-form.js';
@@ -9,10 +10,13 @@ import {
   type StepContext,
   type WizardStep,
   createBlocker,
+  creatableServers,
   diskForInspection,
   draftForTemplate,
+  draftOnServer,
   imagePresent,
   nextStep,
+  placementProblem,
   prefillLimits,
   previousStep,
   secretRows,
@@ -171,5 +175,56 @@ describe('what each step needs', () => {
     const rows = secretRows(template(), new Set(['CLAUDE_CODE_OAUTH_TOKEN']));
     expect(rows).toEqual([{ requirement: template().secrets[0], set: ['CLAUDE_CODE_OAUTH_TOKEN'], met: true }]);
     expect(secretRows(template(), new Set())[0]?.met).toBe(false);
+  });
+});
+
+describe('the server and member of a new agent', () => {
+  const online = (name: string, status = 'Online') => ({ name, url: '', status, message: '', roles: [], load: null, agents: 0 });
+  const server = (name: string, state: 'connected' | 'connecting', cluster: ServerInfo['cluster'] = null): ServerInfo => ({
+    name,
+    address: name,
+    source: name === 'local' ? 'local' : 'enclave',
+    fingerprint: null,
+    clientCertificate: null,
+    status: state === 'connected' ? { state, socketPath: 's', serverVersion: '6', project: 'p', storageDrivers: [], warning: null } : { state, socketPath: 's', tried: [] },
+    cluster,
+  });
+  const servers = [server('local', 'connected'), server('lab', 'connected'), server('edge', 'connecting'), server('cl', 'connected', [online('m1'), online('m2', 'Evacuated')])];
+  const taken = ['claude-1', 'lab:claude-1', 'lab:claude-2'];
+  const context = (over: Partial<StepContext> = {}): StepContext => ({ template: template(), taken, images: null, storedSecrets: null, servers, ...over });
+
+  it('suggests a name free on the chosen server', () => {
+    const local = draftForTemplate(template(), { taken, defaultLimits: defaults }, null);
+    expect(local.server).toBe('local');
+    expect(local.name).toBe('claude-2');
+    expect(draftOnServer(local, 'lab', 'claude', taken).name).toBe('claude-3');
+    expect(draftOnServer(local, 'cl', 'claude', taken).name).toBe('claude-1');
+    const typed = { ...local, name: 'mine', touched: { ...local.touched, name: true } };
+    expect(draftOnServer(typed, 'lab', 'claude', taken).name).toBe('mine');
+  });
+
+  it('checks the name on that server only', () => {
+    const draft = draftForTemplate(template(), { taken, defaultLimits: defaults }, null);
+    expect(stepProblem('name', { ...draft, server: 'lab', name: 'claude-2' }, context())).toContain('already exists on lab');
+    expect(stepProblem('name', { ...draft, server: 'cl', name: 'claude-2' }, context())).toBeNull();
+  });
+
+  it('takes only a connected server and an online member', () => {
+    const draft = draftForTemplate(template(), { taken, defaultLimits: defaults }, null);
+    expect(creatableServers(servers).map((s) => s.name)).toEqual(['local', 'lab', 'cl']);
+    expect(placementProblem({ server: 'edge', target: '' }, servers)).toContain('not connected');
+    expect(placementProblem({ server: 'gone', target: '' }, servers)).toContain('no longer');
+    expect(placementProblem({ server: 'cl', target: '' }, servers)).toBeNull();
+    expect(placementProblem({ server: 'cl', target: 'm1' }, servers)).toBeNull();
+    expect(placementProblem({ server: 'cl', target: 'm2' }, servers)).toContain('evacuated');
+    expect(placementProblem({ server: 'lab', target: 'm1' }, servers)).toContain('not a member');
+    expect(placementProblem({ server: 'local', target: '' }, undefined)).toBeNull();
+    expect(stepProblem('name', { ...draft, server: 'edge' }, context())).toContain('not connected');
+  });
+
+  it("skips the local image check for another server's agent", () => {
+    const draft = draftForTemplate(template(), { taken, defaultLimits: defaults }, null);
+    expect(stepProblem('template', draft, context({ images: [image('other')] }))).not.toBeNull();
+    expect(stepProblem('template', { ...draft, server: 'lab' }, context({ images: [image('other')] }))).toBeNull();
   });
 });

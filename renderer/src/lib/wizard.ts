@@ -4,11 +4,14 @@
  * entry here plus one view in the wizard's step table.
  */
 import { agentNameProblem } from '../../../shared/names.js';
+import { LOCAL_SERVER, agentRef, type ServerInfo } from '../../../shared/servers.js';
 import { suggestName, type AgentTemplate, type SecretRequirement } from '../../../shared/templates.js';
 import type { AgentLimits, ImageInfo, NetworkPolicy } from '../../../shared/types.js';
 import { type LimitsDraft, draftFromLimits, fieldProblem, fieldValue, draftValid as limitsValid } from './limits-form.js';
 import { FALLBACK_POLICY, type NetworkDraft, draftFromPolicy, draftValid as networkValid } from './network-form.js';
 import { type InspectState, type ProjectDraft, IDLE, defaultProject, projectProblem } from './workspace-form.js';
+import { memberTone } from './cluster-format.js';
+import { takenOn } from './server-display.js';
 
 export type WizardStepId = 'template' | 'name' | 'project' | 'limits' | 'network' | 'secrets';
 
@@ -43,7 +46,12 @@ export function previousStep(steps: readonly WizardStep[], id: WizardStepId): Wi
 /** What the wizard holds; every step edits its own part, so Back and Next keep it all. */
 export interface WizardDraft {
   templateId: string;
+  /** The server the agent is made on (LOCAL_SERVER by default). */
+  server: string;
+  /** The bare name; the ref sent is agentRef(server, name). */
   name: string;
+  /** The cluster member to place it on; '' leaves it to Incus's placement. */
+  target: string;
   limits: LimitsDraft;
   network: NetworkDraft;
   description: string;
@@ -60,8 +68,10 @@ export function prefillLimits(template: AgentLimits, defaults: AgentLimits): Age
 }
 
 export interface PrefillContext {
-  /** Agent names already in use (listed, or being created). */
+  /** Agent refs already in use (listed, or being created), of every server. */
   taken: readonly string[];
+  /** The server a first draft is made on (default: local). */
+  server?: string | undefined;
   defaultLimits: AgentLimits;
   /** Settings' default network, for templates that name none. */
   defaultNetwork?: NetworkPolicy | undefined;
@@ -75,9 +85,12 @@ export function draftForTemplate(
 ): WizardDraft {
   const touched = previous?.touched ?? { name: false, limits: false, network: false };
   const policy: NetworkPolicy = template?.network ?? context.defaultNetwork ?? FALLBACK_POLICY;
+  const server = previous?.server ?? context.server ?? LOCAL_SERVER;
   return {
     templateId: template?.id ?? '',
-    name: previous && touched.name ? previous.name : suggestName(template?.namePrefix ?? 'agent', context.taken),
+    server,
+    target: previous?.target ?? '',
+    name: previous && touched.name ? previous.name : suggestName(template?.namePrefix ?? 'agent', takenOn(server, context.taken)),
     limits:
       previous && touched.limits ? previous.limits : draftFromLimits(prefillLimits(template?.limits ?? context.defaultLimits, context.defaultLimits)),
     network: previous && touched.network ? previous.network : draftFromPolicy(policy),
@@ -85,6 +98,19 @@ export function draftForTemplate(
     project: previous?.project ?? defaultProject(),
     touched,
   };
+}
+
+/**
+ * The draft on another server: no member chosen there yet, and a name the user did not type
+ * suggested again so it is free on that server.
+ */
+export function draftOnServer(draft: WizardDraft, server: string, prefix: string, taken: readonly string[]): WizardDraft {
+  return { ...draft, server, target: '', name: draft.touched.name ? draft.name : suggestName(prefix, takenOn(server, taken)) };
+}
+
+/** Servers an agent can be made on now: the connected ones (none listed: an older backend, local only). */
+export function creatableServers(servers: readonly ServerInfo[]): ServerInfo[] {
+  return servers.filter((s) => s.status.state === 'connected');
 }
 
 /** The disk limit a project copy must fit, as workspace.inspect takes it: '' for none (or while the field is invalid). */
@@ -136,6 +162,21 @@ export interface StepContext {
   storedSecrets: ReadonlySet<string> | null | 'unknown';
   /** What workspace.inspect said about the draft's project folder (currentInspection); idle when unknown. */
   project?: InspectState | undefined;
+  /** Every server (servers.list); absent or empty from an older backend, where all is local. */
+  servers?: readonly ServerInfo[] | undefined;
+}
+
+/** Why the chosen server or member cannot take the agent now, or null. */
+export function placementProblem(draft: Pick<WizardDraft, 'server' | 'target'>, servers: readonly ServerInfo[] | undefined): string | null {
+  if (!servers || servers.length === 0) return draft.server === LOCAL_SERVER ? null : `${draft.server} is not a known server.`;
+  const server = servers.find((s) => s.name === draft.server);
+  if (!server) return `${draft.server} is no longer a server here; choose another.`;
+  if (server.status.state !== 'connected') return `${draft.server} is not connected; choose another server.`;
+  if (draft.target === '') return null;
+  const member = server.cluster?.find((m) => m.name === draft.target);
+  if (!member) return `${draft.target} is not a member of ${draft.server}; choose another, or Automatic.`;
+  if (memberTone(member.status) !== 'online') return `${draft.target} is ${member.status.toLowerCase()}; choose another member, or Automatic.`;
+  return null;
 }
 
 /** Why the step cannot be left with Next (or the agent created), or null. */
@@ -143,10 +184,19 @@ export function stepProblem(step: WizardStepId, draft: WizardDraft, context: Ste
   switch (step) {
     case 'template':
       if (!context.template) return 'Choose a template.';
+      // The image list is the local server's: another server's images are checked when creating.
+      if (draft.server !== LOCAL_SERVER) return null;
       return imagePresent(context.template.image, context.images) === false ? missingImageText(context.template.image) : null;
-    case 'name':
-      if (context.taken.includes(draft.name)) return `An agent named ${draft.name} already exists; choose another name.`;
+    case 'name': {
+      const placement = placementProblem(draft, context.servers);
+      if (placement) return placement;
+      if (context.taken.includes(agentRef(draft.server, draft.name))) {
+        return draft.server === LOCAL_SERVER
+          ? `An agent named ${draft.name} already exists; choose another name.`
+          : `An agent named ${draft.name} already exists on ${draft.server}; choose another name.`;
+      }
       return agentNameProblem(draft.name);
+    }
     case 'project':
       return projectProblem(draft.project, context.project ?? IDLE);
     case 'limits':

@@ -23,9 +23,12 @@ import { useTimelineExtras } from '../hooks/useTimelineExtras.js';
 import { useAgentAlerts } from '../hooks/useAgentAlerts.js';
 import { useAgentView } from '../stores/agent-view.js';
 import { useAgents } from '../stores/agents.js';
-import { useOutageSince } from '../stores/connection.js';
+import { useAgentStale } from '../hooks/useAgentStale.js';
+import { displayName } from '../lib/server-display.js';
+import { AgentMenu } from '../components/servers/AgentMenu.js';
+import { ServerBadge } from '../components/servers/ServerBadge.js';
+import { ServerStaleNote } from '../components/servers/ServerStaleNote.js';
 import { useDiffPrefs } from '../stores/diff-prefs.js';
-import { NEEDS_INCUS } from '../lib/outage.js';
 import { loadSnapshots } from '../snapshot-actions.js';
 import { focusTelemetry } from '../telemetry-actions.js';
 
@@ -58,7 +61,7 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
   const alertTimes = useMemo(() => alerts.map((a) => ({ at: a.at, active: a.active })), [alerts]);
   const { busy } = useAgentBusy(agent.name);
   // While Incus is away the view stays (with what was typed in it), marked as the last known state.
-  const outageSince = useOutageSince();
+  const { stale, needs, localSince: outageSince, remote: staleServer } = useAgentStale(agent);
   // Diffs read better wider: the Changes panel can widen the view.
   const wide = useDiffPrefs((state) => state.wide) && agent.workspace !== null;
 
@@ -94,10 +97,11 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
   return (
     <aside
       ref={panel}
-      className={['agent-view', outageSince && 'is-stale', wide && 'is-wide'].filter(Boolean).join(' ')}
+      className={['agent-view', stale && 'is-stale', wide && 'is-wide'].filter(Boolean).join(' ')}
       data-testid="agent-view"
       data-agent={agent.name}
-      data-stale={outageSince ? 'true' : undefined}
+      data-stale={stale ? 'true' : undefined}
+      data-server={agent.server}
       aria-labelledby={titleId}
       tabIndex={-1}
       onKeyDown={onKeyDown}
@@ -105,8 +109,9 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
       <header className="view-head">
         <div className="view-title">
           <h2 id={titleId} title={agent.name}>
-            {agent.name}
+            {displayName(agent.name)}
           </h2>
+          <ServerBadge server={agent.server} location={agent.location} />
           <StatusBadge status={agent.status} />
         </div>
         <div className="view-tools">
@@ -114,18 +119,20 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
             type="button"
             className="button button-small"
             data-action="clone-live"
-            disabled={busy || outageSince !== null}
-            title={outageSince ? NEEDS_INCUS : `A new agent from ${agent.name} as it is now`}
+            disabled={busy || stale}
+            title={needs ?? `A new agent from ${agent.name} as it is now`}
             onClick={() => openClone({ source: agent.name, snapshot: null })}
           >
             Clone live agent
           </button>
+          <AgentMenu agent={agent} disabled={busy || stale} disabledReason={needs} />
           <DismissButton label="Close the timeline" onClick={close} />
         </div>
       </header>
       <div className="view-body">
         {outageSince && <StaleNote since={outageSince} />}
-        {agent.status === 'Running' && agent.managed && !!agent.meta.template && <RunStatusLine agent={agent} disabled={outageSince !== null} />}
+        {staleServer && <ServerStaleNote server={staleServer} />}
+        {agent.status === 'Running' && agent.managed && !!agent.meta.template && <RunStatusLine agent={agent} disabled={stale} />}
         {agent.clonedFrom && <ClonedFrom value={agent.clonedFrom} />}
         <OperationStatus agent={agent.name} />
 
@@ -154,8 +161,8 @@ function AgentViewPanel({ agent }: { agent: Agent }) {
           <h3 id={`${titleId}-usage`} className="section-title">
             Usage
           </h3>
-          {outageSince ? (
-            // Nothing is sampled while Incus is away: the charts stay, visibly paused.
+          {stale ? (
+            // Nothing is sampled while its server is away: the charts stay, visibly paused.
             <div className="view-charts-paused" data-testid="view-charts-paused">
               <p className="view-charts-paused-note">Usage paused while Incus is away: the charts end at its last sample.</p>
               <AgentCharts agent={agent.name} limits={agent.limits} alerts={alertTimes} />

@@ -2,6 +2,8 @@ import { type FormEvent, useId, useRef, useState } from 'react';
 import { AGENT_NAME_RULE, agentNameProblem } from '../../../../shared/names.js';
 import { useAgentBusy } from '../../hooks/useAgentBusy.js';
 import { suggestCloneName } from '../../lib/clone-name.js';
+import { displayName, serverOfRef, takenOn } from '../../lib/server-display.js';
+import { agentRef } from '../../../../shared/servers.js';
 import { errorMessage } from '../../lib/errors.js';
 import { type CloneSource, useAgentView } from '../../stores/agent-view.js';
 import { useAgents } from '../../stores/agents.js';
@@ -13,8 +15,9 @@ import { InlineError } from '../InlineError.js';
 import { Modal } from '../Modal.js';
 import { Spinner } from '../Spinner.js';
 
-function takenNames(): string[] {
-  return [...useAgents.getState().agents.map((agent) => agent.name), ...Object.keys(useProgress.getState().byAgent)];
+/** The names taken on `server` (a clone lands on its source's server). */
+function takenNames(server: string): string[] {
+  return takenOn(server, [...useAgents.getState().agents.map((agent) => agent.name), ...Object.keys(useProgress.getState().byAgent)]);
 }
 
 /** Opened from a card (the live agent) or a snapshot row; one at a time, for the whole window. */
@@ -37,10 +40,12 @@ function CloneDialog({ from, onClose }: { from: CloneSource; onClose(): void }) 
   const nameInput = useRef<HTMLInputElement>(null);
   const closed = useRef(false);
   const { source, snapshot } = from;
-  const [name, setName] = useState(() => suggestCloneName(source, snapshot, takenNames()));
+  // The name typed is bare: the clone is made on the source's own server.
+  const server = serverOfRef(source);
+  const [name, setName] = useState(() => suggestCloneName(displayName(source), snapshot, takenNames(server)));
   const [sending, setSending] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const exists = useAgents((state) => state.agents.some((agent) => agent.name === name));
+  const exists = useAgents((state) => state.agents.some((agent) => agent.name === agentRef(server, name)));
   const sourceBusy = useAgentBusy(source).busy && snapshot === null;
   const operation = useOperations((state) => (sending ? runningOperation(state.byId, sending) : undefined));
 
@@ -55,7 +60,7 @@ function CloneDialog({ from, onClose }: { from: CloneSource; onClose(): void }) 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!canSubmit) return;
-    const target = name;
+    const target = agentRef(server, name);
     setSending(target);
     setError(null);
     try {

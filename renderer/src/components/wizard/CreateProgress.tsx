@@ -5,6 +5,8 @@ import { progressPercent } from '../../lib/progress.js';
 import { useProgress } from '../../stores/progress.js';
 import { InlineError } from '../InlineError.js';
 import { Spinner } from '../Spinner.js';
+import { LOCAL_SERVER } from '../../../../shared/servers.js';
+import { displayName, serverOfRef } from '../../lib/server-display.js';
 
 export interface Creation {
   name: string;
@@ -34,7 +36,8 @@ export function CreateProgress({ creation }: { creation: Creation }) {
   return (
     <div className="wizard-progress" data-testid="wizard-progress" data-stage={creation.error ? 'failed' : furthest}>
       <p className="wizard-lede">
-        Creating <strong>{creation.name}</strong>…
+        Creating <strong>{displayName(creation.name)}</strong>
+        {serverOfRef(creation.name) !== LOCAL_SERVER && ` on ${serverOfRef(creation.name)}`}…
       </p>
       <ol className="wizard-progress-rows">
         {order.map((row, i) => {

@@ -2,9 +2,10 @@ import { useEffect, useId, useRef } from 'react';
 import { AGENT_NAME_RULE } from '../../../../shared/names.js';
 import { LimitsFields } from '../limits/LimitsFields.js';
 import { NetworkFields } from '../network/NetworkFields.js';
+import { ServerFields } from './ServerFields.js';
 import type { StepProps } from './step-props.js';
 
-export function NameStep({ draft, change, template, problem }: StepProps) {
+export function NameStep({ draft, change, template, problem, context }: StepProps) {
   const nameId = useId();
   const hintId = useId();
   const descriptionId = useId();
@@ -17,6 +18,7 @@ export function NameStep({ draft, change, template, problem }: StepProps) {
       <p className="wizard-lede">
         {template ? `Numbered from ${template.name}'s prefix, ${template.namePrefix}; any free name will do.` : 'Any free name will do.'}
       </p>
+      <ServerFields draft={draft} change={change} template={template} context={context} />
       <div className="field">
         <label htmlFor={nameId}>Name</label>
         <input

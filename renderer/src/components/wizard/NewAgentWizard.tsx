@@ -27,6 +27,8 @@ import { useImages } from '../../stores/images.js';
 import { useProgress } from '../../stores/progress.js';
 import { useSettings } from '../../stores/settings.js';
 import { useTemplates } from '../../stores/templates.js';
+import { useServers } from '../../stores/servers.js';
+import { LOCAL_SERVER, agentRef } from '../../../../shared/servers.js';
 import { showToast } from '../../stores/toasts.js';
 import { openAgentTerminal } from '../../terminal/manager.js';
 import { Modal } from '../Modal.js';
@@ -71,6 +73,7 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
   const images = useImages((s) => s.images);
   const agents = useAgents((s) => s.agents);
   const pending = useProgress((s) => s.byAgent);
+  const servers = useServers((s) => s.servers);
 
   const [step, setStep] = useState<WizardStepId>('template');
   const [draft, setDraft] = useState<WizardDraft | null>(null);
@@ -91,11 +94,14 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
   const taken = useMemo(() => takenNames(agents, pending), [agents, pending]);
   const defaultLimits = settings?.defaultLimits ?? NO_LIMITS;
 
-  // The first draft, once the templates and settings it is made from are here.
+  // The first draft, once the templates and settings it is made from are here: on the local
+  // server, or the first connected one while the local one is not.
   useEffect(() => {
     if (draft || !list || !settings) return;
-    setDraft(draftForTemplate(list.templates[0] ?? null, { taken, defaultLimits, defaultNetwork: settings?.defaultNetwork }, null));
-  }, [draft, list, settings, taken, defaultLimits]);
+    const connected = servers.filter((s) => s.status.state === 'connected').map((s) => s.name);
+    const server = connected.length === 0 || connected.includes(LOCAL_SERVER) ? LOCAL_SERVER : (connected[0] ?? LOCAL_SERVER);
+    setDraft(draftForTemplate(list.templates[0] ?? null, { taken, server, defaultLimits, defaultNetwork: settings?.defaultNetwork }, null));
+  }, [draft, list, settings, taken, defaultLimits, servers]);
 
   // On the wizard, not the step: a disk limit changed on the Limits step checks the copy again.
   const { inspect, recheck } = useWorkspaceInspection(draft?.project ?? EMPTY_PROJECT, draft ? diskForInspection(draft.limits) : '');
@@ -103,6 +109,7 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
   const context: StepContext = {
     template,
     taken: creation ? taken.filter((n) => n !== creation.name) : taken,
+    servers,
     images: imagesState === 'ready' ? images : null,
     storedSecrets: secrets ? new Set(secrets.secrets.map((s) => s.name)) : secretsError ? 'unknown' : null,
     project: inspect,
@@ -152,13 +159,16 @@ export function NewAgentWizard({ onClose }: { onClose(): void }) {
       go(blocker.step);
       return;
     }
-    const name = draft.name;
+    // The ref names the server; a bare name is the local server's.
+    const name = agentRef(draft.server, draft.name);
+    const target = draft.target;
     const description = draft.description.trim();
     const workspace = requestFromDraft(draft.project, inspect);
     setCreation({ name, command: template.command, error: null, workspace: workspace?.mode ?? null });
     enclave
       .invoke('agents.create', {
         name,
+        ...(target ? { target } : {}),
         template: template.id,
         limits: limitsFromDraft(draft.limits),
         network: policyFromDraft(draft.network),

@@ -3,12 +3,11 @@ import type { Agent } from '../../../../shared/types.js';
 import type { BringBackAs, ChangedFile, WorkspaceChanges } from '../../../../shared/workspace.js';
 import { useChangesPoll } from '../../hooks/useChangesPoll.js';
 import { type GateAction, changesSummary, gateButtons, keepSelection, shortSha, stateNote } from '../../lib/changes-list.js';
-import { NEEDS_INCUS } from '../../lib/outage.js';
 import { formatExact } from '../../lib/time.js';
 import { compareCandidates } from '../../lib/workspace-compare.js';
 import { useAgents } from '../../stores/agents.js';
 import { openAttachWorkspace } from '../../stores/attach-workspace.js';
-import { useOutageSince } from '../../stores/connection.js';
+import { useAgentStale } from '../../hooks/useAgentStale.js';
 import { useDiffPrefs } from '../../stores/diff-prefs.js';
 import { useWorkspaceChanges } from '../../stores/workspace-changes.js';
 import { InlineError } from '../InlineError.js';
@@ -36,7 +35,8 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
   // Only what is drawn is selected: a poll that finds the same work re-renders nothing here.
   const changes = useWorkspaceChanges((state) => state.byAgent[agent.name]?.changes ?? null);
   const readError = useWorkspaceChanges((state) => state.byAgent[agent.name]?.error ?? null);
-  const outageSince = useOutageSince();
+  // Stale by the agent's own server (the local Incus, or the remote it lives on).
+  const { stale, needs } = useAgentStale(agent);
   const agents = useAgents((state) => state.agents);
   const wide = useDiffPrefs((state) => state.wide);
   const setWide = useDiffPrefs((state) => state.setWide);
@@ -54,21 +54,21 @@ export function ChangesPanel({ agent, onAddProject = openAttachWorkspace }: Chan
     return (
       <div className="changes-panel changes-none" data-testid="changes-panel" data-state="no-workspace">
         <p className="list-empty">No project in this agent.</p>
-        <button type="button" className="button button-small" data-action="add-project" disabled={outageSince !== null} onClick={() => onAddProject(agent.name)}>
+        <button type="button" className="button button-small" data-action="add-project" disabled={stale} onClick={() => onAddProject(agent.name)}>
           Add a project…
         </button>
       </div>
     );
   }
 
-  const buttons = gateButtons(agent, changes, outageSince ? NEEDS_INCUS : null);
+  const buttons = gateButtons(agent, changes, needs ?? null);
   const note = changes ? stateNote(changes) : null;
   const reason = [buttons.branch, buttons.patch].find((b): b is Extract<GateAction, { enabled: false }> => b !== null && !b.enabled)?.reason;
 
   return (
     <div className="changes-panel" ref={box} data-testid="changes-panel" data-state={changes?.state ?? 'loading'} data-fingerprint={changes?.fingerprint}>
       {/* While Incus is away nothing is read: the last answer stays, marked stale with the view. */}
-      <ChangesPoller agent={agent.name} running={running && outageSince === null} panel={box} />
+      <ChangesPoller agent={agent.name} running={running && !stale} panel={box} />
       <div className="changes-head">
         <div className="changes-source">
           <span className={`ws-mode ws-mode-${ws.mode}`}>{ws.mode === 'copy' ? 'Isolated copy' : ws.readOnly ? 'Live mount, read-only' : 'Live mount'}</span>
