@@ -213,11 +213,25 @@ export class Backend {
       if (name === 'images.changed' && entry.name !== LOCAL_SERVER) continue;
       stack.events.on(name, (payload: EventOf<typeof name>) => {
         if (this.registry.all().every((e) => e !== entry)) return;
-        const qualified = qualifyEvent(entry.q, name, payload);
+        if (name === 'agents.changed') return this.emitChange(entry, payload as EventOf<'agents.changed'>);
+        const qualified: unknown = qualifyEvent(entry.q, name, payload);
         if (ID_EVENTS.has(name)) for (const id of idsIn(qualified)) this.router.ids.note(id, entry.name);
         (this.events.emit as (e: EventName, p: unknown) => boolean)(name, qualified);
       });
     }
+  }
+
+  /**
+   * One server's resync replaces only its own agents: the renderer's reset is of the whole
+   * grid, so it is sent with every other server's agents as their mirrors hold them.
+   */
+  private emitChange(from: Registered, change: EventOf<'agents.changed'>): void {
+    if (change.kind !== 'reset') {
+      this.events.emit('agents.changed', qualifyEvent(from.q, 'agents.changed', change));
+      return;
+    }
+    const agents = this.registry.stacks().flatMap(({ entry, stack }) => (entry === from ? change.agents : stack.agents.cached()).map((a) => entry.q.agent(a)));
+    this.events.emit('agents.changed', { kind: 'reset', agents });
   }
 
   start(): void {
