@@ -146,9 +146,6 @@ export async function copyAgentTo(
   try {
     const transfer = new Transfer(from, to, name, newName, token, labels, tell, opts, cancelled);
     await transfer.run(plan.spec);
-    tell('finishing', transfer.bytes, 'Finishing');
-    // The mark goes once the copy is whole ('' removes a key in a PATCH).
-    await to.call('PATCH', `/1.0/instances/${encodeURIComponent(newName)}`, { body: { config: { [COPYING_KEY]: '' } } });
     const instance = await to.get<Instance>(`/1.0/instances/${encodeURIComponent(newName)}`);
     return { instance, leftOut: plan.leftOut, notes: plan.notes, pool: plan.pool };
   } finally {
@@ -190,6 +187,9 @@ class Transfer {
       }
       this.connect(this.source, this.target);
       await this.watch(this.source, this.target);
+      this.tell('finishing', this.bytes, 'Finishing');
+      // The mark goes once the copy is whole ('' removes a key in a PATCH); until then a failure deletes it.
+      await this.to.call('PATCH', `/1.0/instances/${encodeURIComponent(this.newName)}`, { body: { config: { [COPYING_KEY]: '' } } });
     } catch (err) {
       throw await this.fail(err);
     }

@@ -14,7 +14,7 @@ import { EnclaveError } from '../../../shared/errors.js';
 import { IncusClient } from '../../incus/client.js';
 import { IncusError } from '../../incus/errors.js';
 import { deleteImage, getImage, importImage, setAlias } from '../../incus/images.js';
-import { createInstance, getInstance, listInstances, type Instance } from '../../incus/instances.js';
+import { changeState, createInstance, getInstance, listInstances, type Instance } from '../../incus/instances.js';
 import { ensureProject } from '../../incus/projects.js';
 import { AGENT_IMAGE, randomProjectName, suffix, useTestProject } from '../../test-support/project.js';
 import { SPARE_IMAGE, SPARE_POOL, SpareIncusd, spareIncusdSkipReason } from '../../test-support/spare-incusd.js';
@@ -158,6 +158,18 @@ describe.skipIf(skipped)(TITLE, () => {
     expect(copy.instance.devices.root).toEqual({ type: 'disk', path: '/', pool: 'enclave', size: '1GiB' });
     expect(copy.leftOut).toEqual([]);
     expect(await readFile(local.client, `${name}-copy`, '/root/hello.txt')).toBe(`hello from ${name}\n`);
+  });
+
+  it('copies a running agent stateless: the copy arrives stopped, the source keeps running', async () => {
+    const name = `r-${suffix()}`;
+    await makeAgent(local.client, name, 'enclave');
+    await changeState(local.client, name, 'start');
+    await pushFile(local.client, name, '/root/while-running.txt', 'written while running\n');
+    const copy = await copyAgentTo(local.client, remote, name, name, undefined, { toLabel: 'spare' });
+    expect(copy.instance.status).toBe('Stopped');
+    expect(await readFile(remote, name, '/root/while-running.txt')).toBe('written while running\n');
+    expect((await getInstance(local.client, name)).status).toBe('Running');
+    await changeState(local.client, name, 'stop', { force: true });
   });
 
   it('refuses a taken name, a missing profile and a mounted workspace before making anything', async () => {
