@@ -179,6 +179,8 @@ export async function copyImage(
   } finally {
     clearInterval(watchdog);
     opts.signal?.removeEventListener('abort', onAbort);
+    // Whatever is still open of either request goes (an upload refused early leaves the export unread).
+    if (!abort.signal.aborted) abort.abort(new Error('the image copy ended'));
   }
 
   const aliases: string[] = [];

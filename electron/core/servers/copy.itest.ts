@@ -317,4 +317,29 @@ describe.skipIf(skipped)(TITLE, () => {
     expect(missing.code).toBe('not-found');
     await expect(getImage(remote, 'f'.repeat(64))).rejects.toBeInstanceOf(IncusError);
   });
+  it('the agent image copied local → spare in full; the target killed mid-image-copy: a specific error and no image left', async () => {
+    const daemon = spare as SpareIncusd;
+    const agentFp = (await local.client.get<{ target: string }>(`/1.0/images/aliases/${AGENT_IMAGE}`)).target;
+    // The spare imported the same tarball: make it lack the image (its instances do not need it).
+    await deleteImage(remote, agentFp);
+    let killed: Promise<void> | null = null;
+    const err = await refusal(
+      copyImage(local.client, remote, agentFp, (p) => {
+        if (p.doneBytes > 0 && p.doneBytes < p.totalBytes) killed ??= daemon.kill();
+      }, { fromLabel: 'local', toLabel: 'spare', stallMs: 20_000 }),
+    );
+    expect(killed).not.toBeNull();
+    await killed;
+    expect(err.code).toBe('unavailable');
+    expect(err.message).toMatch(/^Copying the image [0-9a-f]{12} from local to spare failed: spare stopped answering during the copy\.$/);
+    await daemon.start();
+    await expect(getImage(remote, agentFp)).rejects.toMatchObject({ status: 404 });
+
+    const sizes: number[] = [];
+    const copy = await copyImage(local.client, remote, agentFp, (p) => sizes.push(p.totalBytes), { toLabel: 'spare' });
+    expect(copy.image.fingerprint).toBe(agentFp);
+    expect(copy.aliases).toEqual([AGENT_IMAGE]);
+    expect(copy.image.size).toBe((await getImage(local.client, agentFp)).size);
+    expect(sizes.length).toBeGreaterThan(2);
+  });
 });
