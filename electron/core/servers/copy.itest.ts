@@ -84,6 +84,13 @@ async function refusal(p: Promise<unknown>): Promise<EnclaveError> {
 }
 
 describe.skipIf(skipped)(TITLE, () => {
+  // After hooks run last-registered first, and one that throws keeps the rest from running: the
+  // spare's teardown (registered last) never throws, so the project's always runs; what it hit
+  // is thrown here, last of all.
+  let spareTeardown: unknown = null;
+  afterAll(() => {
+    if (spareTeardown) throw spareTeardown;
+  });
   const local = useTestProject();
   let spare: SpareIncusd | null = null;
   let spareRoot: IncusClient;
@@ -100,7 +107,7 @@ describe.skipIf(skipped)(TITLE, () => {
   });
   afterAll(async () => {
     await spareRoot?.close().catch(() => undefined);
-    await spare?.destroy();
+    await spare?.destroy().catch((err: unknown) => (spareTeardown = err));
     if (hostDir) await rm(hostDir, { recursive: true, force: true });
   }, 180_000);
 
