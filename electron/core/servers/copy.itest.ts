@@ -1,7 +1,8 @@
 /**
- * Copies between two real daemons: the machine's (a throwaway project) and a spare incusd of
- * this file's own, reached through its unix socket (copyAgentTo and copyImage do not care which
- * transport a client has). Instances are stopped throughout: no container runs, no traffic.
+ * Copies between two real daemons: the machine's, on its unix socket (a throwaway project), and
+ * a spare incusd of this file's own as a remote over HTTPS on loopback (its certificate pinned, a
+ * throwaway client certificate trusted), the case relay mode exists for: the local daemon has no
+ * HTTPS listener for the remote to dial. No container has a network; nothing leaves 127.0.0.1.
  */
 import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -17,7 +18,7 @@ import { deleteImage, getImage, importImage, setAlias } from '../../incus/images
 import { changeState, createInstance, getInstance, listInstances, type Instance } from '../../incus/instances.js';
 import { ensureProject } from '../../incus/projects.js';
 import { AGENT_IMAGE, randomProjectName, suffix, useTestProject } from '../../test-support/project.js';
-import { SPARE_IMAGE, SPARE_POOL, SpareIncusd, spareIncusdSkipReason } from '../../test-support/spare-incusd.js';
+import { SPARE_IMAGE, SPARE_POOL, SpareIncusd, spareIncusdSkipReason, testClientIdentity } from '../../test-support/spare-incusd.js';
 import { copyImage } from '../images/copy-image.js';
 import { COPYING_KEY, copyAgentTo, removeUnfinishedCopies, type CopyProgress } from './copy-agent.js';
 
@@ -99,13 +100,20 @@ describe.skipIf(skipped)(TITLE, () => {
   const remoteProject = randomProjectName();
 
   beforeAll(async () => {
+    hostDir = await mkdtemp(join(tmpdir(), 'enclave-copy-'));
     spare = await SpareIncusd.create({ poolSize: '2GiB' });
     spareRoot = new IncusClient({ socketPath: spare.socketPath, project: 'default' });
     await ensureProject(spareRoot, remoteProject, 'Enclave copy test (safe to delete)');
-    remote = spareRoot.withProject(remoteProject);
-    hostDir = await mkdtemp(join(tmpdir(), 'enclave-copy-'));
+    const https = await spare.listenHttps();
+    const identity = await testClientIdentity(hostDir, 'enclave-copy');
+    await spare.trustCertificate(identity.certPem, 'enclave-copy');
+    remote = new IncusClient({
+      endpoint: { kind: 'https', host: https.host, port: https.port, serverCertPem: https.serverCertPem, client: identity },
+      project: remoteProject,
+    });
   });
   afterAll(async () => {
+    await remote?.close().catch(() => undefined);
     await spareRoot?.close().catch(() => undefined);
     await spare?.destroy().catch((err: unknown) => (spareTeardown = err));
     if (hostDir) await rm(hostDir, { recursive: true, force: true });
