@@ -153,6 +153,29 @@ export class IncusClient {
     return ws;
   }
 
+  /**
+   * A request whose reply is handed over unread (an image export; an upload whose `body` is a
+   * stream): the caller consumes or destroys the reply's `body`. `timeoutMs` (0: none) bounds
+   * the wait for the headers and each gap between body chunks, so a stalled stream fails rather
+   * than hangs. Connect errors come as undici threw them.
+   */
+  stream(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    opts: Pick<RequestOptions, 'query' | 'project' | 'headers' | 'timeoutMs'> & { body?: Readable; signal?: AbortSignal } = {},
+  ): Promise<Dispatcher.ResponseData> {
+    const timeout = opts.timeoutMs ?? this.timeoutMs;
+    return request(this.url(path, opts.query, opts.project === undefined ? this.project : opts.project), {
+      method,
+      headers: opts.headers ?? {},
+      dispatcher: this.dispatcher,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      ...(opts.body ? { body: opts.body } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  }
+
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
