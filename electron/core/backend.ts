@@ -214,7 +214,7 @@ export class Backend {
       stack.events.on(name, (payload: EventOf<typeof name>) => {
         if (this.registry.all().every((e) => e !== entry)) return;
         if (name === 'agents.changed') return this.emitChange(entry, payload as EventOf<'agents.changed'>);
-        const qualified: unknown = qualifyEvent(entry.q, name, payload);
+        const qualified: unknown = qualifyEvent<EventName>(entry.q, name, payload);
         if (ID_EVENTS.has(name)) for (const id of idsIn(qualified)) this.router.ids.note(id, entry.name);
         (this.events.emit as (e: EventName, p: unknown) => boolean)(name, qualified);
       });
