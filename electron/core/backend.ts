@@ -7,6 +7,7 @@ import type { AgentTemplate } from '../../shared/templates.js';
 import { LOCAL_SERVER, type ServerInfo } from '../../shared/servers.js';
 import { ServerCatalog } from './servers/catalog.js';
 import { RemoteSync } from './servers/remote-sync.js';
+import { CrossServer } from './servers/cross-server.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import { REMOTE_HOST, type NetworkServiceOptions } from './network/service.js';
 import { SetupRunner, type SetupRunnerOptions } from './setup-runner.js';
@@ -23,10 +24,6 @@ import { EVENT_NAMES } from './servers/event-names.js';
 
 export const DEFAULT_PROJECT = 'enclave';
 
-/** A method of the contract whose service is still being written (#13). */
-const notYet = async (): Promise<never> => {
-  throw new EnclaveError('unavailable', 'Not built yet.');
-};
 
 type Pushed = { [E in EventName]: [EventOf<E>] };
 
@@ -48,6 +45,7 @@ export class Backend {
   private readonly shared: StackShared;
   readonly project: string;
   readonly catalog: ServerCatalog;
+  private readonly cross: CrossServer;
   private readonly remotes: RemoteSync;
   private started = false;
 
@@ -87,6 +85,7 @@ export class Backend {
     });
     this.catalog.onChange((entries) => void this.remotes.apply(entries));
     this.router = new Router(this.registry);
+    this.cross = new CrossServer(this.registry);
     this.registry.on('added', (entry) => this.forward(entry));
     this.registry.on('changed', (list) => this.events.emit('servers.changed', list));
 
@@ -138,8 +137,8 @@ export class Backend {
         return {};
       },
       'servers.clientCertificate': () => this.catalog.clientCertificate(),
-      'agents.copyTo': notYet,
-      'images.copy': notYet,
+      'agents.copyTo': (args) => this.cross.copyAgent(args),
+      'images.copy': (args) => this.cross.copyImage(args),
     });
   }
 

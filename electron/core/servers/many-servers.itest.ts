@@ -112,6 +112,23 @@ describe.skipIf(skip)(`Many servers in one backend${skip ? ` (skipped: ${skip})`
     expect(server('local')?.status.state).toBe('connected');
   }, 180_000);
 
+  it('copies an agent to the other server through the contract, and an image it already has is answered as it is', async () => {
+    const copied = ok<Agent>(await link.call('agents.copyTo', { agent: local, server: 'lab', name: `copy-${remote}` }));
+    expect([copied.name, copied.server, copied.status]).toEqual([`lab:copy-${remote}`, 'lab', 'Stopped']);
+    expect(copied.meta['copied-from']).toBe(local);
+    expect(await spare.incus('list', '--project', backend.project, '--format=csv', '-c', 'n')).toContain(`copy-${remote}`);
+    const log = ok<{ message: string }[]>(await link.call('activity.list', { agent: `lab:copy-${remote}` }));
+    expect(log.some((e) => e.message.startsWith(`copied from ${local}`))).toBe(true);
+    const taken = await link.call('agents.copyTo', { agent: local, server: 'lab', name: `copy-${remote}` });
+    expect(taken.ok).toBe(false);
+    if (!taken.ok) expect(taken.error.code).toBe('conflict');
+
+    const image = (await backend.local.images.list()).find((i) => i.aliases.includes(AGENT_IMAGE));
+    expect(image).toBeDefined();
+    const there = ok<{ fingerprint: string }>(await link.call('images.copy', { fingerprint: image!.fingerprint, from: 'local', to: 'lab' }));
+    expect(there.fingerprint).toBe(image!.fingerprint);
+  }, 180_000);
+
   it('refuses a ref to a server that does not exist, naming the servers', async () => {
     const r = await link.call('snapshots.list', { agent: `nowhere:${remote}` });
     expect(r.ok).toBe(false);

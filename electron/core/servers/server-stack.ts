@@ -28,6 +28,7 @@ import { sessionUser } from '../session-user.js';
 import { setNotify } from '../agent-status/notify-setting.js';
 import { WorkspaceService } from '../workspace/service.js';
 import { moveAgent } from './move-agent.js';
+import { removeUnfinishedCopies } from './copy-agent.js';
 import { ClusterWatch } from './cluster-watch.js';
 import { workspaceMeta } from '../workspace/meta.js';
 
@@ -92,6 +93,7 @@ export class ServerStack {
   readonly images: ImageService;
   readonly runStatus: AgentStatusService;
   readonly workspace: WorkspaceService;
+  readonly locks = new AgentLocks();
   /** The server's cluster members, when it is one. */
   readonly cluster: ClusterWatch;
   /** The contract's events of this server, bare names. */
@@ -111,7 +113,7 @@ export class ServerStack {
     connection.on('event', (e) => {
       if (e.type === 'lifecycle') this.activity.onLifecycle(e.metadata);
     });
-    const locks = new AgentLocks();
+    const locks = this.locks;
     this.agents = new AgentService(connection, locks, settings, this.activity);
     // What the services use of the agents: the mirror, their locks and the activity log, each given apart.
     const agentDeps = { agents: this.agents, locks, activity: this.activity };
@@ -148,6 +150,8 @@ export class ServerStack {
     this.images.on('importProgress', (p) => this.events.emit('images.importProgress', p));
     this.workspace = new WorkspaceService(connection, agentDeps);
     this.cluster = new ClusterWatch(connection, this.agents);
+    // A copy this server was receiving when it (or Enclave) went away is half made: removed.
+    connection.on('ready', (client) => void removeUnfinishedCopies(client).catch(() => undefined));
 
     this.handlers = {
       'agents.list': () => this.agents.list(),
