@@ -48,7 +48,7 @@ export interface Served {
 export function startServe(env: NodeJS.ProcessEnv): Promise<Served> {
   const child = spawn(process.execPath, [join(root, 'dist/electron/serve.mjs'), '--port', '0'], {
     // The machine's incus CLI remotes are the user's, not the suite's: left out.
-    env: { ...process.env, ENCLAVE_NO_CLI_REMOTES: '1', ...env },
+    env: { ...process.env, ENCLAVE_NO_CLI_REMOTES: '1', ENCLAVE_TEST_REMOTE_NO_BRIDGES: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

@@ -40,6 +40,9 @@ export async function serve(argv: string[], why?: string): Promise<void> {
     setup: setupScript(join(here, '..', '..')),
     secretCipher: plainCipher,
     cliConfigDir: process.env.ENCLAVE_NO_CLI_REMOTES ? null : cliConfigDir(),
+    // The e2e suite's remote is a second incusd on this very host, sharing its network
+    // namespace, where the first daemon's bridges already have Enclave's names.
+    ...(process.env.ENCLAVE_TEST_REMOTE_NO_BRIDGES ? { remoteNetwork: { bridges: false } } : {}),
   });
   backend.start();
   const host = await startWebHost({ backend, staticDir: join(here, '..', 'renderer'), port });
