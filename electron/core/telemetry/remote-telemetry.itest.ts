@@ -1,14 +1,15 @@
 /**
- * Remote telemetry against a real second daemon: the sampler forced to its remote path (the
- * spare daemon's socket is on this machine, so it would read cgroups otherwise) gets every
- * agent's samples from /1.0/metrics and the focused agent's every tick from state calls, and
- * rides out the daemon being killed and started again.
+ * Remote telemetry against a real second daemon reached over HTTPS: the sampler picks its
+ * remote path from the endpoint's kind, gets every agent's samples from /1.0/metrics and the
+ * focused agent's every tick from state calls, and rides out the daemon being killed and
+ * started again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelemetrySample } from '../../../shared/types.js';
 import { IncusClient } from '../../incus/client.js';
 import { until } from '../../test-support/project.js';
 import { ListedAgents, launchSmallAgents } from '../../test-support/remote-agents.js';
+import { remoteConnection } from '../../test-support/remote-server.js';
 import { SpareIncusd, spareIncusdSkipReason } from '../../test-support/spare-incusd.js';
 import { Connection } from '../connection.js';
 import { TelemetrySampler } from './sampler.js';
@@ -30,12 +31,14 @@ describe.skipIf(skip !== null)('remote telemetry on a second daemon', () => {
     daemon = await SpareIncusd.create({ poolSize: '2GiB' });
     client = new IncusClient({ socketPath: daemon.socketPath, project: PROJECT, timeoutMs: 10_000 });
     await launchSmallAgents(daemon, client, PROJECT, [FOCUSED, OTHER], 2);
-    connection = new Connection({ project: PROJECT, socketPath: daemon.socketPath, retryMs: 200, heartbeatMs: 500, requestTimeoutMs: 5000 });
+    const [, remote] = await remoteConnection(daemon);
+    connection = new Connection({ ...remote, project: PROJECT, retryMs: 200, heartbeatMs: 500, requestTimeoutMs: 5000 });
     connection.start();
     await until('the connection', () => connection.status.state === 'connected', 30_000);
     const agents = new ListedAgents(client);
     expect((await agents.refresh()).filter((a) => a.status === 'Running').map((a) => a.name).sort()).toEqual([FOCUSED, OTHER]);
-    sampler = new TelemetrySampler(connection, agents, PROJECT, { mode: 'remote' });
+    // No mode forced: HTTPS means remote (the daemon's cgroups happen to be on this machine too).
+    sampler = new TelemetrySampler(connection, agents, PROJECT);
     sampler.on('batch', (b) => samples.push(...b.samples));
     sampler.focus(null, FOCUSED);
   }, 240_000);
