@@ -93,7 +93,7 @@ export function daemonCpuMs(pid: number): number {
   let total = statOf(pid)?.cpuMs ?? 0;
   for (const p of parent.keys()) {
     if (!isDescendant(p)) continue;
-    let cgroup = '';
+    let cgroup: string;
     try {
       cgroup = readFileSync(`/proc/${p}/cgroup`, 'utf8');
     } catch {

@@ -225,6 +225,7 @@ export class TelemetrySampler extends EventEmitter<SamplerEvents> {
 
   /** A metrics round: a sample for every running agent but the focused ones, which take its memory and OOMs into their next state sample. */
   private onMetrics(readings: Map<string, MetricsReading>): void {
+    if (this.stopped) return;
     const now = Date.now();
     const focused = this.focused();
     const samples: TelemetrySample[] = [];
@@ -243,6 +244,7 @@ export class TelemetrySampler extends EventEmitter<SamplerEvents> {
 
   /** A focused agent's state reply: its live sample, with the memory and OOMs of a metrics round since the last one. */
   private onState(name: string, reading: StateReading): void {
+    if (this.stopped) return;
     const agent = this.agents.cached().find((a) => a.name === name && a.status === 'Running');
     if (!agent) return;
     const now = Date.now();
