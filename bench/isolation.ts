@@ -369,9 +369,9 @@ async function main(): Promise<void> {
       const peak = hist.reduce(
         (m, s) => ({
           cpu: Math.max(m.cpu, s.cpuHostPercent),
-          mem: Math.max(m.mem, s.memoryBytes),
-          procs: Math.max(m.procs, s.processes),
-          ooms: Math.max(m.ooms, s.oomKills),
+          mem: Math.max(m.mem, s.memoryBytes ?? 0),
+          procs: Math.max(m.procs, s.processes ?? 0),
+          ooms: Math.max(m.ooms, s.oomKills ?? 0),
         }),
         { cpu: 0, mem: 0, procs: 0, ooms: 0 },
       );

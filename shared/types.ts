@@ -135,17 +135,23 @@ export interface TelemetrySample {
   cpuHostPercent: number;
   /** Share of the agent's own allowance (100 = pinned at its limit); null when unlimited. */
   cpuLimitPercent: number | null;
-  memoryBytes: number;
+  /**
+   * Working set (page cache the kernel reclaims first left out); null when this sample's
+   * source does not give it (a remote agent's live 1 s samples come from state calls, whose
+   * memory figure counts the cache: memory arrives with the metrics, every 8 s).
+   */
+  memoryBytes: number | null;
   memoryLimitBytes: number | null;
-  processes: number;
+  /** Null when the source did not give it. */
+  processes: number | null;
   processesLimit: number | null;
   /** Root disk use; null where it cannot be read cheaply. */
   diskBytes: number | null;
   diskLimitBytes: number | null;
   netRxBytesPerSec: number;
   netTxBytesPerSec: number;
-  /** OOM kills since the agent started. */
-  oomKills: number;
+  /** OOM kills since the agent started; null when this sample's source does not count them (state calls). */
+  oomKills: number | null;
 }
 
 export interface TelemetryBatch {

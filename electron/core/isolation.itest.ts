@@ -159,7 +159,7 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
     }
     const peak = await pids.stop();
     const sampled = backend.telemetry.history(A, Math.ceil((Date.now() - startEpoch) / 1000) + 2);
-    const sampledMax = Math.max(0, ...sampled.map((s) => s.processes));
+    const sampledMax = Math.max(0, ...sampled.map((s) => s.processes ?? 0));
     console.log(`isolation: A peak ${peak.max} processes (host cgroup, ${peak.reads} reads; sampled ${sampledMax}); B answered ${probes.ms.length} probes`);
     // B answered every probe while the bomb ran (each within the probe's own 10 s limit).
     expect(probes.failures).toEqual([]);
@@ -213,7 +213,7 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
     expect(Number(oomKills)).toBeGreaterThan(0);
     expect(kernelPeak).toBeLessThanOrEqual(limit);
     expect(peak.max).toBeLessThanOrEqual(limit);
-    expect(Math.max(0, ...sampled.map((s) => s.memoryBytes))).toBeLessThanOrEqual(limit);
+    expect(Math.max(0, ...sampled.map((s) => s.memoryBytes ?? 0))).toBeLessThanOrEqual(limit);
     expect(probes.failures).toEqual([]);
     expect(probes.ms.length).toBeGreaterThanOrEqual(5);
   });

@@ -24,6 +24,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** ms before the response headers must arrive; 0 disables (long operation waits). */
   timeoutMs?: number;
+  /** A tighter bound on the reply than MAX_REPLY_BYTES (telemetry's small, frequent replies). */
+  maxBytes?: number;
 }
 
 export interface Response<T> {
@@ -100,7 +102,7 @@ export class IncusClient {
     } catch (err) {
       throw classifyConnectError(err, this.address) ?? err;
     }
-    const text = await readBounded(res, this.address);
+    const text = await readBounded(res, this.address, opts.maxBytes);
     let envelope: Envelope<T>;
     try {
       envelope = JSON.parse(text) as Envelope<T>;
@@ -120,7 +122,7 @@ export class IncusClient {
   }
 
   /** A plain-text GET (e.g. /1.0/metrics, which answers in Prometheus text, not JSON). */
-  async getText(path: string, opts: Pick<RequestOptions, 'query' | 'project' | 'timeoutMs'> = {}): Promise<string> {
+  async getText(path: string, opts: Pick<RequestOptions, 'query' | 'project' | 'timeoutMs' | 'maxBytes'> = {}): Promise<string> {
     const timeout = opts.timeoutMs ?? this.timeoutMs;
     let res: Dispatcher.ResponseData;
     try {
@@ -133,7 +135,7 @@ export class IncusClient {
     } catch (err) {
       throw classifyConnectError(err, this.address) ?? err;
     }
-    const text = await readBounded(res, this.address);
+    const text = await readBounded(res, this.address, opts.maxBytes);
     if (res.statusCode >= 400) {
       let message = `HTTP ${res.statusCode}`;
       try {
@@ -198,11 +200,11 @@ function notIncus(address: string, res: Dispatcher.ResponseData, text: string): 
   );
 }
 
-/** The reply's body as text, refusing one larger than MAX_REPLY_BYTES (declared or streamed). */
-async function readBounded(res: Dispatcher.ResponseData, address: string): Promise<string> {
-  const tooLarge = () => new IncusError(`The reply from ${address} is larger than ${MAX_REPLY_BYTES / 1024 / 1024} MiB; refused.`, 502);
+/** The reply's body as text, refusing one larger than `max` bytes (declared or streamed). */
+async function readBounded(res: Dispatcher.ResponseData, address: string, max = MAX_REPLY_BYTES): Promise<string> {
+  const tooLarge = () => new IncusError(`The reply from ${address} is larger than ${+(max / 1024 / 1024).toFixed(2)} MiB; refused.`, 502);
   const declared = Number(res.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_REPLY_BYTES) {
+  if (Number.isFinite(declared) && declared > max) {
     res.body.destroy();
     throw tooLarge();
   }
@@ -210,7 +212,7 @@ async function readBounded(res: Dispatcher.ResponseData, address: string): Promi
   let size = 0;
   for await (const chunk of res.body as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_REPLY_BYTES) {
+    if (size > max) {
       res.body.destroy();
       throw tooLarge();
     }

@@ -77,6 +77,32 @@ describe('guard rules', () => {
     expect(f!.message).toBe('worker: CPU pinned at the whole host for 10 s');
   });
 
+  it('a figure a sample lacks (null) is neither zero nor an alert: the newest known one counts, for a while', () => {
+    // A remote agent in view: state samples each second, memory and OOMs only every 8 s.
+    const live = (i: number, over: Partial<TelemetrySample> = {}) => sample(i, { memoryBytes: null, oomKills: null, ...over }, 1000);
+    const high = 1000 * 1024 ** 2;
+    const run = [live(0, { memoryBytes: high, oomKills: 0 }), live(1), live(2), live(3)];
+    expect(rules(run).map((f) => f.rule)).toEqual(['memory-high']);
+    // The figure is 20 s old and nothing newer: no alert, rather than one on old news.
+    expect(rules([live(0, { memoryBytes: high, oomKills: 0 }), live(21)])).toEqual([]);
+    // All null: nothing fires, nothing throws.
+    expect(rules([live(0, { processes: null }), live(1, { processes: null })])).toEqual([]);
+  });
+
+  it('oom-kill compares the samples that counted kills, across the ones that did not', () => {
+    const live = (i: number, oomKills: number | null) => sample(i, { oomKills }, 1000);
+    const s = [live(0, 1), live(1, null), live(2, null), live(8, 2), live(9, null)];
+    expect(rules(s)).toMatchObject([{ rule: 'oom-kill', value: 2 }]);
+    expect(rules([live(0, 1), live(1, null), live(2, null)])).toEqual([]);
+  });
+
+  it('fork-bomb skips samples without a process count', () => {
+    const s = [sample(0, { processes: 10, processesLimit: null }, 1000), sample(1, { processes: null, processesLimit: null }, 1000), sample(2, { processes: 250, processesLimit: null }, 1000)];
+    expect(rules(s)).toMatchObject([{ rule: 'fork-bomb', value: 120 }]);
+    expect(rules([...s, sample(3, { processes: null, processesLimit: null }, 1000)])).toMatchObject([{ rule: 'fork-bomb' }]);
+    expect(rules([sample(0, { processes: null }), sample(1, { processes: 49 })])).toMatchObject([{ rule: 'processes-high' }]);
+  });
+
   it('oom-kill on an increase; clears 10 s after the last one; a restart is no kill', () => {
     const s = [sample(0, { oomKills: 1 }), sample(1, { oomKills: 3 })];
     const [f] = rules(s);

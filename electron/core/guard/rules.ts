@@ -14,6 +14,12 @@ export const HYSTERESIS_POINTS = 5;
 export const OOM_CLEAR_MS = 10_000;
 /** Samples further apart than this are not one continuous run (the agent was stopped…). */
 export const MAX_GAP_MS = 10_000;
+/**
+ * A figure some samples lack (null: a remote agent's live samples have memory and OOM counts
+ * only with each metrics reply, 8 s apart) counts as current for this long after the sample
+ * that had it; older, the rule it feeds does not fire (no data is no alert).
+ */
+export const KNOWN_FOR_MS = 20_000;
 
 export interface Firing {
   rule: GuardRule;
@@ -43,6 +49,17 @@ const round = (n: number) => Math.round(n);
 /** Whether `value` fires: at/above threshold to start, and above threshold − 5 to keep firing. */
 function over(value: number, threshold: number, wasFiring: boolean): boolean {
   return wasFiring ? value >= threshold - HYSTERESIS_POINTS : value >= threshold;
+}
+
+/** The newest sample that has `pick`, if no older than KNOWN_FOR_MS before the latest sample. */
+export function latestKnown(samples: readonly TelemetrySample[], pick: (s: TelemetrySample) => number | null): TelemetrySample | null {
+  const last = samples.at(-1);
+  for (let i = samples.length - 1; i >= 0; i--) {
+    const s = samples[i]!;
+    if (last && last.at - s.at > KNOWN_FOR_MS) return null;
+    if (pick(s) !== null) return s;
+  }
+  return null;
 }
 
 function cpuValue(s: TelemetrySample): number {
@@ -99,12 +116,16 @@ function cpuRule(agent: string, samples: readonly TelemetrySample[], settings: G
 }
 
 function forkRule(agent: string, samples: readonly TelemetrySample[], settings: GuardSettings, was: boolean): Firing | null {
-  const last = samples.at(-1)!;
-  const prev = samples.at(-2);
-  if (!prev || last.at - prev.at > MAX_GAP_MS || last.at <= prev.at) return null;
-  const rate = (last.processes - prev.processes) / ((last.at - prev.at) / 1000);
+  // The two newest samples that counted processes (a source that did not is skipped).
+  const counted = samples.filter((s) => s.processes !== null);
+  const last = counted.at(-1);
+  const prev = counted.at(-2);
+  if (!last || !prev || last !== latestKnown(samples, (s) => s.processes)) return null;
+  if (last.at - prev.at > MAX_GAP_MS || last.at <= prev.at) return null;
+  const lastCount = last.processes!;
+  const rate = (lastCount - prev.processes!) / ((last.at - prev.at) / 1000);
   const limit = last.processesLimit;
-  const atLimit = limit !== null && limit > 0 && last.processes >= limit - 1;
+  const atLimit = limit !== null && limit > 0 && lastCount >= limit - 1;
   const fastRise = was ? rate >= settings.forkRatePerSecond - HYSTERESIS_POINTS : rate > settings.forkRatePerSecond;
   // Hitting the pids limit while climbing, or staying pinned there once flagged.
   const pinned = atLimit && (was || rate > 0);
@@ -124,15 +145,18 @@ function forkRule(agent: string, samples: readonly TelemetrySample[], settings: 
   };
 }
 
-function oomRule(agent: string, samples: readonly TelemetrySample[], now: number): Firing | null {
-  // The newest increase within the clearing window; a decrease is a restart, not a kill.
+function oomRule(agent: string, all: readonly TelemetrySample[], now: number): Firing | null {
+  // Only the samples that counted OOM kills, compared with each other (those that did not are
+  // no zero). The newest increase within the clearing window; a decrease is a restart.
+  const samples = all.filter((s) => s.oomKills !== null);
+  const gap = samples.length < all.length ? KNOWN_FOR_MS : MAX_GAP_MS;
   for (let i = samples.length - 1; i >= 1; i--) {
     const s = samples[i]!;
     if (now - s.at >= OOM_CLEAR_MS) break;
     const before = samples[i - 1]!;
-    if (s.oomKills > before.oomKills && s.at - before.at <= MAX_GAP_MS) {
-      const n = samples.at(-1)!.oomKills;
-      return { rule: 'oom-kill', value: n, threshold: before.oomKills, message: `${agent}: ${n} OOM kill${n === 1 ? '' : 's'}` };
+    if (s.oomKills! > before.oomKills! && s.at - before.at <= gap) {
+      const n = samples.at(-1)!.oomKills!;
+      return { rule: 'oom-kill', value: n, threshold: before.oomKills!, message: `${agent}: ${n} OOM kill${n === 1 ? '' : 's'}` };
     }
   }
   return null;
@@ -154,10 +178,17 @@ export function evaluate(agent: string, samples: readonly TelemetrySample[], set
     if (!over(value, threshold, was(rule))) return;
     add({ rule, value: round(value), threshold, message: `${agent}: ${what} (${round(value)}% ≥ ${threshold}%)` });
   };
-  share('memory-high', last.memoryBytes, last.memoryLimitBytes, settings.memoryPercent,
-    `memory ${formatBytes(last.memoryBytes)} of ${formatBytes(last.memoryLimitBytes ?? 0)}`);
-  share('processes-high', last.processes, last.processesLimit, settings.processesPercent,
-    `${last.processes} of ${last.processesLimit ?? 0} processes`);
+  // Memory and processes as of the newest sample that had them (see KNOWN_FOR_MS).
+  const mem = latestKnown(samples, (s) => s.memoryBytes);
+  if (mem?.memoryBytes != null) {
+    share('memory-high', mem.memoryBytes, mem.memoryLimitBytes, settings.memoryPercent,
+      `memory ${formatBytes(mem.memoryBytes)} of ${formatBytes(mem.memoryLimitBytes ?? 0)}`);
+  }
+  const procs = latestKnown(samples, (s) => s.processes);
+  if (procs?.processes != null) {
+    share('processes-high', procs.processes, procs.processesLimit, settings.processesPercent,
+      `${procs.processes} of ${procs.processesLimit ?? 0} processes`);
+  }
   if (last.diskBytes !== null) {
     share('disk-high', last.diskBytes, last.diskLimitBytes, settings.diskPercent,
       `disk ${formatBytes(last.diskBytes)} of ${formatBytes(last.diskLimitBytes ?? 0)}`);

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isLocalAddress } from '../../incus/endpoint.js';
+import { readFileSync } from 'node:fs';
 import { cgroupLimit, type Reading } from './rates.js';
 
 /** Where the kernel mounts cgroups. */
@@ -8,11 +7,6 @@ export const CGROUP_ROOT = '/sys/fs/cgroup';
 /** The cgroup LXC gives a container: lxc.payload.<name>, or lxc.payload.<project>_<name> outside the default project. */
 export function cgroupName(project: string, name: string): string {
   return project === 'default' ? `lxc.payload.${name}` : `lxc.payload.${project}_${name}`;
-}
-
-/** The local fast path applies when the daemon is reached through a unix socket on this machine with cgroups mounted. */
-export function localCgroupsAvailable(address: string, root = CGROUP_ROOT): boolean {
-  return isLocalAddress(address) && existsSync(root);
 }
 
 function read(path: string): string | null {

@@ -33,27 +33,44 @@ export interface MetricsReading extends Reading {
   diskBytes: number | null;
 }
 
+/** Longest metrics reply read: about 10 KB an instance, so room for well over a thousand. */
+export const METRICS_MAX_BYTES = 16 * 2 ** 20;
+/** ms the daemon has to answer a metrics call. */
+export const METRICS_TIMEOUT_MS = 5000;
+
+interface MetricsTally {
+  cpuNs: number | null;
+  memTotal: number | null;
+  memAvailable: number | null;
+  processes: number | null;
+  oomKills: number | null;
+  rx: number;
+  tx: number;
+  fsSize: number | null;
+  fsAvail: number | null;
+}
+
 /**
- * Per-instance readings from the metrics text. Memory use is MemTotal − MemAvailable as Incus
- * exposes them; limits are left null (the sampler takes them from the agent's own limits).
+ * Per-instance readings from the metrics text (of `project` only, when given). Memory use is
+ * MemTotal − MemAvailable as Incus exposes them (the working set: the reclaimable cache is
+ * available); limits are left null (the sampler takes them from the agent's own limits). A
+ * metric the text does not have is null in the reading, not 0; an instance without CPU
+ * figures has no reading.
  */
-export function readingsFromMetrics(text: string, at = Date.now()): Map<string, MetricsReading> {
-  const byName = new Map<string, MetricsReading & { memTotal: number; memAvailable: number; fsSize: number | null; fsAvail: number | null }>();
+export function readingsFromMetrics(text: string, at = Date.now(), project?: string): Map<string, MetricsReading> {
+  const byName = new Map<string, MetricsTally>();
   for (const { name: metric, labels, value } of parsePrometheus(text)) {
     const inst = labels.name;
-    if (!inst) continue;
+    if (!inst || (project !== undefined && labels.project !== undefined && labels.project !== project)) continue;
     let r = byName.get(inst);
     if (!r) {
-      r = {
-        at, cpuNs: 0, memoryBytes: 0, memoryLimitBytes: null, processes: 0, processesLimit: null,
-        netRxBytes: 0, netTxBytes: 0, oomKills: 0, diskBytes: null, memTotal: 0, memAvailable: 0, fsSize: null, fsAvail: null,
-      };
+      r = { cpuNs: null, memTotal: null, memAvailable: null, processes: null, oomKills: null, rx: 0, tx: 0, fsSize: null, fsAvail: null };
       byName.set(inst, r);
     }
     const notLo = labels.device !== 'lo';
     switch (metric) {
       case 'incus_cpu_seconds_total':
-        r.cpuNs += value * 1e9;
+        r.cpuNs = (r.cpuNs ?? 0) + value * 1e9;
         break;
       case 'incus_memory_MemTotal_bytes':
         r.memTotal = value;
@@ -68,10 +85,10 @@ export function readingsFromMetrics(text: string, at = Date.now()): Map<string, 
         r.oomKills = value;
         break;
       case 'incus_network_receive_bytes_total':
-        if (notLo) r.netRxBytes += value;
+        if (notLo) r.rx += value;
         break;
       case 'incus_network_transmit_bytes_total':
-        if (notLo) r.netTxBytes += value;
+        if (notLo) r.tx += value;
         break;
       case 'incus_filesystem_size_bytes':
         if (labels.mountpoint === '/') r.fsSize = value;
@@ -83,16 +100,24 @@ export function readingsFromMetrics(text: string, at = Date.now()): Map<string, 
   }
   const out = new Map<string, MetricsReading>();
   for (const [inst, r] of byName) {
-    const { memTotal, memAvailable, fsSize, fsAvail, ...reading } = r;
-    reading.cpuNs = Math.round(reading.cpuNs);
-    reading.memoryBytes = Math.max(0, memTotal - memAvailable);
-    reading.diskBytes = fsSize !== null && fsAvail !== null ? Math.max(0, fsSize - fsAvail) : null;
-    out.set(inst, reading);
+    if (r.cpuNs === null) continue;
+    out.set(inst, {
+      at,
+      cpuNs: Math.round(r.cpuNs),
+      memoryBytes: r.memTotal !== null && r.memAvailable !== null ? Math.max(0, r.memTotal - r.memAvailable) : null,
+      memoryLimitBytes: null,
+      processes: r.processes,
+      processesLimit: null,
+      netRxBytes: r.rx,
+      netTxBytes: r.tx,
+      oomKills: r.oomKills,
+      diskBytes: r.fsSize !== null && r.fsAvail !== null ? Math.max(0, r.fsSize - r.fsAvail) : null,
+    });
   }
   return out;
 }
 
-/** The remote fallback: one metrics call for the whole project (cheap for the daemon, at most every 8 s). */
-export async function fetchMetricsReadings(client: IncusClient): Promise<Map<string, MetricsReading>> {
-  return readingsFromMetrics(await client.getText('/1.0/metrics', { timeoutMs: 5000 }));
+/** The project's metrics text: one call for every instance, bounded and timed out. */
+export function fetchMetricsText(client: IncusClient): Promise<string> {
+  return client.getText('/1.0/metrics', { timeoutMs: METRICS_TIMEOUT_MS, maxBytes: METRICS_MAX_BYTES });
 }

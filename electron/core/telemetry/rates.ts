@@ -6,14 +6,15 @@ export interface Reading {
   at: number;
   /** CPU time used since the agent started, nanoseconds. */
   cpuNs: number;
-  memoryBytes: number;
+  /** Null: the source does not give it (see TelemetrySample). */
+  memoryBytes: number | null;
   memoryLimitBytes: number | null;
-  processes: number;
+  processes: number | null;
   processesLimit: number | null;
   /** Bytes since the agent started, summed over its interfaces other than lo. */
   netRxBytes: number;
   netTxBytes: number;
-  oomKills: number;
+  oomKills: number | null;
   /** Dirty and under-writeback page cache (local cgroups only): the agent is writing to disk. */
   writingBytes?: number;
 }

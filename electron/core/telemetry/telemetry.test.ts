@@ -91,6 +91,7 @@ describe('metrics parser', () => {
   it('sums non-lo interfaces, reads the root filesystem, skips junk', () => {
     const text = [
       '# HELP x',
+      'incus_cpu_seconds_total{cpu="0",mode="user",name="a",project="p",type="container"} 2',
       'incus_network_receive_bytes_total{device="eth0",name="a",project="p",type="container"} 1.5e+03',
       'incus_network_receive_bytes_total{device="lo",name="a",project="p",type="container"} 99',
       'incus_network_transmit_bytes_total{device="eth0",name="a",project="p",type="container"} 7',
@@ -99,7 +100,17 @@ describe('metrics parser', () => {
       'garbage line here',
     ].join('\n');
     const r = readingsFromMetrics(text).get('a');
-    expect(r).toMatchObject({ netRxBytes: 1500, netTxBytes: 7, diskBytes: 600 });
+    expect(r).toMatchObject({ cpuNs: 2e9, netRxBytes: 1500, netTxBytes: 7, diskBytes: 600 });
+    // Not in the text: unknown, not zero.
+    expect(r).toMatchObject({ memoryBytes: null, processes: null, oomKills: null });
+  });
+  it('gives no reading for an instance without CPU figures, and keeps to the asked project', () => {
+    const text = [
+      'incus_procs_total{name="a",project="p",type="container"} 3',
+      'incus_cpu_seconds_total{cpu="0",mode="user",name="b",project="other",type="container"} 1',
+      'incus_cpu_seconds_total{cpu="0",mode="user",name="c",project="p",type="container"} 1',
+    ].join('\n');
+    expect([...readingsFromMetrics(text, 0, 'p').keys()]).toEqual(['c']);
   });
 });
 

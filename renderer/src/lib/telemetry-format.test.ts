@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TelemetrySample } from '../../../shared/types.js';
-import { cpuBasis, cpuText, formatBytes, formatPercent, formatRate, memoryText, processesText, shareOf } from './telemetry-format.js';
+import { cpuBasis, cpuText, formatBytes, formatPercent, formatRate, memoryText, processesText, SHOWN_KNOWN_MS, shareOf, withKnownFigures } from './telemetry-format.js';
 
 const base: TelemetrySample = {
   agent: 'a',
@@ -55,5 +55,18 @@ describe('formatting', () => {
     expect(memoryText({ ...base, memoryLimitBytes: null })).toBe('Mem 512 MiB');
     expect(processesText(base)).toBe('Procs 42 / 2000');
     expect(processesText({ ...base, processesLimit: null })).toBe('Procs 42');
+  });
+});
+
+describe('figures a sample lacks', () => {
+  it('shows the newest recent known memory, processes and OOM count; a dash once it is old', () => {
+    const live = { ...base, at: 5000, memoryBytes: null, oomKills: null, cpuHostPercent: 50 };
+    const shown = withKnownFigures([{ ...base, at: 0, oomKills: 2 }, live]);
+    expect(shown).toMatchObject({ at: 5000, cpuHostPercent: 50, memoryBytes: 512 * 1024 ** 2, oomKills: 2 });
+    const old = withKnownFigures([base, { ...live, at: SHOWN_KNOWN_MS + 1 }]);
+    expect(old?.memoryBytes).toBeNull();
+    expect(memoryText(old!)).toBe('Mem —');
+    expect(processesText({ ...base, processes: null })).toBe('Procs —');
+    expect(withKnownFigures([])).toBeUndefined();
   });
 });

@@ -51,11 +51,13 @@ export function cpuText(sample: TelemetrySample, limits: AgentLimits): string {
 }
 
 export function memoryText(sample: TelemetrySample): string {
+  if (sample.memoryBytes === null) return 'Mem —';
   const used = formatBytes(sample.memoryBytes);
   return sample.memoryLimitBytes === null ? `Mem ${used}` : `Mem ${used} / ${formatBytes(sample.memoryLimitBytes)}`;
 }
 
 export function processesText(sample: TelemetrySample): string {
+  if (sample.processes === null) return 'Procs —';
   return sample.processesLimit === null ? `Procs ${sample.processes}` : `Procs ${sample.processes} / ${sample.processesLimit}`;
 }
 
@@ -73,4 +75,26 @@ export function netText(sample: TelemetrySample): string {
 export function shareOf(value: number | null, limit: number | null): number | null {
   if (value === null || limit === null || limit <= 0) return null;
   return (value / limit) * 100;
+}
+
+/** How long a figure a newer sample lacks still shows on the card (a remote agent's memory arrives every 8 s). */
+export const SHOWN_KNOWN_MS = 20_000;
+
+/**
+ * The newest sample for display: a figure it lacks (null: its source did not give it) taken
+ * from the newest recent sample that has it (`recent`, oldest first, ends with the newest).
+ * The kept samples stay as they came.
+ */
+export function withKnownFigures(recent: readonly TelemetrySample[]): TelemetrySample | undefined {
+  const next = recent.at(-1);
+  if (!next || (next.memoryBytes !== null && next.processes !== null && next.oomKills !== null)) return next;
+  const known = <K extends 'memoryBytes' | 'processes' | 'oomKills'>(key: K): number | null => {
+    for (let i = recent.length - 1; i >= 0; i--) {
+      const s = recent[i]!;
+      if (next.at - s.at > SHOWN_KNOWN_MS) break;
+      if (s[key] !== null) return s[key];
+    }
+    return null;
+  };
+  return { ...next, memoryBytes: known('memoryBytes'), processes: known('processes'), oomKills: known('oomKills') };
 }

@@ -6,6 +6,7 @@
  */
 import { create } from 'zustand';
 import type { TelemetryBatch, TelemetrySample } from '../../../shared/types.js';
+import { SHOWN_KNOWN_MS, withKnownFigures } from '../lib/telemetry-format.js';
 import { SampleRing } from '../lib/telemetry-ring.js';
 
 const rings = new Map<string, SampleRing>();
@@ -44,8 +45,9 @@ export const useTelemetry = create<TelemetryState>()((set, get) => {
     const nextLatest = { ...latest };
     const nextVersions = { ...versions };
     for (const agent of changed) {
-      const newest = rings.get(agent)?.latest;
-      if (newest) nextLatest[agent] = newest;
+      const ring = rings.get(agent);
+      const newest = ring?.latest;
+      if (ring && newest) nextLatest[agent] = withKnownFigures(ring.since(newest.at - SHOWN_KNOWN_MS)) ?? newest;
       nextVersions[agent] = (versions[agent] ?? 0) + 1;
     }
     set({ latest: nextLatest, versions: nextVersions });

@@ -164,7 +164,7 @@ function CardValues({ latest, limits }: { latest: TelemetrySample; limits: Agent
       <li className="usage-net" data-testid="card-net">
         {netText(latest)}
       </li>
-      {latest.oomKills > 0 && (
+      {(latest.oomKills ?? 0) > 0 && (
         <li className="usage-oom" data-testid="card-oom">
           OOM kills {latest.oomKills}
         </li>
