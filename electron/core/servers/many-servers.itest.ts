@@ -76,6 +76,18 @@ describe.skipIf(skip)(`Many servers in one backend${skip ? ` (skipped: ${skip})`
     expect(list.map((s) => s.name)).toContain('first');
   }, 60_000);
 
+  it('sets limits on the remote agent and clones it on its own server', async () => {
+    const limited = ok<{ agent: Agent }>(await link.call('agents.setLimits', { agent: `lab:${remote}`, limits: { memory: '256MiB', processes: '300' } }));
+    expect(limited.agent.limits).toMatchObject({ memory: '256MiB', processes: '300' });
+    expect((await spare.incus('config', 'get', '--project', backend.project, remote, 'limits.memory')).trim()).toBe('256MiB');
+    const elsewhere = await link.call('agents.clone', { source: `lab:${remote}`, name: `twin-${remote}` });
+    expect(elsewhere.ok).toBe(false);
+    if (!elsewhere.ok) expect(elsewhere.error.message).toMatch(/copy the agent there/);
+    const twin = ok<Agent>(await link.call('agents.clone', { source: `lab:${remote}`, name: `lab:twin-${remote}` }));
+    expect([twin.name, twin.server, twin.clonedFrom?.agent]).toEqual([`lab:twin-${remote}`, 'lab', `lab:${remote}`]);
+    ok(await link.call('agents.delete', { name: `lab:twin-${remote}` }));
+  }, 120_000);
+
   it("samples the remote agent's telemetry", async () => {
     ok(await link.call('telemetry.focus', { agent: `lab:${remote}` }));
     await until(
