@@ -145,6 +145,14 @@ describe.skipIf(skip)(`Many servers in one backend${skip ? ` (skipped: ${skip})`
     const r = await link.call('snapshots.list', { agent: `nowhere:${remote}` });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/no server named "nowhere".*local, lab/);
+    const mount = await link.call('agents.create', {
+      name: `lab:mounted-${remote}`,
+      image: AGENT_IMAGE,
+      network: NO_NETWORK,
+      workspace: { mode: 'mount', path: '/tmp', readOnly: true },
+    });
+    expect(mount.ok).toBe(false);
+    if (!mount.ok) expect(mount.error.message).toMatch(/cannot be mounted into an agent on lab/);
   });
 
   it('adds a server by trust token through the contract, refuses a fingerprint that is not its own, and removes it', async () => {

@@ -4,6 +4,8 @@ import type { EventName, EventOf, Requests } from '../../../shared/api.js';
 import type { Handlers } from '../../../shared/handlers.js';
 import type { AgentRunStatus } from '../../../shared/agent-status.js';
 import type { Agent } from '../../../shared/types.js';
+import type { WorkspaceRequest } from '../../../shared/workspace.js';
+import { LOCAL_SERVER } from '../../../shared/servers.js';
 import { EnclaveError } from '../../../shared/errors.js';
 import { AgentService } from '../agents.js';
 import { AgentLocks } from '../agent-locks.js';
@@ -156,7 +158,7 @@ export class ServerStack {
     this.handlers = {
       'agents.list': () => this.agents.list(),
       'agents.create': (args) => this.createAgent(args),
-      'workspace.attach': (args) => this.workspace.attach(args),
+      'workspace.attach': (args) => (this.refuseRemoteMount(args.workspace), this.workspace.attach(args)),
       'workspace.changes': (args) => this.workspace.changes(args.agent),
       'workspace.fileDiff': (args) => this.workspace.fileDiff(args),
       'workspace.compare': (args) => this.workspace.compare(args),
@@ -227,6 +229,7 @@ export class ServerStack {
   /** An agent from a template (its image, network, limits and command) or from a bare image. */
   private async createAgent(args: z.output<Requests['agents.create']['args']>): Promise<Agent> {
     const { template, workspace, ...rest } = args;
+    if (workspace) this.refuseRemoteMount(workspace);
     const plan = template ? await this.shared.templates.plan({ template, network: rest.network, limits: rest.limits }) : null;
     const limits = plan ? plan.limits : rest.limits;
     const disk = limits?.disk ?? (await this.shared.settings.get()).defaultLimits.disk;
@@ -240,6 +243,16 @@ export class ServerStack {
       devices: project?.devices,
       populate: project ? (client, progress) => this.workspace.populate(client, rest.name, project, progress) : undefined,
     });
+  }
+
+  /** A folder of this computer can be mounted only into agents of the server on this computer. */
+  private refuseRemoteMount(workspace: WorkspaceRequest): void {
+    if (workspace.mode === 'mount' && this.opts.server !== LOCAL_SERVER) {
+      throw new EnclaveError(
+        'invalid-arguments',
+        `A folder of this computer cannot be mounted into an agent on ${this.opts.server}: that server would look for ${workspace.path} on its own disks. Copy it in instead.`,
+      );
+    }
   }
 
   /** Respawns the session's pane: the template's command again, with the session's environment. */
