@@ -37,6 +37,7 @@ function fakeStack(name: string, opts: { status?: ConnectionStatus; agents?: Age
     },
     'snapshots.list': async (a) => (calls.push(['snapshots.list', a]), [{ agent: a.agent, name: 's1', kind: 'manual', createdAt: '', expiresAt: null, comment: '', sizeBytes: null, restoredTo: null }]),
     'terminals.open': async (a) => (calls.push(['terminals.open', a]), terminal(a.agent, `${name}-0000-0000-0000-000000000000`.slice(0, 36))),
+    'terminals.list': async () => [terminal('a', `${name}-list-0000-0000-000000000000`.slice(0, 36))],
     'terminals.input': async (a) => (calls.push(['terminals.input', a]), {}),
     'workspace.compare': async (a) => (calls.push(['workspace.compare', a]), { a: a.a, b: a.b, base: null, sameBase: false, files: [], truncated: false }),
   };
@@ -82,6 +83,12 @@ describe('Router', () => {
     const { handlers } = setup({ status: down });
     const list = await handlers['agents.list']({}, ctx);
     expect(list.map((a) => a.name)).toEqual(['a', 'lab:a']);
+  });
+
+  it("lists a down server's terminals: they live in Enclave, not in its daemon", async () => {
+    const { handlers } = setup({ status: down });
+    const list = await handlers['terminals.list']({}, ctx);
+    expect(list.map((t) => t.agent)).toEqual(['a', 'lab:a']);
   });
 
   it('does not let a server that never answers hold up the list', async () => {

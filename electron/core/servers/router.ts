@@ -200,10 +200,10 @@ export class Router {
     const parts = await Promise.all(
       this.registry.stacks().map(async (target) => {
         try {
-          if (target.stack.connection.status.state !== 'connected') throw new EnclaveError('unavailable', `${target.entry.name} is not connected.`);
           return (await withTimeout(this.on(target, method, args, ctx), FANOUT_TIMEOUT_MS, `Server ${target.entry.name}`)) as unknown[];
         } catch {
-          // A server that cannot answer now still shows what Enclave last knew of its agents.
+          // Terminals, run states and alerts are the stack's own (asked even while its server is
+          // away); a server that cannot answer the agents' list shows what its mirror last held.
           return method === 'agents.list' ? target.stack.agents.cached().map((a) => target.entry.q.agent(a)) : [];
         }
       }),
