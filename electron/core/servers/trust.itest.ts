@@ -159,8 +159,8 @@ if (skipped) {
       const { catalog } = await freshCatalog();
       const closed = await freePort();
       const refused = await problemOf(catalog.add({ name: 's', address: `127.0.0.1:${closed}`, fingerprint: 'a'.repeat(64) }));
-      expect((refused as ServerProblem).problem).toBe('unreachable');
-      expect(refused.message).toMatch(/Nothing is listening at https:\/\/127\.0\.0\.1:\d+ \(connection refused\)/);
+      expect((refused as ServerProblem).problem).toBe('not-responding');
+      expect(refused.message).toMatch(/Nothing listens on https:\/\/127\.0\.0\.1:\d+ \(connection refused\)/);
 
       // Reads (resume) so that it sees the client's close and lets go of the connection.
       const plain: Server = createServer((sock) => sock.resume().end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
