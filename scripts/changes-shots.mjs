@@ -2,14 +2,12 @@
 // against the fake backend of scripts/changes-fixture.mjs (no Incus needed), in light and dark at
 // 1280×800 and 1920×1080, as OUT/<size>/<theme>/<view>.png (default /tmp/shots-panel). Needs
 // the renderer built (`npx vite build` or `npm run build`). Not part of docs/screenshots.
-/* global document, localStorage */
+/* global document */
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import { installFakeBackend, serveStatic } from './changes-fixture.mjs';
+import { join } from 'node:path';
+import { installFakeBackend } from './changes-fixture.mjs';
+import { shoot, themedPage, withRenderer } from './shots-support.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = process.argv[2] ?? '/tmp/shots-panel';
 const SIZES = [
   { name: '1280x800', width: 1280, height: 800 },
@@ -30,27 +28,14 @@ async function openView(page, agent) {
   return panel;
 }
 
-async function shoot(page, dir, name) {
-  await page.mouse.move(2, 2);
-  await page.waitForTimeout(350); // dialogs fade in
-  await page.screenshot({ path: join(dir, `${name}.png`) });
-  console.log(`  ${name}`);
-}
-
 async function main() {
-  const site = await serveStatic(join(ROOT, 'dist', 'renderer'));
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-  try {
+  await withRenderer(async (browser, url) => {
     for (const size of SIZES) {
       for (const theme of THEMES) {
         const dir = join(OUT, size.name, theme);
         mkdirSync(dir, { recursive: true });
         console.log(`${size.name} ${theme}`);
-        const page = await browser.newPage({ viewport: { width: size.width, height: size.height } });
-        page.on('pageerror', (e) => console.log(`  page error: ${e.message}`));
-        await page.addInitScript((t) => localStorage.setItem('enclave.theme', t), theme);
-        await page.addInitScript(installFakeBackend, { files: 40, now: Date.now() });
-        await page.goto(site.url);
+        const page = await themedPage(browser, url, { theme, width: size.width, height: size.height, install: installFakeBackend, installArg: { files: 40, now: Date.now() } });
         await page.getByTestId('agent-card').first().waitFor();
 
         const web = await openView(page, 'web');
@@ -130,10 +115,7 @@ async function main() {
         await page.close();
       }
     }
-  } finally {
-    await browser.close();
-    await site.close();
-  }
+  });
   console.log(`pictures in ${OUT}`);
 }
 

@@ -1,36 +1,20 @@
 // `node scripts/servers-shots.mjs [OUT]`: the servers UI against the fake backend of
 // scripts/servers-fixture.mjs (no Incus needed), in light and dark at 1280×800, as
 // OUT/<theme>/<view>.png (default /tmp/shots-servers). Needs the renderer built (`npm run build`).
-/* global localStorage */
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import { installServersBackend, serveStatic } from './servers-fixture.mjs';
+import { join } from 'node:path';
+import { installServersBackend } from './servers-fixture.mjs';
+import { shoot, themedPage, withRenderer } from './shots-support.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = process.argv[2] ?? '/tmp/shots-servers';
 
-async function shoot(page, dir, name) {
-  await page.mouse.move(2, 2);
-  await page.waitForTimeout(350); // dialogs fade in
-  await page.screenshot({ path: join(dir, `${name}.png`) });
-  console.log(`  ${name}`);
-}
-
 async function main() {
-  const site = await serveStatic(join(ROOT, 'dist', 'renderer'));
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-  try {
+  await withRenderer(async (browser, url) => {
     for (const theme of ['light', 'dark']) {
       const dir = join(OUT, theme);
       mkdirSync(dir, { recursive: true });
       console.log(theme);
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      page.on('pageerror', (e) => console.log(`  page error: ${e.message}`));
-      await page.addInitScript((t) => localStorage.setItem('enclave.theme', t), theme);
-      await page.addInitScript(installServersBackend, { now: Date.now() });
-      await page.goto(site.url);
+      const page = await themedPage(browser, url, { theme, width: 1280, height: 800, install: installServersBackend, installArg: { now: Date.now() } });
       await page.getByTestId('server-section').first().waitFor();
       await shoot(page, dir, 'grid');
       await page.locator('[data-testid="server-section"][data-server="edge"]').scrollIntoViewIfNeeded();
@@ -81,10 +65,7 @@ async function main() {
       await shoot(page, dir, 'wizard-name');
       await page.close();
     }
-  } finally {
-    await browser.close();
-    await site.close();
-  }
+  });
 }
 
 await main();

@@ -14,11 +14,10 @@
  * m1 bootstraps the cluster and is its database leader; with two members m2 is a standby, so
  * killing m2 leaves the cluster answering (killing m1 would leave m2 without a database).
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Endpoint, TlsIdentity } from '../incus/endpoint.js';
-import { INCUSD, alive } from './incusd.js';
+import { IncusdProcess, cleanupSteps, emptyIncusd, releaseIncusdDir } from './incusd-process.js';
 import { AGENT_TARBALL, SPARE_IMAGE, freePort } from './spare-incusd.js';
 
 export const CLUSTER_POOL = 'pool';
@@ -26,35 +25,14 @@ export const CLUSTER_IMAGE = SPARE_IMAGE;
 export const MEMBER_NAMES = ['m1', 'm2'] as const;
 export type MemberName = (typeof MEMBER_NAMES)[number];
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      cmd,
-      args,
-      { env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 180_000, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err) reject(new Error(`${cmd} ${args.join(' ')}: ${stderr.trim() || err.message}`));
-        else resolve(stdout);
-      },
-    );
-    child.stdin?.end(opts.input ?? '');
-  });
-}
-
 /** One daemon of the cluster. */
-export class MemberDaemon {
-  private pid: number | null = null;
-
+export class MemberDaemon extends IncusdProcess {
   constructor(
     readonly name: MemberName,
-    readonly dir: string,
+    dir: string,
     readonly port: number,
-  ) {}
-
-  get socketPath(): string {
-    return join(this.dir, 'unix.socket');
+  ) {
+    super(dir, { label: `incusd ${name}`, readyTimeoutSec: 90, cliTimeoutMs: 180_000 });
   }
 
   /** host:port, as core.https_address and cluster.https_address hold it. */
@@ -64,84 +42,6 @@ export class MemberDaemon {
 
   get address(): string {
     return `https://${this.listenAddress}`;
-  }
-
-  get running(): boolean {
-    return this.pid !== null;
-  }
-
-  private get env(): NodeJS.ProcessEnv {
-    return { ...process.env, INCUS_DIR: this.dir, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '' };
-  }
-
-  /** The incus CLI against this member's socket. */
-  incus(...args: string[]): Promise<string> {
-    return run('incus', args, { env: this.env });
-  }
-
-  incusWithInput(input: string, ...args: string[]): Promise<string> {
-    return run('incus', args, { env: this.env, input });
-  }
-
-  /** Starts the daemon detached and waits until it answers (a member that was in the cluster rejoins it). */
-  async start(): Promise<void> {
-    if (this.pid !== null && (await alive(this.pid))) return;
-    const child = spawn(INCUSD, ['--group', 'root', '--logfile', join(this.dir, 'incusd.log')], {
-      env: this.env,
-      detached: true,
-      stdio: 'ignore',
-    });
-    child.unref();
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', () => resolve());
-      child.once('error', reject);
-    });
-    this.pid = child.pid ?? null;
-    await this.incus('admin', 'waitready', '--timeout=90');
-  }
-
-  /** SIGKILL: the daemon dies at once, its containers keep running. */
-  async kill(): Promise<void> {
-    const pid = this.pid;
-    if (pid === null) return;
-    process.kill(pid, 'SIGKILL');
-    await this.waitGone(pid, 30_000, false);
-  }
-
-  async restart(): Promise<void> {
-    await this.kill();
-    await this.start();
-  }
-
-  /** SIGSTOP: the daemon stays, holds its sockets open and answers nothing (a stalled member). */
-  pause(): void {
-    if (this.pid !== null) process.kill(this.pid, 'SIGSTOP');
-  }
-
-  resume(): void {
-    if (this.pid !== null) process.kill(this.pid, 'SIGCONT');
-  }
-
-  /** SIGTERM (core.shutdown_timeout is 0 by then), SIGKILL if it lingers. */
-  async stop(): Promise<void> {
-    const pid = this.pid;
-    if (pid === null) return;
-    process.kill(pid, 'SIGCONT');
-    process.kill(pid, 'SIGTERM');
-    await this.waitGone(pid, 30_000, true);
-  }
-
-  private async waitGone(pid: number, ms: number, killAfter: boolean): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (await alive(pid)) {
-      if (Date.now() > deadline) {
-        if (!killAfter) throw new Error(`incusd ${this.name} (pid ${pid}) survived SIGKILL`);
-        process.kill(pid, 'SIGKILL');
-        killAfter = false;
-      }
-      await sleep(50);
-    }
-    this.pid = null;
   }
 }
 
@@ -251,58 +151,15 @@ export class ClusterIncusd {
    * before did.
    */
   async destroy(): Promise<void> {
-    const errors: unknown[] = [];
-    const step = async (what: () => Promise<unknown>) => {
-      try {
-        await what();
-      } catch (err) {
-        errors.push(err);
-      }
-    };
+    const { step, errors } = cleanupSteps();
     const { m1, m2 } = this;
     // A killed member must be back for its instances and its part of the pool to be deleted.
     for (const m of this.members) await step(() => m.start());
-    if (m1.running) {
-      await step(async () => {
-        const projects = JSON.parse(await m1.incus('project', 'list', '--format=json')) as { name: string }[];
-        for (const { name } of projects) {
-          const instances = JSON.parse(await m1.incus('list', '--project', name, '--format=json')) as { name: string }[];
-          for (const inst of instances) await step(() => m1.incus('delete', '--force', '--project', name, inst.name));
-          if (name === 'default') continue;
-          const profiles = JSON.parse(await m1.incus('profile', 'list', '--project', name, '--format=json')) as { name: string }[];
-          for (const p of profiles) if (p.name !== 'default') await step(() => m1.incus('profile', 'delete', '--project', name, p.name));
-          await step(() => m1.incus('project', 'delete', name));
-        }
-      });
-      await step(async () => {
-        const images = JSON.parse(await m1.incus('image', 'list', '--format=json')) as { fingerprint: string }[];
-        for (const img of images) await step(() => m1.incus('image', 'delete', img.fingerprint));
-      });
-      await step(() => m1.incus('profile', 'device', 'remove', 'default', 'root'));
-      await step(() => m1.incus('storage', 'delete', CLUSTER_POOL));
-      await step(() => m1.incus('config', 'set', 'core.shutdown_timeout', '0'));
-    }
+    if (m1.running) await emptyIncusd((...args) => m1.incus(...args), CLUSTER_POOL, step);
     // The standby first, so the leader never waits on a member that is leaving.
     await step(() => m2.stop());
     await step(() => m1.stop());
-    for (const m of this.members) {
-      await step(async () => {
-        const mounts = (await readFile('/proc/self/mountinfo', 'utf8'))
-          .split('\n')
-          .map((l) => l.split(' ')[4] ?? '')
-          .filter((p) => p === m.dir || p.startsWith(m.dir + '/'))
-          .sort((a, b) => b.length - a.length);
-        for (const p of mounts) await step(() => run('umount', ['-l', p]));
-      });
-      await step(async () => {
-        const loops = (await run('losetup', ['-n', '-O', 'NAME,BACK-FILE', '--list']).catch(() => ''))
-          .split('\n')
-          .map((l) => l.trim().split(/\s+/))
-          .filter(([, file]) => file !== undefined && file.startsWith(m.dir + '/'));
-        for (const [dev] of loops) if (dev) await step(() => run('losetup', ['-d', dev]));
-      });
-      await step(() => rm(m.dir, { recursive: true, force: true }));
-    }
+    for (const m of this.members) await releaseIncusdDir(m.dir, step);
     if (errors.length) throw new AggregateError(errors, `cleaning up the test cluster in ${m1.dir} and ${m2.dir}`);
   }
 }

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { Agent } from '../../../../shared/types.js';
 import { useConnectedServerNames, useServer } from '../../stores/servers.js';
 import { CopyToServerDialog } from './CopyToServerDialog.js';
 import { MoveToMemberDialog } from './MoveToMemberDialog.js';
+import { useMenu } from '../../hooks/useMenu.js';
 
 interface AgentMenuProps {
   agent: Agent;
@@ -12,32 +13,10 @@ interface AgentMenuProps {
 
 /** The card's and the view's "More" menu: what goes across servers and cluster members. */
 export function AgentMenu({ agent, disabled, disabledReason }: AgentMenuProps) {
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, root, firstItem } = useMenu();
   const [dialog, setDialog] = useState<'copy' | 'move' | null>(null);
-  const root = useRef<HTMLDivElement>(null);
-  const firstItem = useRef<HTMLButtonElement>(null);
   const others = useConnectedServerNames().filter((name) => name !== agent.server);
   const cluster = useServer(agent.server)?.cluster ?? null;
-
-  useEffect(() => {
-    if (!open) return;
-    firstItem.current?.focus();
-    const onPointer = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        event.stopPropagation();
-        setOpen(false);
-      }
-    };
-    document.addEventListener('pointerdown', onPointer, true);
-    document.addEventListener('keydown', onKey, true);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer, true);
-      document.removeEventListener('keydown', onKey, true);
-    };
-  }, [open]);
 
   const copyOff = others.length === 0 ? 'No other server is connected.' : null;
   const moveOff = agent.status !== 'Stopped' ? 'Stop the agent to move it to another member.' : null;

@@ -1,16 +1,14 @@
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { AGENT_NAME_RULE, agentNameProblem } from '../../../../shared/names.js';
 import { agentRef } from '../../../../shared/servers.js';
 import type { Agent } from '../../../../shared/types.js';
-import { errorMessage } from '../../lib/errors.js';
 import { displayName } from '../../lib/server-display.js';
 import { copyAgentTo } from '../../server-actions.js';
 import { useAgents } from '../../stores/agents.js';
 import { runningOperation, useOperations } from '../../stores/operations.js';
-import { showToast } from '../../stores/toasts.js';
-import { InlineError } from '../InlineError.js';
+import { useDetachedOperation } from '../../hooks/useDetachedOperation.js';
 import { Modal } from '../Modal.js';
-import { Spinner } from '../Spinner.js';
+import { OperationFooter } from '../OperationFooter.js';
 
 /** agents.copyTo: the agent copied to another connected server, under its own name or a new one. */
 export function CopyToServerDialog({ agent, servers, onClose }: { agent: Agent; servers: readonly string[]; onClose(): void }) {
@@ -18,12 +16,11 @@ export function CopyToServerDialog({ agent, servers, onClose }: { agent: Agent; 
   const serverId = useId();
   const nameId = useId();
   const hintId = useId();
-  const closed = useRef(false);
   const own = displayName(agent.name);
+  const { close, running, error, setError, run } = useDetachedOperation(onClose);
+  const sending = running !== null;
   const [server, setServer] = useState(servers[0] ?? '');
   const [name, setName] = useState('');
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const target = agentRef(server, name.trim() || own);
   const exists = useAgents((state) => state.agents.some((a) => a.name === target));
   const operation = useOperations((state) => (sending ? (runningOperation(state.byId, target) ?? runningOperation(state.byId, agent.name)) : undefined));
@@ -31,28 +28,12 @@ export function CopyToServerDialog({ agent, servers, onClose }: { agent: Agent; 
   const problem = (name.trim() ? agentNameProblem(name.trim()) : null) ?? (exists && !sending ? `${server} already has an agent named ${name.trim() || own}; give the copy another name.` : null);
   const canSubmit = server !== '' && problem === null && !sending;
 
-  function close() {
-    closed.current = true;
-    onClose();
-  }
-
   async function submit(event: FormEvent) {
     event.preventDefault();
     // Portaled, but React bubbles it to any form the menu sits in.
     event.stopPropagation();
     if (!canSubmit) return;
-    setSending(true);
-    setError(null);
-    try {
-      await copyAgentTo(agent.name, server, name);
-      if (!closed.current) close();
-    } catch (failure) {
-      if (closed.current) showToast({ tone: 'error', message: `Copying ${own} to ${server} failed: ${errorMessage(failure)}`, testId: 'copy-failed', timeout: null });
-      else {
-        setSending(false);
-        setError(errorMessage(failure));
-      }
-    }
+    await run(true, () => copyAgentTo(agent.name, server, name), `Copying ${own} to ${server}`, 'copy-failed');
   }
 
   return (
@@ -105,22 +86,15 @@ export function CopyToServerDialog({ agent, servers, onClose }: { agent: Agent; 
             </p>
           )}
         </div>
-        {sending && (
-          <div className="op-line" role="status" data-testid="copy-progress">
-            <Spinner />
-            <span className="op-text">{operation?.detail ?? `Copying ${own} to ${server}…`}</span>
-          </div>
-        )}
-        {error && <InlineError testId="copy-error" message={error} />}
-        <div className="modal-actions">
-          <button type="button" className="button" onClick={close}>
-            {sending ? 'Close' : 'Cancel'}
-          </button>
-          <button type="submit" className="button button-primary" data-testid="copy-confirm" disabled={!canSubmit} aria-busy={sending}>
-            {sending && <Spinner />}
-            {sending ? 'Copying…' : 'Copy'}
-          </button>
-        </div>
+        <OperationFooter
+          progress={sending ? (operation?.detail ?? `Copying ${own} to ${server}…`) : null}
+          error={error}
+          canSubmit={canSubmit}
+          label="Copy"
+          busyLabel="Copying…"
+          testIds={{ progress: 'copy-progress', error: 'copy-error', submit: 'copy-confirm' }}
+          onClose={close}
+        />
       </form>
     </Modal>
   );

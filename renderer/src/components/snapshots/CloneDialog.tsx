@@ -1,19 +1,17 @@
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { AGENT_NAME_RULE, agentNameProblem } from '../../../../shared/names.js';
 import { useAgentBusy } from '../../hooks/useAgentBusy.js';
+import { useDetachedOperation } from '../../hooks/useDetachedOperation.js';
 import { suggestCloneName } from '../../lib/clone-name.js';
 import { displayName, serverOfRef, takenOn } from '../../lib/server-display.js';
 import { agentRef } from '../../../../shared/servers.js';
-import { errorMessage } from '../../lib/errors.js';
 import { type CloneSource, useAgentView } from '../../stores/agent-view.js';
 import { useAgents } from '../../stores/agents.js';
 import { runningOperation, useOperations } from '../../stores/operations.js';
 import { useProgress } from '../../stores/progress.js';
-import { showToast } from '../../stores/toasts.js';
 import { cloneAgent } from '../../snapshot-actions.js';
-import { InlineError } from '../InlineError.js';
 import { Modal } from '../Modal.js';
-import { Spinner } from '../Spinner.js';
+import { OperationFooter } from '../OperationFooter.js';
 
 /** The names taken on `server` (a clone lands on its source's server). */
 function takenNames(server: string): string[] {
@@ -38,13 +36,11 @@ function CloneDialog({ from, onClose }: { from: CloneSource; onClose(): void }) 
   const nameId = useId();
   const hintId = useId();
   const nameInput = useRef<HTMLInputElement>(null);
-  const closed = useRef(false);
   const { source, snapshot } = from;
   // The name typed is bare: the clone is made on the source's own server.
   const server = serverOfRef(source);
   const [name, setName] = useState(() => suggestCloneName(displayName(source), snapshot, takenNames(server)));
-  const [sending, setSending] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { close, running: sending, error, setError, run } = useDetachedOperation<string>(onClose);
   const exists = useAgents((state) => state.agents.some((agent) => agent.name === agentRef(server, name)));
   const sourceBusy = useAgentBusy(source).busy && snapshot === null;
   const operation = useOperations((state) => (sending ? runningOperation(state.byId, sending) : undefined));
@@ -52,33 +48,18 @@ function CloneDialog({ from, onClose }: { from: CloneSource; onClose(): void }) 
   const problem = agentNameProblem(name) ?? (exists && !sending ? `An agent named "${name}" already exists. Choose another name.` : null);
   const canSubmit = !problem && !sending && !sourceBusy;
 
-  function close() {
-    closed.current = true;
-    onClose();
-  }
-
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!canSubmit) return;
     const target = agentRef(server, name);
-    setSending(target);
-    setError(null);
-    try {
-      await cloneAgent(source, snapshot, target);
-      if (!closed.current) close();
+    if (await run(target, () => cloneAgent(source, snapshot, target), `Cloning into ${target}`, 'clone-failed')) {
       requestAnimationFrame(() => {
         document
           .querySelector(`[data-testid="agent-card"][data-agent="${CSS.escape(target)}"]`)
           ?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
       });
-    } catch (failure) {
-      if (closed.current) {
-        showToast({ tone: 'error', message: `Cloning into ${target} failed: ${errorMessage(failure)}`, testId: 'clone-failed', timeout: null });
-      } else {
-        setSending(null);
-        setError(errorMessage(failure));
-        nameInput.current?.focus();
-      }
+    } else {
+      nameInput.current?.focus();
     }
   }
 
@@ -121,23 +102,17 @@ function CloneDialog({ from, onClose }: { from: CloneSource; onClose(): void }) 
             </p>
           )}
         </div>
-        {sending && (
-          <div className="op-line" role="status" data-testid="clone-progress">
-            <Spinner />
-            <span className="op-text">{operation?.detail ?? `Cloning ${snapshot ? `${source}/${snapshot}` : source} into ${sending}…`}</span>
-          </div>
-        )}
-        {sourceBusy && !sending && <p className="field-hint">{source} is busy; cloning it waits until that finishes.</p>}
-        {error && <InlineError testId="clone-error" message={error} />}
-        <div className="modal-actions">
-          <button type="button" className="button" onClick={close}>
-            {sending ? 'Close' : 'Cancel'}
-          </button>
-          <button type="submit" className="button button-primary" data-testid="clone-create" disabled={!canSubmit} aria-busy={sending !== null}>
-            {sending && <Spinner />}
-            {sending ? 'Cloning…' : 'Clone'}
-          </button>
-        </div>
+        <OperationFooter
+          progress={sending ? (operation?.detail ?? `Cloning ${snapshot ? `${source}/${snapshot}` : source} into ${sending}…`) : null}
+          error={error}
+          canSubmit={canSubmit}
+          label="Clone"
+          busyLabel="Cloning…"
+          testIds={{ progress: 'clone-progress', error: 'clone-error', submit: 'clone-create' }}
+          onClose={close}
+        >
+          {sourceBusy && !sending && <p className="field-hint">{source} is busy; cloning it waits until that finishes.</p>}
+        </OperationFooter>
       </form>
     </Modal>
   );

@@ -1,7 +1,8 @@
-import { type MouseEvent, useEffect, useRef, useState } from 'react';
+import type { MouseEvent } from 'react';
 import { isMacPlatform } from '../../terminal/links.js';
 import { snapshotShortcutLabel } from '../../lib/shortcuts.js';
 import { Spinner } from '../Spinner.js';
+import { useMenu } from '../../hooks/useMenu.js';
 
 interface SnapshotButtonProps {
   disabled: boolean;
@@ -17,29 +18,7 @@ interface SnapshotButtonProps {
 
 /** "Snapshot" takes one now; Shift+click or the menu beside it asks for a name and comment first. */
 export function SnapshotButton({ disabled, disabledReason, taking, onSnapshot, onSnapshotNamed, onOpenTimeline }: SnapshotButtonProps) {
-  const [open, setOpen] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
-  const firstItem = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    firstItem.current?.focus();
-    const onPointer = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        event.stopPropagation();
-        setOpen(false);
-      }
-    };
-    document.addEventListener('pointerdown', onPointer, true);
-    document.addEventListener('keydown', onKey, true);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer, true);
-      document.removeEventListener('keydown', onKey, true);
-    };
-  }, [open]);
+  const { open, setOpen, root, firstItem } = useMenu();
 
   function click(event: MouseEvent) {
     if (event.shiftKey) onSnapshotNamed();
