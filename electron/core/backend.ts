@@ -88,6 +88,10 @@ export class Backend {
     this.cross = new CrossServer(this.registry);
     this.registry.on('added', (entry) => this.forward(entry));
     this.registry.on('changed', (list) => this.events.emit('servers.changed', list));
+    // A removed server's agents leave the grid with it: the renderer drops them as it drops a deleted agent.
+    this.registry.on('removed', (entry) => {
+      for (const a of entry.stack?.agents.cached() ?? []) this.events.emit('agents.changed', { kind: 'removed', name: entry.q.ref(a.name) });
+    });
 
     const connection = new Connection({ project, setupOffer: (problem, path) => this.setup.offer(problem, path), ...opts });
     // Once the setup ends, look for the daemon at once rather than at the next retry.
