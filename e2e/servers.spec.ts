@@ -58,7 +58,8 @@ async function openServers(page: Page): Promise<void> {
 }
 
 async function closeSettings(page: Page): Promise<void> {
-  await page.keyboard.press('Escape');
+  // Its Cancel, not Escape: a terminal closing behind the dialog (the removed server's) takes the focus.
+  await page.getByTestId('settings-dialog').getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(page.getByTestId('settings-dialog')).toHaveCount(0);
 }
 
@@ -255,5 +256,8 @@ test('lab removed in Settings → Servers, after its confirmation: its section i
   await expect(section(page, SERVER)).toHaveCount(0);
   await expect(card(page, ref)).toHaveCount(0);
   await expect(card(page, LOCAL_AGENT)).toBeVisible();
+  // Its terminal is closed with it; the local agent's stays.
+  await expect(terminal(page, ref, 'agent')).toHaveCount(0);
+  await expect(terminal(page, LOCAL_AGENT, 'agent')).toHaveCount(1);
   expect(await daemon().incus('list', '--project', project(), '-c', 'n', '-f', 'csv')).toContain(REMOTE_AGENT);
 });
