@@ -88,6 +88,12 @@ export class Backend {
     this.cross = new CrossServer(this.registry);
     this.registry.on('added', (entry) => this.forward(entry));
     this.registry.on('changed', (list) => this.events.emit('servers.changed', list));
+    // A removed server's agents and terminals leave the window with it. Said here, before its
+    // stack stops: forward() drops what a stack that is no longer registered emits.
+    this.registry.on('removed', (entry) => {
+      for (const t of entry.stack?.terminals.list() ?? []) this.events.emit('terminals.changed', qualifyEvent(entry.q, 'terminals.changed', { kind: 'removed', id: t.id }));
+      for (const a of entry.stack?.agents.cached() ?? []) this.events.emit('agents.changed', { kind: 'removed', name: entry.q.ref(a.name) });
+    });
 
     const connection = new Connection({ project, setupOffer: (problem, path) => this.setup.offer(problem, path), ...opts });
     // Once the setup ends, look for the daemon at once rather than at the next retry.

@@ -140,6 +140,8 @@ export class ServerCatalog {
         token
           ? `Refused: ${address} presents a certificate with fingerprint ${probe.fingerprint}, but the trust token was made by a server whose certificate is ${expected}. Enclave did not send the token and stored nothing. Check the address is the server you made the token on; if it is, someone may be in between.`
           : `Refused: ${address} now presents a certificate with fingerprint ${probe.fingerprint}, not ${expected} that you confirmed. Nothing was stored. Probe it again and compare the fingerprint with the server's own (\`incus info\` on it shows its certificate fingerprint).`,
+        // The token or the confirmed fingerprint is what does not match: not a clash of names ('conflict', which the form shows on the name).
+        'invalid-arguments',
       );
     }
     const { host, port } = normaliseAddress(address);

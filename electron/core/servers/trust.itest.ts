@@ -113,6 +113,8 @@ if (skipped) {
       const err = await problemOf(catalog.add({ name: 'spare', address: https.address, token: retargeted(token, elsewhere) }));
       expect(err).toBeInstanceOf(ServerProblem);
       expect((err as ServerProblem).problem).toBe('certificate-changed');
+      // Not 'conflict': the add form shows that on the name, and it is the token that is wrong.
+      expect((err as ServerProblem).code).toBe('invalid-arguments');
       expect(err.message).toMatch(/Enclave did not send the token and stored nothing/);
       expect(await catalog.entries()).toEqual([]);
       // The secret never reached the server: the real token still works.
