@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { mountEntries } from './mountinfo.js';
 import { btrfsSysDir } from './telemetry/btrfs-quota.js';
 import { isLocalAddress } from '../incus/endpoint.js';
@@ -11,12 +12,24 @@ export interface PoolMount {
   device: string;
 }
 
-/** btrfs mounts of Incus storage pools (`…/storage-pools/<pool>`) in a mountinfo text. */
-export function btrfsPoolMounts(mountinfo: string): PoolMount[] {
+/**
+ * The folder a local daemon keeps its pools in, from its socket: INCUS_DIR holds the socket,
+ * except that the packaged daemon's socket-activated one is in /run/incus.
+ */
+export function daemonDirOf(socketPath: string): string {
+  return socketPath === '/run/incus/unix.socket' ? '/var/lib/incus' : dirname(socketPath);
+}
+
+/**
+ * btrfs mounts of Incus storage pools (`…/storage-pools/<pool>`) in a mountinfo text; with
+ * `daemonDir`, only that daemon's (another incusd on this host has pools of its own).
+ */
+export function btrfsPoolMounts(mountinfo: string, daemonDir?: string): PoolMount[] {
   const out: PoolMount[] = [];
   for (const m of mountEntries(mountinfo)) {
     const pool = /\/storage-pools\/([^/]+)$/.exec(m.mountPoint)?.[1];
     if (!pool || m.fsType !== 'btrfs' || out.some((p) => p.mountPoint === m.mountPoint)) continue;
+    if (daemonDir !== undefined && m.mountPoint !== `${daemonDir}/storage-pools/${pool}`) continue;
     out.push({ pool, mountPoint: m.mountPoint, device: m.source });
   }
   return out;
@@ -68,7 +81,7 @@ export class QuotaHealth {
     } catch {
       // not Linux, or no procfs: nothing to say
     }
-    const warning = quotaWarning(inconsistentPools(btrfsPoolMounts(mountinfo)));
+    const warning = quotaWarning(inconsistentPools(btrfsPoolMounts(mountinfo, daemonDirOf(this.connection.status.socketPath))));
     if (warning !== this.last) {
       this.last = warning;
       this.connection.setQuotaWarning(warning);
