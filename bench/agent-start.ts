@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const backend = new Backend({ project, socketPath, settingsPath: join(configDir, 'settings.json') });
   backend.start();
   await backend.ready();
-  await backend.network.ensure(backend.connection.requireClient());
+  await backend.local.network.ensure(backend.local.connection.requireClient());
   ok(await dispatch(backend.handlers, 'templates.save', { template }));
   ok(await dispatch(backend.handlers, 'secrets.set', { name: 'BENCH_TOKEN', value: 'bench-secret-value' }));
 

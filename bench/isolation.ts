@@ -309,7 +309,7 @@ async function main(): Promise<void> {
     await call('agents.action', { name: A, action: 'restart', force: true });
     await sleep(2000);
 
-    const client = backend.connection.requireClient();
+    const client = backend.local.connection.requireClient();
     loops = [
       probeLoop(async () => {
         const r = await execCommand(client, B, ['true']);
@@ -365,7 +365,7 @@ async function main(): Promise<void> {
       const host = within(probesHost, start, end);
       await sleep(2500); // the sampler's next round (every 2 s) shows how A ended
       // What A looked like at the end, from its cgroup, as Enclave's sampler sees it.
-      const hist = backend.telemetry.history(A, Math.ceil((performance.now() - start) / 1000) + 2);
+      const hist = backend.local.telemetry.history(A, Math.ceil((performance.now() - start) / 1000) + 2);
       const peak = hist.reduce(
         (m, s) => ({
           cpu: Math.max(m.cpu, s.cpuHostPercent),

@@ -158,7 +158,7 @@ async function main(): Promise<void> {
           clones.push(name);
           // A copy keeps the source's fixed address, which Incus refuses to start twice: a free
           // one is chosen first (untimed), as Enclave's clone does.
-          const nic = (await backend.network.spec(backend.connection.requireClient(), created.network.policy)).devices['eth0'];
+          const nic = (await backend.local.network.spec(backend.local.connection.requireClient(), created.network.policy)).devices['eth0'];
           const address = nic?.['ipv4.address'];
           const device = address ? ['--device', `eth0,ipv4.address=${address}`] : [];
           return timed('cli', async () => {

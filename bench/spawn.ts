@@ -47,13 +47,13 @@ async function main(): Promise<void> {
       const listed = await dispatch(backend.handlers, 'agents.list', {});
       if (!listed.ok) throw new Error(`agents.list failed: ${listed.error.message}`);
       // As in the app at rest: its bridges were ensured when it connected, long before a click.
-      await backend.network.ensure(backend.connection.requireClient());
+      await backend.local.network.ensure(backend.local.connection.requireClient());
 
       if (opts.trace) tracer.begin();
       const t0 = performance.now();
       const created = await dispatch(backend.handlers, 'agents.create', { name, image: opts.image });
       if (!created.ok) throw new Error(`agents.create failed: ${created.error.message}`);
-      const res = await execCommand(backend.connection.requireClient(), name, ['true']);
+      const res = await execCommand(backend.local.connection.requireClient(), name, ['true']);
       const ms = performance.now() - t0;
       if (opts.trace) console.log(tracer.end().join('\n'));
       if (res.exitCode !== 0) throw new Error(`true exited with ${res.exitCode} in ${name}: ${res.stderr.toString()}`);

@@ -96,13 +96,13 @@ async function main(): Promise<void> {
       try {
         backend.start();
         await backend.ready();
-        await backend.agents.list();
-        local = backend.telemetry.isLocal;
+        await backend.local.agents.list();
+        local = backend.local.telemetry.isLocal;
         first = await measure(incusd, ms, () => bench.interrupted);
         const firstSamples = samples;
-        const cost0 = { ...backend.telemetry.cost };
+        const cost0 = { ...backend.local.telemetry.cost };
         steady = await measure(incusd, ms, () => bench.interrupted);
-        const c = backend.telemetry.cost;
+        const c = backend.local.telemetry.cost;
         const ticks = c.ticks - cost0.ticks;
         console.log(
           `  enclave (${local ? 'cgroup fast path' : 'metrics endpoint'}), first ${opts.seconds} s after connect: backend ${pct(first.ownPct)}, incusd ${pct(first.incusdPct)}, ${firstSamples} samples`,

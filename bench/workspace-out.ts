@@ -45,7 +45,7 @@ export async function run(opts: WorkspaceOutOptions): Promise<void> {
   const branch = `enclave/${agent}`;
   const backend = new Backend({ project: bench.name, socketPath: bench.socketPath, settingsPath: join(dir, 'settings.json') });
   const inside = async (script: string, stdin?: Buffer) => {
-    const r = await execCommand(backend.connection.requireClient(), agent, ['sh', '-c', `cd /workspace 2>/dev/null; ${script}`], { stdin, timeoutMs: 300_000 });
+    const r = await execCommand(backend.local.connection.requireClient(), agent, ['sh', '-c', `cd /workspace 2>/dev/null; ${script}`], { stdin, timeoutMs: 300_000 });
     if (r.exitCode !== 0) throw new Error(`inside the agent: exit ${r.exitCode}: ${r.stderr.toString().slice(0, 500)}`);
   };
   try {
@@ -73,8 +73,8 @@ export async function run(opts: WorkspaceOutOptions): Promise<void> {
       await readFile(join(dir, 'seed.bundle')),
     );
     const meta = workspaceMeta({ mode: 'copy', source: host, kind: 'git', base, branch, readOnly: false });
-    await patchConfig(backend.connection.requireClient(), agent, Object.fromEntries(Object.entries(meta).map(([k, v]) => [META_PREFIX + k, v])));
-    await backend.agents.reload(agent);
+    await patchConfig(backend.local.connection.requireClient(), agent, Object.fromEntries(Object.entries(meta).map(([k, v]) => [META_PREFIX + k, v])));
+    await backend.local.agents.reload(agent);
 
     let seq = 0;
     const enclaveRun = async (): Promise<number> => {
@@ -82,7 +82,7 @@ export async function run(opts: WorkspaceOutOptions): Promise<void> {
       // Not measured: the host forgets the last run's branch; the agent makes a fresh change on the base.
       git(host, ['update-ref', '-d', `refs/heads/${branch}`]);
       await inside(`git reset -q --hard ${base} && ${changeScript(opts.files, seed)}`);
-      const state = await readWorkState(backend.connection.requireClient(), agent);
+      const state = await readWorkState(backend.local.connection.requireClient(), agent);
       if (state === 'missing') throw new Error('the workspace is missing');
       const t0 = performance.now();
       const result = await backend.handlers['workspace.fetch']({ agent, as: 'branch', reviewed: state.fingerprint }, { client: null });

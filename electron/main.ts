@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     'agents.runStatus',
     waitingNotifier({
       enabled: (agent) => {
-        const known = backend.agents.cached().find((a) => a.name === agent);
+        const known = backend.cachedAgent(agent);
         return known !== undefined && notifyOn(known.meta);
       },
       show: (notice) => {

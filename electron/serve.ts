@@ -50,7 +50,7 @@ export async function serve(argv: string[], why?: string): Promise<void> {
   console.log(`Enclave is running in browser mode. Open this URL (it carries your access token):\n\n  ${host.url}\n`);
   let previous = '';
   let said = '';
-  backend.connection.on('status', (s) => {
+  backend.local.connection.on('status', (s) => {
     // Every retry reports the same status again: say it once, until it changes.
     const line = s.state === 'unavailable' ? `Incus: ${s.message} ${s.hint}` : '';
     if (line && line !== said) console.log(line);

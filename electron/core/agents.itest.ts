@@ -82,15 +82,15 @@ describe('Backend and AgentService against the real daemon', () => {
   it('refuses, as a conflict, a name Incus has that the agent list has not seen yet', async () => {
     const other = `cli-${suffix()}`;
     // Deaf to events for a moment, as when another client creates it just before us.
-    const listeners = backend.connection.listeners('event');
-    backend.connection.removeAllListeners('event');
+    const listeners = backend.local.connection.listeners('event');
+    backend.local.connection.removeAllListeners('event');
     try {
       await incus('create', AGENT_IMAGE, other, '--project', project.name);
       const err = failed(await call('agents.create', { name: other, image: AGENT_IMAGE }));
       expect(err.code).toBe('conflict');
       expect(err.message).toContain(other);
     } finally {
-      for (const l of listeners) backend.connection.on('event', l);
+      for (const l of listeners) backend.local.connection.on('event', l);
     }
     await incus('delete', other, '--project', project.name);
   });

@@ -4,7 +4,8 @@ import type { EventName, EventOf } from '../../shared/api.js';
 import type { Handlers } from '../../shared/handlers.js';
 import { EnclaveError } from '../../shared/errors.js';
 import type { AgentTemplate } from '../../shared/templates.js';
-import { LOCAL_SERVER, type ServerInfo } from '../../shared/servers.js';
+import { LOCAL_SERVER, parseAgentRef, type ServerInfo } from '../../shared/servers.js';
+import type { Agent } from '../../shared/types.js';
 import { ServerCatalog } from './servers/catalog.js';
 import { RemoteSync } from './servers/remote-sync.js';
 import { CrossServer } from './servers/cross-server.js';
@@ -159,54 +160,18 @@ export class Backend {
     await this.remotes.apply(await this.catalog.entries());
   }
 
+  /** An agent by ref as its server's mirror holds it now (no request); undefined when unknown. */
+  cachedAgent(ref: string): Agent | undefined {
+    const { server, name } = parseAgentRef(ref);
+    if (!this.registry.has(server)) return undefined;
+    const entry = this.registry.get(server);
+    const found = entry.stack?.agents.cached().find((a) => a.name === name);
+    return found && entry.q.agent(found);
+  }
+
   /** The local server's stack (the unix socket). */
   get local(): ServerStack {
     return this.registry.local;
-  }
-  get connection(): Connection {
-    return this.local.connection;
-  }
-  get agents(): ServerStack['agents'] {
-    return this.local.agents;
-  }
-  get terminals(): ServerStack['terminals'] {
-    return this.local.terminals;
-  }
-  get operations(): ServerStack['operations'] {
-    return this.local.operations;
-  }
-  get snapshots(): ServerStack['snapshots'] {
-    return this.local.snapshots;
-  }
-  get limits(): ServerStack['limits'] {
-    return this.local.limits;
-  }
-  get network(): ServerStack['network'] {
-    return this.local.network;
-  }
-  get telemetry(): ServerStack['telemetry'] {
-    return this.local.telemetry;
-  }
-  get activity(): ServerStack['activity'] {
-    return this.local.activity;
-  }
-  get guard(): ServerStack['guard'] {
-    return this.local.guard;
-  }
-  get quotaHealth(): ServerStack['quotaHealth'] {
-    return this.local.quotaHealth;
-  }
-  get isolation(): ServerStack['isolation'] {
-    return this.local.isolation;
-  }
-  get images(): ServerStack['images'] {
-    return this.local.images;
-  }
-  get runStatus(): ServerStack['runStatus'] {
-    return this.local.runStatus;
-  }
-  get workspace(): ServerStack['workspace'] {
-    return this.local.workspace;
   }
 
   /** A stack's events onto the contract's emitter, with its names as refs and its ids noted. */
@@ -270,7 +235,7 @@ export class Backend {
 
   /** Waits until the local server is connected, or rejects with the reason after `timeoutMs`. */
   ready(timeoutMs = 15_000): Promise<void> {
-    const connection = this.connection;
+    const connection = this.local.connection;
     if (connection.status.state === 'connected') return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -86,7 +86,7 @@ describe('Connection loss and resync (daemon left running)', () => {
       await createInstance(project.client, { name: made, source: { type: 'image', alias: AGENT_IMAGE } });
       // Still down after a few retries.
       await new Promise((r) => setTimeout(r, RETRY_MS * 2));
-      expect(backend.connection.status.state).toBe('unavailable');
+      expect(backend.local.connection.status.state).toBe('unavailable');
 
       // Restore on the same path: reconnects by itself and resyncs.
       const restoredAt = Date.now();
@@ -121,7 +121,7 @@ describe('Connection loss and resync (daemon left running)', () => {
       const rec = recordEvents(backend);
       // Cut the link the instant the connection is declared, before the agents' resync runs.
       let cut: Promise<void> | null = null;
-      backend.connection.on('status', (s) => {
+      backend.local.connection.on('status', (s) => {
         if (s.state === 'connected' && !cut) cut = proxy.cut();
       });
       backend.start();
@@ -151,7 +151,7 @@ describe('Connection loss and resync (daemon left running)', () => {
     await proxy.start();
     try {
       await backend.ready(RETRY_MS * 10);
-      expect(backend.connection.status.state).toBe('connected');
+      expect(backend.local.connection.status.state).toBe('connected');
     } finally {
       await proxy.cut();
     }

@@ -30,7 +30,7 @@ describe('a full agent can still be started, have its limit raised and be delete
   const name = `full-${suffix()}`;
   const progress: AgentProgress[] = [];
   let poolMount = '';
-  const activity = () => backend.agents.activity.list(name).map((e) => e.message);
+  const activity = () => backend.local.agents.activity.list(name).map((e) => e.message);
 
   /** Fills the running agent's quota, then stops it. */
   const fill = async () => {
@@ -91,7 +91,7 @@ describe('a full agent can still be started, have its limit raised and be delete
   });
 
   it('refuses a disk size below what the agent holds, which would wedge it for good', async () => {
-    const held = await until('a disk sample of the agent', () => backend.telemetry.history(name, 60).at(-1)?.diskBytes ?? undefined, 15_000);
+    const held = await until('a disk sample of the agent', () => backend.local.telemetry.history(name, 60).at(-1)?.diskBytes ?? undefined, 15_000);
     expect(held).toBeGreaterThan(2 ** 30);
     const res = await call('agents.setLimits', { agent: name, limits: { disk: '1GiB' } });
     expect(res).toMatchObject({ ok: false, error: { code: 'conflict' } });

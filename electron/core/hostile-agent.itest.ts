@@ -103,7 +103,7 @@ describe('a hostile agent against Enclave’s own commands', () => {
     await until(
       'the restart to start the agent and its tmux to hang',
       async () => {
-        const a = backend.agents.cached().find((x) => x.name === agent);
+        const a = backend.local.agents.cached().find((x) => x.name === agent);
         return a?.status === 'Running' && a.lastStartedAt !== null && Date.parse(a.lastStartedAt) >= since - 1_000 && (await sleeping(agent));
       },
       60_000,
@@ -167,17 +167,17 @@ describe('a hostile agent against Enclave’s own commands', () => {
     const { backend: fresh } = await testBackend(project, 'hostile-pid');
     fresh.start();
     await fresh.ready(15_000);
-    fresh.telemetry.focus(null, agent);
+    fresh.local.telemetry.focus(null, agent);
     const sample = await until(
       'a sample with the disk use of the agent’s real root',
       async () => {
-        const last = fresh.telemetry.history(agent, 5).at(-1);
+        const last = fresh.local.telemetry.history(agent, 5).at(-1);
         const real = await referenced();
         return last?.diskBytes != null && Math.abs(last.diskBytes - real) <= real * 0.01 ? last : false;
       },
       20_000,
     ).catch((err: unknown) => {
-      console.log('samples:', fresh.telemetry.history(agent, 30).map((s) => s.diskBytes));
+      console.log('samples:', fresh.local.telemetry.history(agent, 30).map((s) => s.diskBytes));
       throw err;
     });
     expect(sample.diskBytes).toBeGreaterThan(0);

@@ -34,7 +34,7 @@ describe("Enclave's profile against the real daemon", () => {
   const agent = `prof-${suffix()}`;
   const inProject = (...args: string[]) => incus(...args, '--project', project.name);
   const instance = (name: string) => project.client.get<Instance>(`/1.0/instances/${name}`);
-  const warning = () => (backend.connection.status.state === 'connected' ? backend.connection.status.warning : undefined);
+  const warning = () => (backend.local.connection.status.state === 'connected' ? backend.local.connection.status.warning : undefined);
 
   beforeAll(async () => {
     hostDir = await mkdtemp(join(tmpdir(), 'enclave-prof-it-'));
@@ -150,7 +150,7 @@ describe("Enclave's profile against the real daemon", () => {
     await inProject('profile', 'set', 'enclave', 'raw.lxc=lxc.apparmor.profile=unconfined');
     await until('Enclave to rewrite its profile', async () => (await inProject('profile', 'show', 'enclave')).includes('raw.lxc') === false, 15_000);
     // The agents were re-read: none shows the raw.lxc it held for a moment.
-    await until('the agents to be clean', () => backend.agents.cached().every((a) => a.isolation.length === 0), 15_000);
+    await until('the agents to be clean', () => backend.local.agents.cached().every((a) => a.isolation.length === 0), 15_000);
   });
 
   it('an older project sharing the default project’s profiles: Enclave’s profile there, and a warning', async () => {
@@ -167,7 +167,7 @@ describe("Enclave's profile against the real daemon", () => {
     project.defer(() => legacy.stop());
     legacy.start();
     await legacy.ready(20_000);
-    const status = legacy.connection.status;
+    const status = legacy.local.connection.status;
     expect(status.state === 'connected' && status.warning).toMatch(/shares the default project's profiles/);
     const made = await dispatch(legacy.handlers, 'agents.create', { name: 'newer', image: AGENT_IMAGE });
     expect(ok<Agent>(made).isolation).toEqual([]);

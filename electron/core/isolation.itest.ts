@@ -129,7 +129,7 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
     backend.events.on('guard.alert', (alert) => alerts.push({ t: performance.now(), alert }));
     backend.start();
     await backend.ready(15_000);
-    client = backend.connection.requireClient();
+    client = backend.local.connection.requireClient();
     await Promise.all([A, B].map(async (name) => ok<Agent>(await call('agents.create', { name, image: AGENT_IMAGE }))));
     const limited = ok<LimitsResult>(
       await call('agents.setLimits', { agent: A, limits: { processes: '200', memory: '256MiB', cpu: '1' } }),
@@ -158,7 +158,7 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
       await probes.stop();
     }
     const peak = await pids.stop();
-    const sampled = backend.telemetry.history(A, Math.ceil((Date.now() - startEpoch) / 1000) + 2);
+    const sampled = backend.local.telemetry.history(A, Math.ceil((Date.now() - startEpoch) / 1000) + 2);
     const sampledMax = Math.max(0, ...sampled.map((s) => s.processes ?? 0));
     console.log(`isolation: A peak ${peak.max} processes (host cgroup, ${peak.reads} reads; sampled ${sampledMax}); B answered ${probes.ms.length} probes`);
     // B answered every probe while the bomb ran (each within the probe's own 10 s limit).
@@ -203,7 +203,7 @@ describe('isolation: a runaway agent does not hurt its neighbour', () => {
     const kernelPeak = CGROUP_V1
       ? Number(await readFile(cgA('memory', 'memory.max_usage_in_bytes'), 'utf8'))
       : Number(await readFile(cgA('memory', 'memory.peak'), 'utf8').catch(() => '0'));
-    const sampled = backend.telemetry.history(A, Math.ceil((Date.now() - startEpoch) / 1000) + 2);
+    const sampled = backend.local.telemetry.history(A, Math.ceil((Date.now() - startEpoch) / 1000) + 2);
     console.log(
       `isolation: memory hog exit ${hog.exitCode}; ` +
         `A peak ${(kernelPeak / 2 ** 20).toFixed(0)} MiB (kernel), ${(peak.max / 2 ** 20).toFixed(0)} MiB polled, oom kills ${oomKills}; ` +

@@ -66,23 +66,23 @@ describe('resource limits against the real daemon', () => {
 
   it('says so while btrfs is not enforcing disk sizes, and stops saying it after a rescan', async () => {
     await rescanQuotas();
-    expect(backend.quotaHealth.check()).toBeNull();
+    expect(backend.local.quotaHealth.check()).toBeNull();
     const pid = JSON.parse(await incus('query', `/1.0/instances/${name}/state?project=${project.name}`)) as { pid: number };
     const { pool } = await containerSubvolume(pid.pid);
     const undo = await breakQuotaAccounting(pid.pid);
     try {
-      const warning = backend.quotaHealth.check();
+      const warning = backend.local.quotaHealth.check();
       expect(warning).toContain(`Disk sizes on storage pool ${pool.pool} are not enforced`);
       expect(warning).toContain(`btrfs quota rescan -w ${pool.mountPoint}`);
-      const status = backend.connection.status;
+      const status = backend.local.connection.status;
       expect(status.state === 'connected' && status.warning).toContain('not enforced');
       const res = ok<LimitsResult>(await call('agents.setLimits', { agent: name, limits: { disk: '1GiB' } }));
       expect(res.notes.join(' ')).toContain('are not enforced right now');
     } finally {
       await undo();
     }
-    expect(backend.quotaHealth.check()).toBeNull();
-    const status = backend.connection.status;
+    expect(backend.local.quotaHealth.check()).toBeNull();
+    const status = backend.local.connection.status;
     expect(status.state === 'connected' ? status.warning : 'not connected').toBeNull();
   });
 

@@ -62,7 +62,7 @@ describe('network policy per agent against the real daemon', () => {
     await leased(server, serverAddr);
     await sh(server, 'mkdir -p /srv && echo ok > /srv/ok && busybox httpd -p 8080 -h /srv && busybox httpd -p 8081 -h /srv');
     // The host answers on its addresses on Enclave's restricted and open bridges.
-    const bridges = await backend.network.ensure(project.client);
+    const bridges = await backend.local.network.ensure(project.client);
     for (const b of [bridges.restricted, bridges.open, bridges.allowlist]) {
       const srv = createServer((_, res) => res.end('ok\n'));
       await new Promise<void>((resolve, reject) => srv.once('error', reject).listen(hostPort, b.gateway.split('/')[0], resolve));
@@ -117,11 +117,11 @@ describe('network policy per agent against the real daemon', () => {
     await sh(other, 'mkdir -p /srv && echo ok > /srv/ok && busybox httpd -p 8080 -h /srv');
     expect(await reaches(other, serverAddr, 8080)).toBe(true);
     expect(await reaches(restricted, agent.network.address!, 8080)).toBe(false);
-    expect(await reaches(other, (await backend.agents.get(restricted)).network.address!, 8080)).toBe(false);
+    expect(await reaches(other, (await backend.local.agents.get(restricted)).network.address!, 8080)).toBe(false);
   });
 
   it('a spoofed source address gets nowhere', async () => {
-    const mine = (await backend.agents.get(restricted)).network.address!;
+    const mine = (await backend.local.agents.get(restricted)).network.address!;
     const spoof = mine.replace(/\.\d+$/, '.197');
     await sh(restricted, `busybox ip -4 addr flush dev eth0 && busybox ip -4 addr add ${spoof}/24 dev eth0 && busybox ip -4 route replace default via ${await gateway('enclave-open')}`);
     try {
@@ -141,14 +141,14 @@ describe('network policy per agent against the real daemon', () => {
     expect(await reaches(restricted, await gateway('enclave-allow'), hostPort)).toBe(false);
     // Refused by the bridge's default action, which is logged too.
     const refused = `blocked: TCP to ${serverAddr}:8081 (allowlist)`;
-    await until(`"${refused}" in the activity log`, () => backend.activity.list(restricted, 200).some((e) => e.message === refused), 15_000);
+    await until(`"${refused}" in the activity log`, () => backend.local.activity.list(restricted, 200).some((e) => e.message === refused), 15_000);
     const acl = await incus('network', 'acl', 'show', 'enclave-allow');
     expect(acl).toContain(`enclave agent ${project.name}/${restricted}`);
     // Widened in place: same bridge and address, new rules.
     const wider = ok<AgentChangeResult>(await call('agents.setNetwork', { agent: restricted, policy: policy('allowlist', [{ host: serverAddr, ports: [8080, 8081] }]) }));
     expect(wider.agent.network.address).toBe(res.agent.network.address);
     expect(await reaches(restricted, serverAddr, 8081)).toBe(true);
-    expect(backend.activity.list(restricted, 50).map((e) => e.message).join('\n')).toMatch(/network open → allowlist/);
+    expect(backend.local.activity.list(restricted, 50).map((e) => e.message).join('\n')).toMatch(/network open → allowlist/);
   });
 
   it("starts an agent whose address another client's instance took meanwhile, with a new one", async () => {

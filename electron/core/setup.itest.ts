@@ -39,7 +39,7 @@ describe('Setting up Incus from the backend', () => {
     const rec = recordEvents(backend);
     backend.start();
     await rec.waitFor('system.status', (s) => s.state === 'unavailable', 10_000, 0);
-    expect(backend.connection.status).toMatchObject({ state: 'unavailable', problem: 'missing', setup: { available: true } });
+    expect(backend.local.connection.status).toMatchObject({ state: 'unavailable', problem: 'missing', setup: { available: true } });
 
     expect(await dispatch(backend.handlers, 'system.setupIncus', {})).toEqual({ ok: true, result: { alreadyRunning: false, lines: [] } });
     await rec.waitFor('system.setupLog', (l) => 'line' in l && l.line === 'working', 10_000, 0);
@@ -70,7 +70,7 @@ describe('Setting up Incus from the backend', () => {
     const rec = recordEvents(backend);
     backend.start();
     await rec.waitFor('system.status', (s) => s.state === 'unavailable', 10_000, 0);
-    expect(backend.connection.status).toMatchObject({ setup: { available: false, reason: expect.stringContaining('root') } });
+    expect(backend.local.connection.status).toMatchObject({ setup: { available: false, reason: expect.stringContaining('root') } });
     const reply = await dispatch(backend.handlers, 'system.setupIncus', {});
     expect(reply).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('root') } });
     await expect(stat(marker)).rejects.toMatchObject({ code: 'ENOENT' });

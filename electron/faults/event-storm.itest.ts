@@ -36,7 +36,7 @@ describe.skipIf(skipped)(TITLE, () => {
 
   it('coalesces refreshes, keeps memory bounded, and ends with the mirror equal to a fresh list', async () => {
     for (const name of AGENTS) ok<Agent>(await call('agents.create', { name, image: SPARE_IMAGE }));
-    const client = rig.backend.connection.requireClient();
+    const client = rig.backend.local.connection.requireClient();
 
     // Counts the Backend's reads of one instance (GET /1.0/instances/NAME), whoever makes them,
     // and how many run at once; each takes READ_DELAY_MS longer, as on a loaded daemon, so
@@ -63,7 +63,7 @@ describe.skipIf(skipped)(TITLE, () => {
       const meta = e.metadata as { action?: string; source?: string };
       if (e.type === 'lifecycle' && meta.action === 'instance-updated' && AGENTS.some((a) => new RegExp(`/instances/${a}(\\?|$)`).test(meta.source ?? ''))) events++;
     };
-    rig.backend.connection.on('event', onEvent);
+    rig.backend.local.connection.on('event', onEvent);
 
     const storm = new IncusClient({ socketPath: rig.daemon.socketPath, project: FAULTS_PROJECT });
     global.gc?.();
@@ -82,8 +82,8 @@ describe.skipIf(skipped)(TITLE, () => {
       const seconds = (Date.now() - t0) / 1000;
       const fresh = async () => (await listInstances(storm)).map(toAgent);
       // The last event's refresh may still be on its way: wait for the mirror to catch up.
-      await until('the mirror equals a fresh list', async () => byName(rig.backend.agents.cached()) === byName(await fresh()), 30_000);
-      expect(byName(rig.backend.agents.cached())).toBe(byName(await fresh()));
+      await until('the mirror equals a fresh list', async () => byName(rig.backend.local.agents.cached()) === byName(await fresh()), 30_000);
+      expect(byName(rig.backend.local.agents.cached())).toBe(byName(await fresh()));
       const grown = process.memoryUsage().rss - rss0;
       const totalReads = AGENTS.reduce((n, a) => n + (reads.get(a) ?? 0), 0);
       const perAgentPerSecond = Math.max(...AGENTS.map((a) => (reads.get(a) ?? 0) / seconds));
@@ -98,7 +98,7 @@ describe.skipIf(skipped)(TITLE, () => {
       expect(totalReads).toBeLessThan(events / 2);
       expect(grown).toBeLessThan(100 * 1024 * 1024);
     } finally {
-      rig.backend.connection.off('event', onEvent);
+      rig.backend.local.connection.off('event', onEvent);
       client.get = get;
       await storm.close();
     }

@@ -36,10 +36,10 @@ describe.skipIf(skipped)(TITLE, () => {
       const onEvent = (e: IncusEvent) => {
         const op = e.metadata as { description?: string; status?: string };
         if (e.type !== 'operation' || op.status !== 'Running' || !description.test(op.description ?? '')) return;
-        rig.backend.connection.off('event', onEvent);
+        rig.backend.local.connection.off('event', onEvent);
         resolve();
       };
-      rig.backend.connection.on('event', onEvent);
+      rig.backend.local.connection.on('event', onEvent);
     });
   }
 
@@ -106,8 +106,8 @@ describe.skipIf(skipped)(TITLE, () => {
 
     expect(await rig.backend.settings.get()).toEqual(settingsBefore);
     // The agent kept running (or runs again) and answers.
-    await until('keeper runs', async () => (await rig.backend.agents.reload('keeper')).status === 'Running', 30_000);
-    const r = await execCommand(rig.backend.connection.requireClient(), 'keeper', ['true']);
+    await until('keeper runs', async () => (await rig.backend.local.agents.reload('keeper')).status === 'Running', 30_000);
+    const r = await execCommand(rig.backend.local.connection.requireClient(), 'keeper', ['true']);
     expect(r.exitCode).toBe(0);
   });
 
@@ -130,10 +130,10 @@ describe.skipIf(skipped)(TITLE, () => {
     await rig.daemon.kill();
     await Promise.all([reconnecting(t.id), reconnecting(f.id)]);
     // The terminals' sockets drop first; the events stream's loss is noticed a moment later.
-    await until('the backend to notice the daemon is gone', () => rig.backend.connection.status.state !== 'connected', 15_000);
+    await until('the backend to notice the daemon is gone', () => rig.backend.local.connection.status.state !== 'connected', 15_000);
     await rig.daemon.start();
     await rig.backend.ready(30_000);
-    const state = (id: string) => rig.backend.terminals.list().find((x: TerminalInfo) => x.id === id)?.state;
+    const state = (id: string) => rig.backend.local.terminals.list().find((x: TerminalInfo) => x.id === id)?.state;
     await until('both terminals reattached', () => state(t.id) === 'open' && state(f.id) === 'open', 30_000);
 
     // The flood goes on after the reattach (tmux kept it running), and stops on Ctrl-C.

@@ -28,7 +28,7 @@ describe.skipIf(skipped)(TITLE, () => {
   it('ends the exec with 137 and leaves the agent and the backend running', async () => {
     ok<Agent>(await call('agents.create', { name: 'hungry', image: SPARE_IMAGE }));
     ok<LimitsResult>(await call('agents.setLimits', { agent: 'hungry', limits: { memory: '64MiB' } }));
-    const client = rig.backend.connection.requireClient();
+    const client = rig.backend.local.connection.requireClient();
 
     const outcome = await settles(execCommand(client, 'hungry', ['tail', '/dev/zero'], { timeoutMs: 60_000 }), 90_000, 'the exec past the memory limit');
     expect(outcome.ok, outcome.ok ? '' : String(outcome.error)).toBe(true);

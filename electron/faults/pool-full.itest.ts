@@ -41,7 +41,7 @@ describe.skipIf(skipped)(TITLE, () => {
   it('refuses a create with a clear error, keeps what exists, and creates again once space is freed', async () => {
     ok<Agent>(await call('agents.create', { name: 'keeper', image: SPARE_IMAGE }));
     ok<Snapshot>(await call('snapshots.create', { agent: 'keeper', name: 'before' }));
-    const client = rig.backend.connection.requireClient();
+    const client = rig.backend.local.connection.requireClient();
 
     const mount = join(rig.daemon.dir, 'storage-pools', SPARE_POOL);
     const fills = [join(mount, 'fill-bulk'), join(mount, 'fill-rest')];

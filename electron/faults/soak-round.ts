@@ -37,7 +37,7 @@ export async function soakRound(backend: Backend, image: string, round: number):
   const call = (method: string, args: unknown = {}): Promise<Reply> => link.call(method, args);
   const name = `soak-${round}`;
   ok<Agent>(await call('agents.create', { name, image }));
-  const client = backend.connection.requireClient();
+  const client = backend.local.connection.requireClient();
   const wrote = await execCommand(client, name, sh(`echo round-${round} > /root/mark`), { timeoutMs: 30_000 });
   if (wrote.exitCode !== 0) throw new Error(`exec in ${name} exited ${wrote.exitCode}`);
   const snap = ok<Snapshot>(await call('snapshots.create', { agent: name }));

@@ -60,7 +60,7 @@ describe.skipIf(skipped)(TITLE, () => {
     const settings = await backend.settings.get();
 
     await proxy.cut();
-    await until('the status leaves connected', () => backend.connection.status.state !== 'connected', 10_000);
+    await until('the status leaves connected', () => backend.local.connection.status.state !== 'connected', 10_000);
     const during = failed(await call('snapshots.list', { agent: 'before' }));
     expect(during.code).toBe('unavailable');
     expect(during.message).toMatch(/Incus/);
@@ -81,14 +81,14 @@ describe.skipIf(skipped)(TITLE, () => {
     const settings = await backend.settings.get();
     const statuses: string[] = [];
     const onStatus = (s: { state: string }) => statuses.push(s.state);
-    backend.connection.on('status', onStatus);
+    backend.local.connection.on('status', onStatus);
     try {
       proxy.stall();
       // A call already on its way when the daemon hangs ends within the request timeout.
       const inFlight = settles(call('snapshots.create', { agent: 'held', name: 'in-flight' }), 4 * TIMEOUT_MS + 5_000, 'snapshots.create in flight');
       // Nobody else calls anything: the backend must find out by itself that the daemon hangs.
-      await until('the status leaves connected with no call made', () => backend.connection.status.state !== 'connected', 6 * TIMEOUT_MS + 10_000);
-      expect(['connecting', 'unavailable']).toContain(backend.connection.status.state);
+      await until('the status leaves connected with no call made', () => backend.local.connection.status.state !== 'connected', 6 * TIMEOUT_MS + 10_000);
+      expect(['connecting', 'unavailable']).toContain(backend.local.connection.status.state);
 
       const first = await inFlight;
       expect(first.ok).toBe(true);
@@ -144,7 +144,7 @@ describe.skipIf(skipped)(TITLE, () => {
       expect(held?.status).toBe('Running');
       expect(statuses.at(-1)).toBe('connected');
     } finally {
-      backend.connection.off('status', onStatus);
+      backend.local.connection.off('status', onStatus);
       proxy.resume();
     }
   });

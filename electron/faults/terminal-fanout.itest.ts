@@ -92,7 +92,7 @@ describe.skipIf(skipped)(TITLE, () => {
   const rig = useFaultRig();
 
   it('goes on for the nine that read; the stalled one is detached with a message; memory stays bounded', async () => {
-    await rig.backend.agents.create({ name: 'fan', image: SPARE_IMAGE });
+    await rig.backend.local.agents.create({ name: 'fan', image: SPARE_IMAGE });
     const dir = await mkdtemp(join(tmpdir(), 'enclave-fanout-'));
     await writeFile(join(dir, 'index.html'), '<!doctype html>');
     const host = await startWebHost({ backend: rig.backend, staticDir: dir });

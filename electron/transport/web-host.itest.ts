@@ -300,7 +300,7 @@ describe('browser-mode web host with a real backend', () => {
       }
       expect((await Promise.all(pieces)).filter((r) => !r.ok)).toEqual([]);
       expect(await input('\x04')).toEqual({ ok: true, result: {} });
-      const client = backend.connection.requireClient();
+      const client = backend.local.connection.requireClient();
       const written = await until(
         'cat to write the whole paste',
         async () => {

@@ -74,7 +74,7 @@ describe('guard and activity against the real daemon', () => {
     const started = Date.now();
     spawnIn(project.name, cpu, "timeout 25 sh -c 'while :; do :; done'");
     const alert = await until('a cpu-pinned alert', firstAlert(cpu, ['cpu-pinned']), 15_000).catch((err: unknown) => {
-      console.log('cpu samples:', backend.telemetry.history(cpu, 20).map((s) => `${s.cpuLimitPercent}/${s.cpuHostPercent}`).join(' '));
+      console.log('cpu samples:', backend.local.telemetry.history(cpu, 20).map((s) => `${s.cpuLimitPercent}/${s.cpuHostPercent}`).join(' '));
       throw err;
     });
     console.log(`cpu-pinned flagged in ${alert.at - started} ms: ${alert.message}`);
@@ -110,7 +110,7 @@ describe('guard and activity against the real daemon', () => {
     spawnIn(project.name, mem, fillTmpfs('y', 120));
     const frozen = await until('an alert frozen automatically', () => alerts.find((a) => a.agent === mem && a.action === 'frozen automatically'), 15_000);
     console.log(`auto-frozen in ${Date.now() - started} ms after ${frozen.rule}`);
-    expect((await backend.agents.reload(mem)).status).toBe('Frozen');
+    expect((await backend.local.agents.reload(mem)).status).toBe('Frozen');
     const log = ok<ActivityEntry[]>(await call('activity.list', { agent: mem }));
     expect(log.some((e) => e.kind === 'guard' && e.actor.kind === 'automatic' && e.actor.by === 'guard-alert')).toBe(true);
     expect(log.filter((e) => e.message === 'frozen')).toEqual([expect.objectContaining({ actor: { kind: 'automatic', by: 'guard-freeze' } })]);
@@ -133,7 +133,7 @@ describe('guard and activity against the real daemon', () => {
     const started = Date.now();
     spawnIn(project.name, disk, 'dd if=/dev/zero of=/root/fill bs=1M count=2000 2>/dev/null; sleep 40');
     const alert = await until('a disk-high alert', firstAlert(disk, ['disk-high']), 20_000).catch((err: unknown) => {
-      console.log('disk samples:', backend.telemetry.history(disk, 25).map((x) => `${x.diskBytes}/${x.diskLimitBytes}`).join(' '));
+      console.log('disk samples:', backend.local.telemetry.history(disk, 25).map((x) => `${x.diskBytes}/${x.diskLimitBytes}`).join(' '));
       throw err;
     });
     console.log(`disk-high flagged in ${alert.at - started} ms: ${alert.message}`);
@@ -147,16 +147,16 @@ describe('guard and activity against the real daemon', () => {
       const onEvent = (e: IncusEvent) => {
         if (e.type !== 'lifecycle' || e.metadata.action !== action || !new RegExp(`/instances/${name}([?/]|$)`).test(e.metadata.source)) return;
         clearTimeout(timer);
-        backend.connection.off('event', onEvent);
+        backend.local.connection.off('event', onEvent);
         resolve();
       };
-      backend.connection.on('event', onEvent);
+      backend.local.connection.on('event', onEvent);
     });
 
   it('logs who did what: the incus CLI, the user through Enclave (once), and limit changes', async () => {
     await incus('stop', cpu, '--force', '--project', project.name);
     const cli = await until('the CLI stop in the log', () =>
-      backend.activity.list(cpu).find((e) => e.message === 'stopped' && e.actor.kind !== 'user'),
+      backend.local.activity.list(cpu).find((e) => e.message === 'stopped' && e.actor.kind !== 'user'),
     );
     expect(cli.actor).toMatchObject({ kind: 'client', protocol: 'unix' });
     // The positive signal that a duplicate had its chance: Incus's own event of the start has

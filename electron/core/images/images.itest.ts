@@ -144,7 +144,7 @@ describe('agent images against the real daemon', () => {
     const { backend: other } = await testBackend(project, 'img2');
     other.start();
     await other.ready(15_000);
-    const adopted = await until('the orphan builder to be listed', () => other.images.builder.list().find((b) => b.builder === builder), 15_000);
+    const adopted = await until('the orphan builder to be listed', () => other.local.images.builder.list().find((b) => b.builder === builder), 15_000);
     expect(adopted).toMatchObject({ state: 'failed', alias: `${alias}-cancel` });
     expect(adopted.error).toMatch(/restarted/);
     ok(await dispatch(other.handlers, 'images.dismissBuild', { id: adopted.id }));
@@ -152,8 +152,8 @@ describe('agent images against the real daemon', () => {
   });
 
   it('stops a script that floods its log or runs too long, keeping the log bounded', async () => {
-    const limits = backend.images.builder.limits;
-    backend.images.builder.limits = { timeoutMs: 4_000, maxOutputBytes: 2 * 1024 * 1024 };
+    const limits = backend.local.images.builder.limits;
+    backend.local.images.builder.limits = { timeoutMs: 4_000, maxOutputBytes: 2 * 1024 * 1024 };
     try {
       const flood = ok<ImageBuild>(await call('images.build', { alias: `${alias}-flood`, installs: [], script: 'yes "flood of output"\n', network: NO_NETWORK }));
       const flooded = await ended(flood.id);
@@ -173,7 +173,7 @@ describe('agent images against the real daemon', () => {
       expect(timedOut.builder).toBeTruthy();
       ok(await call('images.dismissBuild', { id: slow.id }));
     } finally {
-      backend.images.builder.limits = limits;
+      backend.local.images.builder.limits = limits;
     }
   });
 
@@ -252,7 +252,7 @@ describe('agent images against the real daemon', () => {
       { ...(BUILTIN_TEMPLATES[1] as AgentTemplate), id: 'gone-a', image: missingAlias, installs: ['claude-code'] },
       { ...(BUILTIN_TEMPLATES[2] as AgentTemplate), id: 'gone-b', image: missingAlias, installs: ['codex'] },
     ];
-    backend.images.templates = async () => templates;
+    backend.local.images.templates = async () => templates;
     expect(ok<MissingImage[]>(await call('images.missing'))).toEqual([{ image: missingAlias, templates: ['gone-a', 'gone-b'], installs: ['claude-code', 'codex'] }]);
   });
 

@@ -69,14 +69,14 @@ describe('The changes reader (the real daemon)', () => {
     await sh(name, `cd /workspace && git checkout -q -b enclave/${name}`);
     const meta = workspaceMeta({ mode: 'copy', source: '/srv/project', kind: 'git', base, branch: `enclave/${name}`, readOnly: false });
     await patchConfig(project.client, name, Object.fromEntries(Object.entries(meta).map(([k, v]) => [`${META_PREFIX}${k}`, v])));
-    return backend.agents.reload(name);
+    return backend.local.agents.reload(name);
   }
 
   beforeAll(async () => {
     ({ backend } = await testBackend(project, 'changes'));
     backend.start();
     await backend.ready();
-    const reading = backend.workspace.reading;
+    const reading = backend.local.workspace.reading;
     const reader = reading.reader;
     reading.reader = (...args) => {
       reads++;
@@ -237,7 +237,7 @@ printf 'untracked\\n' > untracked.txt`,
     expect(await changes(c)).toMatchObject({ state: 'no-workspace', files: [], fingerprint: '' });
     expect(await backend.handlers['workspace.compare']({ a, b: c }, { client: null })).toEqual({ a, b: c, base: null, sameBase: false, files: [], truncated: false });
     await patchConfig(project.client, c, { [`${META_PREFIX}workspace.mode`]: 'copy', [`${META_PREFIX}workspace.source`]: '/srv/p', [`${META_PREFIX}workspace.kind`]: 'plain' });
-    await backend.agents.reload(c);
+    await backend.local.agents.reload(c);
     expect(await changes(c)).toMatchObject({ state: 'plain', mode: 'copy' });
     await backend.handlers['agents.action']({ name: c, action: 'stop', force: true }, { client: null });
     const before = reads;
@@ -269,7 +269,7 @@ exec /usr/bin/git.real "$@"
 EOF
 chmod +x /usr/bin/git`,
     );
-    const reading = backend.workspace.reading;
+    const reading = backend.local.workspace.reading;
     const bounds = reading.bounds;
     reading.bounds = { ...bounds, timeoutMs: 5_000 };
     project.defer(() => (reading.bounds = bounds));

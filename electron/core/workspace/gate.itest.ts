@@ -76,7 +76,7 @@ describe('The review gate (the real daemon)', () => {
     );
     const meta = workspaceMeta({ mode: 'copy', source: host, kind: 'git', base, branch, readOnly: false });
     await patchConfig(project.client, agent, Object.fromEntries(Object.entries(meta).map(([k, v]) => [META_PREFIX + k, v])));
-    expect((await backend.agents.reload(agent)).workspace?.base).toBe(base);
+    expect((await backend.local.agents.reload(agent)).workspace?.base).toBe(base);
   });
 
   it('a stale review is refused and nothing is fetched or committed', async () => {
@@ -219,7 +219,7 @@ describe('The review gate (the real daemon)', () => {
   });
 
   it('a bundle over the cap is refused and nothing is left behind', async () => {
-    const gate = backend.workspace.gate;
+    const gate = backend.local.workspace.gate;
     gate.limits = { ...DEFAULT_GATE_LIMITS, maxBundleBytes: 16 * 1024 };
     try {
       await sh(`head -c 65536 /dev/urandom > big.bin && git add big.bin && git commit -qm big`);

@@ -128,7 +128,7 @@ describe.skipIf(process.getuid?.() !== 0)('mount mode runs the agent as the fold
     project.defer(() => backend.stop());
     backend.start();
     await backend.ready(15_000);
-    client = backend.connection.requireClient();
+    client = backend.local.connection.requireClient();
     await call('templates.save', { template });
     // Two agents on the same folder (allowed): one runs the template's command, one a shell.
     const mount = { mode: 'mount', path: repo, readOnly: false };

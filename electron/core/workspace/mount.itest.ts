@@ -87,7 +87,7 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
     ({ backend } = await testBackend(project, 'mount'));
     backend.start();
     await backend.ready(15_000);
-    client = backend.connection.requireClient();
+    client = backend.local.connection.requireClient();
     await Promise.all([
       call('agents.create', { name: rw, image: AGENT_IMAGE, workspace: { mode: 'mount', path: repo, readOnly: false } }).then(ok<Agent>),
       call('agents.create', { name: ro, image: AGENT_IMAGE, workspace: { mode: 'mount', path: roRepo, readOnly: true } }).then(ok<Agent>),
@@ -206,7 +206,7 @@ describe.skipIf(process.getuid?.() !== 0)('live mount', () => {
     expect(p.config.restricted).toBe('true');
     expect(p.config['restricted.devices.disk']).toBe('allow');
     expect(p.config['restricted.devices.nic']).toBe('managed');
-    expect(backend.connection.status.state).toBe('connected');
+    expect(backend.local.connection.status.state).toBe('connected');
     for (const name of [rw, ro, late, hk, wt]) {
       const agent = await getAgent(name);
       expect(agent.isolation).toEqual([]);
