@@ -27,7 +27,11 @@ export function runCommand(
         else resolve(stdout);
       },
     );
-    child.stdin?.end(opts.input ?? '');
+    // A command that exits before reading its input closes the pipe: the EPIPE that follows is
+    // the command's failure, which its exit already reports.
+    child.stdin?.on('error', () => undefined);
+    if (opts.input === undefined) child.stdin?.end();
+    else child.stdin?.end(opts.input);
   });
 }
 
