@@ -66,13 +66,13 @@ test('the sections answer the arrow keys, keep what was typed, and mark the one 
   await expect(page.getByTestId('settings-network')).toBeVisible();
   await expect(page.getByTestId('settings-limits')).toBeHidden();
   await page.keyboard.press('End');
-  await expect(page.getByTestId('settings-tab-secrets')).toBeFocused();
-  await expect(page.getByTestId('settings-secrets')).toBeVisible();
+  await expect(page.getByTestId('settings-tab-servers')).toBeFocused();
+  await expect(page.getByTestId('settings-servers')).toBeVisible();
   // Tab stays in the dialog from the selected tab too, not only from the first one.
   await page.keyboard.press('Shift+Tab');
   await expect(page.getByTestId('settings-save')).toBeFocused();
   await page.keyboard.press('Tab');
-  await expect(page.getByTestId('settings-tab-secrets')).toBeFocused();
+  await expect(page.getByTestId('settings-tab-servers')).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(limitsTab).toBeFocused();
   // From the tab, Tab goes into the section's fields.
