@@ -14,6 +14,7 @@ import type { TerminalShortcut } from './keys.js';
 import { OutputWatch, screenDigest } from './output-watch.js';
 import { FRESH_SCREEN, shownText } from './shown-text.js';
 import { SEARCH_COLORS, TERMINAL_THEMES } from './themes.js';
+import { copyInGesture } from '../lib/clipboard.js';
 
 export type AttachStatus = 'idle' | 'attaching' | 'attached' | 'failed';
 
@@ -78,30 +79,6 @@ const FIT_DELAY_MS = 30;
 const NATIVE_PASTE_WAIT_MS = 100;
 const RESIZE_DELAY_MS = 50;
 const encoder = new TextEncoder();
-
-/**
- * Copies during a user gesture (a key or a menu click) through a copy event: unlike
- * navigator.clipboard this needs no permission, which Electron's window refuses.
- */
-function copyInGesture(text: string): boolean {
-  let copied = false;
-  const onCopy = (event: ClipboardEvent) => {
-    if (!event.clipboardData) return;
-    event.clipboardData.setData('text/plain', text);
-    event.preventDefault();
-    event.stopImmediatePropagation();
-    copied = true;
-  };
-  document.addEventListener('copy', onCopy, true);
-  try {
-    document.execCommand('copy');
-  } catch {
-    // Not supported here: navigator.clipboard is tried next.
-  } finally {
-    document.removeEventListener('copy', onCopy, true);
-  }
-  return copied;
-}
 
 export class TerminalSession {
   /** Views append this to their slot; the xterm lives inside it. */
