@@ -11,6 +11,7 @@ import { ruled } from './ruled.js';
 import { IMAGE_UPLOAD_MAX_BYTES, MAX_SCRIPT_CHARS, imageAliasProblem, imageVersionProblem } from './images.js';
 import { AGENT_CLIS, TEMPLATE_ID_RULE, templateSchema, envNameProblem, type AgentCli, type TemplateInfo, type TemplateList } from './templates.js';
 import type { AgentRunStatus } from './agent-status.js';
+import type { UiCommand } from './ui-commands.js';
 import { secretValueProblem, type SecretsInfo } from './secrets.js';
 import { commitMessageProblem, hostPathProblem, isCommitId, pathIdProblem, type BroughtBack, type FileDiff, type WorkspaceChanges, type WorkspaceComparison, type WorkspaceInspection } from './workspace.js';
 import { agentRefProblem, serverNameProblem, type ServerInfo, type ServerProbe } from './servers.js';
@@ -434,6 +435,8 @@ export const events = {
    * that agent's terminal. The backend never emits it.
    */
   'ui.openAgent': event<{ agent: string }>(),
+  /** Electron only, from the application menu (or its shortcut) to the focused window. */
+  'ui.command': event<{ command: UiCommand }>(),
   'terminals.changed': event<TerminalsChange>(),
   /** The whole image list, after any image or agent was added or removed. */
   'images.changed': event<ImageInfo[]>(),

@@ -443,6 +443,8 @@ export type AgentsChange =
 
 export type ErrorCode =
   | 'unknown-method'
+  /** An IPC message from a frame that is not the Enclave window's own page (Electron). */
+  | 'forbidden-sender'
   | 'invalid-arguments'
   | 'too-large'
   | 'not-found'

@@ -169,6 +169,11 @@ export class Backend {
     return found && entry.q.agent(found);
   }
 
+  /** Every agent Enclave holds now, on every server, by ref (no request is made). */
+  cachedAgents(): Agent[] {
+    return this.registry.stacks().flatMap(({ entry, stack }) => stack.agents.cached().map((a) => entry.q.agent(a)));
+  }
+
   /** The local server's stack (the unix socket). */
   get local(): ServerStack {
     return this.registry.local;

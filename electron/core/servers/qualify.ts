@@ -84,6 +84,7 @@ export const eventQualifiers: EventQualifiers = {
   'activity.added': (q, e) => q.named(e),
   'agents.runStatus': (q, s) => q.runStatus(s),
   'ui.openAgent': (q, p) => ({ agent: q.ref(p.agent) }),
+  'ui.command': same,
   'terminals.changed': (q, c) => q.terminalsChange(c),
   'images.changed': (q, l) => l.map((i) => q.image(i)),
   'images.build': same,
