@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { Backend } from '../core/backend.js';
 import { createInstance } from '../incus/instances.js';
 import { AGENT_IMAGE, suffix, until, useTestProject } from '../test-support/project.js';
 import { testBackend } from '../test-support/backend.js';
+import { contentSecurityPolicy } from '../desktop/content-policy.js';
 import { MAX_CLIENTS, startWebHost, type WebHost } from './web-host.js';
 import { tokenCookie } from './web-auth.js';
 
@@ -101,6 +102,7 @@ describe('browser-mode web host with a real backend', () => {
     await writeFile(join(dir, 'static', 'index.html'), INDEX);
     await writeFile(join(dir, 'static', 'assets', 'app.js'), 'console.log(1);');
     await writeFile(join(dir, 'secret.txt'), 'outside the static folder');
+    await symlink(join(dir, 'secret.txt'), join(dir, 'static', 'out.txt'));
     project.defer(() => rm(dir, { recursive: true, force: true }));
     ({ backend } = await testBackend(project, 'web'));
     project.defer(() => backend.stop());
@@ -169,28 +171,57 @@ describe('browser-mode web host with a real backend', () => {
     });
 
     it.each([
-      '/../secret.txt',
-      '/../../../../etc/passwd',
-      '/%2e%2e/secret.txt',
-      '/%2E%2E/secret.txt',
-      '/..%2fsecret.txt',
-      '/%2e%2e%2fsecret.txt',
-      '/assets/../../secret.txt',
-      '/assets/%2e%2e/%2e%2e/secret.txt',
-      '/..%5csecret.txt',
-      '/%00',
-    ])('keeps %s inside the static folder', async (path) => {
+      // Normalised by the URL parser before any file is looked up: inside, and not there.
+      ['/../secret.txt', 404],
+      ['/../../../../etc/passwd', 404],
+      ['/%2e%2e/secret.txt', 404],
+      ['/%2E%2E/secret.txt', 404],
+      ['/assets/../../secret.txt', 404],
+      ['/assets/%2e%2e/%2e%2e/secret.txt', 404],
+      ['/..\\secret.txt', 404],
+      ['//etc/passwd', 404],
+      // A symlink in the folder pointing out of it.
+      ['/out.txt', 404],
+      // Spelled so that no segment can name a file.
+      ['/..%2fsecret.txt', 400],
+      ['/%2e%2e%2fsecret.txt', 400],
+      ['/..%5csecret.txt', 400],
+      ['/%252e%252e/secret.txt', 400],
+      ['/%2fetc%2fpasswd', 400],
+      ['/%00', 400],
+    ])('keeps %s inside the static folder (%i)', async (path, status) => {
       const res = await get(path, cookie());
-      expect(res.status).toBe(404);
+      expect(res.status).toBe(status);
       expect(res.body).not.toContain('outside the static folder');
       expect(res.body).not.toContain('root:');
     });
 
-    it('answers a malformed percent-encoding without crashing', async () => {
-      for (const path of ['/%', '/%E0%A4%A', '/assets/%zz.js']) {
-        const res = await get(path, cookie());
-        expect([400, 404]).toContain(res.status);
+    it('sends the CSP and the security headers on every response, refusals included', async () => {
+      const policy = contentSecurityPolicy({ connect: 'self' });
+      const answers = await Promise.all([
+        get('/', cookie()),
+        get('/assets/app.js', cookie(), 'HEAD'),
+        get(`/?token=${host.token}`),
+        get('/'),
+        get('/', { ...cookie(), origin: 'http://evil.example' }),
+        get('/missing.js', cookie()),
+        get('/%', cookie()),
+        get('/', cookie(), 'POST'),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 303, 401, 403, 404, 400, 405]);
+      for (const res of answers) {
+        expect(res.headers['content-security-policy']).toBe(policy);
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect(res.headers['referrer-policy']).toBe('no-referrer');
+        expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+        expect(res.headers['x-frame-options']).toBe('DENY');
+        expect(res.headers['cache-control']).toBe('no-store');
       }
+      expect(answers[7]?.headers.allow).toBe('GET, HEAD');
+    });
+
+    it('answers a malformed percent-encoding without crashing', async () => {
+      for (const path of ['/%', '/%E0%A4%A', '/assets/%zz.js']) expect((await get(path, cookie())).status).toBe(400);
       expect((await get('/', cookie())).status).toBe(200);
     });
   });

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { events, type EventName } from '../../shared/api.js';
 import { EnclaveError } from '../../shared/errors.js';
@@ -11,7 +10,9 @@ import { TOKEN_PARAM, WS_PATH, decodeFrame, encodeFrame, type ClientFrame, type 
 import type { ClientLink } from '../core/client-link.js';
 import { Listeners } from '../core/disposable.js';
 import type { Backend } from '../core/backend.js';
+import { contentSecurityPolicy } from '../desktop/content-policy.js';
 import { dispatch } from './dispatch.js';
+import { resolveStaticFile, uiResponseHeaders } from './static-files.js';
 import { checkRequest, requestUrl, tokenCookie } from './web-auth.js';
 
 /** Frames above this close the socket; smaller oversized arguments get a typed error. */
@@ -34,22 +35,10 @@ export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Close code telling the client it was cut off for not reading (it reconnects). */
 export const CLOSE_NOT_READING = 4008;
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
-
+/** Every response of browser mode: the UI's headers, with the page's CSP allowing its own WebSocket. */
 const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  ...uiResponseHeaders(contentSecurityPolicy({ connect: 'self' })),
   'x-frame-options': 'DENY',
-  'cache-control': 'no-store',
 };
 
 export interface WebHost {
@@ -90,7 +79,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, SECURITY_HEADERS).end();
+      res.writeHead(405, { allow: 'GET, HEAD', ...SECURITY_HEADERS }).end();
       return;
     }
     if (verdict.viaQuery) {
@@ -105,36 +94,15 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       res.end();
       return;
     }
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(requestUrl(req)?.pathname ?? '');
-    } catch {
-      pathname = ''; // malformed percent-encoding
-    }
-    if (!pathname.startsWith('/')) {
-      res.writeHead(400, SECURITY_HEADERS).end();
+    const file = await resolveStaticFile(root, requestUrl(req)?.pathname ?? '');
+    if (!file.ok) {
+      res.writeHead(file.status, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
+      res.end(file.status === 404 ? 'Not found\n' : 'Bad path\n');
       return;
     }
-    const rel = pathname === '/' ? 'index.html' : normalize(pathname).replace(/^[/\\]+/, '');
-    const file = join(root, rel);
-    if (file !== root && !file.startsWith(root + sep)) {
-      res.writeHead(404, SECURITY_HEADERS).end();
-      return;
-    }
-    try {
-      const info = await stat(file);
-      if (!info.isFile()) throw new Error('not a file');
-      const headers: Record<string, string> = {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'content-length': String(info.size),
-        ...SECURITY_HEADERS,
-      };
-      res.writeHead(200, headers);
-      if (req.method === 'HEAD') res.end();
-      else createReadStream(file).pipe(res);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain', ...SECURITY_HEADERS }).end('Not found\n');
-    }
+    res.writeHead(200, { 'content-type': file.type, 'content-length': String(file.size), ...SECURITY_HEADERS });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file.path).on('error', () => res.destroy()).pipe(res);
   }
 
   server.on('upgrade', (req, socket, head) => {
