@@ -40,7 +40,7 @@ export function carryOut(plan: CommandPlan): void {
     case 'ignore':
       return;
     case 'explain':
-      showToast({ message: plan.message, testId: 'command-explained' });
+      showToast({ message: plan.message });
       return;
     case 'open-wizard':
       useNewAgent.getState().show();
