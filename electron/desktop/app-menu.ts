@@ -1,9 +1,35 @@
 import type { UiCommand } from '../../shared/ui-commands.js';
 
-/** Electron's MenuItemConstructorOptions, as much as the app menu uses. */
+/** The roles the menu uses, spelled as Electron's MenuItemConstructorOptions has them. */
+export type MenuRole =
+  | 'appMenu'
+  | 'close'
+  | 'quit'
+  | 'undo'
+  | 'redo'
+  | 'cut'
+  | 'copy'
+  | 'paste'
+  | 'pasteAndMatchStyle'
+  | 'delete'
+  | 'selectAll'
+  | 'reload'
+  | 'forceReload'
+  | 'toggleDevTools'
+  | 'resetZoom'
+  | 'zoomIn'
+  | 'zoomOut'
+  | 'togglefullscreen'
+  | 'minimize'
+  | 'zoom'
+  | 'front'
+  | 'window'
+  | 'help';
+
+/** Electron's MenuItemConstructorOptions, as much as the app menu uses (assignable to it). */
 export interface MenuItemSpec {
   label?: string;
-  role?: string;
+  role?: MenuRole;
   type?: 'separator' | 'submenu' | 'normal';
   accelerator?: string;
   enabled?: boolean;
@@ -57,7 +83,7 @@ export function appMenuTemplate(opts: AppMenuOptions): MenuItemSpec[] {
   });
   const developer: MenuItemSpec[] = opts.isPackaged ? [] : [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, separator];
   return [
-    ...(mac ? [{ role: 'appMenu' }] : []),
+    ...(mac ? [{ role: 'appMenu' } satisfies MenuItemSpec] : []),
     {
       label: 'File',
       submenu: [command('new-agent'), command('snapshot'), command('open-terminal'), separator, mac ? { role: 'close' } : { role: 'quit' }],
@@ -85,12 +111,12 @@ export function appMenuTemplate(opts: AppMenuOptions): MenuItemSpec[] {
       label: 'Window',
       // On macOS the role makes it the system's Window menu (the window list, Bring All to
       // Front); Close is in File there, as macOS apps have it.
-      ...(mac ? { role: 'window' } : {}),
+      ...(mac ? ({ role: 'window' } satisfies MenuItemSpec) : {}),
       submenu: mac ? [{ role: 'minimize' }, { role: 'zoom' }, separator, { role: 'front' }] : [{ role: 'minimize' }, { role: 'close' }],
     },
     {
       label: 'Help',
-      ...(mac ? { role: 'help' } : {}),
+      ...(mac ? ({ role: 'help' } satisfies MenuItemSpec) : {}),
       submenu: [{ label: HELP_LABEL, click: () => opts.openHelp() }],
     },
   ];
