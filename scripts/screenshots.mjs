@@ -276,9 +276,9 @@ async function statusOf(page, name) {
   return card(page, name).getAttribute('data-status', { timeout: 1_000 }).catch(() => null);
 }
 
-/** The theme as a user sets it: the header's toggle, until <html data-theme> says so. */
+/** The theme as a user sets it: the header's toggle (System, Light, Dark), until <html data-theme> says so. */
 async function setTheme(page, theme) {
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 3; i++) {
     if ((await page.evaluate(() => document.documentElement.dataset.theme)) === theme) return;
     await page.locator('.theme-toggle').click();
   }

@@ -10,5 +10,17 @@ export interface LockingApp {
  * Returns false in the second instance, which must then do nothing more.
  */
 export function claimSingleInstance(app: LockingApp, focus: () => void): boolean {
-  throw new Error(`not implemented ${typeof app} ${typeof focus}`);
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return false;
+  }
+  app.on('second-instance', () => {
+    // Electron calls this from its own loop: a window gone mid-call must not throw there.
+    try {
+      focus();
+    } catch (err) {
+      console.warn(`Enclave: could not bring the window forward: ${String(err)}`);
+    }
+  });
+  return true;
 }

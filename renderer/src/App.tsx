@@ -8,11 +8,13 @@ import { CloneDialogHost } from './components/snapshots/CloneDialog.js';
 import { AttachWorkspaceDialogHost } from './components/project/AttachWorkspaceDialog.js';
 import { Toasts } from './components/Toasts.js';
 import { useSnapshotShortcut } from './hooks/useSnapshotShortcut.js';
+import { newAgentBlocked } from './lib/agent-commands.js';
 import { mainView } from './lib/outage.js';
 import { StorageWarning } from './components/StorageWarning.js';
 import { useAgents } from './stores/agents.js';
 import { useBackend } from './stores/backend.js';
 import { useConnection } from './stores/connection.js';
+import { useNewAgent } from './stores/new-agent.js';
 import { useServers } from './stores/servers.js';
 import { useTerminalUi } from './stores/terminal-ui.js';
 import { useTerminals } from './stores/terminals.js';
@@ -33,7 +35,7 @@ export function App() {
   const outageSince = useConnection((state) => state.outageSince);
   const cardsKnown = useAgents((state) => state.agents.length > 0);
   const link = useBackend((state) => state.link);
-  const [creating, setCreating] = useState(false);
+  const creating = useNewAgent((state) => state.open);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const hasTerminals = useTerminals((state) => state.terminals.length > 0);
   const dockMaximized = useTerminalUi((state) => state.maximized) && hasTerminals;
@@ -42,7 +44,10 @@ export function App() {
   // With the local Incus away, an agent can still be made on a remote that answers.
   const anyServer = useServers((state) => state.servers.some((s) => s.status.state === 'connected'));
   const shown = useView((state) => state.view);
-  const openNewAgent = () => setCreating(true);
+  const openNewAgent = useNewAgent((state) => state.show);
+  const closeNewAgent = useNewAgent((state) => state.close);
+  // The desktop menu's New agent asks the same question (command-actions.ts).
+  const canCreate = newAgentBlocked({ link, localConnected: incusReady, anyServerConnected: anyServer }) === null;
   useSnapshotShortcut();
 
   const view = mainView(status, cardsKnown, outageSince);
@@ -71,7 +76,7 @@ export function App() {
     <div className={dockMaximized ? 'app app-dock-maximized' : 'app'}>
       <BackendBanner />
       <Header
-        canCreate={(incusReady || anyServer) && link === 'connected'}
+        canCreate={canCreate}
         onNewAgent={openNewAgent}
         canConfigure={link === 'connected'}
         onSettings={() => setSettingsOpen(true)}
@@ -85,7 +90,7 @@ export function App() {
       </div>
       <Toasts />
       <TerminalDock />
-      {creating && <NewAgentWizard onClose={() => setCreating(false)} />}
+      {creating && <NewAgentWizard onClose={closeNewAgent} />}
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
       <CloneDialogHost />
       <AttachWorkspaceDialogHost />

@@ -25,6 +25,7 @@ import { useTerminals } from './stores/terminals.js';
 import { loadSettings, loadSnapshots, resyncSnapshots } from './snapshot-actions.js';
 import { resyncTelemetry } from './telemetry-actions.js';
 import { loadRunStatus, openAgentFromNotice, receiveRunStatus } from './run-status-actions.js';
+import { runUiCommand } from './command-actions.js';
 import { useRunStatus } from './stores/run-status.js';
 import { useWorkspaceChanges } from './stores/workspace-changes.js';
 import { loadServers, receiveServers } from './server-actions.js';
@@ -127,6 +128,8 @@ export function startSync(): void {
   enclave.on('agents.runStatus', receiveRunStatus);
   // The desktop app's notification of a waiting agent was clicked.
   enclave.on('ui.openAgent', ({ agent }) => void openAgentFromNotice(agent));
+  // The desktop app's menu (or its shortcut): New agent, Snapshot, Open terminal.
+  enclave.on('ui.command', ({ command }) => runUiCommand(command));
   enclave.on('telemetry.samples', (batch) => useTelemetry.getState().receive(batch));
   enclave.on('snapshots.changed', (change) => useSnapshots.getState().apply(change));
   enclave.on('guard.alert', receiveAlert);

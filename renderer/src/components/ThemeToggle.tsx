@@ -1,22 +1,29 @@
+import { themeControlWords } from '../lib/theme.js';
 import { useEffectiveTheme, useTheme } from '../stores/theme.js';
-import { MoonIcon, SunIcon } from './HeaderIcons.js';
+import { MoonIcon, SunIcon, SystemThemeIcon } from './HeaderIcons.js';
 
-/** Shows the theme in use (a sun or a moon); its name and tooltip say what a click does. */
+/**
+ * The theme: following the system (a half-filled disc), light (a sun) or dark (a moon). Each
+ * click takes the next of the three (lib/theme.ts); its name and tooltip say which.
+ */
 export function ThemeToggle() {
   const theme = useEffectiveTheme();
-  const toggle = useTheme((state) => state.toggle);
-  const next = theme === 'dark' ? 'light' : 'dark';
+  const choice = useTheme((state) => state.choice);
+  const systemDark = useTheme((state) => state.systemDark);
+  const cycle = useTheme((state) => state.cycle);
+  const words = themeControlWords(choice, systemDark);
   return (
     <button
       type="button"
       className="button header-button header-square theme-toggle"
       data-testid="theme-toggle"
       data-theme-now={theme}
-      aria-label={`Switch to ${next} theme`}
-      title={`${theme === 'dark' ? 'Dark' : 'Light'} theme. Switch to ${next} theme`}
-      onClick={toggle}
+      data-theme-choice={choice ?? 'system'}
+      aria-label={words.name}
+      title={words.title}
+      onClick={cycle}
     >
-      {theme === 'dark' ? <MoonIcon /> : <SunIcon />}
+      {choice === null ? <SystemThemeIcon /> : choice === 'dark' ? <MoonIcon /> : <SunIcon />}
     </button>
   );
 }

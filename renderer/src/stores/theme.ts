@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { effectiveTheme, parseTheme, THEME_KEY, type Theme } from '../lib/theme.js';
+import { effectiveTheme, nextThemeChoice, parseTheme, THEME_KEY, type Theme } from '../lib/theme.js';
 
 function savedChoice(): Theme | null {
   try {
@@ -9,25 +9,33 @@ function savedChoice(): Theme | null {
   }
 }
 
+function saveChoice(choice: Theme | null): void {
+  try {
+    // Following the system is the default: nothing saved.
+    if (choice === null) localStorage.removeItem(THEME_KEY);
+    else localStorage.setItem(THEME_KEY, choice);
+  } catch {
+    // Storage can be unavailable (private mode); the choice then lasts for this window only.
+  }
+}
+
 const darkQuery = window.matchMedia('(prefers-color-scheme: dark)');
 
 interface ThemeState {
+  /** The user's choice; null: follow the system. */
   choice: Theme | null;
   systemDark: boolean;
-  toggle(): void;
+  /** The header control's click: the next choice of its cycle (lib/theme.ts), saved. */
+  cycle(): void;
 }
 
 export const useTheme = create<ThemeState>()((set, get) => ({
   choice: savedChoice(),
   systemDark: darkQuery.matches,
-  toggle() {
+  cycle() {
     const { choice, systemDark } = get();
-    const next: Theme = effectiveTheme(choice, systemDark) === 'dark' ? 'light' : 'dark';
-    try {
-      localStorage.setItem(THEME_KEY, next);
-    } catch {
-      // Storage can be unavailable (private mode); the choice then lasts for this window only.
-    }
+    const next = nextThemeChoice(choice, systemDark);
+    saveChoice(next);
     set({ choice: next });
   },
 }));
