@@ -582,7 +582,8 @@ function bridged(value: unknown): unknown {
     return (...args: unknown[]) => bridged(fn(...args));
   }
   if (value instanceof Promise) return value.then(bridged);
-  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+  if (Array.isArray(value)) return Object.freeze(value.map(bridged));
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = bridged(v);
     return Object.freeze(out);
