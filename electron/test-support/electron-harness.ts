@@ -33,13 +33,18 @@ export async function readyMain(electron: FakeElectron, timeout = 10_000): Promi
 export async function loadPreload(electron: FakeElectron, target: FakeWebContents | FakeWebFrameMain): Promise<EnclaveBridge> {
   const renderer = electron.renderer(target);
   vi.resetModules();
+  // One pending doMock per import: vitest resolves queued mocks of one id in parallel, so two
+  // queued at once (this one and a later load's) could be registered in either order.
   vi.doMock('electron', () => renderer.module);
-  try {
-    await import('../preload.js');
-  } finally {
-    vi.doMock('electron', () => electron.module);
-  }
+  await import('../preload.js');
   const bridge = renderer.world.enclave;
   if (!bridge) throw new Error('the preload exposed no window.enclave');
   return bridge as EnclaveBridge;
+}
+
+/** electron/transport/ipc.ts as the main process of `electron` loads it. */
+export async function loadIpc(electron: FakeElectron): Promise<typeof import('../transport/ipc.js')> {
+  vi.resetModules();
+  vi.doMock('electron', () => electron.module);
+  return import('../transport/ipc.js');
 }
