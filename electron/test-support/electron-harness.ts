@@ -8,10 +8,14 @@ import type { EnclaveBridge } from '../../shared/api.js';
 import { APP_ENTRY } from '../desktop/app-origin.js';
 import type { FakeElectron, FakeWebContents, FakeWebFrameMain } from './fake-electron.js';
 
-/** Runs main.ts in `electron` up to where it waits for the app to be ready. */
-export async function loadMain(electron: FakeElectron): Promise<void> {
+/**
+ * Runs main.ts in `electron` up to where it waits for the app to be ready. `before` runs in the
+ * fresh registry first, so what it imports (a stub to prepare) is what main.ts will get.
+ */
+export async function loadMain(electron: FakeElectron, before?: () => Promise<void>): Promise<void> {
   vi.resetModules();
   vi.doMock('electron', () => electron.module);
+  await before?.();
   await import('../main.js');
 }
 

@@ -28,8 +28,18 @@ export class Backend {
   /** Calls the handlers answered, with the caller's link id. */
   readonly calls: { method: string; args: unknown; client: string | null }[] = [];
 
+  /** The config folder the next stub uses (a test seeding files there); else a new temporary one. */
+  static nextConfigDir: string | null = null;
+  /** Makes the next construction throw (a start that fails). */
+  static failNext: Error | null = null;
+
   constructor(readonly options: Record<string, unknown> = {}) {
-    this.settings = { path: join(mkdtempSync(join(tmpdir(), 'enclave-main-unit-')), 'settings.json') };
+    const fail = Backend.failNext;
+    Backend.failNext = null;
+    if (fail) throw fail;
+    const dir = Backend.nextConfigDir ?? mkdtempSync(join(tmpdir(), 'enclave-main-unit-'));
+    Backend.nextConfigDir = null;
+    this.settings = { path: join(dir, 'settings.json') };
     this.events.setMaxListeners(0);
     const record = (method: string) => (args: unknown, ctx: { client: { id: string } | null }) => {
       this.calls.push({ method, args, client: ctx.client?.id ?? null });
