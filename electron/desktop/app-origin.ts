@@ -12,5 +12,14 @@ export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetc
 
 /** True when `url` is on the app's origin exactly (scheme and host; no port, no credentials). */
 export function isAppUrl(url: string): boolean {
-  throw new Error(`not implemented: ${url}`);
+  if (typeof url !== 'string') return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  // `host` carries the port, so app://enclave:1/ is not the app; a non-special scheme's host is
+  // kept as written (no case folding, no percent-decoding), so only the exact spelling passes.
+  return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && parsed.username === '' && parsed.password === '';
 }
