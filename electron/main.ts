@@ -10,7 +10,6 @@ import {
   screen,
   session,
   shell,
-  type MenuItemConstructorOptions,
 } from 'electron';
 import { dirname, join } from 'node:path';
 import type { UiCommand } from '../shared/ui-commands.js';
@@ -23,10 +22,11 @@ import { appProtocolHandler } from './desktop/app-protocol.js';
 import { ExternalLinks, LINK_PROMPT_OPEN, linkPrompt } from './desktop/external-links.js';
 import { desktopNotifications } from './desktop/notifications.js';
 import { permissionHandlers } from './desktop/permissions.js';
-import { cleanQuit } from './desktop/quit.js';
+import { cleanQuit, runningAgentCount } from './desktop/quit.js';
 import { claimSingleInstance } from './desktop/single-instance.js';
 import { guardEveryWebContents } from './desktop/web-guards.js';
-import { WindowStateStore, restoredBounds, type WindowBounds } from './desktop/window-state.js';
+import { MIN_SIZE, WindowStateStore, restoredBounds, type WindowBounds } from './desktop/window-state.js';
+import { bringForward } from './desktop/bring-forward.js';
 import { IpcTransport } from './transport/ipc.js';
 
 // The composition of the desktop app: each piece lives in electron/desktop (plain Node, tested
@@ -37,7 +37,6 @@ const preload = join(__dirname, 'preload.cjs');
 const APP_USER_MODEL_ID = 'dev.enclave.app';
 /** Help → the Incus documentation: the project has no public page of its own yet. */
 const HELP_URL = 'https://linuxcontainers.org/incus/docs/main/';
-const MIN_SIZE = { width: 720, height: 480 };
 /** The page's own background (renderer/src/styles.css --bg), so no white flash before it paints. */
 const BACKGROUND = { light: '#f5f6f8', dark: '#0e1014' };
 
@@ -52,12 +51,6 @@ function currentWindow(): BrowserWindow | null {
   const focused = BrowserWindow.getFocusedWindow();
   if (focused && !focused.isDestroyed()) return focused;
   return BrowserWindow.getAllWindows().find((w) => !w.isDestroyed()) ?? null;
-}
-
-function bringForward(win: BrowserWindow): void {
-  if (win.isMinimized()) win.restore();
-  win.show();
-  win.focus();
 }
 
 async function main(): Promise<void> {
@@ -160,7 +153,7 @@ async function main(): Promise<void> {
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       // The app menu's items are Electron's MenuItemConstructorOptions, spelled structurally there.
-      appMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged, command: sendCommand, openHelp: () => openExternal(HELP_URL) }) as MenuItemConstructorOptions[],
+      appMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged, command: sendCommand, openHelp: () => openExternal(HELP_URL) }),
     ),
   );
 
@@ -184,7 +177,7 @@ async function main(): Promise<void> {
       transport.close();
       await Promise.all([backend.stop(), windowState.flush()]);
     },
-    runningAgents: () => backend.cachedAgents().filter((a) => a.status === 'Running').length,
+    runningAgents: () => runningAgentCount(backend.cachedAgents()),
     say: (message) => {
       console.log(message);
       if (Notification.isSupported()) new Notification({ title: 'Enclave', body: message }).show();
