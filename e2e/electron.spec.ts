@@ -16,6 +16,11 @@ test('the Electron app shows the agents over IPC, with a sandboxed renderer', as
   try {
     const page = await app.firstWindow();
     await expect(page.getByTestId('new-agent')).toBeVisible();
+    // Served from app://enclave with the strict policy as a header, never from file://.
+    expect(page.url()).toBe('app://enclave/index.html');
+    const csp = await page.evaluate(async () => (await fetch('app://enclave/index.html')).headers.get('content-security-policy'));
+    expect(csp).toContain("connect-src 'none'");
+    expect(csp).toContain("object-src 'none'");
     // The renderer has the bridge and nothing of Node.
     expect(await page.evaluate(() => typeof (window as { enclave?: unknown }).enclave)).toBe('object');
     expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
