@@ -11,7 +11,7 @@ export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, codeCache: true } as const;
 
 /** True when `url` is on the app's origin exactly (scheme and host; no port, no credentials). */
-export function isAppUrl(url: string): boolean {
+export function isAppUrl(url: unknown): boolean {
   if (typeof url !== 'string') return false;
   let parsed: URL;
   try {

@@ -1,4 +1,4 @@
-import { APP_HOST, APP_SCHEME } from './app-origin.js';
+import { isAppUrl } from './app-origin.js';
 
 /**
  * Permission decisions for the app's session: only the app's own page (its exact origin, main
@@ -22,7 +22,7 @@ export function permissionHandlers(): PermissionHandlers {
     request: (contents, permission, callback, details) => {
       let granted = false;
       try {
-        granted = GRANTED_PERMISSIONS.has(permission) && fromAppMainFrame(contents, details) && onAppOrigin(details.requestingUrl);
+        granted = GRANTED_PERMISSIONS.has(permission) && fromAppMainFrame(contents, details) && isAppUrl(details.requestingUrl);
       } finally {
         callback(granted);
       }
@@ -30,29 +30,13 @@ export function permissionHandlers(): PermissionHandlers {
     check: (contents, permission, requestingOrigin, details) =>
       GRANTED_PERMISSIONS.has(permission) &&
       fromAppMainFrame(contents, details) &&
-      onAppOrigin(requestingOrigin) &&
+      isAppUrl(requestingOrigin) &&
       // Electron leaves it out when no frame asked (a worker): then the origin is all there is.
-      (details?.requestingUrl === undefined || onAppOrigin(details.requestingUrl)),
+      (details?.requestingUrl === undefined || isAppUrl(details.requestingUrl)),
     device: () => false,
   };
 }
 
 function fromAppMainFrame(contents: { getURL(): string } | null, details: { isMainFrame?: boolean } | undefined): boolean {
-  return details?.isMainFrame === true && contents !== null && typeof contents?.getURL === 'function' && onAppOrigin(contents.getURL());
-}
-
-/**
- * True when `url` is on the app's origin exactly: app://enclave, no credentials, no port.
- * Node's URL gives non-special schemes the origin 'null', so scheme and host are compared here
- * (Chromium hands origins over as URLs, 'app://enclave/', so a path is allowed).
- */
-function onAppOrigin(url: unknown): boolean {
-  if (typeof url !== 'string') return false;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && parsed.username === '' && parsed.password === '';
+  return details?.isMainFrame === true && contents !== null && typeof contents?.getURL === 'function' && isAppUrl(contents.getURL());
 }
